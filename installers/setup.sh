@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# One command for a fresh Debian 12 machine: installs what is missing, builds, then
+#   run   starts the console on the local demo cluster (extra arguments go to the console)
+#   test  runs the whole test suite (the GUI build, then the build without widgets)
+#   build only builds
+#   bench runs the benchmarks in tests/bench/
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${RUNE_BUILD_DIR:-$here/build}
+core_build_dir=${RUNE_CORE_BUILD_DIR:-$here/build-core}
+jobs=${RUNE_JOBS:-2}
+
+packages=(g++ cmake ninja-build pkg-config git clang-format
+  qt6-base-dev qt6-charts-dev qt6-webengine-dev qt6-webchannel-dev libqt6sql6-sqlite
+  libssh-dev nlohmann-json3-dev libboost-dev libarchive-dev libpaho-mqtt-dev
+  xvfb xauth openssh-server openssh-client mosquitto mosquitto-clients prometheus iproute2 procps wrk python3 curl)
+
+usage() {
+  echo "usage: installers/setup.sh run|test|build|bench [console arguments...]" >&2
+  exit 2
+}
+
+missing_packages() {
+  local missing=() p
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  # node and npm may come from Debian or from another Node.js distribution; either will do.
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  echo "${missing[@]}"
+}
+
+install_packages() {
+  local missing
+  missing=$(missing_packages)
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "rune: these Debian packages are missing. Install them as root, then run this again:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends $missing" >&2
+    exit 1
+  fi
+  echo "rune: installing $missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing
+}
+
+configure_and_build() {
+  local dir=$1
+  shift
+  cmake -S "$here" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+  cmake --build "$dir" -j "$jobs"
+}
+
+cmd=${1:-}
+[ -n "$cmd" ] || usage
+shift
+
+case "$cmd" in
+run)
+  install_packages
+  configure_and_build "$build_dir"
+  if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+    echo "rune: no display (DISPLAY/WAYLAND_DISPLAY unset). Run it from a desktop session," >&2
+    echo "      or try it headless: QT_QPA_PLATFORM=offscreen installers/setup.sh run" >&2
+    exit 2
+  fi
+  if [ "$(id -u)" -eq 0 ]; then
+    export QTWEBENGINE_DISABLE_SANDBOX=1 # Chromium refuses to run as root with its sandbox
+  fi
+  exec "$build_dir/app/rune" --agent-binary "$build_dir/remote-agent/rune-agent" "$@"
+  ;;
+test)
+  install_packages
+  configure_and_build "$build_dir"
+  (cd "$build_dir" && ctest --output-on-failure -j "$jobs")
+  # The layering check: core, the agent and their tests build and pass without any widget module.
+  configure_and_build "$core_build_dir" -DRUNE_GUI=OFF
+  (cd "$core_build_dir" && ctest --output-on-failure -j "$jobs")
+  ;;
+build)
+  install_packages
+  configure_and_build "$build_dir"
+  ;;
+bench)
+  install_packages
+  configure_and_build "$build_dir"
+  for script in "$here"/tests/bench/*.sh; do
+    [ -e "$script" ] || continue
+    echo "== $script"
+    RUNE_BUILD_DIR="$build_dir" bash "$script"
+  done
+  ;;
+*)
+  usage
+  ;;
+esac

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Composition root: builds core services, hands them to the views.
+#include "cluster/localcluster.h"
+#include "cluster/nodelist.h"
+#include "cluster/nodemonitor.h"
+#include "cluster/nodepersister.h"
+#include "mainwindow.h"
+#include "settings/settings.h"
+#include "store/store.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QStatusBar>
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace
+{
+
+struct Options {
+    bool demo = true;
+    QString agentBinary;
+    QString dataDir;
+};
+
+std::optional<Options> parseOptions(const QApplication &app, const rune::Settings &settings)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Rune console: a private serverless platform."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption demo(
+        u"demo"_s, QApplication::translate("main", "Start the local demo cluster: on or off."), u"on|off"_s);
+    const QCommandLineOption agent(
+        u"agent-binary"_s, QApplication::translate("main", "Path to rune-agent."), u"path"_s);
+    const QCommandLineOption data(
+        u"data-dir"_s, QApplication::translate("main", "Directory for the console's data."), u"dir"_s);
+    parser.addOptions({demo, agent, data});
+    parser.process(app);
+
+    Options options;
+    options.demo = settings.value(rune::Settings::Key::DemoCluster).toBool();
+    if (parser.isSet(demo)) {
+        const QString value = parser.value(demo).toLower();
+        if (value != u"on"_s && value != u"off"_s) {
+            std::fprintf(stderr, "rune: --demo takes on or off, not '%s'\n", qPrintable(value));
+            return std::nullopt;
+        }
+        options.demo = value == u"on"_s;
+    }
+    options.agentBinary = parser.value(agent);
+    options.dataDir = parser.value(data);
+    return options;
+}
+
+QString resolveAgentBinary(const Options &options, const rune::Settings &settings)
+{
+    const QString appDir = QApplication::applicationDirPath();
+    const QStringList candidates = {options.agentBinary,
+        settings.value(rune::Settings::Key::AgentBinary).toString(),
+        appDir + u"/rune-agent"_s,
+        appDir + u"/../remote-agent/rune-agent"_s};
+    for (const QString &candidate : candidates) {
+        if (!candidate.isEmpty() && QFileInfo(candidate).isExecutable())
+            return QFileInfo(candidate).absoluteFilePath();
+    }
+    return {};
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(u"rune"_s);
+    QApplication::setApplicationVersion(QStringLiteral(RUNE_VERSION));
+
+    rune::Settings settings;
+    const auto options = parseOptions(app, settings);
+    if (!options)
+        return 2;
+    if (!options->dataDir.isEmpty())
+        settings.setValue(rune::Settings::Key::DataDir, QDir(options->dataDir).absolutePath());
+
+    // Opened before any window exists, so the UI never waits on it.
+    auto store = rune::Store::open(settings.dataDir() + u"/rune.db"_s);
+    if (!store) {
+        QMessageBox::critical(nullptr, QApplication::translate("main", "Rune cannot start"), store.error().message);
+        return 1;
+    }
+    rune::NodeList nodes;
+    if (auto saved = (*store)->loadNodes()) {
+        for (const rune::Node &node : *saved)
+            nodes.add(node);
+    }
+
+    rune::NodePersister persister(&nodes, store->get());
+
+    QNetworkAccessManager network;
+    rune::NodeMonitor monitor(&nodes, &network);
+    monitor.setInterval(std::chrono::milliseconds(settings.value(rune::Settings::Key::PollIntervalMs).toInt()));
+
+    rune::views::MainWindow window(&settings, &nodes);
+    std::unique_ptr<rune::LocalCluster> demo;
+    if (options->demo) {
+        const QString agentBinary = resolveAgentBinary(*options, settings);
+        if (agentBinary.isEmpty()) {
+            window.statusBar()->showMessage(QApplication::translate("main",
+                "rune-agent not found: the local demo cluster is off. "
+                "Set its path with --agent-binary."));
+        } else {
+            demo = std::make_unique<rune::LocalCluster>(&nodes, agentBinary, settings.dataDir() + u"/demo"_s);
+            QObject::connect(demo.get(),
+                &rune::LocalCluster::agentFailed,
+                &window,
+                [&window](const QString &nodeId, const QString &message) {
+                    window.statusBar()->showMessage(nodeId + u": "_s + message);
+                });
+            demo->start(rune::LocalCluster::defaultLayout());
+        }
+    }
+    QObject::connect(&persister, &rune::NodePersister::saveFailed, &window, [&window](const QString &message) {
+        window.statusBar()->showMessage(QApplication::translate("main", "Could not save: %1").arg(message));
+    });
+    monitor.start();
+    window.show();
+    return QApplication::exec();
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "cluster/node.h"
+#include "util/result.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+#include <chrono>
+#include <functional>
+
+class QNetworkAccessManager;
+
+namespace rune
+{
+
+/** What `GET /v1/health` says. */
+struct AgentHealth {
+    QString status;
+    QString version;
+    QString role;
+    qint64 uptimeSeconds = 0;
+};
+
+/** Parses a `/v1/health` body. */
+Result<AgentHealth> parseAgentHealth(const QByteArray &body);
+/** Parses a `/v1/info` body into host facts. */
+Result<NodeFacts> parseAgentInfo(const QByteArray &body);
+/** The Error an agent's non-2xx answer carries (`{"error":{"code","message"}}`), or a generic one. */
+Error parseAgentError(int httpStatus, const QByteArray &body);
+
+/**
+ * The console's view of one agent's control API. Calls are asynchronous: the callback runs on
+ * @p context's thread, and not at all if @p context is destroyed first.
+ */
+class AgentClient
+{
+public:
+    virtual ~AgentClient() = default;
+
+    template <typename T> using Callback = std::function<void(Result<T>)>;
+
+    virtual void fetchHealth(QObject *context, Callback<AgentHealth> done) = 0;
+    virtual void fetchInfo(QObject *context, Callback<NodeFacts> done) = 0;
+};
+
+/** AgentClient over HTTP to a base URL (a local agent, or the local end of an SSH tunnel). */
+class HttpAgentClient final : public AgentClient
+{
+public:
+    HttpAgentClient(QNetworkAccessManager *network,
+        QUrl baseUrl,
+        QString token,
+        std::chrono::milliseconds timeout = std::chrono::seconds(3));
+
+    void fetchHealth(QObject *context, Callback<AgentHealth> done) override;
+    void fetchInfo(QObject *context, Callback<NodeFacts> done) override;
+
+    /** GET @p path; the body of a 2xx answer, else the agent's error. */
+    void get(const QString &path, QObject *context, Callback<QByteArray> done);
+
+    QUrl baseUrl() const;
+
+private:
+    QPointer<QNetworkAccessManager> m_network;
+    QUrl m_baseUrl;
+    QString m_token;
+    std::chrono::milliseconds m_timeout;
+};
+
+} // namespace rune

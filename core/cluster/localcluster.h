@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "cluster/nodelist.h"
+
+#include <QList>
+#include <QObject>
+#include <QProcess>
+#include <memory>
+#include <vector>
+
+namespace rune
+{
+
+/** One simulated machine of the local demo cluster. */
+struct LocalAgentSpec {
+    QString name;
+    NodeRole role = NodeRole::Compute;
+};
+
+/**
+ * The local demo cluster: agents the console starts itself on 127.0.0.1, one per simulated
+ * node, each with its own port, token and state directory under @p baseDir. Their nodes are
+ * added to the NodeList as they come up; the agents stop with this object.
+ */
+class LocalCluster final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LocalCluster)
+
+public:
+    LocalCluster(NodeList *nodes, QString agentBinary, QString baseDir, QObject *parent = nullptr);
+    /** Stops every agent: SIGTERM, then SIGKILL for any that does not exit within two seconds. */
+    ~LocalCluster() override;
+
+    /** The demo layout: a controller, two compute nodes and an edge node. */
+    static QList<LocalAgentSpec> defaultLayout();
+    /** Node id of the demo node named @p name. */
+    static QString nodeId(const QString &name);
+
+    /** Starts one agent per spec, asynchronously; nodes appear as Creating and turn Running when polled. */
+    void start(const QList<LocalAgentSpec> &specs);
+    /** Asks every agent to stop (SIGTERM); does not wait. */
+    void stop();
+    /** Agents that are running now. */
+    int runningCount() const;
+    /** The process id of the agent serving @p nodeId, or 0. */
+    qint64 processId(const QString &nodeId) const;
+
+Q_SIGNALS:
+    void agentListening(const QString &nodeId, quint16 port);
+    void agentFailed(const QString &nodeId, const QString &message);
+    void logLine(const QString &nodeId, const QString &line);
+
+private:
+    struct Agent;
+    void launch(const LocalAgentSpec &spec, const QString &stateDir, const QString &token);
+    void onStdout(Agent *agent);
+    void onFinished(Agent *agent, int exitCode, QProcess::ExitStatus status);
+
+    NodeList *m_nodes;
+    QString m_agentBinary;
+    QString m_baseDir;
+    std::vector<std::unique_ptr<Agent>> m_agents;
+};
+
+} // namespace rune

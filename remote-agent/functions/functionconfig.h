@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace rune::agent
+{
+
+/** A trigger that fires a function besides HTTP. */
+struct Trigger {
+    std::string type; ///< http, cron or mqtt
+    std::string value; ///< cron expression or MQTT topic filter
+};
+
+/** A function's configuration as deployed to the agent (JSON names in config_fields below). */
+struct FunctionConfig {
+    std::string runtime = "python3";
+    std::string handler = "handler.handle";
+    int memoryMiB = 128;
+    int timeoutSeconds = 30;
+    std::uint64_t maxPayloadBytes = 6ull << 20;
+    int minReplicas = 0;
+    int maxReplicas = 4;
+    int targetConcurrency = 1;
+    int idleToZeroSeconds = 300;
+    std::vector<Trigger> triggers;
+    std::map<std::string, std::string> env;
+    std::string auth = "public"; ///< public or token
+};
+
+namespace config_fields
+{
+inline constexpr char runtime[] = "runtime";
+inline constexpr char handler[] = "handler";
+inline constexpr char memoryMiB[] = "memory_mib";
+inline constexpr char timeoutSeconds[] = "timeout_s";
+inline constexpr char maxPayloadBytes[] = "max_payload_bytes";
+inline constexpr char minReplicas[] = "min_replicas";
+inline constexpr char maxReplicas[] = "max_replicas";
+inline constexpr char targetConcurrency[] = "target_concurrency";
+inline constexpr char idleToZeroSeconds[] = "idle_to_zero_s";
+inline constexpr char triggers[] = "triggers";
+inline constexpr char triggerType[] = "type";
+inline constexpr char triggerValue[] = "value";
+inline constexpr char env[] = "env";
+inline constexpr char auth[] = "auth";
+} // namespace config_fields
+
+/**
+ * Reads and checks a function's JSON configuration. On failure returns every problem found,
+ * each a sentence naming the field ("memory_mib must be a multiple of 64 (got 100)").
+ */
+std::expected<FunctionConfig, std::vector<std::string>> parseFunctionConfig(const nlohmann::json &json);
+nlohmann::json toJson(const FunctionConfig &config);
+/** Problems with a function name: lowercase letters, digits and '-', 1..63 characters, a letter first. */
+std::vector<std::string> checkFunctionName(const std::string &name);
+
+} // namespace rune::agent

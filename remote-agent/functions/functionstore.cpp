@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "functions/functionstore.h"
+
+#include <atomic>
+#include <fcntl.h>
+#include <fstream>
+#include <unistd.h>
+
+namespace rune::agent
+{
+
+namespace fs = std::filesystem;
+
+namespace
+{
+
+constexpr char currentLink[] = "current";
+constexpr char blockedMarker[] = "blocked";
+constexpr char configFile[] = "config.json";
+constexpr char stagingPrefix[] = ".staging-";
+constexpr char deletedPrefix[] = ".deleted-";
+
+std::string uniqueSuffix()
+{
+    static std::atomic<unsigned> counter {0};
+    return std::to_string(::getpid()) + "-" + std::to_string(counter++);
+}
+
+void syncPath(const fs::path &path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+bool writeFileSynced(const fs::path &path, const std::string &content)
+{
+    {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << content;
+        if (!out.flush())
+            return false;
+    }
+    syncPath(path);
+    return true;
+}
+
+int versionOf(const fs::path &dir)
+{
+    const std::string name = dir.filename().string();
+    if (name.size() < 2 || name[0] != 'v')
+        return 0;
+    try {
+        return std::stoi(name.substr(1));
+    } catch (...) {
+        return 0;
+    }
+}
+
+DeployError storageError(const std::string &what)
+{
+    return DeployError {"storage", {what}};
+}
+
+} // namespace
+
+FunctionStore::FunctionStore(fs::path stateDir, ArchiveLimits limits)
+    : m_root(std::move(stateDir) / "functions")
+    , m_limits(limits)
+{
+    std::error_code error;
+    fs::create_directories(m_root, error);
+}
+
+fs::path FunctionStore::functionDir(const std::string &name) const
+{
+    return m_root / name;
+}
+
+void FunctionStore::recover()
+{
+    std::lock_guard lock(m_mutex);
+    std::error_code error;
+    for (const auto &entry : fs::directory_iterator(m_root, error)) {
+        const std::string name = entry.path().filename().string();
+        if (name.starts_with(deletedPrefix)) {
+            fs::remove_all(entry.path(), error);
+            continue;
+        }
+        const int serving = currentVersion(name);
+        for (const auto &inner : fs::directory_iterator(entry.path(), error)) {
+            const bool staging = inner.path().filename().string().starts_with(stagingPrefix);
+            // A version above the serving one was never switched in: an interrupted deploy.
+            if (staging || versionOf(inner.path()) > serving)
+                fs::remove_all(inner.path(), error);
+        }
+        if (serving == 0)
+            fs::remove_all(entry.path(), error);
+    }
+}
+
+int FunctionStore::currentVersion(const std::string &name) const
+{
+    std::error_code error;
+    const fs::path target = fs::read_symlink(functionDir(name) / currentLink, error);
+    return error ? 0 : versionOf(target);
+}
+
+int FunctionStore::nextVersion(const std::string &name) const
+{
+    int highest = 0;
+    std::error_code error;
+    for (const auto &entry : fs::directory_iterator(functionDir(name), error))
+        highest = std::max(highest, versionOf(entry.path()));
+    return highest + 1;
+}
+
+std::optional<FunctionRecord> FunctionStore::load(const std::string &name, int version) const
+{
+    const fs::path dir = functionDir(name) / ("v" + std::to_string(version));
+    std::ifstream in(dir / configFile);
+    const auto json = nlohmann::json::parse(in, nullptr, false);
+    auto config = parseFunctionConfig(json);
+    if (!config)
+        return std::nullopt;
+    std::error_code error;
+    const bool blocked = fs::exists(functionDir(name) / blockedMarker, error);
+    return FunctionRecord {name, version, *config, blocked, dir / "code"};
+}
+
+std::expected<fs::path, DeployError> FunctionStore::stage(
+    const std::string &name, std::string_view archive, const FunctionConfig &config)
+{
+    const fs::path staging = functionDir(name) / (stagingPrefix + uniqueSuffix());
+    std::error_code error;
+    fs::create_directories(staging / "code", error);
+    if (error)
+        return std::unexpected(storageError("cannot create " + staging.string() + ": " + error.message()));
+    auto extracted = extractArchive(archive, staging / "code", m_limits);
+    if (!extracted) {
+        fs::remove_all(staging, error);
+        return std::unexpected(DeployError {"bad_archive", {extracted.error()}});
+    }
+    if (!writeFileSynced(staging / configFile, toJson(config).dump(2))) {
+        fs::remove_all(staging, error);
+        return std::unexpected(storageError("cannot write the configuration"));
+    }
+    return staging;
+}
+
+std::expected<FunctionRecord, DeployError> FunctionStore::deploy(
+    const std::string &name, std::string_view archive, const nlohmann::json &configJson)
+{
+    auto problems = checkFunctionName(name);
+    auto config = parseFunctionConfig(configJson);
+    if (!config)
+        problems.insert(problems.end(), config.error().begin(), config.error().end());
+    if (!problems.empty())
+        return std::unexpected(DeployError {"invalid_config", problems});
+    std::lock_guard lock(m_mutex);
+    auto staging = stage(name, archive, *config);
+    if (!staging)
+        return std::unexpected(staging.error());
+    const int version = nextVersion(name);
+    const std::string versionName = "v" + std::to_string(version);
+    std::error_code error;
+    fs::rename(*staging, functionDir(name) / versionName, error);
+    // The switch: a new link beside the old, renamed over it in one step.
+    const fs::path link = functionDir(name) / (std::string(currentLink) + stagingPrefix + uniqueSuffix());
+    if (!error)
+        fs::create_symlink(versionName, link, error);
+    if (!error)
+        fs::rename(link, functionDir(name) / currentLink, error);
+    if (error)
+        return std::unexpected(storageError("cannot switch to the new version: " + error.message()));
+    syncPath(functionDir(name));
+    return *load(name, version);
+}
+
+std::optional<FunctionRecord> FunctionStore::current(const std::string &name) const
+{
+    if (!checkFunctionName(name).empty())
+        return std::nullopt;
+    std::lock_guard lock(m_mutex);
+    const int version = currentVersion(name);
+    return version == 0 ? std::nullopt : load(name, version);
+}
+
+std::optional<FunctionRecord> FunctionStore::version(const std::string &name, int number) const
+{
+    if (!checkFunctionName(name).empty() || number <= 0)
+        return std::nullopt;
+    std::lock_guard lock(m_mutex);
+    return number > currentVersion(name) ? std::nullopt : load(name, number);
+}
+
+std::vector<FunctionRecord> FunctionStore::list() const
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<FunctionRecord> records;
+    std::error_code error;
+    for (const auto &entry : fs::directory_iterator(m_root, error)) {
+        const std::string name = entry.path().filename().string();
+        if (!checkFunctionName(name).empty())
+            continue;
+        if (auto record = load(name, currentVersion(name)))
+            records.push_back(*record);
+    }
+    std::sort(records.begin(), records.end(), [](const auto &a, const auto &b) {
+        return a.name < b.name;
+    });
+    return records;
+}
+
+bool FunctionStore::remove(const std::string &name)
+{
+    if (!checkFunctionName(name).empty())
+        return false;
+    std::lock_guard lock(m_mutex);
+    if (currentVersion(name) == 0)
+        return false;
+    // Renamed away first, so a crash mid-delete never leaves a half-deleted function serving.
+    const fs::path doomed = m_root / (deletedPrefix + name + "-" + uniqueSuffix());
+    std::error_code error;
+    fs::rename(functionDir(name), doomed, error);
+    if (error)
+        return false;
+    fs::remove_all(doomed, error);
+    return true;
+}
+
+bool FunctionStore::setBlocked(const std::string &name, bool blocked)
+{
+    if (!checkFunctionName(name).empty())
+        return false;
+    std::lock_guard lock(m_mutex);
+    if (currentVersion(name) == 0)
+        return false;
+    const fs::path marker = functionDir(name) / blockedMarker;
+    std::error_code error;
+    if (blocked)
+        return writeFileSynced(marker, "blocked\n");
+    fs::remove(marker, error);
+    return !error;
+}
+
+} // namespace rune::agent

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QMainWindow>
+
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+
+namespace rune
+{
+class NodeList;
+class Settings;
+} // namespace rune
+
+namespace rune::views
+{
+
+class NodesPane;
+
+/** The console's window: the left navigation and one pane per entry. */
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    /** Navigation entries, in the order they appear (Ctrl+1 … Ctrl+8). */
+    enum class Pane { Overview, Nodes, NodeDetail, Functions, Scaling, Benchmarks, Cost, Settings, Count };
+
+    MainWindow(Settings *settings, NodeList *nodes, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void showPane(Pane pane);
+    Pane currentPane() const;
+    NodesPane *nodesPane() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildPanes();
+    void buildMenus();
+    void addPane(const QString &iconName, const QString &title, QWidget *pane);
+    void updateFleetStatus();
+    void saveLayout();
+    void restoreLayout();
+
+    Settings *m_settings;
+    NodeList *m_nodes;
+    QListWidget *m_navigation;
+    QStackedWidget *m_panes;
+    NodesPane *m_nodesPane = nullptr;
+    QLabel *m_fleetStatus;
+};
+
+} // namespace rune::views

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "nodetablemodel.h"
+
+#include "cluster/nodelist.h"
+#include "format.h"
+
+using namespace Qt::StringLiterals;
+
+namespace rune::views
+{
+
+NodeTableModel::NodeTableModel(NodeList *nodes, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_nodes(nodes)
+{
+    connect(nodes, &NodeList::nodeAboutToBeAdded, this, [this](qsizetype row) {
+        beginInsertRows({}, int(row), int(row));
+    });
+    connect(nodes, &NodeList::nodeAdded, this, [this] {
+        endInsertRows();
+    });
+    connect(nodes, &NodeList::nodeAboutToBeRemoved, this, [this](qsizetype row) {
+        beginRemoveRows({}, int(row), int(row));
+    });
+    connect(nodes, &NodeList::nodeRemoved, this, [this] {
+        endRemoveRows();
+    });
+    connect(nodes, &NodeList::nodeChanged, this, [this](qsizetype row) {
+        Q_EMIT dataChanged(index(int(row), 0), index(int(row), ColumnCount - 1));
+    });
+    connect(nodes, &NodeList::aboutToBeReset, this, [this] {
+        beginResetModel();
+    });
+    connect(nodes, &NodeList::reset, this, [this] {
+        endResetModel();
+    });
+}
+
+int NodeTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() || !m_nodes ? 0 : int(m_nodes->count());
+}
+
+int NodeTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant NodeTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || !m_nodes)
+        return {};
+    const Node &node = m_nodes->at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayData(index.row(), index.column());
+    case SortRole:
+        return sortData(index.row(), index.column());
+    case NodeIdRole:
+        return node.id;
+    case Qt::DecorationRole:
+        return index.column() == State ? QVariant(stateBadge(node.state)) : QVariant();
+    case Qt::TextAlignmentRole:
+        return index.column() >= Cores ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    case Qt::ToolTipRole:
+        if (index.column() == Name && !node.facts.hostname.isEmpty())
+            return tr("%1 — %2, kernel %3, agent %4")
+                .arg(node.facts.hostname, node.facts.os, node.facts.kernel, node.facts.agentVersion);
+        return {};
+    default:
+        return {};
+    }
+}
+
+QVariant NodeTableModel::displayData(int row, int column) const
+{
+    const Node &node = m_nodes->at(row);
+    switch (column) {
+    case Name:
+        return node.name;
+    case Role:
+        return nodeRoleName(node.role);
+    case Address:
+        return node.address();
+    case State:
+        return nodeStateName(node.state);
+    case Cores:
+        return node.facts.cores > 0 ? QVariant(node.facts.cores) : QVariant(u"—"_s);
+    case Memory:
+        return formatBytes(node.facts.memoryBytes);
+    case Disk:
+        if (node.facts.diskBytes <= 0)
+            return u"—"_s;
+        return tr("%1 free of %2").arg(formatBytes(node.facts.diskFreeBytes), formatBytes(node.facts.diskBytes));
+    default:
+        return {};
+    }
+}
+
+QVariant NodeTableModel::sortData(int row, int column) const
+{
+    const Node &node = m_nodes->at(row);
+    switch (column) {
+    case State:
+        return int(node.state);
+    case Cores:
+        return node.facts.cores;
+    case Memory:
+        return node.facts.memoryBytes;
+    case Disk:
+        return node.facts.diskBytes;
+    default:
+        return displayData(row, column);
+    }
+}
+
+QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case Name:
+        return tr("Name");
+    case Role:
+        return tr("Role");
+    case Address:
+        return tr("Address");
+    case State:
+        return tr("State");
+    case Cores:
+        return tr("Cores");
+    case Memory:
+        return tr("Memory");
+    case Disk:
+        return tr("Disk");
+    default:
+        return {};
+    }
+}
+
+} // namespace rune::views

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QPointer>
+
+namespace rune
+{
+class NodeList;
+}
+
+namespace rune::views
+{
+
+/** The instance list: one row per node of a NodeList, following its changes row by row. */
+class NodeTableModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(NodeTableModel)
+
+public:
+    enum Column { Name, Role, Address, State, Cores, Memory, Disk, ColumnCount };
+    enum DataRole {
+        NodeIdRole = Qt::UserRole + 1,
+        SortRole, ///< raw value for sorting: numbers as numbers
+    };
+
+    explicit NodeTableModel(NodeList *nodes, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    QVariant displayData(int row, int column) const;
+    QVariant sortData(int row, int column) const;
+
+    QPointer<NodeList> m_nodes;
+};
+
+} // namespace rune::views

@@ -3,7 +3,8 @@
 
 using namespace Qt::StringLiterals;
 
-namespace rune {
+namespace rune
+{
 
 QString nodeRoleName(NodeRole role)
 {
@@ -32,8 +33,7 @@ QString Node::address() const
     if (agent.local)
         return u"127.0.0.1:%1"_s.arg(agent.controlPort);
     const QString host = ssh.host.contains(u':') ? u'[' + ssh.host + u']' : ssh.host;
-    return ssh.user.isEmpty() ? u"%1:%2"_s.arg(host).arg(ssh.port)
-                              : u"%1@%2:%3"_s.arg(ssh.user, host).arg(ssh.port);
+    return ssh.user.isEmpty() ? u"%1:%2"_s.arg(host).arg(ssh.port) : u"%1@%2:%3"_s.arg(ssh.user, host).arg(ssh.port);
 }
 
 } // namespace rune

@@ -9,7 +9,8 @@
 #include <QStringList>
 #include <optional>
 
-namespace rune {
+namespace rune
+{
 
 enum class NodeRole {
     Controller,
@@ -48,8 +49,8 @@ struct NodeFacts {
 /** How the console talks to a node's agent control API. */
 struct AgentEndpoint {
     quint16 controlPort = 7470; ///< the agent's port on the node (reached through a tunnel unless local)
-    QString token;              ///< bearer token for the control API
-    bool local = false;         ///< runs on this machine (demo cluster): no SSH, no tunnel
+    QString token; ///< bearer token for the control API
+    bool local = false; ///< runs on this machine (demo cluster): no SSH, no tunnel
 
     bool operator==(const AgentEndpoint &) const = default;
 };
@@ -65,7 +66,7 @@ struct Node {
     NodeFacts facts;
     NodeState state = NodeState::Undefined;
     std::optional<NodeAction> targetAction; ///< recorded before acting, cleared when reached
-    QDateTime targetSince;                  ///< when targetAction was recorded (UTC)
+    QDateTime targetSince; ///< when targetAction was recorded (UTC)
 
     /** The address shown to the user: host:port, or "local" for a demo node. */
     QString address() const;

@@ -3,11 +3,13 @@
 
 #include "util/result.h"
 
+#include <QMetaType>
 #include <QString>
 #include <chrono>
 #include <optional>
 
-namespace rune {
+namespace rune
+{
 
 /** Lifecycle state of a machine as the console knows it (DESIGN.md "Machines: lifecycle"). */
 enum class NodeState {
@@ -34,9 +36,9 @@ enum class NodeAction {
 
 /** What one poll of a node's agent saw. */
 enum class AgentObservation {
-    Unreachable,  ///< no answer (connection refused, timeout, SSH down)
-    Serving,      ///< agent answers and serves functions
-    Suspended,    ///< agent answers but reports it is suspended
+    Unreachable, ///< no answer (connection refused, timeout, SSH down)
+    Serving, ///< agent answers and serves functions
+    Suspended, ///< agent answers but reports it is suspended
     NotInstalled, ///< host answers but no agent is installed
 };
 
@@ -64,7 +66,7 @@ std::chrono::seconds actionDeadline(NodeAction action);
 struct Correction {
     NodeState state;
     bool targetReached = false; ///< the target action is done; the caller clears it
-    bool timedOut = false;      ///< the target action passed its deadline; state is Failed
+    bool timedOut = false; ///< the target action passed its deadline; state is Failed
 };
 
 /**
@@ -72,8 +74,11 @@ struct Correction {
  * @p target action (if any) started @p elapsed ago. An unreachable node during Terminate is
  * Terminating, not Undefined; an action past its deadline without settling is Failed.
  */
-Correction correctObservedState(std::optional<NodeAction> target,
-                                AgentObservation observed,
-                                std::chrono::seconds elapsed);
+Correction correctObservedState(
+    std::optional<NodeAction> target, AgentObservation observed, std::chrono::seconds elapsed);
 
 } // namespace rune
+
+Q_DECLARE_METATYPE(rune::NodeState)
+Q_DECLARE_METATYPE(rune::NodeAction)
+Q_DECLARE_METATYPE(rune::AgentObservation)

@@ -6,9 +6,11 @@
 
 using namespace Qt::StringLiterals;
 
-namespace rune {
+namespace rune
+{
 
-namespace {
+namespace
+{
 
 struct KeyInfo {
     Settings::Key key;

@@ -6,7 +6,8 @@
 #include <QVariant>
 #include <memory>
 
-namespace rune {
+namespace rune
+{
 
 /**
  * The console's typed settings. Every key has one default in one table; reads and writes go
@@ -20,15 +21,15 @@ class Settings final : public QObject
 
 public:
     enum class Key {
-        DataDir,            ///< where the store, buckets and demo agents live; empty: XDG data dir
-        AgentBinary,        ///< path to rune-agent; empty: next to the console binary
-        DemoCluster,        ///< start the local demo cluster at launch
-        DemoBasePort,       ///< first control port of the demo agents
-        PollIntervalMs,     ///< poll interval for nodes on screen
-        KnownHostsFile,     ///< empty: ~/.ssh/known_hosts
-        WindowGeometry,     ///< QMainWindow::saveGeometry()
-        WindowState,        ///< QMainWindow::saveState()
-        LastPane,           ///< index of the navigation pane shown last
+        DataDir, ///< where the store, buckets and demo agents live; empty: XDG data dir
+        AgentBinary, ///< path to rune-agent; empty: next to the console binary
+        DemoCluster, ///< start the local demo cluster at launch
+        DemoBasePort, ///< first control port of the demo agents
+        PollIntervalMs, ///< poll interval for nodes on screen
+        KnownHostsFile, ///< empty: ~/.ssh/known_hosts
+        WindowGeometry, ///< QMainWindow::saveGeometry()
+        WindowState, ///< QMainWindow::saveState()
+        LastPane, ///< index of the navigation pane shown last
     };
     Q_ENUM(Key)
 

@@ -4,7 +4,8 @@
 #include <QString>
 #include <expected>
 
-namespace rune {
+namespace rune
+{
 
 /**
  * An error at an API edge: a stable machine-readable code and a sentence the user can act on.
@@ -17,13 +18,12 @@ struct Error {
 };
 
 /** The value of an operation that may fail with an Error. */
-template<typename T>
-using Result = std::expected<T, Error>;
+template <typename T> using Result = std::expected<T, Error>;
 
 /** Builds the failure side of a Result: `return fail(u"store.corrupt"_s, tr("..."));` */
 inline std::unexpected<Error> fail(QString code, QString message)
 {
-    return std::unexpected<Error>(Error{std::move(code), std::move(message)});
+    return std::unexpected<Error>(Error {std::move(code), std::move(message)});
 }
 
 } // namespace rune

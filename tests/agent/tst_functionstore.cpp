@@ -77,7 +77,7 @@ void TestFunctionStore::invalidConfigNamesEveryProblem()
     QTemporaryDir dir;
     FunctionStore store(dir.path().toStdString());
     const nlohmann::json bad = {
-        {"runtime", "cobol"}, {"memory_mib", 100}, {"timeout_s", 0}, {"env", {{"RUNE_X", "1"}}}};
+        {"runtime", "cobol"}, {"memory_mib", 100}, {"timeout_seconds", 0}, {"env", {{"RUNE_X", "1"}}}};
     const auto result = store.deploy("Bad_Name", view(m_archives[0]), bad);
     QVERIFY(!result);
     QCOMPARE(result.error().code, std::string("invalid_config"));
@@ -91,7 +91,7 @@ void TestFunctionStore::invalidConfigNamesEveryProblem()
     QVERIFY(mentions("function name"));
     QVERIFY(mentions("runtime"));
     QVERIFY(mentions("multiple of 64"));
-    QVERIFY(mentions("timeout_s"));
+    QVERIFY(mentions("timeout_seconds"));
     QVERIFY(mentions("RUNE_X"));
     QVERIFY(store.list().empty());
 }

@@ -20,7 +20,8 @@ namespace rune::test
 class TestAgent
 {
 public:
-    explicit TestAgent(QStringList extraArgs = {}, QString token = {})
+    /** extraEnvironment: "NAME=value" entries added to the agent's environment. */
+    explicit TestAgent(QStringList extraArgs = {}, QString token = {}, QStringList extraEnvironment = {})
         : m_token(std::move(token))
     {
         QStringList args {QStringLiteral("--listen"),
@@ -34,6 +35,8 @@ public:
             args << QStringLiteral("--token-file") << tokenFile.fileName();
         }
         m_process.setProcessChannelMode(QProcess::SeparateChannels);
+        if (!extraEnvironment.isEmpty())
+            m_process.setEnvironment(QProcess::systemEnvironment() + extraEnvironment);
         m_process.start(QStringLiteral(RUNE_AGENT_BINARY), args + extraArgs);
     }
 
@@ -81,6 +84,20 @@ public:
     {
         return m_dir.path();
     }
+    QString tokenFilePath() const
+    {
+        return m_dir.filePath(QStringLiteral("token"));
+    }
+
+    /** Rewrites the token file (the agent reads it again on SIGHUP). */
+    bool rewriteToken(const QString &token)
+    {
+        QFile tokenFile(tokenFilePath());
+        if (!tokenFile.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return false;
+        m_token = token.trimmed();
+        return tokenFile.write(token.toUtf8()) == token.toUtf8().size();
+    }
 
 private:
     QTemporaryDir m_dir;
@@ -88,6 +105,152 @@ private:
     QString m_token;
     quint16 m_port = 0;
 };
+
+/** One HTTP response as a client saw it on the wire. status 0: no complete response arrived. */
+struct HttpReply {
+    int status = 0;
+    QMap<QByteArray, QByteArray> headers; // names in lower case
+    QByteArray body; // de-chunked
+
+    QByteArray header(const QByteArray &name) const
+    {
+        return headers.value(name.toLower());
+    }
+};
+
+/**
+ * A plain HTTP/1.1 client connection on loopback, so tests see exactly what goes over the wire:
+ * keep-alive, raw garbage, chunked bodies, connection close.
+ */
+class HttpConnection
+{
+public:
+    explicit HttpConnection(quint16 port)
+    {
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        m_socket.waitForConnected(5000);
+    }
+
+    bool isConnected() const
+    {
+        return m_socket.state() == QAbstractSocket::ConnectedState;
+    }
+    QTcpSocket &socket()
+    {
+        return m_socket;
+    }
+
+    HttpReply request(const QByteArray &method,
+        const QByteArray &path,
+        const QList<QByteArray> &headerLines = {},
+        const QByteArray &body = {})
+    {
+        QByteArray raw = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+        for (const QByteArray &line : headerLines)
+            raw += line + "\r\n";
+        if (!body.isEmpty())
+            raw += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+        return sendRaw(raw + "\r\n" + body);
+    }
+
+    HttpReply sendRaw(const QByteArray &raw, int timeoutMs = 5000)
+    {
+        m_socket.write(raw);
+        m_socket.flush();
+        return readReply(timeoutMs);
+    }
+
+    /** Reads one response (Content-Length, chunked, or until the server closes). */
+    HttpReply readReply(int timeoutMs = 5000)
+    {
+        m_deadline.start();
+        m_timeoutMs = timeoutMs;
+        HttpReply reply;
+        const QByteArray statusLine = readLine();
+        const QList<QByteArray> statusParts = statusLine.split(' ');
+        if (statusParts.size() < 2 || !statusLine.startsWith("HTTP/1."))
+            return reply;
+        for (QByteArray line = readLine(); !line.isEmpty(); line = readLine()) {
+            const auto colon = line.indexOf(':');
+            reply.headers.insert(line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed());
+        }
+        if (!readBody(reply))
+            return reply;
+        reply.status = statusParts.at(1).toInt();
+        return reply;
+    }
+
+private:
+    bool fill(qsizetype bytes)
+    {
+        while (m_buffer.size() < bytes && m_deadline.elapsed() < m_timeoutMs) {
+            if (m_socket.bytesAvailable() == 0 && !m_socket.waitForReadyRead(50)
+                && m_socket.state() != QAbstractSocket::ConnectedState && m_socket.bytesAvailable() == 0)
+                break;
+            m_buffer += m_socket.readAll();
+        }
+        return m_buffer.size() >= bytes;
+    }
+
+    QByteArray take(qsizetype bytes)
+    {
+        const QByteArray taken = m_buffer.left(bytes);
+        m_buffer.remove(0, bytes);
+        return taken;
+    }
+
+    QByteArray readLine()
+    {
+        while (!m_buffer.contains("\r\n") && fill(m_buffer.size() + 1)) { }
+        const auto end = m_buffer.indexOf("\r\n");
+        return end < 0 ? QByteArray() : take(end + 2).chopped(2);
+    }
+
+    bool readBody(HttpReply &reply)
+    {
+        if (reply.header("transfer-encoding") == "chunked") {
+            for (;;) {
+                const QByteArray sizeLine = readLine();
+                bool ok = false;
+                const qsizetype size = sizeLine.split(';').first().toLongLong(&ok, 16);
+                if (!ok || !fill(size + 2))
+                    return false;
+                reply.body += take(size + 2).chopped(2);
+                if (size == 0)
+                    return true;
+            }
+        }
+        if (reply.headers.contains("content-length")) {
+            const qsizetype length = reply.header("content-length").toLongLong();
+            if (!fill(length))
+                return false;
+            reply.body = take(length);
+            return true;
+        }
+        while (fill(m_buffer.size() + 1)) { }
+        reply.body = take(m_buffer.size());
+        return true;
+    }
+
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+    QElapsedTimer m_deadline;
+    int m_timeoutMs = 5000;
+};
+
+/** One request on a fresh connection; token empty: no Authorization header. */
+inline HttpReply httpRequest(quint16 port,
+    const QByteArray &method,
+    const QByteArray &path,
+    const QString &token = {},
+    const QByteArray &body = {})
+{
+    HttpConnection connection(port);
+    QList<QByteArray> headers;
+    if (!token.isEmpty())
+        headers << "Authorization: Bearer " + token.toUtf8();
+    return connection.request(method, path, headers, body);
+}
 
 /** A loopback port nothing listens on right now. */
 inline quint16 closedPort()

@@ -53,13 +53,13 @@ Result<T> TestAgentClient::await(const std::function<void(QObject *, AgentClient
 void TestAgentClient::parsesTheProtocolFixtures()
 {
     const auto info = parseAgentInfo(fixture(u"info.json"_s));
-    QVERIFY2(info.has_value(), qPrintable(info.error().message));
+    QVERIFY2(info.has_value(), info ? "" : qPrintable(info.error().message));
     QVERIFY(!info->hostname.isEmpty());
     QVERIFY(info->cores > 0);
     QVERIFY(info->memoryBytes > 0);
     QVERIFY(info->diskBytes >= info->diskFreeBytes);
     const auto health = parseAgentHealth(fixture(u"health.json"_s));
-    QVERIFY2(health.has_value(), qPrintable(health.error().message));
+    QVERIFY2(health.has_value(), health ? "" : qPrintable(health.error().message));
     QCOMPARE(health->status, u"ok"_s);
     const Error error = parseAgentError(404, fixture(u"error.json"_s));
     QVERIFY(error.code.startsWith(u"agent."_s));
@@ -88,7 +88,7 @@ void TestAgentClient::readsRealHostFactsFromARealAgent()
     const auto facts = await<NodeFacts>([&client](QObject *context, auto done) {
         client.fetchInfo(context, std::move(done));
     });
-    QVERIFY2(facts.has_value(), qPrintable(facts.error().message));
+    QVERIFY2(facts.has_value(), facts ? "" : qPrintable(facts.error().message));
     QCOMPARE(facts->hostname, QSysInfo::machineHostName());
     QCOMPARE(facts->kernel, QSysInfo::kernelVersion());
     QCOMPARE(facts->cores, QThread::idealThreadCount());

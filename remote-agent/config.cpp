@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <array>
+#include <boost/asio/ip/address.hpp>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+
+namespace rune::agent
+{
+
+namespace
+{
+
+constexpr std::array roles {std::string_view("controller"), std::string_view("compute"), std::string_view("edge")};
+
+struct FlagSpec {
+    std::string_view flag;
+    std::string_view key; // the config key the flag overrides; empty for --config
+};
+
+constexpr std::array valueFlags {FlagSpec {"--config", ""},
+    FlagSpec {"--listen", "listen"},
+    FlagSpec {"--state-dir", "state_dir"},
+    FlagSpec {"--role", "role"},
+    FlagSpec {"--token-file", "token_file"}};
+
+std::string trim(std::string_view text)
+{
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        return {};
+    const auto last = text.find_last_not_of(" \t\r\n");
+    return std::string(text.substr(first, last - first + 1));
+}
+
+template <typename Number> std::expected<Number, std::string> parseNumber(std::string_view text, std::string_view what)
+{
+    Number value {};
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc {} || end != text.data() + text.size())
+        return std::unexpected("invalid " + std::string(what) + " '" + std::string(text) + "'");
+    return value;
+}
+
+std::expected<ListenAddress, std::string> parseListenAddress(std::string_view text)
+{
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0)
+        return std::unexpected("expected HOST:PORT, got '" + std::string(text) + "'");
+    ListenAddress address {std::string(text.substr(0, colon)), 0};
+    boost::system::error_code error;
+    boost::asio::ip::make_address(address.host, error);
+    if (error)
+        return std::unexpected("'" + address.host + "' is not an IP address");
+    const auto port = parseNumber<std::uint16_t>(text.substr(colon + 1), "port");
+    if (!port)
+        return std::unexpected(port.error());
+    address.port = *port;
+    return address;
+}
+
+std::expected<void, std::string> setListen(ListenAddress &target, std::string_view value)
+{
+    auto address = parseListenAddress(value);
+    if (!address)
+        return std::unexpected(address.error());
+    target = std::move(*address);
+    return {};
+}
+
+std::expected<void, std::string> setRole(Config &config, std::string_view value)
+{
+    for (const auto role : roles) {
+        if (role == value) {
+            config.role = value;
+            return {};
+        }
+    }
+    return std::unexpected("role must be controller, compute or edge, got '" + std::string(value) + "'");
+}
+
+std::expected<void, std::string> setMaxBody(Config &config, std::string_view value)
+{
+    const auto bytes = parseNumber<std::uint64_t>(value, "max_body_bytes");
+    if (!bytes || *bytes == 0)
+        return std::unexpected("max_body_bytes must be a positive number of bytes, got '" + std::string(value) + "'");
+    config.maxBodyBytes = *bytes;
+    return {};
+}
+
+std::expected<void, std::string> applySetting(Config &config, std::string_view key, std::string_view value)
+{
+    if (key == "listen")
+        return setListen(config.listen, value);
+    if (key == "invoke_listen")
+        return setListen(config.invokeListen, value);
+    if (key == "role")
+        return setRole(config, value);
+    if (key == "max_body_bytes")
+        return setMaxBody(config, value);
+    if (value.empty())
+        return std::unexpected(std::string(key) + " needs a value");
+    if (key == "state_dir")
+        config.stateDir = value;
+    else if (key == "token_file")
+        config.tokenFile = value;
+    else
+        return std::unexpected("unknown setting '" + std::string(key) + "'");
+    return {};
+}
+
+std::expected<void, std::string> applyConfigLine(Config &config, std::string_view line)
+{
+    const std::string content = trim(line.substr(0, line.find('#')));
+    if (content.empty())
+        return {};
+    const auto equals = content.find('=');
+    if (equals == std::string::npos)
+        return std::unexpected("expected 'key = value', got '" + content + "'");
+    return applySetting(config, trim(content.substr(0, equals)), trim(content.substr(equals + 1)));
+}
+
+std::expected<void, std::string> applyConfigFile(Config &config, const std::string &path)
+{
+    std::ifstream file(path);
+    if (!file)
+        return std::unexpected("cannot read config file " + path);
+    std::string line;
+    for (int number = 1; std::getline(file, line); ++number) {
+        if (auto applied = applyConfigLine(config, line); !applied)
+            return std::unexpected(path + ":" + std::to_string(number) + ": " + applied.error());
+    }
+    return {};
+}
+
+std::expected<std::string, std::string> readToken(const std::string &path)
+{
+    std::ifstream file(path);
+    if (!file)
+        return std::unexpected("cannot read token file " + path);
+    std::ostringstream content;
+    content << file.rdbuf();
+    std::string token = trim(content.str());
+    if (token.empty())
+        return std::unexpected("token file " + path + " is empty");
+    return token;
+}
+
+const FlagSpec *findValueFlag(std::string_view flag)
+{
+    for (const auto &spec : valueFlags) {
+        if (spec.flag == flag)
+            return &spec;
+    }
+    return nullptr;
+}
+
+std::expected<void, std::string> applyValueFlag(CommandLine &commandLine, const FlagSpec &spec, std::string value)
+{
+    if (value.empty())
+        return std::unexpected(std::string(spec.flag) + " needs a value");
+    if (spec.key.empty())
+        commandLine.configFile = std::move(value);
+    else
+        commandLine.overrides.emplace_back(spec.key, std::move(value));
+    return {};
+}
+
+} // namespace
+
+std::string ListenAddress::toString() const
+{
+    return host + ":" + std::to_string(port);
+}
+
+std::expected<CommandLine, std::string> parseCommandLine(int argc, char **argv)
+{
+    CommandLine commandLine;
+    for (int index = 1; index < argc; ++index) {
+        std::string_view argument = argv[index];
+        if (argument == "--version" || argument == "--help") {
+            (argument == "--version" ? commandLine.showVersion : commandLine.showHelp) = true;
+            continue;
+        }
+        const auto equals = argument.find('=');
+        const FlagSpec *spec = findValueFlag(argument.substr(0, equals));
+        if (!spec)
+            return std::unexpected("unknown option '" + std::string(argument) + "'");
+        std::string value;
+        if (equals != std::string_view::npos)
+            value = argument.substr(equals + 1);
+        else if (index + 1 < argc)
+            value = argv[++index];
+        if (auto applied = applyValueFlag(commandLine, *spec, std::move(value)); !applied)
+            return std::unexpected(applied.error());
+    }
+    return commandLine;
+}
+
+std::expected<Config, std::string> loadConfig(const CommandLine &commandLine)
+{
+    Config config;
+    if (!commandLine.configFile.empty()) {
+        if (auto applied = applyConfigFile(config, commandLine.configFile); !applied)
+            return std::unexpected(applied.error());
+    }
+    for (const auto &[key, value] : commandLine.overrides) {
+        if (auto applied = applySetting(config, key, value); !applied)
+            return std::unexpected(applied.error());
+    }
+    if (!config.tokenFile.empty()) {
+        auto token = readToken(config.tokenFile);
+        if (!token)
+            return std::unexpected(token.error());
+        config.token = std::move(*token);
+    }
+    return config;
+}
+
+std::string usageText()
+{
+    return "Usage: rune-agent [options]\n"
+           "  --config FILE         read settings from FILE (key = value lines, # comments)\n"
+           "  --listen HOST:PORT    control API address (default 127.0.0.1:7470; port 0 picks a free one)\n"
+           "  --state-dir DIR       where functions and state live (default /var/lib/rune-agent)\n"
+           "  --role ROLE           controller, compute or edge (default compute)\n"
+           "  --token-file FILE     bearer token clients must send; without it there is no auth\n"
+           "  --version             print the version and exit\n"
+           "  --help                print this help and exit\n"
+           "Config keys: listen, state_dir, role, token_file, invoke_listen, max_body_bytes.\n"
+           "SIGHUP re-reads the config and token files; SIGTERM stops after in-flight requests.\n";
+}
+
+LiveConfig::LiveConfig(Config config)
+    : m_current(std::make_shared<const Config>(std::move(config)))
+{
+}
+
+std::shared_ptr<const Config> LiveConfig::current() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_current;
+}
+
+void LiveConfig::replace(Config config)
+{
+    auto next = std::make_shared<const Config>(std::move(config));
+    const std::lock_guard lock(m_mutex);
+    m_current = std::move(next);
+}
+
+} // namespace rune::agent

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rune::agent
+{
+
+struct ListenAddress {
+    std::string host;
+    std::uint16_t port = 0;
+
+    std::string toString() const;
+    bool operator==(const ListenAddress &) const = default;
+};
+
+// Everything the agent is configured with. Defaults are the values a packaged node runs with.
+struct Config {
+    ListenAddress listen {"127.0.0.1", 7470};
+    std::string stateDir = "/var/lib/rune-agent";
+    std::string role = "compute";
+    std::string tokenFile;
+    ListenAddress invokeListen {"127.0.0.1", 8080};
+    std::uint64_t maxBodyBytes = 8ull * 1024 * 1024;
+    // Read from tokenFile; empty means no authentication (local development only).
+    std::string token;
+};
+
+// What the command line asked for. Kept after start-up so SIGHUP can re-read the config file and
+// re-apply the same flags on top of it: a flag always wins over the file.
+struct CommandLine {
+    std::string configFile;
+    std::vector<std::pair<std::string, std::string>> overrides; // config key -> value
+    bool showVersion = false;
+    bool showHelp = false;
+};
+
+std::expected<CommandLine, std::string> parseCommandLine(int argc, char **argv);
+
+// Reads the config file (if any), applies the flags, validates, and reads the token file.
+std::expected<Config, std::string> loadConfig(const CommandLine &commandLine);
+
+std::string usageText();
+
+// The configuration in force, replaced as a whole on reload so readers on other threads always
+// see one consistent version.
+class LiveConfig final
+{
+public:
+    explicit LiveConfig(Config config);
+
+    std::shared_ptr<const Config> current() const;
+    void replace(Config config);
+
+private:
+    mutable std::mutex m_mutex;
+    std::shared_ptr<const Config> m_current;
+};
+
+} // namespace rune::agent

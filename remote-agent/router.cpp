@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "router.h"
+
+namespace rune::agent
+{
+
+namespace
+{
+
+std::vector<std::string_view> splitPath(std::string_view path)
+{
+    std::vector<std::string_view> segments;
+    while (!path.empty()) {
+        if (path.front() == '/') {
+            path.remove_prefix(1);
+            continue;
+        }
+        const auto slash = path.find('/');
+        segments.push_back(path.substr(0, slash));
+        path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
+    }
+    return segments;
+}
+
+bool isCapture(std::string_view segment)
+{
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+std::optional<PathParams> matchSegments(const Route &route, const std::vector<std::string_view> &segments)
+{
+    if (route.segments.size() != segments.size())
+        return std::nullopt;
+    PathParams params;
+    for (std::size_t index = 0; index < segments.size(); ++index) {
+        const std::string &pattern = route.segments[index];
+        if (isCapture(pattern))
+            params.emplace(pattern.substr(1, pattern.size() - 2), percentDecode(segments[index]));
+        else if (pattern != segments[index])
+            return std::nullopt;
+    }
+    return params;
+}
+
+int hexValue(char digit)
+{
+    if (digit >= '0' && digit <= '9')
+        return digit - '0';
+    if (digit >= 'a' && digit <= 'f')
+        return digit - 'a' + 10;
+    if (digit >= 'A' && digit <= 'F')
+        return digit - 'A' + 10;
+    return -1;
+}
+
+} // namespace
+
+void Router::add(http::verb method, std::string_view pattern, Handler handler, RouteOptions options)
+{
+    std::vector<std::string> segments;
+    for (const auto segment : splitPath(pattern))
+        segments.emplace_back(segment);
+    m_routes.push_back(Route {method, std::move(segments), std::move(handler), options});
+}
+
+RouteMatch Router::match(http::verb method, std::string_view target) const
+{
+    const auto segments = splitPath(targetPath(target));
+    RouteMatch result;
+    for (const Route &route : m_routes) {
+        auto params = matchSegments(route, segments);
+        if (!params)
+            continue;
+        if (route.method == method)
+            return RouteMatch {RouteMatch::Outcome::found, &route, std::move(*params), {}};
+        result.outcome = RouteMatch::Outcome::methodNotAllowed;
+        if (!result.allowedMethods.empty())
+            result.allowedMethods += ", ";
+        result.allowedMethods += asStdView(http::to_string(route.method));
+    }
+    return result;
+}
+
+std::string percentDecode(std::string_view text, bool plusIsSpace)
+{
+    std::string decoded;
+    decoded.reserve(text.size());
+    for (std::size_t index = 0; index < text.size(); ++index) {
+        const char current = text[index];
+        if (current == '%' && index + 2 < text.size() && hexValue(text[index + 1]) >= 0
+            && hexValue(text[index + 2]) >= 0) {
+            decoded += static_cast<char>(hexValue(text[index + 1]) * 16 + hexValue(text[index + 2]));
+            index += 2;
+        } else {
+            decoded += plusIsSpace && current == '+' ? ' ' : current;
+        }
+    }
+    return decoded;
+}
+
+std::string_view targetPath(std::string_view target)
+{
+    return target.substr(0, target.find('?'));
+}
+
+std::optional<std::string> queryValue(std::string_view target, std::string_view name)
+{
+    const auto question = target.find('?');
+    if (question == std::string_view::npos)
+        return std::nullopt;
+    std::string_view query = target.substr(question + 1);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        const auto equals = pair.find('=');
+        if (percentDecode(pair.substr(0, equals), true) == name)
+            return equals == std::string_view::npos ? std::string() : percentDecode(pair.substr(equals + 1), true);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    }
+    return std::nullopt;
+}
+
+} // namespace rune::agent

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "exchange.h"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rune::agent
+{
+
+// A handler answers through the Exchange, now or later, from any thread. It runs on the
+// connection's strand, so it must not block: hand slow work to another executor and answer from
+// there. An exception it throws becomes a 500.
+using Handler = std::function<void(Exchange exchange)>;
+
+struct RouteOptions {
+    // false for endpoints anyone may call: /v1/health, or public functions doing their own auth.
+    bool requiresToken = true;
+    // Uploads (function deploy) raise this above the configured max_body_bytes.
+    std::optional<std::uint64_t> maxBodyBytes;
+};
+
+struct Route {
+    http::verb method;
+    std::vector<std::string> segments; // literal, or "{name}" capturing one segment
+    Handler handler;
+    RouteOptions options;
+};
+
+struct RouteMatch {
+    enum class Outcome { found, pathNotFound, methodNotAllowed };
+    Outcome outcome = Outcome::pathNotFound;
+    const Route *route = nullptr;
+    PathParams params;
+    std::string allowedMethods; // for the Allow header of a 405
+};
+
+// Method + path pattern -> handler, e.g. add(http::verb::post, "/v1/functions/{name}/invoke", ...).
+// Routes are added before the server starts and only read afterwards, so matching needs no lock.
+// The first added route whose pattern and method fit wins: add literal routes before patterns
+// that would also match them.
+class Router final
+{
+public:
+    void add(http::verb method, std::string_view pattern, Handler handler, RouteOptions options = {});
+    RouteMatch match(http::verb method, std::string_view target) const;
+
+private:
+    std::vector<Route> m_routes;
+};
+
+// '+' means a space only in a query string (HTML form encoding), never in a path.
+std::string percentDecode(std::string_view text, bool plusIsSpace = false);
+// The path part of a request target, without the query string.
+std::string_view targetPath(std::string_view target);
+std::optional<std::string> queryValue(std::string_view target, std::string_view name);
+
+} // namespace rune::agent

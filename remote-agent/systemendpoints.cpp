@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "systemendpoints.h"
+
+#include "hostinfo.h"
+#include "protocol.h"
+
+#include <nlohmann/json.hpp>
+
+namespace rune::agent
+{
+
+nlohmann::json healthJson(const Config &config, std::chrono::steady_clock::duration uptime)
+{
+    namespace health = protocol::health;
+    return {{health::status, health::statusOk},
+        {health::version, RUNE_VERSION},
+        {health::role, config.role},
+        {health::uptimeSeconds, std::chrono::duration_cast<std::chrono::seconds>(uptime).count()}};
+}
+
+nlohmann::json infoJson(const Config &config)
+{
+    namespace info = protocol::info;
+    const HostFacts facts = readHostFacts(config.stateDir);
+    return {{info::hostname, facts.hostname},
+        {info::os, facts.os},
+        {info::kernel, facts.kernel},
+        {info::arch, facts.arch},
+        {info::cores, facts.cores},
+        {info::memoryBytes, facts.memoryBytes},
+        {info::diskBytes, facts.diskBytes},
+        {info::diskFreeBytes, facts.diskFreeBytes},
+        {info::agentVersion, RUNE_VERSION},
+        {info::role, config.role}};
+}
+
+void addSystemEndpoints(
+    Router &router, std::shared_ptr<const LiveConfig> config, std::chrono::steady_clock::time_point startedAt)
+{
+    router.add(
+        http::verb::get,
+        protocol::paths::health,
+        [config, startedAt](Exchange exchange) {
+            const auto uptime = std::chrono::steady_clock::now() - startedAt;
+            exchange.respondJson(http::status::ok, healthJson(*config->current(), uptime));
+        },
+        RouteOptions {.requiresToken = false, .maxBodyBytes = std::nullopt});
+    router.add(http::verb::get, protocol::paths::info, [config](Exchange exchange) {
+        exchange.respondJson(http::status::ok, infoJson(*config->current()));
+    });
+}
+
+} // namespace rune::agent

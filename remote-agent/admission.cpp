@@ -57,7 +57,11 @@ Admission admitRequest(
         return reject(http::status::not_found, errorcode::notFound, "no such endpoint: " + std::string(target));
     if (match.outcome == RouteMatch::Outcome::methodNotAllowed)
         return rejectWrongMethod(header, match);
-    const std::uint64_t limit = match.route->options.maxBodyBytes.value_or(config.maxBodyBytes);
+    std::uint64_t limit = match.route->options.maxBodyBytes.value_or(config.maxBodyBytes);
+    if (match.route->options.bodyLimit) {
+        if (const auto routeLimit = match.route->options.bodyLimit(match.params))
+            limit = *routeLimit;
+    }
     if (contentLength && *contentLength > limit)
         return reject(http::status::payload_too_large,
             errorcode::payloadTooLarge,

@@ -2,10 +2,14 @@
 #include "agent.h"
 
 #include "log.h"
+#include "runtime/embeddedfiles.h"
+#include "runtime/process.h"
 #include "sdnotify.h"
 #include "systemendpoints.h"
 
+#include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -14,20 +18,131 @@
 namespace rune::agent
 {
 
+namespace
+{
+
+RuntimeOptions runtimeOptions(const Config &config, LogStore &logs)
+{
+    RuntimeOptions options;
+    options.python3 = config.python3;
+    options.node = config.node;
+    options.sandbox.runAsUser = config.runAsUser;
+    options.sandbox.useCgroups = config.useCgroups;
+    options.sandbox.cgroupParent = config.cgroupParent;
+    options.maxProcessesPerReplica = config.maxProcessesPerReplica;
+    options.cpuSecondsPerReplica = config.cpuSecondsPerReplica;
+    options.queueLimitPerFunction = config.queueLimitPerFunction;
+    options.logSink = [&logs](LogLine line) {
+        logs.append(std::move(line));
+    };
+    return options;
+}
+
+nlohmann::json eventJson(const RuntimeEvent &event)
+{
+    nlohmann::json json = {{"kind", event.kind}, {"function", event.function}, {"version", event.version}};
+    if (!event.replica.empty())
+        json["replica"] = event.replica;
+    if (!event.detail.empty())
+        json["detail"] = event.detail;
+    return json;
+}
+
+} // namespace
+
+int Agent::threadCount()
+{
+    // At least two, so one slow handler never stalls the rest; more on bigger machines.
+    return int(std::clamp(std::thread::hardware_concurrency(), 2u, 8u));
+}
+
 Agent::Agent(CommandLine commandLine, Config config)
     : m_commandLine(std::move(commandLine))
     , m_startedAt(std::chrono::steady_clock::now())
+    , m_io(threadCount())
     , m_config(std::make_shared<LiveConfig>(std::move(config)))
     , m_router(std::make_shared<Router>())
+    , m_invokeRouter(std::make_shared<Router>())
     , m_server(m_io, ServerContext {m_router, m_config})
+    , m_invokeServer(m_io, ServerContext {m_invokeRouter, m_config})
     , m_signals(m_io, SIGTERM, SIGINT, SIGHUP)
+    , m_sampleTimer(m_io)
 {
     addSystemEndpoints(*m_router, m_config, m_startedAt);
+}
+
+Agent::~Agent()
+{
+    if (m_host)
+        m_host->shutdown();
+    ProcessGroupRegistry::killAll();
+    m_blocking.join();
 }
 
 Router &Agent::router()
 {
     return *m_router;
+}
+
+std::expected<void, std::string> Agent::prepareRuntime()
+{
+    const auto config = m_config->current();
+    const std::filesystem::path state = config->stateDir;
+    m_store = std::make_unique<FunctionStore>(state, ArchiveLimits {config->maxUnpackedBytes, config->maxArchiveFiles});
+    m_store->recover();
+    if (const char *pause = std::getenv("RUNE_AGENT_TEST_DEPLOY_PAUSE"))
+        m_store->setPauseAfter(pause);
+    m_logs = std::make_unique<LogStore>(
+        state / "logs", LogStore::Limits {config->logMaxFileBytes, config->logKeepFiles, 20000});
+    m_node = std::make_unique<NodeSampler>(config->stateDir);
+    auto context = std::make_shared<RuntimeContext>();
+    context->options = runtimeOptions(*config, *m_logs);
+    auto sandbox = Sandbox::detect(context->options.sandbox);
+    if (!sandbox)
+        return std::unexpected(sandbox.error());
+    context->sandbox = std::move(*sandbox);
+    auto runtimes = installRuntimeFiles(state / "runtimes");
+    if (!runtimes)
+        return std::unexpected(runtimes.error());
+    context->runtimesDir = *runtimes;
+    const SandboxReport &report = context->sandbox.report();
+    logLine("functions run as " + report.user + ", memory limited by " + report.memoryMechanism()
+        + (report.reason.empty() ? "" : " (" + report.reason + ")"));
+    m_host = std::make_unique<FunctionHost>(m_io, std::move(context), *m_store, [this](RuntimeEvent event) {
+        m_events.append(eventJson(event));
+    });
+    m_services = std::make_shared<AgentServices>(AgentServices {m_config,
+        *m_store,
+        *m_host,
+        m_metrics,
+        *m_node,
+        m_events,
+        *m_logs,
+        m_io.get_executor(),
+        m_blocking.get_executor(),
+        m_startedAt});
+    addFunctionEndpoints(*m_router, m_services);
+    addObservationEndpoints(*m_router, m_services);
+    addInvokeEndpoints(*m_invokeRouter, m_services);
+    m_host->loadAll();
+    return {};
+}
+
+std::expected<std::string, std::string> Agent::listenAll()
+{
+    const auto config = m_config->current();
+    const auto control = m_server.listen(config->listen);
+    if (!control)
+        return std::unexpected(control.error());
+    const auto invoke = m_invokeServer.listen(config->invokeListen);
+    if (!invoke)
+        return std::unexpected(invoke.error());
+    const auto where = [](const boost::asio::ip::tcp::endpoint &endpoint) {
+        return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+    };
+    // Whoever started the agent with port 0 learns the ports from these lines.
+    std::cout << "invoke on " << where(*invoke) << '\n';
+    return where(*control);
 }
 
 int Agent::run()
@@ -40,22 +155,38 @@ int Agent::run()
                   << '\n';
         return 1;
     }
-    const auto endpoint = m_server.listen(config->listen);
-    if (!endpoint) {
-        std::cerr << "rune-agent: " << endpoint.error() << '\n';
+    if (auto prepared = prepareRuntime(); !prepared) {
+        std::cerr << "rune-agent: " << prepared.error() << '\n';
         return 1;
     }
-    const std::string where = endpoint->address().to_string() + ":" + std::to_string(endpoint->port());
-    logLine("rune-agent " RUNE_VERSION " (" + config->role + ") listening on " + where
+    const auto where = listenAll();
+    if (!where) {
+        std::cerr << "rune-agent: " << where.error() << '\n';
+        return 1;
+    }
+    logLine("rune-agent " RUNE_VERSION " (" + config->role + ") listening on " + *where
         + (config->token.empty() ? " without authentication" : ""));
-    // The one line on stdout: whoever started the agent with port 0 learns the port from it.
-    std::cout << "listening on " << where << std::endl;
+    // The line a supervisor or test waits for; the control port, after the invoke port above.
+    std::cout << "listening on " << *where << std::endl;
     waitForSignal();
+    sampleNode();
     m_server.start();
+    m_invokeServer.start();
     notifySystemd("READY=1");
     runThreads();
     logLine("stopped");
     return 0;
+}
+
+void Agent::sampleNode()
+{
+    m_sampleTimer.expires_after(std::chrono::seconds(1));
+    m_sampleTimer.async_wait([this](boost::system::error_code error) {
+        if (error || m_shuttingDown)
+            return;
+        m_node->sample();
+        sampleNode();
+    });
 }
 
 void Agent::runThreads()
@@ -72,7 +203,7 @@ void Agent::runThreads()
         }
     };
     std::vector<std::jthread> pool;
-    for (int index = 1; index < threadCount; ++index)
+    for (int index = 1; index < threadCount(); ++index)
         pool.emplace_back(work);
     work();
 }
@@ -108,9 +239,11 @@ void Agent::reload()
         return;
     }
     const auto current = m_config->current();
-    if (next->listen != current->listen || next->stateDir != current->stateDir)
-        logLine("SIGHUP: listen and state_dir changes take effect after a restart");
+    if (next->listen != current->listen || next->stateDir != current->stateDir
+        || next->invokeListen != current->invokeListen)
+        logLine("SIGHUP: listen, invoke_listen and state_dir changes take effect after a restart");
     next->listen = current->listen;
+    next->invokeListen = current->invokeListen;
     next->stateDir = current->stateDir;
     const bool hasToken = !next->token.empty();
     m_config->replace(std::move(*next));
@@ -121,10 +254,18 @@ void Agent::beginShutdown()
 {
     m_shuttingDown = true;
     notifySystemd("STOPPING=1");
-    m_server.shutdown(shutdownGrace, [this] {
+    m_sampleTimer.cancel();
+    // Calls in flight finish first; then the replicas go, then the event loop.
+    auto pending = std::make_shared<std::atomic<int>>(2);
+    const auto drained = [this, pending] {
+        if (--*pending > 0)
+            return;
+        m_host->shutdown();
         m_signals.cancel();
         m_io.stop();
-    });
+    };
+    m_server.shutdown(shutdownGrace, drained);
+    m_invokeServer.shutdown(shutdownGrace, drained);
 }
 
 } // namespace rune::agent

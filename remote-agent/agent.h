@@ -1,25 +1,29 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "api/agentservices.h"
 #include "config.h"
 #include "httpserver.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <memory>
 
 namespace rune::agent
 {
 
-// The daemon as a whole: the control API server on a small thread pool, signals (SIGTERM/SIGINT
-// stop gracefully, SIGHUP reloads), and systemd readiness.
+// The daemon as a whole: the control API and invoke servers on a small thread pool, the function
+// runtime, signals (SIGTERM/SIGINT stop gracefully, SIGHUP reloads), and systemd readiness.
 class Agent final
 {
 public:
     Agent(CommandLine commandLine, Config config);
     Agent(const Agent &) = delete;
     Agent &operator=(const Agent &) = delete;
+    ~Agent();
 
     // Blocks until the agent has stopped; returns the process exit code.
     int run();
@@ -28,22 +32,36 @@ public:
     Router &router();
 
 private:
+    std::expected<void, std::string> prepareRuntime();
+    std::expected<std::string, std::string> listenAll();
     void waitForSignal();
     void onSignal(int signalNumber);
     void reload();
     void beginShutdown();
+    void sampleNode();
     void runThreads();
 
-    static constexpr int threadCount = 2;
+    static int threadCount();
     static constexpr auto shutdownGrace = std::chrono::seconds(10);
 
     CommandLine m_commandLine;
     std::chrono::steady_clock::time_point m_startedAt;
-    boost::asio::io_context m_io {threadCount};
+    boost::asio::io_context m_io;
+    boost::asio::thread_pool m_blocking {1};
     std::shared_ptr<LiveConfig> m_config;
     std::shared_ptr<Router> m_router;
+    std::shared_ptr<Router> m_invokeRouter;
+    std::unique_ptr<FunctionStore> m_store;
+    std::unique_ptr<LogStore> m_logs;
+    EventLog m_events;
+    MetricsRegistry m_metrics;
+    std::unique_ptr<NodeSampler> m_node;
+    std::unique_ptr<FunctionHost> m_host;
+    std::shared_ptr<AgentServices> m_services;
     HttpServer m_server;
+    HttpServer m_invokeServer;
     boost::asio::signal_set m_signals;
+    boost::asio::steady_timer m_sampleTimer;
     bool m_shuttingDown = false;
 };
 

@@ -5,6 +5,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <charconv>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string_view>
 
@@ -25,7 +26,9 @@ constexpr std::array valueFlags {FlagSpec {"--config", ""},
     FlagSpec {"--listen", "listen"},
     FlagSpec {"--state-dir", "state_dir"},
     FlagSpec {"--role", "role"},
-    FlagSpec {"--token-file", "token_file"}};
+    FlagSpec {"--token-file", "token_file"},
+    FlagSpec {"--invoke-listen", "invoke_listen"},
+    FlagSpec {"--run-as", "run_as"}};
 
 std::string trim(std::string_view text)
 {
@@ -91,6 +94,47 @@ std::expected<void, std::string> setMaxBody(Config &config, std::string_view val
     return {};
 }
 
+std::expected<void, std::string> setSwitch(bool &target, std::string_view key, std::string_view value)
+{
+    if (value != "on" && value != "off")
+        return std::unexpected(std::string(key) + " must be on or off, got '" + std::string(value) + "'");
+    target = value == "on";
+    return {};
+}
+
+template <typename Number>
+std::expected<void, std::string> setPositive(Number &target, std::string_view key, std::string_view value)
+{
+    const auto number = parseNumber<Number>(value, key);
+    if (!number || *number <= 0)
+        return std::unexpected(std::string(key) + " must be a positive whole number, got '" + std::string(value) + "'");
+    target = *number;
+    return {};
+}
+
+// The numeric settings; nullopt when @p key is not one of them.
+std::optional<std::expected<void, std::string>> applyNumberSetting(
+    Config &config, std::string_view key, std::string_view value)
+{
+    if (key == "max_archive_bytes")
+        return setPositive(config.maxArchiveBytes, key, value);
+    if (key == "max_unpacked_bytes")
+        return setPositive(config.maxUnpackedBytes, key, value);
+    if (key == "max_archive_files")
+        return setPositive(config.maxArchiveFiles, key, value);
+    if (key == "max_processes_per_replica")
+        return setPositive(config.maxProcessesPerReplica, key, value);
+    if (key == "cpu_seconds_per_replica")
+        return setPositive(config.cpuSecondsPerReplica, key, value);
+    if (key == "queue_limit_per_function")
+        return setPositive(config.queueLimitPerFunction, key, value);
+    if (key == "log_max_file_bytes")
+        return setPositive(config.logMaxFileBytes, key, value);
+    if (key == "log_keep_files")
+        return setPositive(config.logKeepFiles, key, value);
+    return std::nullopt;
+}
+
 std::expected<void, std::string> applySetting(Config &config, std::string_view key, std::string_view value)
 {
     if (key == "listen")
@@ -101,12 +145,28 @@ std::expected<void, std::string> applySetting(Config &config, std::string_view k
         return setRole(config, value);
     if (key == "max_body_bytes")
         return setMaxBody(config, value);
+    if (key == "run_as") {
+        config.runAsUser = value; // empty is allowed: never switch users
+        return {};
+    }
+    if (auto number = applyNumberSetting(config, key, value))
+        return *number;
     if (value.empty())
         return std::unexpected(std::string(key) + " needs a value");
     if (key == "state_dir")
         config.stateDir = value;
     else if (key == "token_file")
         config.tokenFile = value;
+    else if (key == "invoke_token_file")
+        config.invokeTokenFile = value;
+    else if (key == "python3")
+        config.python3 = value;
+    else if (key == "node")
+        config.node = value;
+    else if (key == "cgroup_parent")
+        config.cgroupParent = value;
+    else if (key == "cgroups")
+        return setSwitch(config.useCgroups, key, value);
     else
         return std::unexpected("unknown setting '" + std::string(key) + "'");
     return {};
@@ -217,6 +277,12 @@ std::expected<Config, std::string> loadConfig(const CommandLine &commandLine)
             return std::unexpected(token.error());
         config.token = std::move(*token);
     }
+    if (!config.invokeTokenFile.empty()) {
+        auto token = readToken(config.invokeTokenFile);
+        if (!token)
+            return std::unexpected(token.error());
+        config.invokeToken = std::move(*token);
+    }
     return config;
 }
 
@@ -228,9 +294,14 @@ std::string usageText()
            "  --state-dir DIR       where functions and state live (default /var/lib/rune-agent)\n"
            "  --role ROLE           controller, compute or edge (default compute)\n"
            "  --token-file FILE     bearer token clients must send; without it there is no auth\n"
+           "  --invoke-listen HOST:PORT  where functions are called (default 127.0.0.1:8080)\n"
+           "  --run-as USER         user functions run as when the agent is root (default nobody)\n"
            "  --version             print the version and exit\n"
            "  --help                print this help and exit\n"
-           "Config keys: listen, state_dir, role, token_file, invoke_listen, max_body_bytes.\n"
+           "Config keys: listen, state_dir, role, token_file, invoke_listen, invoke_token_file, max_body_bytes,\n"
+           "  max_archive_bytes, max_unpacked_bytes, max_archive_files, run_as, python3, node, cgroups (on|off),\n"
+           "  cgroup_parent, max_processes_per_replica, cpu_seconds_per_replica, queue_limit_per_function,\n"
+           "  log_max_file_bytes, log_keep_files.\n"
            "SIGHUP re-reads the config and token files; SIGTERM stops after in-flight requests.\n";
 }
 

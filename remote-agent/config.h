@@ -30,6 +30,29 @@ struct Config {
     std::uint64_t maxBodyBytes = 8ull * 1024 * 1024;
     // Read from tokenFile; empty means no authentication (local development only).
     std::string token;
+
+    // Callers of functions whose auth is "token" send this; empty: the control token.
+    std::string invokeTokenFile;
+    std::string invokeToken;
+
+    // Function archives: the upload and what it may unpack to.
+    std::uint64_t maxArchiveBytes = 64ull << 20;
+    std::uint64_t maxUnpackedBytes = 256ull << 20;
+    std::uint64_t maxArchiveFiles = 10000;
+
+    // The function runtime.
+    std::string runAsUser = "nobody"; // only when the agent is root; "" keeps the agent's user
+    std::string python3 = "/usr/bin/python3";
+    std::string node = "/usr/bin/node";
+    bool useCgroups = true;
+    std::string cgroupParent; // empty: the agent's own cgroup, when delegated
+    int maxProcessesPerReplica = 64;
+    int cpuSecondsPerReplica = 3600;
+    std::uint64_t queueLimitPerFunction = 256;
+
+    // Function logs on disk: rotated past this size, this many old files kept.
+    std::uint64_t logMaxFileBytes = 8ull << 20;
+    int logKeepFiles = 3;
 };
 
 // What the command line asked for. Kept after start-up so SIGHUP can re-read the config file and

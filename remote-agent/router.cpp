@@ -24,20 +24,52 @@ std::vector<std::string_view> splitPath(std::string_view path)
 
 bool isCapture(std::string_view segment)
 {
-    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+    return segment.size() > 2 && segment.front() == '{' && segment.find('}') != std::string_view::npos;
+}
+
+bool isRest(std::string_view segment)
+{
+    return segment.size() > 3 && segment.front() == '{' && segment.ends_with("*}");
+}
+
+// "{name}" captures a whole segment; "{name}:suffix" a segment ending in the literal suffix.
+bool matchCapture(std::string_view pattern, std::string_view segment, PathParams &params)
+{
+    const auto close = pattern.find('}');
+    const std::string_view suffix = pattern.substr(close + 1);
+    if (segment.size() <= suffix.size() || !segment.ends_with(suffix))
+        return false;
+    params.emplace(
+        std::string(pattern.substr(1, close - 1)), percentDecode(segment.substr(0, segment.size() - suffix.size())));
+    return true;
+}
+
+std::string joinRest(const std::vector<std::string_view> &segments, std::size_t from)
+{
+    std::string rest;
+    for (std::size_t index = from; index < segments.size(); ++index) {
+        rest += '/';
+        rest += segments[index];
+    }
+    return rest;
 }
 
 std::optional<PathParams> matchSegments(const Route &route, const std::vector<std::string_view> &segments)
 {
-    if (route.segments.size() != segments.size())
+    const bool open = !route.segments.empty() && isRest(route.segments.back());
+    const std::size_t fixed = open ? route.segments.size() - 1 : route.segments.size();
+    if (open ? segments.size() < fixed : segments.size() != fixed)
         return std::nullopt;
     PathParams params;
-    for (std::size_t index = 0; index < segments.size(); ++index) {
+    for (std::size_t index = 0; index < fixed; ++index) {
         const std::string &pattern = route.segments[index];
-        if (isCapture(pattern))
-            params.emplace(pattern.substr(1, pattern.size() - 2), percentDecode(segments[index]));
-        else if (pattern != segments[index])
+        if (isCapture(pattern) ? !matchCapture(pattern, segments[index], params) : pattern != segments[index])
             return std::nullopt;
+    }
+    if (open) {
+        const std::string &pattern = route.segments.back();
+        // Kept percent-encoded: it is handed on as a path, where "%2F" and "/" differ.
+        params.emplace(pattern.substr(1, pattern.size() - 3), joinRest(segments, fixed));
     }
     return params;
 }
@@ -71,7 +103,7 @@ RouteMatch Router::match(http::verb method, std::string_view target) const
         auto params = matchSegments(route, segments);
         if (!params)
             continue;
-        if (route.method == method)
+        if (route.method == method || route.method == anyMethod)
             return RouteMatch {RouteMatch::Outcome::found, &route, std::move(*params), {}};
         result.outcome = RouteMatch::Outcome::methodNotAllowed;
         if (!result.allowedMethods.empty())

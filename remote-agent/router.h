@@ -23,7 +23,13 @@ struct RouteOptions {
     bool requiresToken = true;
     // Uploads (function deploy) raise this above the configured max_body_bytes.
     std::optional<std::uint64_t> maxBodyBytes;
+    // Decides the limit from the path, before the body is read (a function's own max payload);
+    // wins over maxBodyBytes when it answers.
+    std::function<std::optional<std::uint64_t>(const PathParams &)> bodyLimit;
 };
+
+// Matches every method (the invoke port passes any method through to the function).
+inline constexpr http::verb anyMethod = http::verb::unknown;
 
 struct Route {
     http::verb method;
@@ -41,6 +47,8 @@ struct RouteMatch {
 };
 
 // Method + path pattern -> handler, e.g. add(http::verb::post, "/v1/functions/{name}/invoke", ...).
+// A segment "{name}" captures one path segment, "{name}:block" one that ends in ":block", and a
+// last segment "{rest*}" captures whatever follows (possibly nothing), slashes included.
 // Routes are added before the server starts and only read afterwards, so matching needs no lock.
 // The first added route whose pattern and method fit wins: add literal routes before patterns
 // that would also match them.

@@ -19,6 +19,7 @@ struct LocalCluster::Agent {
     QString nodeId;
     QProcess process;
     QByteArray pending; ///< stdout not yet split into lines
+    quint16 invokePort = 0; ///< learnt from the "invoke on" line, which comes first
 };
 
 namespace
@@ -151,6 +152,8 @@ void LocalCluster::launch(const LocalAgentSpec &spec, const QString &stateDir, c
     raw->process.start(m_agentBinary,
         {u"--listen"_s,
             u"127.0.0.1:0"_s,
+            u"--invoke-listen"_s,
+            u"127.0.0.1:0"_s,
             u"--state-dir"_s,
             stateDir,
             u"--role"_s,
@@ -164,15 +167,19 @@ void LocalCluster::onStdout(Agent *agent)
 {
     agent->pending += agent->process.readAllStandardOutput();
     static const QRegularExpression listening(u"^listening on [^:]+:(\\d+)"_s);
+    static const QRegularExpression invoking(u"^invoke on [^:]+:(\\d+)"_s);
     qsizetype newline;
     while ((newline = agent->pending.indexOf('\n')) >= 0) {
         const QString line = QString::fromUtf8(agent->pending.left(newline)).trimmed();
         agent->pending.remove(0, newline + 1);
         const auto match = listening.match(line);
         const Node *node = m_nodes->find(agent->nodeId);
+        if (const auto invoke = invoking.match(line); invoke.hasMatch())
+            agent->invokePort = quint16(invoke.captured(1).toUInt());
         if (match.hasMatch() && node) {
             Node updated = *node;
             updated.agent.controlPort = quint16(match.captured(1).toUInt());
+            updated.agent.invokePort = agent->invokePort;
             m_nodes->update(updated);
             Q_EMIT agentListening(agent->nodeId, updated.agent.controlPort);
         }

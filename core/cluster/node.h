@@ -51,6 +51,7 @@ struct AgentEndpoint {
     quint16 controlPort = 7470; ///< the agent's port on the node (reached through a tunnel unless local)
     QString token; ///< bearer token for the control API
     bool local = false; ///< runs on this machine (demo cluster): no SSH, no tunnel
+    quint16 invokePort = 8080; ///< where the agent serves /function/<name>
 
     bool operator==(const AgentEndpoint &) const = default;
 };

@@ -16,7 +16,7 @@ namespace rune::rows
 
 const char nodeColumns[] = "id, name, role, ssh_host, ssh_port, ssh_user, ssh_key_file, agent_port, agent_token, "
                            "agent_local, labels, hostname, os, kernel, arch, agent_version, cores, memory_bytes, "
-                           "disk_bytes, disk_free_bytes, state, target_action, target_since";
+                           "disk_bytes, disk_free_bytes, state, target_action, target_since, agent_invoke_port";
 const char functionColumns[] = "id, project, name, config, current_version";
 const char versionColumns[] = "function_id, number, created, code_digest, state, note";
 
@@ -110,7 +110,8 @@ QVariantList nodeValues(const Node &node)
         facts.diskFreeBytes,
         nodeStateName(node.state),
         node.targetAction ? QVariant(nodeActionName(*node.targetAction)) : QVariant(),
-        timeValue(node.targetSince)};
+        timeValue(node.targetSince),
+        node.agent.invokePort};
 }
 
 Result<Node> nodeFrom(const QSqlQuery &query)
@@ -132,8 +133,10 @@ Result<Node> nodeFrom(const QSqlQuery &query)
         quint16(number(query, "ssh_port")),
         column(query, "ssh_user"),
         column(query, "ssh_key_file")};
-    node.agent = AgentEndpoint {
-        quint16(number(query, "agent_port")), column(query, "agent_token"), number(query, "agent_local") != 0};
+    node.agent = AgentEndpoint {quint16(number(query, "agent_port")),
+        column(query, "agent_token"),
+        number(query, "agent_local") != 0,
+        quint16(number(query, "agent_invoke_port"))};
     node.labels = labelsFrom(column(query, "labels"));
     node.facts = factsFrom(query);
     return node;

@@ -70,6 +70,10 @@ const QList<QStringList> &migrations()
                 note TEXT NOT NULL,
                 PRIMARY KEY (function_id, number)))"_s,
         },
+        // 2: where a node's functions are called.
+        {
+            u"ALTER TABLE nodes ADD COLUMN agent_invoke_port INTEGER NOT NULL DEFAULT 8080"_s,
+        },
     };
     return steps;
 }

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "functions/functionstore.h"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <fcntl.h>
 #include <fstream>
+#include <iostream>
+#include <thread>
 #include <unistd.h>
 
 namespace rune::agent
@@ -74,6 +78,36 @@ FunctionStore::FunctionStore(fs::path stateDir, ArchiveLimits limits)
     fs::create_directories(m_root, error);
 }
 
+void FunctionStore::setPauseAfter(std::string step)
+{
+    m_pauseAfter = std::move(step);
+}
+
+void FunctionStore::pauseIf(std::string_view step) const
+{
+    if (m_pauseAfter != step)
+        return;
+    std::cerr << "rune-agent: deploy paused after step " << step << std::endl;
+    std::this_thread::sleep_for(std::chrono::minutes(5));
+}
+
+std::vector<int> FunctionStore::versions(const std::string &name) const
+{
+    std::vector<int> numbers;
+    if (!checkFunctionName(name).empty())
+        return numbers;
+    std::lock_guard lock(m_mutex);
+    const int serving = currentVersion(name);
+    std::error_code error;
+    for (const auto &entry : fs::directory_iterator(functionDir(name), error)) {
+        const int number = versionOf(entry.path());
+        if (number > 0 && number <= serving)
+            numbers.push_back(number);
+    }
+    std::sort(numbers.begin(), numbers.end());
+    return numbers;
+}
+
 fs::path FunctionStore::functionDir(const std::string &name) const
 {
     return m_root / name;
@@ -91,7 +125,9 @@ void FunctionStore::recover()
         }
         const int serving = currentVersion(name);
         for (const auto &inner : fs::directory_iterator(entry.path(), error)) {
-            const bool staging = inner.path().filename().string().starts_with(stagingPrefix);
+            const std::string innerName = inner.path().filename().string();
+            const bool staging =
+                innerName.starts_with(stagingPrefix) || innerName.starts_with(std::string(currentLink) + stagingPrefix);
             // A version above the serving one was never switched in: an interrupted deploy.
             if (staging || versionOf(inner.path()) > serving)
                 fs::remove_all(inner.path(), error);
@@ -159,18 +195,23 @@ std::expected<FunctionRecord, DeployError> FunctionStore::deploy(
         problems.insert(problems.end(), config.error().begin(), config.error().end());
     if (!problems.empty())
         return std::unexpected(DeployError {"invalid_config", problems});
-    std::lock_guard lock(m_mutex);
+    // Unpacking takes long and touches only a private directory: readers need not wait for it.
     auto staging = stage(name, archive, *config);
     if (!staging)
         return std::unexpected(staging.error());
+    pauseIf("staged");
+    std::lock_guard lock(m_mutex);
     const int version = nextVersion(name);
     const std::string versionName = "v" + std::to_string(version);
     std::error_code error;
     fs::rename(*staging, functionDir(name) / versionName, error);
+    syncPath(functionDir(name));
+    pauseIf("renamed");
     // The switch: a new link beside the old, renamed over it in one step.
     const fs::path link = functionDir(name) / (std::string(currentLink) + stagingPrefix + uniqueSuffix());
     if (!error)
         fs::create_symlink(versionName, link, error);
+    pauseIf("linked");
     if (!error)
         fs::rename(link, functionDir(name) / currentLink, error);
     if (error)

@@ -39,6 +39,12 @@ class FunctionStore
 public:
     explicit FunctionStore(std::filesystem::path stateDir, ArchiveLimits limits = {});
 
+    /**
+     * For crash tests only: the deploy step after which to stop and wait to be killed
+     * ("staged", "renamed" or "linked"); empty in production.
+     */
+    void setPauseAfter(std::string step);
+
     /** Removes what an interrupted deploy or delete left behind. Run once at start. */
     void recover();
 
@@ -47,6 +53,8 @@ public:
     std::optional<FunctionRecord> current(const std::string &name) const;
     std::optional<FunctionRecord> version(const std::string &name, int version) const;
     std::vector<FunctionRecord> list() const;
+    /** The version numbers of @p name kept on disk, oldest first; empty for an unknown function. */
+    std::vector<int> versions(const std::string &name) const;
     bool remove(const std::string &name);
     /** Blocks or unblocks a function; false when there is no such function. */
     bool setBlocked(const std::string &name, bool blocked);
@@ -56,11 +64,13 @@ private:
     std::optional<FunctionRecord> load(const std::string &name, int version) const;
     int currentVersion(const std::string &name) const;
     int nextVersion(const std::string &name) const;
+    void pauseIf(std::string_view step) const;
     std::expected<std::filesystem::path, DeployError> stage(
         const std::string &name, std::string_view archive, const FunctionConfig &config);
 
     std::filesystem::path m_root;
     ArchiveLimits m_limits;
+    std::string m_pauseAfter;
     mutable std::mutex m_mutex;
 };
 

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "config.h"
+#include "functions/functionstore.h"
+#include "logs/eventlog.h"
+#include "logs/logstore.h"
+#include "metrics/functionmetrics.h"
+#include "metrics/nodesampler.h"
+#include "router.h"
+#include "runtime/functionhost.h"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <chrono>
+#include <memory>
+
+namespace rune::agent
+{
+
+/** What the API endpoints work with; owned by the Agent, which outlives every request. */
+struct AgentServices {
+    std::shared_ptr<const LiveConfig> config;
+    FunctionStore &store;
+    FunctionHost &host;
+    MetricsRegistry &metrics;
+    NodeSampler &node;
+    EventLog &events;
+    LogStore &logs;
+    boost::asio::any_io_executor io; ///< for timers
+    boost::asio::any_io_executor blocking; ///< for work that touches the disk at length (deploys)
+    std::chrono::steady_clock::time_point startedAt;
+};
+
+/** GET/PUT/DELETE /v1/functions[/{name}], :block, :unblock, POST /v1/functions/{name}/invoke. */
+void addFunctionEndpoints(Router &router, std::shared_ptr<AgentServices> services);
+/** The invoke port: any method on /function/{name}[@vN][/path...]. */
+void addInvokeEndpoints(Router &router, std::shared_ptr<AgentServices> services);
+/** GET /v1/logs, /v1/events, /v1/metrics and /metrics. */
+void addObservationEndpoints(Router &router, std::shared_ptr<AgentServices> services);
+
+} // namespace rune::agent

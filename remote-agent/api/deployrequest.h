@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <expected>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace rune::agent
+{
+
+/** What a deploy carries: the code archive (tar or tar.gz) and the function's configuration. */
+struct DeployRequest {
+    std::string archive;
+    nlohmann::json config = nlohmann::json::object();
+};
+
+/** The header that carries the configuration when the body is the bare archive. */
+inline constexpr char configHeader[] = "X-Rune-Config";
+
+/**
+ * Reads a deploy from either a `multipart/form-data` body with the parts `config` (JSON) and
+ * `archive` (the tar.gz), or a bare archive body with the configuration as JSON in the
+ * X-Rune-Config header. Errors are sentences naming what is wrong.
+ */
+std::expected<DeployRequest, std::string> parseDeployRequest(
+    std::string_view contentType, std::string_view configHeaderValue, std::string body);
+
+/** The value of @p parameter (e.g. boundary) in a header value like `multipart/form-data; boundary=x`. */
+std::string headerParameter(std::string_view value, std::string_view parameter);
+
+} // namespace rune::agent

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "logs/logstore.h"
+
+#include <algorithm>
+
+namespace rune::agent
+{
+
+namespace fs = std::filesystem;
+
+nlohmann::json toJson(const LogLine &line)
+{
+    return {{"seq", line.seq},
+        {"time_ms", line.timeMs},
+        {"function", line.function},
+        {"version", line.version},
+        {"replica", line.replica},
+        {"request_id", line.requestId},
+        {"stream", line.stream},
+        {"text", line.text}};
+}
+
+LogLine logLineFromJson(const nlohmann::json &json)
+{
+    LogLine line;
+    line.seq = json.value("seq", std::uint64_t(0));
+    line.timeMs = json.value("time_ms", std::int64_t(0));
+    line.function = json.value("function", std::string());
+    line.version = json.value("version", 0);
+    line.replica = json.value("replica", std::string());
+    line.requestId = json.value("request_id", std::string());
+    line.stream = json.value("stream", std::string());
+    line.text = json.value("text", std::string());
+    return line;
+}
+
+bool LogFilter::matches(const LogLine &line) const
+{
+    return (function.empty() || line.function == function) && (requestId.empty() || line.requestId == requestId)
+        && line.timeMs >= sinceMs;
+}
+
+LogStore::LogStore(fs::path dir, Limits limits)
+    : m_dir(std::move(dir))
+    , m_limits(limits)
+{
+    std::error_code error;
+    fs::create_directories(m_dir, error);
+    loadTail();
+    m_out.open(file(), std::ios::app | std::ios::binary);
+    m_fileBytes = fs::exists(file(), error) ? fs::file_size(file(), error) : 0;
+}
+
+fs::path LogStore::file() const
+{
+    return m_dir / "functions.log";
+}
+
+// After a restart the recent lines come back from the newest file, so queries still see them.
+void LogStore::loadTail()
+{
+    std::ifstream in(file(), std::ios::binary);
+    std::string text;
+    while (std::getline(in, text)) {
+        const auto json = nlohmann::json::parse(text, nullptr, false);
+        if (json.is_discarded() || !json.is_object())
+            continue; // a line torn by a crash
+        m_recent.push_back(logLineFromJson(json));
+        m_nextSeq = std::max(m_nextSeq, m_recent.back().seq + 1);
+        if (m_recent.size() > m_limits.memoryLines)
+            m_recent.pop_front();
+    }
+}
+
+void LogStore::rotateIfFull()
+{
+    if (m_fileBytes < m_limits.maxFileBytes)
+        return;
+    m_out.close();
+    std::error_code error;
+    // The oldest goes first, then every kept file moves one number up.
+    fs::remove(m_dir / ("functions.log." + std::to_string(std::max(m_limits.keepFiles, 1))), error);
+    for (int i = m_limits.keepFiles - 1; i >= 1; --i) {
+        const fs::path from = m_dir / ("functions.log." + std::to_string(i));
+        fs::rename(from, m_dir / ("functions.log." + std::to_string(i + 1)), error);
+    }
+    if (m_limits.keepFiles < 1)
+        fs::remove(file(), error);
+    else
+        fs::rename(file(), m_dir / "functions.log.1", error);
+    m_out.open(file(), std::ios::trunc | std::ios::binary);
+    m_fileBytes = 0;
+}
+
+void LogStore::append(LogLine line)
+{
+    std::vector<Follower> toCall;
+    {
+        std::lock_guard lock(m_mutex);
+        line.seq = m_nextSeq++;
+        const std::string text = toJson(line).dump() + "\n";
+        rotateIfFull();
+        m_out << text;
+        m_out.flush();
+        m_fileBytes += text.size();
+        m_recent.push_back(line);
+        if (m_recent.size() > m_limits.memoryLines)
+            m_recent.pop_front();
+        for (const auto &[id, entry] : m_followers) {
+            if (entry.first.matches(line))
+                toCall.push_back(entry.second);
+        }
+    }
+    // Outside the lock: a follower may write to a socket or unfollow.
+    for (const auto &follower : toCall)
+        follower(line);
+}
+
+std::vector<LogLine> LogStore::query(const LogFilter &filter) const
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<LogLine> lines;
+    for (auto it = m_recent.rbegin(); it != m_recent.rend() && lines.size() < filter.limit; ++it) {
+        if (filter.matches(*it))
+            lines.push_back(*it);
+    }
+    std::reverse(lines.begin(), lines.end());
+    return lines;
+}
+
+std::uint64_t LogStore::follow(LogFilter filter, Follower follower)
+{
+    std::lock_guard lock(m_mutex);
+    const std::uint64_t id = m_nextFollower++;
+    m_followers.emplace(id, std::make_pair(std::move(filter), std::move(follower)));
+    return id;
+}
+
+void LogStore::unfollow(std::uint64_t id)
+{
+    std::lock_guard lock(m_mutex);
+    m_followers.erase(id);
+}
+
+} // namespace rune::agent

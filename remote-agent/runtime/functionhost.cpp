@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "runtime/functionhost.h"
+
+#include <charconv>
+
+namespace rune::agent
+{
+
+std::optional<FunctionTarget> FunctionTarget::parse(std::string_view text)
+{
+    const auto at = text.find('@');
+    FunctionTarget target {std::string(text.substr(0, at)), std::nullopt};
+    if (target.name.empty() || !checkFunctionName(target.name).empty())
+        return std::nullopt;
+    if (at == std::string_view::npos)
+        return target;
+    std::string_view version = text.substr(at + 1);
+    if (version.starts_with('v'))
+        version.remove_prefix(1);
+    int number = 0;
+    const auto [end, error] = std::from_chars(version.data(), version.data() + version.size(), number);
+    if (error != std::errc {} || end != version.data() + version.size() || number <= 0)
+        return std::nullopt;
+    target.version = number;
+    return target;
+}
+
+FunctionHost::FunctionHost(
+    boost::asio::io_context &io, std::shared_ptr<const RuntimeContext> context, FunctionStore &store, EventSink events)
+    : m_io(io)
+    , m_context(std::move(context))
+    , m_store(store)
+    , m_events(std::move(events))
+{
+}
+
+FunctionHost::~FunctionHost()
+{
+    shutdown();
+}
+
+std::shared_ptr<FunctionPool> FunctionHost::makePool(const FunctionRecord &record) const
+{
+    auto spec =
+        std::make_shared<FunctionSpec>(FunctionSpec {record.name, record.version, record.codeDir, record.config});
+    return FunctionPool::create(m_io, m_context, std::move(spec), m_events);
+}
+
+void FunctionHost::loadAll()
+{
+    for (const FunctionRecord &record : m_store.list())
+        activate(record);
+}
+
+void FunctionHost::beginUpdate(const std::string &name)
+{
+    const std::lock_guard lock(m_mutex);
+    m_updating.insert(name);
+}
+
+void FunctionHost::endUpdate(const std::string &name)
+{
+    const std::lock_guard lock(m_mutex);
+    m_updating.erase(name);
+}
+
+void FunctionHost::activate(const FunctionRecord &record)
+{
+    auto pool = makePool(record);
+    std::vector<std::shared_ptr<FunctionPool>> retired;
+    {
+        const std::lock_guard lock(m_mutex);
+        if (m_shutDown)
+            return;
+        Entry &entry = m_entries[record.name];
+        if (entry.serving)
+            retired.push_back(entry.serving);
+        for (auto &[version, pinned] : entry.pinned)
+            retired.push_back(pinned);
+        entry.pinned.clear();
+        entry.record = record;
+        entry.serving = pool;
+    }
+    // Calls already inside an old pool finish on the old version.
+    for (auto &old : retired)
+        old->retire();
+    pool->warmUp();
+}
+
+void FunctionHost::forget(const std::string &name)
+{
+    std::vector<std::shared_ptr<FunctionPool>> pools;
+    {
+        const std::lock_guard lock(m_mutex);
+        const auto found = m_entries.find(name);
+        if (found == m_entries.end())
+            return;
+        pools.push_back(found->second.serving);
+        for (auto &[version, pinned] : found->second.pinned)
+            pools.push_back(pinned);
+        m_entries.erase(found);
+    }
+    for (auto &pool : pools)
+        pool->retire();
+}
+
+void FunctionHost::setBlocked(const std::string &name, bool blocked)
+{
+    const std::lock_guard lock(m_mutex);
+    if (const auto found = m_entries.find(name); found != m_entries.end())
+        found->second.record.blocked = blocked;
+}
+
+std::expected<std::shared_ptr<FunctionPool>, InvokeError> FunctionHost::route(const FunctionTarget &target)
+{
+    const std::lock_guard lock(m_mutex);
+    if (m_shutDown)
+        return std::unexpected(InvokeError {runtime_errors::shuttingDown, 503, "the agent is shutting down", {}});
+    const auto found = m_entries.find(target.name);
+    if (found == m_entries.end())
+        return std::unexpected(InvokeError {"not_found", 404, "no function named '" + target.name + "'", {}});
+    Entry &entry = found->second;
+    if (entry.record.blocked)
+        return std::unexpected(InvokeError {
+            "blocked", 423, "the function '" + target.name + "' is blocked; unblock it to take calls again", {}});
+    if (!target.version || *target.version == entry.record.version)
+        return entry.serving;
+    if (const auto pinned = entry.pinned.find(*target.version); pinned != entry.pinned.end())
+        return pinned->second;
+    auto record = m_store.version(target.name, *target.version);
+    if (!record)
+        return std::unexpected(InvokeError {"not_found",
+            404,
+            "the function '" + target.name + "' has no version " + std::to_string(*target.version),
+            {}});
+    auto pool = makePool(*record);
+    entry.pinned.emplace(*target.version, pool);
+    return pool;
+}
+
+std::optional<FunctionRecord> FunctionHost::record(const std::string &name) const
+{
+    const std::lock_guard lock(m_mutex);
+    const auto found = m_entries.find(name);
+    if (found == m_entries.end())
+        return std::nullopt;
+    return found->second.record;
+}
+
+std::vector<FunctionStatus> FunctionHost::list() const
+{
+    const std::lock_guard lock(m_mutex);
+    std::vector<FunctionStatus> statuses;
+    for (const auto &[name, entry] : m_entries) {
+        PoolSnapshot pool = entry.serving->snapshot();
+        for (const auto &[version, pinned] : entry.pinned) {
+            const PoolSnapshot more = pinned->snapshot();
+            pool.replicas += more.replicas;
+            pool.busy += more.busy;
+            pool.queued += more.queued;
+        }
+        const char *state = entry.record.blocked ? "BLOCKED" : m_updating.contains(name) ? "UPDATING" : "PUBLISHED";
+        statuses.push_back({entry.record, state, pool});
+    }
+    return statuses;
+}
+
+void FunctionHost::shutdown()
+{
+    std::vector<std::shared_ptr<FunctionPool>> pools;
+    {
+        const std::lock_guard lock(m_mutex);
+        m_shutDown = true;
+        for (auto &[name, entry] : m_entries) {
+            pools.push_back(entry.serving);
+            for (auto &[version, pinned] : entry.pinned)
+                pools.push_back(pinned);
+        }
+        m_entries.clear();
+    }
+    for (auto &pool : pools)
+        pool->shutdown();
+}
+
+} // namespace rune::agent

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "functions/functionstore.h"
+#include "runtime/functionpool.h"
+
+#include <boost/asio/io_context.hpp>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+
+namespace rune::agent
+{
+
+/** A function as callers name it: "resize" (the serving version) or "resize@v3" (a pinned one). */
+struct FunctionTarget {
+    std::string name;
+    std::optional<int> version;
+
+    static std::optional<FunctionTarget> parse(std::string_view text);
+};
+
+/** A deployed function with its pool's numbers, for listings and metrics. */
+struct FunctionStatus {
+    FunctionRecord record;
+    std::string state; ///< PUBLISHED, UPDATING or BLOCKED
+    PoolSnapshot pool;
+};
+
+/**
+ * The functions this agent serves: for each, the pool of its serving version, and pools of older
+ * versions called by number. A deploy switches the serving pool; calls already handed to the old
+ * pool finish there, then its replicas stop. Thread-safe.
+ */
+class FunctionHost
+{
+public:
+    FunctionHost(boost::asio::io_context &io,
+        std::shared_ptr<const RuntimeContext> context,
+        FunctionStore &store,
+        EventSink events);
+    FunctionHost(const FunctionHost &) = delete;
+    FunctionHost &operator=(const FunctionHost &) = delete;
+    ~FunctionHost();
+
+    /** Serves every function the store holds (at agent start). */
+    void loadAll();
+    /** Marks @p name as being deployed, for listings; calls keep going to the serving version. */
+    void beginUpdate(const std::string &name);
+    void endUpdate(const std::string &name);
+    /** Serves @p record as the function's new version from now on. */
+    void activate(const FunctionRecord &record);
+    void forget(const std::string &name);
+    void setBlocked(const std::string &name, bool blocked);
+
+    /** The pool for @p target, or why there is none (404 unknown, 423 blocked). */
+    std::expected<std::shared_ptr<FunctionPool>, InvokeError> route(const FunctionTarget &target);
+    /** The serving record of @p name, from memory. */
+    std::optional<FunctionRecord> record(const std::string &name) const;
+    std::vector<FunctionStatus> list() const;
+    /** Stops every replica; later calls are refused. */
+    void shutdown();
+
+private:
+    struct Entry {
+        FunctionRecord record;
+        std::shared_ptr<FunctionPool> serving;
+        std::map<int, std::shared_ptr<FunctionPool>> pinned;
+    };
+
+    std::shared_ptr<FunctionPool> makePool(const FunctionRecord &record) const;
+
+    boost::asio::io_context &m_io;
+    std::shared_ptr<const RuntimeContext> m_context;
+    FunctionStore &m_store;
+    EventSink m_events;
+    mutable std::mutex m_mutex;
+    std::map<std::string, Entry, std::less<>> m_entries;
+    std::set<std::string, std::less<>> m_updating; ///< by name: first deploys have no entry yet
+    bool m_shutDown = false;
+};
+
+} // namespace rune::agent

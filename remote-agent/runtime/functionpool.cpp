@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "runtime/functionpool.h"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <random>
+
+namespace rune::agent
+{
+
+namespace
+{
+
+std::string newRequestId()
+{
+    thread_local std::mt19937_64 random {std::random_device {}()};
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string id(16, '0');
+    std::uint64_t bits = random();
+    for (char &c : id) {
+        c = digits[bits & 15];
+        bits >>= 4;
+    }
+    return id;
+}
+
+std::string seconds(std::chrono::milliseconds duration)
+{
+    const auto tenths = duration.count() / 100;
+    return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " s";
+}
+
+// Replica names stay unique across redeploys of the same version number.
+std::atomic<std::uint64_t> replicaSerial {1};
+
+} // namespace
+
+std::shared_ptr<FunctionPool> FunctionPool::create(boost::asio::io_context &io,
+    std::shared_ptr<const RuntimeContext> context,
+    std::shared_ptr<const FunctionSpec> function,
+    EventSink events)
+{
+    return std::make_shared<FunctionPool>(io, std::move(context), std::move(function), std::move(events));
+}
+
+FunctionPool::FunctionPool(boost::asio::io_context &io,
+    std::shared_ptr<const RuntimeContext> context,
+    std::shared_ptr<const FunctionSpec> function,
+    EventSink events)
+    : m_strand(boost::asio::make_strand(io))
+    , m_context(std::move(context))
+    , m_function(std::move(function))
+    , m_events(std::move(events))
+{
+}
+
+const FunctionSpec &FunctionPool::function() const
+{
+    return *m_function;
+}
+
+PoolSnapshot FunctionPool::snapshot() const
+{
+    return {m_replicaCount, m_busyCount, m_queuedCount, m_startedCount, m_crashedCount};
+}
+
+void FunctionPool::invoke(Invocation invocation, InvokeCompletion completion)
+{
+    if (invocation.requestId.empty())
+        invocation.requestId = newRequestId();
+    const auto timeout = invocation.timeout.count() > 0
+        ? invocation.timeout
+        : std::chrono::milliseconds(std::int64_t(m_function->config.timeoutSeconds) * 1000);
+    auto call = std::make_shared<PendingCall>(m_strand, std::move(invocation), std::move(completion));
+    call->deadline = call->started + timeout;
+    boost::asio::post(m_strand, [self = shared_from_this(), call] {
+        self->admit(call);
+    });
+}
+
+void FunctionPool::admit(std::shared_ptr<PendingCall> call)
+{
+    if (m_shutDown) {
+        return call->complete(std::unexpected(
+            InvokeError {runtime_errors::shuttingDown, 503, "the agent is shutting down; try another node", {}}));
+    }
+    if (call->invocation.body.size() > m_function->config.maxPayloadBytes) {
+        return call->complete(std::unexpected(InvokeError {runtime_errors::payloadTooLarge,
+            413,
+            "the request body is larger than the function's limit of "
+                + std::to_string(m_function->config.maxPayloadBytes) + " bytes",
+            {}}));
+    }
+    if (m_queue.size() >= m_context->options.queueLimitPerFunction && m_idle.empty()) {
+        return call->complete(std::unexpected(InvokeError {runtime_errors::overloaded,
+            503,
+            "every replica of " + m_function->name + " is busy and " + std::to_string(m_queue.size())
+                + " calls are already waiting; try again shortly",
+            {}}));
+    }
+    call->timer.expires_at(call->deadline);
+    call->timer.async_wait([self = shared_from_this(), call](const boost::system::error_code &error) {
+        if (!error)
+            self->onDeadline(call);
+    });
+    call->waited = m_idle.empty();
+    m_queue.push_back(std::move(call));
+    dispatch();
+    startReplicasForDemand();
+    publish();
+}
+
+void FunctionPool::dispatch()
+{
+    while (!m_idle.empty() && !m_queue.empty()) {
+        auto call = std::move(m_queue.front());
+        m_queue.pop_front();
+        if (call->done())
+            continue;
+        // The most recently used replica first: the others stay idle and can be scaled down.
+        auto replica = std::move(m_idle.back());
+        m_idle.pop_back();
+        call->coldStart = call->waited && replica->callsServed() == 0;
+        m_running[replica.get()] = call;
+        replica->run(call);
+    }
+    publish();
+}
+
+int FunctionPool::liveReplicas() const
+{
+    return int(m_replicas.size());
+}
+
+void FunctionPool::startReplicasForDemand()
+{
+    if (m_shutDown || m_queue.empty())
+        return;
+    // Enough replicas that each has at most the target number of calls running or waiting.
+    const int target = std::max(1, m_function->config.targetConcurrency);
+    const int inFlight = int(m_running.size() + m_queue.size());
+    const int wanted = std::min(m_function->config.maxReplicas, (inFlight + target - 1) / target);
+    while (liveReplicas() < std::max(wanted, 1) && liveReplicas() < std::max(1, m_function->config.maxReplicas))
+        startReplica();
+}
+
+void FunctionPool::warmUp()
+{
+    boost::asio::post(m_strand, [self = shared_from_this()] {
+        while (!self->m_retired && !self->m_shutDown && self->liveReplicas() < self->m_function->config.minReplicas)
+            self->startReplica();
+        self->publish();
+    });
+}
+
+void FunctionPool::startReplica()
+{
+    ReplicaSetup setup;
+    setup.executor = m_strand;
+    setup.context = m_context;
+    setup.function = m_function;
+    setup.observer = weak_from_this();
+    setup.id = m_function->name + "-v" + std::to_string(m_function->version) + "-r"
+        + std::to_string(replicaSerial.fetch_add(1));
+    auto replica = makeReplica(std::move(setup));
+    m_replicas.push_back(replica);
+    ++m_startedCount;
+    replica->start();
+    publish();
+}
+
+void FunctionPool::replicaReady(const std::shared_ptr<Replica> &replica)
+{
+    if (std::find(m_replicas.begin(), m_replicas.end(), replica) == m_replicas.end())
+        return;
+    if (replica->callsServed() == 0 && !m_running.contains(replica.get())
+        && std::find(m_idle.begin(), m_idle.end(), replica) == m_idle.end())
+        emit("replica_started", replica->id(), {});
+    m_running.erase(replica.get());
+    if ((m_retired && m_queue.empty()) || m_shutDown) {
+        replica->stop("retired");
+        return publish();
+    }
+    m_idle.push_back(replica);
+    dispatch();
+}
+
+void FunctionPool::replicaGone(const std::shared_ptr<Replica> &replica, std::optional<InvokeError> startFailure)
+{
+    const auto found = std::find(m_replicas.begin(), m_replicas.end(), replica);
+    if (found == m_replicas.end())
+        return;
+    m_replicas.erase(found);
+    std::erase(m_idle, replica);
+    if (auto running = m_running.find(replica.get()); running != m_running.end()) {
+        if (!running->second->done()) {
+            running->second->complete(std::unexpected(
+                InvokeError {runtime_errors::crashed, 502, "the function's replica stopped during the call", {}}));
+        }
+        m_running.erase(running);
+    }
+    if (startFailure && startFailure->code != runtime_errors::shuttingDown) {
+        emit("start_failed", replica->id(), startFailure->message);
+        // Starting again at once would fail the same way: answer the waiting calls with the reason.
+        if (m_idle.empty() && m_running.empty())
+            failQueued(*startFailure);
+    } else if (!m_retired && !m_shutDown && !m_stopping.erase(replica.get())) {
+        ++m_crashedCount;
+        emit("replica_crashed", replica->id(), {});
+    } else {
+        emit("replica_stopped", replica->id(), {});
+    }
+    m_stopping.erase(replica.get());
+    startReplicasForDemand();
+    publish();
+}
+
+void FunctionPool::onDeadline(const std::shared_ptr<PendingCall> &call)
+{
+    if (call->done())
+        return;
+    const auto allowed = std::chrono::duration_cast<std::chrono::milliseconds>(call->deadline - call->started);
+    const auto queued = std::find(m_queue.begin(), m_queue.end(), call);
+    if (queued != m_queue.end()) {
+        m_queue.erase(queued);
+        call->complete(std::unexpected(InvokeError {runtime_errors::timeout,
+            504,
+            "no replica of " + m_function->name + " became free within the timeout of " + seconds(allowed),
+            {}}));
+        return publish();
+    }
+    for (auto &[replica, running] : m_running) {
+        if (running != call)
+            continue;
+        call->complete(std::unexpected(InvokeError {runtime_errors::timeout,
+            504,
+            "the function did not answer within its timeout of " + seconds(allowed)
+                + "; its replica was stopped and will be replaced",
+            {}}));
+        emit("call_timeout", replica->id(), call->invocation.requestId);
+        m_stopping.insert(replica);
+        replica->stop("timeout");
+        return publish();
+    }
+}
+
+void FunctionPool::failQueued(const InvokeError &error)
+{
+    auto queue = std::exchange(m_queue, {});
+    for (auto &call : queue) {
+        if (!call->done())
+            call->complete(std::unexpected(error));
+    }
+}
+
+void FunctionPool::retire()
+{
+    boost::asio::post(m_strand, [self = shared_from_this()] {
+        self->m_retired = true;
+        self->stopIdleIfRetired();
+        self->publish();
+    });
+}
+
+void FunctionPool::stopIdleIfRetired()
+{
+    if (!m_retired || !m_queue.empty())
+        return;
+    auto idle = std::exchange(m_idle, {});
+    for (auto &replica : idle) {
+        m_stopping.insert(replica.get());
+        replica->stop("retired");
+    }
+    // Replicas still starting have nothing to do any more either.
+    for (auto &replica : m_replicas) {
+        if (replica->state() == Replica::State::Starting) {
+            m_stopping.insert(replica.get());
+            replica->stop("retired");
+        }
+    }
+}
+
+void FunctionPool::shutdown()
+{
+    boost::asio::post(m_strand, [self = shared_from_this()] {
+        self->m_shutDown = true;
+        self->failQueued(InvokeError {runtime_errors::shuttingDown, 503, "the agent is shutting down", {}});
+        for (auto &[replica, call] : self->m_running) {
+            if (!call->done())
+                call->complete(
+                    std::unexpected(InvokeError {runtime_errors::shuttingDown, 503, "the agent is shutting down", {}}));
+        }
+        for (auto &replica : std::vector(self->m_replicas)) {
+            self->m_stopping.insert(replica.get());
+            replica->stop("shutdown");
+        }
+        self->publish();
+    });
+}
+
+void FunctionPool::publish()
+{
+    m_replicaCount = liveReplicas();
+    m_busyCount = int(m_running.size());
+    m_queuedCount = int(m_queue.size());
+}
+
+void FunctionPool::emit(std::string kind, const std::string &replica, std::string detail) const
+{
+    if (m_events)
+        m_events({std::move(kind), m_function->name, m_function->version, replica, std::move(detail)});
+}
+
+} // namespace rune::agent

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "runtime/replica.h"
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <deque>
+#include <functional>
+#include <map>
+#include <set>
+#include <vector>
+
+namespace rune::agent
+{
+
+/** A pool's numbers for metrics and listings; read from any thread. */
+struct PoolSnapshot {
+    int replicas = 0; ///< started or starting
+    int busy = 0;
+    int queued = 0;
+    std::uint64_t started = 0; ///< replicas started over the pool's life
+    std::uint64_t crashed = 0; ///< replicas that died on their own
+};
+
+/** Something worth telling the console about: a replica started, crashed, timed out. */
+struct RuntimeEvent {
+    std::string kind; ///< replica_started, replica_stopped, replica_crashed, call_timeout, start_failed
+    std::string function;
+    int version = 0;
+    std::string replica;
+    std::string detail;
+};
+
+using EventSink = std::function<void(RuntimeEvent)>;
+
+/**
+ * The replicas of one version of one function, and the calls waiting for them. A call takes an
+ * idle replica, or waits in a bounded queue while the pool starts more replicas (up to the
+ * function's maximum). Past its deadline a waiting call gets 504, and a running call's replica
+ * is killed (its state is unknown) and replaced. Everything runs on the pool's strand; invoke()
+ * and the other public methods may be called from any thread.
+ */
+class FunctionPool final : public ReplicaObserver, public std::enable_shared_from_this<FunctionPool>
+{
+public:
+    static std::shared_ptr<FunctionPool> create(boost::asio::io_context &io,
+        std::shared_ptr<const RuntimeContext> context,
+        std::shared_ptr<const FunctionSpec> function,
+        EventSink events);
+
+    void invoke(Invocation invocation, InvokeCompletion completion);
+    /** Takes no new calls; those queued or running finish, then the replicas stop. */
+    void retire();
+    /** Kills every replica now and fails what is queued. */
+    void shutdown();
+    /** Starts replicas until the function's minimum is warm. */
+    void warmUp();
+
+    PoolSnapshot snapshot() const;
+    const FunctionSpec &function() const;
+
+    void replicaReady(const std::shared_ptr<Replica> &replica) override;
+    void replicaGone(const std::shared_ptr<Replica> &replica, std::optional<InvokeError> startFailure) override;
+
+    FunctionPool(boost::asio::io_context &io,
+        std::shared_ptr<const RuntimeContext> context,
+        std::shared_ptr<const FunctionSpec> function,
+        EventSink events);
+
+private:
+    void admit(std::shared_ptr<PendingCall> call);
+    void dispatch();
+    void startReplicasForDemand();
+    void startReplica();
+    void onDeadline(const std::shared_ptr<PendingCall> &call);
+    void failQueued(const InvokeError &error);
+    void stopIdleIfRetired();
+    void publish();
+    void emit(std::string kind, const std::string &replica, std::string detail) const;
+    int liveReplicas() const;
+
+    boost::asio::strand<boost::asio::io_context::executor_type> m_strand;
+    std::shared_ptr<const RuntimeContext> m_context;
+    std::shared_ptr<const FunctionSpec> m_function;
+    EventSink m_events;
+    std::deque<std::shared_ptr<PendingCall>> m_queue;
+    std::vector<std::shared_ptr<Replica>> m_replicas;
+    std::vector<std::shared_ptr<Replica>> m_idle;
+    std::map<Replica *, std::shared_ptr<PendingCall>> m_running;
+    std::set<Replica *> m_stopping; ///< stopped by the pool, so their exit is no crash
+    std::uint64_t m_nextReplica = 1;
+    bool m_retired = false;
+    bool m_shutDown = false;
+
+    std::atomic<int> m_replicaCount {0};
+    std::atomic<int> m_busyCount {0};
+    std::atomic<int> m_queuedCount {0};
+    std::atomic<std::uint64_t> m_startedCount {0};
+    std::atomic<std::uint64_t> m_crashedCount {0};
+};
+
+} // namespace rune::agent

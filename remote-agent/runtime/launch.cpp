@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "runtime/launch.h"
+
+#include <unistd.h>
+
+namespace rune::agent
+{
+
+namespace
+{
+
+std::map<std::string, std::string> functionEnv(
+    const RuntimeContext &context, const FunctionSpec &function, const std::map<std::string, std::string> &extraEnv)
+{
+    std::map<std::string, std::string> env;
+    for (const auto &entry : context.options.baseEnv) {
+        const auto equals = entry.find('=');
+        if (equals != std::string::npos)
+            env[entry.substr(0, equals)] = entry.substr(equals + 1);
+    }
+    for (const auto &[name, value] : function.config.env)
+        env[name] = value;
+    env["RUNE_FUNCTION"] = function.name;
+    env["RUNE_FUNCTION_VERSION"] = std::to_string(function.version);
+    env["RUNE_MEMORY_MIB"] = std::to_string(function.config.memoryMiB);
+    for (const auto &[name, value] : extraEnv)
+        env[name] = value;
+    return env;
+}
+
+// RLIMIT_NPROC counts every thread of the user, across all replicas and anything else running
+// as that user; the allowance is therefore added on top of what the user already has.
+int processLimit(const RuntimeContext &context)
+{
+    const int allowance = context.options.maxProcessesPerReplica;
+    if (allowance <= 0)
+        return 0;
+    const auto &runAs = context.sandbox.report().runAs;
+    if (!runAs && ::geteuid() == 0)
+        return 0; // root ignores RLIMIT_NPROC anyway
+    return countTasksOf(runAs ? runAs->first : ::getuid()) + allowance;
+}
+
+} // namespace
+
+std::vector<std::string> envList(const std::map<std::string, std::string> &env)
+{
+    std::vector<std::string> out;
+    out.reserve(env.size());
+    for (const auto &[name, value] : env)
+        out.push_back(name + "=" + value);
+    return out;
+}
+
+std::expected<LaunchPlan, std::string> planLaunch(const RuntimeContext &context,
+    const FunctionSpec &function,
+    const std::string &cgroupName,
+    const std::map<std::string, std::string> &extraEnv)
+{
+    LaunchPlan plan;
+    plan.spec.env = envList(functionEnv(context, function, extraEnv));
+    plan.spec.workDir = function.codeDir;
+    plan.spec.runAs = context.sandbox.report().runAs;
+    plan.spec.limits.cpuSeconds = context.options.cpuSecondsPerReplica;
+    plan.spec.limits.maxProcesses = processLimit(context);
+    const std::uint64_t memoryBytes = std::uint64_t(function.config.memoryMiB) << 20;
+    if (context.sandbox.report().memory == MemoryEnforcement::CgroupV2) {
+        auto cgroup = context.sandbox.createCgroup(cgroupName, memoryBytes, context.options.maxProcessesPerReplica);
+        if (!cgroup)
+            return std::unexpected(cgroup.error());
+        plan.cgroup = std::move(*cgroup);
+        plan.spec.cgroupProcsFd = plan.cgroup->procsFd();
+    } else {
+        plan.spec.limits.addressSpaceBytes = memoryBytes;
+    }
+    return plan;
+}
+
+} // namespace rune::agent

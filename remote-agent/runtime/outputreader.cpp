@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "runtime/outputreader.h"
+
+#include <cerrno>
+#include <unistd.h>
+
+namespace rune::agent
+{
+
+namespace
+{
+constexpr std::size_t maxLineBytes = 16 * 1024; // longer lines are split, so one print cannot hog memory
+constexpr std::size_t tailBytes = 4096;
+} // namespace
+
+OutputReader::OutputReader(boost::asio::any_io_executor executor, int fd, LineHandler handler)
+    : m_pipe(executor, fd)
+    , m_handler(std::move(handler))
+    , m_buffer(16 * 1024)
+{
+    m_pipe.non_blocking(true);
+}
+
+void OutputReader::start(std::shared_ptr<void> keepAlive)
+{
+    m_pipe.async_read_some(boost::asio::buffer(m_buffer),
+        [this, keepAlive = std::move(keepAlive)](const boost::system::error_code &error, std::size_t bytes) mutable {
+            if (error == boost::asio::error::operation_aborted)
+                return;
+            consume({m_buffer.data(), bytes});
+            if (error || !m_pipe.is_open()) {
+                flushPartial();
+                return;
+            }
+            start(std::move(keepAlive));
+        });
+}
+
+void OutputReader::drain()
+{
+    if (!m_pipe.is_open())
+        return;
+    for (;;) {
+        const ssize_t bytes = ::read(m_pipe.native_handle(), m_buffer.data(), m_buffer.size());
+        if (bytes > 0) {
+            consume({m_buffer.data(), std::size_t(bytes)});
+            continue;
+        }
+        if (bytes < 0 && errno == EINTR)
+            continue;
+        return; // EAGAIN: nothing more now; 0: EOF, which the pending read will see as well
+    }
+}
+
+void OutputReader::close()
+{
+    drain();
+    flushPartial();
+    boost::system::error_code ignored;
+    m_pipe.close(ignored);
+}
+
+std::string OutputReader::tail() const
+{
+    return m_tail;
+}
+
+void OutputReader::clearTail()
+{
+    m_tail.clear();
+}
+
+void OutputReader::consume(std::string_view bytes)
+{
+    m_tail.append(bytes);
+    if (m_tail.size() > 2 * tailBytes)
+        m_tail.erase(0, m_tail.size() - tailBytes);
+    while (!bytes.empty()) {
+        const auto newline = bytes.find('\n');
+        const auto take = newline == std::string_view::npos ? bytes.size() : newline;
+        m_partial.append(bytes.substr(0, take));
+        bytes.remove_prefix(newline == std::string_view::npos ? take : take + 1);
+        if (newline != std::string_view::npos || m_partial.size() >= maxLineBytes)
+            flushPartial();
+    }
+}
+
+void OutputReader::flushPartial()
+{
+    if (m_partial.empty())
+        return;
+    if (m_partial.back() == '\r')
+        m_partial.pop_back();
+    m_handler(m_partial);
+    m_partial.clear();
+}
+
+} // namespace rune::agent

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "runtime/workerreplica.h"
+
+#include "runtime/launch.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <csignal>
+
+namespace rune::agent
+{
+
+namespace
+{
+
+constexpr int channelFd = 3;
+
+HeaderList headerList(const nlohmann::json &json)
+{
+    HeaderList headers;
+    if (!json.is_array())
+        return headers;
+    for (const auto &pair : json) {
+        if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string())
+            headers.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+    }
+    return headers;
+}
+
+nlohmann::json invokeHeader(const PendingCall &call)
+{
+    const Invocation &invocation = call.invocation;
+    nlohmann::json headers = nlohmann::json::array();
+    for (const auto &[name, value] : invocation.headers)
+        headers.push_back({name, value});
+    nlohmann::json header = {{"type", "invoke"},
+        {"id", invocation.requestId},
+        {"method", invocation.method},
+        {"path", invocation.path},
+        {"query", invocation.query},
+        {"headers", std::move(headers)},
+        {"deadline_ms", call.remainingMs()}};
+    for (const auto &[key, value] : invocation.extra)
+        header[key] = value;
+    return header;
+}
+
+} // namespace
+
+WorkerReplica::WorkerReplica(ReplicaSetup setup)
+    : Replica(std::move(setup))
+    , m_channel(m_setup.executor)
+    , m_startTimer(m_setup.executor)
+    , m_decoder(m_setup.context->options.maxResponseBytes)
+{
+}
+
+WorkerReplica::~WorkerReplica()
+{
+    if (m_pid > 0 && m_state != State::Gone) {
+        killProcessGroup(m_pid);
+        ProcessGroupRegistry::remove(m_pid);
+    }
+}
+
+std::expected<SpawnSpec, std::string> WorkerReplica::command()
+{
+    const RuntimeContext &context = *m_setup.context;
+    const FunctionSpec &function = *m_setup.function;
+    if (context.runtimesDir.empty())
+        return std::unexpected(std::string("the worker bootstrap scripts are missing"));
+    auto plan = planLaunch(context, function, m_setup.id, {});
+    if (!plan)
+        return std::unexpected(plan.error());
+    SpawnSpec spec = std::move(plan->spec);
+    m_cgroup = std::move(plan->cgroup);
+    if (function.config.runtime == "node") {
+        spec.executable = context.options.node;
+        const int heapMiB = std::max(16, function.config.memoryMiB * 3 / 4);
+        spec.argv = {"node",
+            "--max-old-space-size=" + std::to_string(heapMiB),
+            (context.runtimesDir / "node" / "bootstrap.js").string(),
+            function.config.handler};
+        if (spec.limits.addressSpaceBytes > 0)
+            spec.limits.addressSpaceBytes += context.options.nodeAddressSpaceExtraMiB << 20;
+    } else {
+        spec.executable = context.options.python3;
+        // -u: lines reach the log as they are printed; -B: the code directory may be read-only.
+        spec.argv = {"python3",
+            "-u",
+            "-B",
+            "-s",
+            (context.runtimesDir / "python3" / "bootstrap.py").string(),
+            function.config.handler};
+    }
+    return spec;
+}
+
+void WorkerReplica::start()
+{
+    auto spec = command();
+    if (!spec)
+        return failStart({runtime_errors::spawnFailed, 502, "cannot start the function: " + spec.error(), {}});
+    auto [agentEnd, workerEnd] = makeSocketPair();
+    auto [stdoutRead, stdoutWrite] = makePipe();
+    auto [stderrRead, stderrWrite] = makePipe();
+    UniqueFd devNull = openDevNull();
+    if (!agentEnd || !stdoutRead || !stderrRead || !devNull)
+        return failStart({runtime_errors::spawnFailed, 502, "cannot start the function: out of file descriptors", {}});
+    spec->fds = {{0, devNull.get()}, {1, stdoutWrite.get()}, {2, stderrWrite.get()}, {channelFd, workerEnd.get()}};
+    const auto pid = spawnProcess(*spec);
+    if (!pid)
+        return failStart({runtime_errors::spawnFailed, 502, "cannot start the function: " + pid.error(), {}});
+    m_pid = *pid;
+    m_channel.assign(agentEnd.release());
+    const auto self = shared_from_this();
+    m_stdout = std::make_unique<OutputReader>(m_setup.executor, stdoutRead.release(), [this](std::string_view line) {
+        emitLine("stdout", line, requestInFlight());
+    });
+    m_stderr = std::make_unique<OutputReader>(m_setup.executor, stderrRead.release(), [this](std::string_view line) {
+        emitLine("stderr", line, requestInFlight());
+    });
+    m_stdout->start(self);
+    m_stderr->start(self);
+    m_watcher = std::make_unique<ChildWatcher>(m_setup.executor, m_pid);
+    m_watcher->asyncWait([self](ExitStatus status) {
+        static_cast<WorkerReplica *>(self.get())->onExit(status);
+    });
+    launch();
+}
+
+void WorkerReplica::launch()
+{
+    const auto self = shared_from_this();
+    m_startTimer.expires_after(m_setup.context->options.startTimeout);
+    m_startTimer.async_wait([this, self](const boost::system::error_code &error) {
+        if (error || m_state != State::Starting)
+            return;
+        m_startFailure = InvokeError {runtime_errors::initFailed,
+            502,
+            "the function did not finish loading within "
+                + std::to_string(m_setup.context->options.startTimeout.count() / 1000) + " s",
+            {}};
+        kill();
+    });
+    readChannel();
+}
+
+void WorkerReplica::readChannel()
+{
+    m_channel.async_read_some(boost::asio::buffer(m_readBuffer),
+        [this, self = shared_from_this()](const boost::system::error_code &error, std::size_t bytes) {
+            if (error)
+                return; // EOF or closed: the exit handler reports why
+            onBytes(bytes);
+            if (m_channel.is_open() && m_state != State::Gone)
+                readChannel();
+        });
+}
+
+void WorkerReplica::onBytes(std::size_t bytes)
+{
+    m_decoder.feed({m_readBuffer.data(), bytes});
+    for (;;) {
+        auto message = m_decoder.next();
+        if (!message) {
+            const bool tooLarge = message.error().code == "frame_too_large";
+            failCall({tooLarge ? runtime_errors::responseTooLarge : runtime_errors::protocolError,
+                502,
+                tooLarge ? "the function's response is larger than "
+                        + std::to_string(m_setup.context->options.maxResponseBytes) + " bytes"
+                         : "the worker broke the protocol: " + message.error().message,
+                {}});
+            return kill();
+        }
+        if (!*message)
+            return;
+        onMessage(std::move(**message));
+        if (m_state == State::Stopping || m_state == State::Gone)
+            return;
+    }
+}
+
+void WorkerReplica::onMessage(WireMessage message)
+{
+    const std::string type = message.header.value("type", std::string());
+    if (type == "ready" && m_state == State::Starting)
+        return onReady();
+    if (type == "init_error" && m_state == State::Starting) {
+        m_startFailure = InvokeError {runtime_errors::initFailed,
+            502,
+            "the function's handler could not be loaded: "
+                + message.header.value("error", std::string("unknown error")),
+            {}};
+        return kill();
+    }
+    if (type == "result" && m_call)
+        return onResult(std::move(message));
+    failCall({runtime_errors::protocolError, 502, "the worker sent an unexpected '" + type + "' message", {}});
+    kill();
+}
+
+void WorkerReplica::onReady()
+{
+    m_startTimer.cancel();
+    m_state = State::Idle;
+    if (auto watcher = observer())
+        watcher->replicaReady(shared_from_this());
+}
+
+void WorkerReplica::onResult(WireMessage message)
+{
+    // Lines printed before the result belong to this call, even if the pipe was not read yet.
+    m_stdout->drain();
+    m_stderr->drain();
+    InvokeResponse response;
+    response.status = message.header.value("status", 200);
+    if (response.status < 100 || response.status > 599)
+        response.status = 502;
+    response.headers = headerList(message.header.value("headers", nlohmann::json()));
+    response.body = std::move(message.body);
+    response.functionError = message.header.contains("error");
+    const auto call = std::exchange(m_call, nullptr);
+    ++m_calls;
+    m_lastUsed = std::chrono::steady_clock::now();
+    m_state = State::Idle;
+    call->complete(std::move(response));
+    if (retiring)
+        return stop("retired");
+    if (auto watcher = observer())
+        watcher->replicaReady(shared_from_this());
+}
+
+void WorkerReplica::run(std::shared_ptr<PendingCall> call)
+{
+    m_state = State::Busy;
+    m_call = std::move(call);
+    m_call->replicaId = m_setup.id;
+    m_stdout->clearTail();
+    m_stderr->clearTail();
+    const std::string &body = m_call->invocation.body;
+    m_writeBuffer = encodeMessageHead(invokeHeader(*m_call), body.size());
+    const std::array<boost::asio::const_buffer, 2> buffers {
+        boost::asio::buffer(m_writeBuffer), boost::asio::buffer(body)};
+    boost::asio::async_write(m_channel,
+        buffers,
+        [this, self = shared_from_this(), call = m_call](const boost::system::error_code &error, std::size_t) {
+            if (error && m_call == call) {
+                failCall({runtime_errors::crashed, 502, "the function's process went away before the call", {}});
+                kill();
+            }
+        });
+}
+
+void WorkerReplica::stop(const std::string &why)
+{
+    if (m_state == State::Gone || m_state == State::Stopping)
+        return;
+    if (m_state == State::Starting && !m_startFailure)
+        m_startFailure = InvokeError {runtime_errors::shuttingDown, 503, "the replica was stopped: " + why, {}};
+    kill();
+}
+
+void WorkerReplica::kill()
+{
+    if (m_state == State::Gone)
+        return;
+    m_state = State::Stopping;
+    m_startTimer.cancel();
+    if (m_pid <= 0) {
+        // Never started: report from the strand, not from inside the caller's stack.
+        boost::asio::post(m_setup.executor, [self = shared_from_this()] {
+            static_cast<WorkerReplica *>(self.get())->onExit({true, SIGKILL});
+        });
+        return;
+    }
+    killProcessGroup(m_pid);
+    if (m_cgroup)
+        m_cgroup->killAll();
+}
+
+void WorkerReplica::failStart(InvokeError error)
+{
+    m_startFailure = std::move(error);
+    kill();
+}
+
+void WorkerReplica::failCall(InvokeError error)
+{
+    if (auto call = std::exchange(m_call, nullptr))
+        call->complete(std::unexpected(std::move(error)));
+}
+
+bool WorkerReplica::outOfMemory() const
+{
+    if (m_cgroup && m_cgroup->oomKills() > 0)
+        return true;
+    // Without a cgroup, V8 aborts when its heap cap is hit; report that as what it is.
+    const std::string tail = m_stderr ? m_stderr->tail() : std::string();
+    return tail.find("heap out of memory") != std::string::npos;
+}
+
+void WorkerReplica::onExit(ExitStatus status)
+{
+    if (m_state == State::Gone)
+        return;
+    const bool wasStarting = m_state == State::Starting;
+    m_state = State::Gone;
+    m_startTimer.cancel();
+    if (m_stdout)
+        m_stdout->close();
+    if (m_stderr)
+        m_stderr->close();
+    boost::system::error_code ignored;
+    m_channel.close(ignored);
+    if (m_pid > 0) {
+        killProcessGroup(m_pid); // whatever the worker forked must not outlive it
+        ProcessGroupRegistry::remove(m_pid);
+    }
+    const std::string tail = m_stderr ? m_stderr->tail() : std::string();
+    if (m_call)
+        failCall(crashError(status.describe(), tail, outOfMemory()));
+    if (wasStarting && !m_startFailure) {
+        const std::string said = lastLine(tail);
+        m_startFailure = InvokeError {runtime_errors::initFailed,
+            502,
+            "the function's worker exited while loading (" + status.describe() + ")"
+                + (said.empty() ? "" : ": " + said),
+            {}};
+    }
+    m_cgroup.reset();
+    if (auto watcher = observer())
+        watcher->replicaGone(shared_from_this(), m_startFailure);
+}
+
+std::string WorkerReplica::requestInFlight() const
+{
+    return m_call ? m_call->invocation.requestId : std::string();
+}
+
+} // namespace rune::agent

@@ -14,7 +14,7 @@ namespace
 std::string number(double value)
 {
     char text[32];
-    std::snprintf(text, sizeof text, "%.17g", value);
+    std::snprintf(text, sizeof text, "%.15g", value);
     return text;
 }
 

@@ -23,23 +23,26 @@ OutputReader::OutputReader(boost::asio::any_io_executor executor, int fd, LineHa
 
 void OutputReader::start(std::shared_ptr<void> keepAlive)
 {
-    m_pipe.async_read_some(boost::asio::buffer(m_buffer),
-        [this, keepAlive = std::move(keepAlive)](const boost::system::error_code &error, std::size_t bytes) mutable {
-            if (error == boost::asio::error::operation_aborted)
+    // Wait for readiness and read here rather than letting the reactor read ahead: bytes it read
+    // would sit in a queued handler, where drain() cannot see them when a call completes.
+    m_pipe.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+        [this, keepAlive = std::move(keepAlive)](const boost::system::error_code &error) mutable {
+            if (error == boost::asio::error::operation_aborted || !m_pipe.is_open())
                 return;
-            consume({m_buffer.data(), bytes});
-            if (error || !m_pipe.is_open()) {
-                flushPartial();
-                return;
-            }
-            start(std::move(keepAlive));
+            if (!error && readAvailable())
+                return start(std::move(keepAlive));
+            flushPartial();
         });
 }
 
 void OutputReader::drain()
 {
-    if (!m_pipe.is_open())
-        return;
+    if (m_pipe.is_open())
+        readAvailable();
+}
+
+bool OutputReader::readAvailable()
+{
     for (;;) {
         const ssize_t bytes = ::read(m_pipe.native_handle(), m_buffer.data(), m_buffer.size());
         if (bytes > 0) {
@@ -48,7 +51,7 @@ void OutputReader::drain()
         }
         if (bytes < 0 && errno == EINTR)
             continue;
-        return; // EAGAIN: nothing more now; 0: EOF, which the pending read will see as well
+        return bytes < 0 && (errno == EAGAIN || errno == EWOULDBLOCK); // false: end of file or error
     }
 }
 

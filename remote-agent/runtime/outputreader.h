@@ -36,6 +36,8 @@ public:
     void clearTail();
 
 private:
+    /** Reads what the pipe holds now; false once the writers are gone. */
+    bool readAvailable();
     void consume(std::string_view bytes);
     void flushPartial();
 

@@ -23,51 +23,97 @@ public:
     /** extraEnvironment: "NAME=value" entries added to the agent's environment. */
     explicit TestAgent(QStringList extraArgs = {}, QString token = {}, QStringList extraEnvironment = {})
         : m_token(std::move(token))
+        , m_extraArgs(std::move(extraArgs))
+        , m_extraEnvironment(std::move(extraEnvironment))
     {
-        QStringList args {QStringLiteral("--listen"),
-            QStringLiteral("127.0.0.1:0"),
-            QStringLiteral("--state-dir"),
-            m_dir.filePath(QStringLiteral("state"))};
+        // Functions run as an unprivileged user when the agent is root: it must reach the code.
+        QFile::setPermissions(m_dir.path(),
+            QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup
+                | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther);
         if (!m_token.isEmpty()) {
-            QFile tokenFile(m_dir.filePath(QStringLiteral("token")));
+            QFile tokenFile(tokenFilePath());
             if (tokenFile.open(QIODevice::WriteOnly))
                 tokenFile.write(m_token.toUtf8());
-            args << QStringLiteral("--token-file") << tokenFile.fileName();
         }
-        m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        if (!extraEnvironment.isEmpty())
-            m_process.setEnvironment(QProcess::systemEnvironment() + extraEnvironment);
-        m_process.start(QStringLiteral(RUNE_AGENT_BINARY), args + extraArgs);
+        start();
     }
 
     ~TestAgent()
     {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.terminate();
-            if (!m_process.waitForFinished(5000))
-                m_process.kill();
-            m_process.waitForFinished(1000);
-        }
+        stop();
+    }
+
+    /** Starts the agent (again) on the same state directory; ports change. */
+    void start(const QStringList &moreEnvironment = {})
+    {
+        QStringList args {QStringLiteral("--listen"),
+            QStringLiteral("127.0.0.1:0"),
+            QStringLiteral("--invoke-listen"),
+            QStringLiteral("127.0.0.1:0"),
+            QStringLiteral("--state-dir"),
+            stateDir()};
+        if (!m_token.isEmpty())
+            args << QStringLiteral("--token-file") << tokenFilePath();
+        m_process.setProcessChannelMode(QProcess::SeparateChannels);
+        m_process.setEnvironment(QProcess::systemEnvironment() + m_extraEnvironment + moreEnvironment);
+        m_port = 0;
+        m_invokePort = 0;
+        m_process.start(QStringLiteral(RUNE_AGENT_BINARY), args + m_extraArgs);
+    }
+
+    /** SIGTERM, then SIGKILL if it does not exit in time; true when it exited by itself with 0. */
+    bool stop(int timeoutMs = 5000)
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return false;
+        m_process.terminate();
+        if (m_process.waitForFinished(timeoutMs))
+            return m_process.exitStatus() == QProcess::NormalExit && m_process.exitCode() == 0;
+        m_process.kill();
+        m_process.waitForFinished(1000);
+        return false;
+    }
+
+    /** kill -9: no chance to clean up, as after a power cut. */
+    void killHard()
+    {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+
+    QString stateDir() const
+    {
+        return m_dir.filePath(QStringLiteral("state"));
     }
 
     /** Waits for the "listening on" line; 0 if the agent did not come up. */
     quint16 waitForPort(int timeoutMs = 10000)
     {
         static const QRegularExpression listening(QStringLiteral("listening on [^:]+:(\\d+)"));
-        QByteArray output;
+        static const QRegularExpression invoking(QStringLiteral("invoke on [^:]+:(\\d+)"));
         QElapsedTimer timer;
         timer.start();
         while (timer.elapsed() < timeoutMs && m_process.state() != QProcess::NotRunning) {
             m_process.waitForReadyRead(100);
-            output += m_process.readAllStandardOutput();
-            const auto match = listening.match(QString::fromUtf8(output));
-            if (match.hasMatch())
+            m_output += m_process.readAllStandardOutput();
+            const QString text = QString::fromUtf8(m_output);
+            if (const auto invoke = invoking.match(text); invoke.hasMatch())
+                m_invokePort = quint16(invoke.captured(1).toUInt());
+            const auto match = listening.match(text);
+            if (match.hasMatch()) {
+                m_output.clear();
                 return m_port = quint16(match.captured(1).toUInt());
+            }
         }
         qWarning() << "agent did not start:" << m_process.readAllStandardError();
         return 0;
     }
 
+    /** Where /function/<name> is served; known after waitForPort(). */
+    quint16 invokePort() const
+    {
+        return m_invokePort;
+    }
     quint16 port() const
     {
         return m_port;
@@ -103,7 +149,11 @@ private:
     QTemporaryDir m_dir;
     QProcess m_process;
     QString m_token;
+    QStringList m_extraArgs;
+    QStringList m_extraEnvironment;
+    QByteArray m_output;
     quint16 m_port = 0;
+    quint16 m_invokePort = 0;
 };
 
 /** One HTTP response as a client saw it on the wire. status 0: no complete response arrived. */

@@ -164,17 +164,19 @@ void HttpSession::rejectUnreadable(beast::error_code error)
         http::status::bad_request, protocol::errorcode::badRequest, "malformed HTTP request: " + error.message()));
 }
 
+// dispatch, not post: when the connection's strand is idle (it waits for this answer) the write
+// starts on the calling thread instead of costing a hop to another one.
 void HttpSession::sendResponse(Response response)
 {
     auto shared = std::make_shared<Response>(std::move(response));
-    net::post(m_stream.get_executor(), [self = shared_from_this(), shared] {
+    net::dispatch(m_stream.get_executor(), [self = shared_from_this(), shared] {
         self->enqueue(Outgoing {Outgoing::Kind::full, shared, {}, nullptr, {}});
     });
 }
 
 void HttpSession::sendStreamHeader(http::response_header<> header)
 {
-    net::post(m_stream.get_executor(), [self = shared_from_this(), header = std::move(header)]() mutable {
+    net::dispatch(m_stream.get_executor(), [self = shared_from_this(), header = std::move(header)]() mutable {
         self->enqueue(Outgoing {Outgoing::Kind::streamHeader, nullptr, std::move(header), nullptr, {}});
     });
 }
@@ -182,14 +184,14 @@ void HttpSession::sendStreamHeader(http::response_header<> header)
 void HttpSession::sendStreamChunk(std::string data, std::function<void(bool delivered)> done)
 {
     auto shared = std::make_shared<std::string>(std::move(data));
-    net::post(m_stream.get_executor(), [self = shared_from_this(), shared, done = std::move(done)]() mutable {
+    net::dispatch(m_stream.get_executor(), [self = shared_from_this(), shared, done = std::move(done)]() mutable {
         self->enqueue(Outgoing {Outgoing::Kind::chunk, nullptr, {}, shared, std::move(done)});
     });
 }
 
 void HttpSession::finishStream()
 {
-    net::post(m_stream.get_executor(), [self = shared_from_this()] {
+    net::dispatch(m_stream.get_executor(), [self = shared_from_this()] {
         self->enqueue(Outgoing {Outgoing::Kind::last, nullptr, {}, nullptr, {}});
     });
 }

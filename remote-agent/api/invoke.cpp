@@ -131,10 +131,7 @@ std::function<std::optional<std::uint64_t>(const PathParams &)> functionPayloadL
     return [services](const PathParams &params) -> std::optional<std::uint64_t> {
         const auto name = params.find("name");
         const auto target = name == params.end() ? std::nullopt : FunctionTarget::parse(name->second);
-        const auto record = target ? services->host.record(target->name) : std::nullopt;
-        if (!record)
-            return std::nullopt;
-        return record->config.maxPayloadBytes;
+        return target ? services->host.payloadLimit(target->name) : std::nullopt;
     };
 }
 

@@ -138,6 +138,15 @@ std::expected<std::shared_ptr<FunctionPool>, InvokeError> FunctionHost::route(co
     return pool;
 }
 
+std::optional<std::uint64_t> FunctionHost::payloadLimit(std::string_view name) const
+{
+    const std::lock_guard lock(m_mutex);
+    const auto found = m_entries.find(name);
+    if (found == m_entries.end())
+        return std::nullopt;
+    return found->second.record.config.maxPayloadBytes;
+}
+
 std::optional<FunctionRecord> FunctionHost::record(const std::string &name) const
 {
     const std::lock_guard lock(m_mutex);

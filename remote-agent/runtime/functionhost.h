@@ -56,6 +56,8 @@ public:
 
     /** The pool for @p target, or why there is none (404 unknown, 423 blocked). */
     std::expected<std::shared_ptr<FunctionPool>, InvokeError> route(const FunctionTarget &target);
+    /** The largest request body the serving version of @p name accepts; cheap, called per request. */
+    std::optional<std::uint64_t> payloadLimit(std::string_view name) const;
     /** The serving record of @p name, from memory. */
     std::optional<FunctionRecord> record(const std::string &name) const;
     std::vector<FunctionStatus> list() const;

@@ -2,6 +2,7 @@
 #include "runtime/functionpool.h"
 
 #include <algorithm>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <random>
 
@@ -73,7 +74,8 @@ void FunctionPool::invoke(Invocation invocation, InvokeCompletion completion)
         : std::chrono::milliseconds(std::int64_t(m_function->config.timeoutSeconds) * 1000);
     auto call = std::make_shared<PendingCall>(m_strand, std::move(invocation), std::move(completion));
     call->deadline = call->started + timeout;
-    boost::asio::post(m_strand, [self = shared_from_this(), call] {
+    // Runs at once on this thread when the pool is idle; queued behind its current work otherwise.
+    boost::asio::dispatch(m_strand, [self = shared_from_this(), call] {
         self->admit(call);
     });
 }

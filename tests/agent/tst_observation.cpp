@@ -176,7 +176,8 @@ void TestObservation::prometheusTextIsWellFormed()
             continue;
         }
         // Every sample belongs to a family announced before it.
-        static const QRegularExpression sample(QStringLiteral("^([a-z0-9_]+?)(_bucket|_sum|_count)?(\\{[^}]*\\})? \\S+$"));
+        static const QRegularExpression sample(
+            QStringLiteral("^([a-z0-9_]+?)(_bucket|_sum|_count)?(\\{[^}]*\\})? \\S+$"));
         const auto match = sample.match(line);
         QVERIFY2(match.hasMatch(), qPrintable(line));
         QVERIFY2(typed.contains(match.captured(1)) || typed.contains(match.captured(1) + match.captured(2)),

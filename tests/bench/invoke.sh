@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Invoke throughput and latency: rune-agent serving a Python echo function, against what a user
+# would otherwise hand-roll in the same run: Python's ThreadingHTTPServer importing the same
+# handler and calling it per request. Both driven by wrk at 1 and 32 connections.
+#   RUNE_BUILD_DIR (default build/), BENCH_SECONDS (default 10)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+build=${RUNE_BUILD_DIR:-$here/build}
+seconds=${BENCH_SECONDS:-10}
+agent_bin=$build/remote-agent/rune-agent
+command -v wrk >/dev/null || { echo "wrk is missing (installers/setup.sh installs it)"; exit 1; }
+[ -x "$agent_bin" ] || { echo "build the agent first: installers/setup.sh build"; exit 1; }
+
+work=$(mktemp -d)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+mkdir -p "$work/code" "$work/exec"
+cat > "$work/code/handler.py" <<'PY'
+def handle(event, context):
+    return event["body"]
+PY
+printf '#!/bin/sh\ncat\n' > "$work/exec/echo.sh"
+chmod 755 "$work/exec/echo.sh"
+tar -C "$work/code" -czf "$work/code.tgz" handler.py
+tar -C "$work/exec" -czf "$work/exec.tgz" echo.sh
+
+control=$(free_port)
+invoke=$(free_port)
+"$agent_bin" --listen "127.0.0.1:$control" --invoke-listen "127.0.0.1:$invoke" --state-dir "$work/state" \
+  >"$work/agent.out" 2>"$work/agent.err" &
+agent_pid=$!
+pids+=("$agent_pid")
+for _ in $(seq 100); do grep -q "listening on" "$work/agent.out" 2>/dev/null && break; sleep 0.05; done
+sleep 1
+rss_idle=$(awk '/VmRSS/ {print $2}' "/proc/$agent_pid/status")
+
+curl -sf -X PUT --data-binary @"$work/code.tgz" -H 'X-Rune-Config: {"runtime":"python3","max_replicas":2}' \
+  "http://127.0.0.1:$control/v1/functions/echo" >/dev/null
+curl -sf -X PUT --data-binary @"$work/exec.tgz" -H 'X-Rune-Config: {"runtime":"exec","handler":"echo.sh","max_replicas":2}' \
+  "http://127.0.0.1:$control/v1/functions/cat" >/dev/null
+curl -sf -d warm "http://127.0.0.1:$invoke/function/echo" >/dev/null
+
+baseline=$(free_port)
+cat > "$work/baseline.py" <<'PY'
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+sys.path.insert(0, sys.argv[2])
+from handler import handle
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as wrk expects
+    disable_nagle_algorithm = True  # headers and body go out in two writes: without this, 40 ms each
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+        event = {"method": "POST", "path": self.path, "headers": dict(self.headers), "body": body}
+        out = handle(event, None).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+    def log_message(self, *args):
+        pass
+
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+PY
+# The same interpreter the agent's workers use; its errors (clients hanging up at the end) are noise.
+/usr/bin/python3 "$work/baseline.py" "$baseline" "$work/code" 2>/dev/null &
+pids+=("$!")
+for _ in $(seq 100); do curl -sf -d x "http://127.0.0.1:$baseline/" >/dev/null 2>&1 && break; sleep 0.05; done
+
+cat > "$work/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = "hello"
+wrk.headers["Content-Type"] = "text/plain"
+LUA
+
+# Prints "requests/s p50 p99 errors" for one wrk run.
+measure() {
+  local url=$1 connections=$2 duration=$3
+  local threads=$(( connections < 2 ? 1 : 2 ))
+  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$work/post.lua" "$url" >"$work/wrk.txt" 2>&1
+  awk '
+    /Requests\/sec/ {rps=$2}
+    /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
+    /Non-2xx/ {errors+=$NF} /Socket errors/ {errors+=1}
+    END {printf "%s %s %s %d\n", rps, p50, p99, errors}' "$work/wrk.txt"
+}
+
+ms() { # wrk's "123.45us" / "1.20ms" / "2.00s" -> milliseconds
+  awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
+}
+
+echo "rune-agent invoke benchmark: ${seconds}s per run, $(nproc) cores, $(/usr/bin/python3 --version)"
+printf '%-34s %12s %10s %10s %7s\n' "target" "requests/s" "p50 ms" "p99 ms" "errors"
+declare -A rps
+for connections in 1 32; do
+  for target in agent baseline; do
+    if [ "$target" = agent ]; then url="http://127.0.0.1:$invoke/function/echo"; else url="http://127.0.0.1:$baseline/"; fi
+    read -r r p50 p99 errors < <(measure "$url" "$connections" "$seconds")
+    rps[$target-$connections]=$r
+    printf '%-34s %12s %10s %10s %7s\n' "$target ($connections conn)" "$r" "$(ms "$p50")" "$(ms "$p99")" "$errors"
+  done
+done
+read -r exec_rps exec_p50 exec_p99 exec_errors < <(measure "http://127.0.0.1:$invoke/function/cat" 1 "$(( seconds / 2 > 0 ? seconds / 2 : 1 ))")
+printf '%-34s %12s %10s %10s %7s\n' "agent exec runtime (1 conn)" "$exec_rps" "$(ms "$exec_p50")" "$(ms "$exec_p99")" "$exec_errors"
+rss_loaded=$(awk '/VmRSS/ {print $2}' "/proc/$agent_pid/status")
+echo
+awk -v a="${rps[agent-32]}" -v b="${rps[baseline-32]}" 'BEGIN {printf "throughput ratio at 32 connections (agent / baseline): %.1fx (target >= 5x)\n", a / b}'
+awk -v a="${rps[agent-1]}" -v b="${rps[baseline-1]}" 'BEGIN {printf "throughput ratio at 1 connection (agent / baseline): %.1fx\n", a / b}'
+echo "agent RSS: idle $((rss_idle / 1024)).$(( (rss_idle % 1024) * 10 / 1024 )) MiB (target <= 10 MiB), after the runs $((rss_loaded / 1024)) MiB"

@@ -3,7 +3,9 @@
 
 #include "log.h"
 #include "runtime/embeddedfiles.h"
+#include "runtime/memorybudget.h"
 #include "runtime/process.h"
+#include "runtime/standbypool.h"
 #include "sdnotify.h"
 #include "systemendpoints.h"
 
@@ -32,6 +34,7 @@ RuntimeOptions runtimeOptions(const Config &config, LogStore &logs)
     options.maxProcessesPerReplica = config.maxProcessesPerReplica;
     options.cpuSecondsPerReplica = config.cpuSecondsPerReplica;
     options.queueLimitPerFunction = config.queueLimitPerFunction;
+    options.coldStartWait = std::chrono::seconds(config.coldStartWaitSeconds);
     options.logSink = [&logs](LogLine line) {
         logs.append(std::move(line));
     };
@@ -105,6 +108,12 @@ std::expected<void, std::string> Agent::prepareRuntime()
     if (!runtimes)
         return std::unexpected(runtimes.error());
     context->runtimesDir = *runtimes;
+    const std::uint64_t budget = config->memoryBudgetMiB > 0
+        ? config->memoryBudgetMiB
+        : m_node->latest().memoryTotalBytes / (1024 * 1024) * 9 / 10;
+    context->memory = std::make_shared<MemoryBudget>(budget);
+    // Eight at most: idle interpreters cost memory the functions could use.
+    context->standby = std::make_shared<StandbyPool>(m_io, *context, config->warmPoolSize, 8);
     const SandboxReport &report = context->sandbox.report();
     logLine("functions run as " + report.user + ", memory limited by " + report.memoryMechanism()
         + (report.reason.empty() ? "" : " (" + report.reason + ")"));

@@ -128,6 +128,17 @@ std::optional<std::expected<void, std::string>> applyNumberSetting(
         return setPositive(config.cpuSecondsPerReplica, key, value);
     if (key == "queue_limit_per_function")
         return setPositive(config.queueLimitPerFunction, key, value);
+    if (key == "warm_pool_size") {
+        const auto number = parseNumber<int>(value, key);
+        if (!number || *number < 0 || *number > 64)
+            return std::unexpected("warm_pool_size must be 0 to 64, got '" + std::string(value) + "'");
+        config.warmPoolSize = *number;
+        return std::expected<void, std::string> {};
+    }
+    if (key == "memory_budget_mib")
+        return setPositive(config.memoryBudgetMiB, key, value);
+    if (key == "cold_start_wait_seconds")
+        return setPositive(config.coldStartWaitSeconds, key, value);
     if (key == "log_max_file_bytes")
         return setPositive(config.logMaxFileBytes, key, value);
     if (key == "log_keep_files")
@@ -301,7 +312,7 @@ std::string usageText()
            "Config keys: listen, state_dir, role, token_file, invoke_listen, invoke_token_file, max_body_bytes,\n"
            "  max_archive_bytes, max_unpacked_bytes, max_archive_files, run_as, python3, node, cgroups (on|off),\n"
            "  cgroup_parent, max_processes_per_replica, cpu_seconds_per_replica, queue_limit_per_function,\n"
-           "  log_max_file_bytes, log_keep_files.\n"
+           "  log_max_file_bytes, log_keep_files, warm_pool_size, memory_budget_mib, cold_start_wait_seconds.\n"
            "SIGHUP re-reads the config and token files; SIGTERM stops after in-flight requests.\n";
 }
 

@@ -49,6 +49,9 @@ struct Config {
     int maxProcessesPerReplica = 64;
     int cpuSecondsPerReplica = 3600;
     std::uint64_t queueLimitPerFunction = 256;
+    int warmPoolSize = 1; // pre-started interpreters per runtime and memory size in use; 0: none
+    std::uint64_t memoryBudgetMiB = 0; // what replicas may take together; 0: 90% of the machine's memory
+    int coldStartWaitSeconds = 10; // a call waits this long for a function at zero, then 503
 
     // Function logs on disk: rotated past this size, this many old files kept.
     std::uint64_t logMaxFileBytes = 8ull << 20;

@@ -138,6 +138,17 @@ void callFamilies(Exposition &out, const MetricsView &view)
 
 void poolFamilies(Exposition &out, const MetricsView &view)
 {
+    const std::pair<const char *, const char *> scaling[] = {
+        {"rune_function_scale_ups_total", "Replicas started because calls were waiting."},
+        {"rune_function_scale_downs_total", "Replicas stopped for being idle or to make room in memory."},
+    };
+    for (const auto &[family, help] : scaling) {
+        out.family(family, "counter", help);
+        const bool ups = std::string(family) == "rune_function_scale_ups_total";
+        for (const FunctionStatus &status : view.functions)
+            out.sample(
+                family, functionLabel(status.record.name), double(ups ? status.pool.scaleUps : status.pool.scaleDowns));
+    }
     const std::pair<const char *, const char *> gauges[] = {
         {"rune_function_replicas", "Replicas running or starting."},
         {"rune_function_in_flight", "Calls running in a replica now."},
@@ -193,6 +204,8 @@ nlohmann::json metricsJson(const MetricsView &view)
             entry["replicas"] = found->second->pool.replicas;
             entry["in_flight"] = found->second->pool.busy;
             entry["queued"] = found->second->pool.queued;
+            entry["scale_ups"] = found->second->pool.scaleUps;
+            entry["scale_downs"] = found->second->pool.scaleDowns;
         }
         functions.push_back(std::move(entry));
     }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtime/functionhost.h"
 
+#include "runtime/memorybudget.h"
+#include "runtime/standbypool.h"
+
 #include <charconv>
 
 namespace rune::agent
@@ -32,11 +35,37 @@ FunctionHost::FunctionHost(
     , m_store(store)
     , m_events(std::move(events))
 {
+    if (m_context->memory) {
+        m_context->memory->setEvictor([this] {
+            return evictLeastRecentlyUsed();
+        });
+    }
+}
+
+int FunctionHost::evictLeastRecentlyUsed()
+{
+    const std::lock_guard lock(m_mutex);
+    FunctionPool *oldest = nullptr;
+    auto oldestTime = std::chrono::steady_clock::time_point::max();
+    for (auto &[name, entry] : m_entries) {
+        std::vector<FunctionPool *> pools {entry.serving.get()};
+        for (auto &[version, pinned] : entry.pinned)
+            pools.push_back(pinned.get());
+        for (FunctionPool *pool : pools) {
+            if (const auto idle = pool->oldestIdle(); idle < oldestTime) {
+                oldestTime = idle;
+                oldest = pool;
+            }
+        }
+    }
+    return oldest ? oldest->evictOldestIdle() : 0;
 }
 
 FunctionHost::~FunctionHost()
 {
     shutdown();
+    if (m_context->memory)
+        m_context->memory->setEvictor({});
 }
 
 std::shared_ptr<FunctionPool> FunctionHost::makePool(const FunctionRecord &record) const
@@ -84,6 +113,8 @@ void FunctionHost::activate(const FunctionRecord &record)
     // Calls already inside an old pool finish on the old version.
     for (auto &old : retired)
         old->retire();
+    if (m_context->standby)
+        m_context->standby->want({record.config.runtime, record.config.memoryMiB});
     pool->warmUp();
 }
 
@@ -165,6 +196,8 @@ std::vector<FunctionStatus> FunctionHost::list() const
         for (const auto &[version, pinned] : entry.pinned) {
             const PoolSnapshot more = pinned->snapshot();
             pool.replicas += more.replicas;
+            pool.scaleUps += more.scaleUps;
+            pool.scaleDowns += more.scaleDowns;
             pool.busy += more.busy;
             pool.queued += more.queued;
         }
@@ -189,6 +222,8 @@ void FunctionHost::shutdown()
     }
     for (auto &pool : pools)
         pool->shutdown();
+    if (m_context->standby)
+        m_context->standby->clear();
 }
 
 } // namespace rune::agent

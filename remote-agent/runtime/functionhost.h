@@ -72,6 +72,8 @@ private:
     };
 
     std::shared_ptr<FunctionPool> makePool(const FunctionRecord &record) const;
+    /** MemoryBudget's evictor: the least recently used idle replica of any pool; its MiB or 0. */
+    int evictLeastRecentlyUsed();
 
     boost::asio::io_context &m_io;
     std::shared_ptr<const RuntimeContext> m_context;

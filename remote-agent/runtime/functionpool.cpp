@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtime/functionpool.h"
 
+#include "runtime/memorybudget.h"
+#include "runtime/standbypool.h"
+
 #include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -11,6 +14,8 @@ namespace rune::agent
 
 namespace
 {
+
+using Clock = std::chrono::steady_clock;
 
 std::string newRequestId()
 {
@@ -52,6 +57,7 @@ FunctionPool::FunctionPool(boost::asio::io_context &io,
     , m_context(std::move(context))
     , m_function(std::move(function))
     , m_events(std::move(events))
+    , m_idleTimer(m_strand)
 {
 }
 
@@ -62,7 +68,7 @@ const FunctionSpec &FunctionPool::function() const
 
 PoolSnapshot FunctionPool::snapshot() const
 {
-    return {m_replicaCount, m_busyCount, m_queuedCount, m_startedCount, m_crashedCount};
+    return {m_replicaCount, m_busyCount, m_queuedCount, m_startedCount, m_crashedCount, m_scaleUps, m_scaleDowns};
 }
 
 void FunctionPool::invoke(Invocation invocation, InvokeCompletion completion)
@@ -100,10 +106,14 @@ void FunctionPool::admit(std::shared_ptr<PendingCall> call)
                 + " calls are already waiting; try again shortly",
             {}}));
     }
-    call->timer.expires_at(call->deadline);
+    // A call that finds no replica ready at all waits for a cold start, but not for ever.
+    const bool cold = m_idle.empty() && m_running.empty();
+    const auto wakeAt =
+        cold ? std::min(call->deadline, call->started + m_context->options.coldStartWait) : call->deadline;
+    call->timer.expires_at(wakeAt);
     call->timer.async_wait([self = shared_from_this(), call](const boost::system::error_code &error) {
         if (!error)
-            self->onDeadline(call);
+            self->onColdWaitOver(call);
     });
     call->waited = m_idle.empty();
     m_queue.push_back(std::move(call));
@@ -141,9 +151,18 @@ void FunctionPool::startReplicasForDemand()
     // Enough replicas that each has at most the target number of calls running or waiting.
     const int target = std::max(1, m_function->config.targetConcurrency);
     const int inFlight = int(m_running.size() + m_queue.size());
-    const int wanted = std::min(m_function->config.maxReplicas, (inFlight + target - 1) / target);
-    while (liveReplicas() < std::max(wanted, 1) && liveReplicas() < std::max(1, m_function->config.maxReplicas))
+    const int most = std::max(1, m_function->config.maxReplicas);
+    const int wanted = std::clamp((inFlight + target - 1) / target, 1, most);
+    const int before = liveReplicas();
+    while (liveReplicas() < wanted)
         startReplica();
+    if (liveReplicas() > before) {
+        m_scaleUps += std::uint64_t(liveReplicas() - before);
+        emit("scale_up",
+            {},
+            std::to_string(before) + " -> " + std::to_string(liveReplicas()) + " replicas, " + std::to_string(inFlight)
+                + " calls in flight");
+    }
 }
 
 void FunctionPool::warmUp()
@@ -167,8 +186,18 @@ void FunctionPool::startReplica()
     auto replica = makeReplica(std::move(setup));
     m_replicas.push_back(replica);
     ++m_startedCount;
+    if (m_context->memory)
+        m_context->memory->reserve(m_function->config.memoryMiB);
     replica->start();
+    scheduleIdleCheck();
     publish();
+}
+
+void FunctionPool::stopReplica(const std::shared_ptr<Replica> &replica, const char *why)
+{
+    std::erase(m_idle, replica);
+    m_stopping.insert(replica.get());
+    replica->stop(why);
 }
 
 void FunctionPool::replicaReady(const std::shared_ptr<Replica> &replica)
@@ -180,7 +209,7 @@ void FunctionPool::replicaReady(const std::shared_ptr<Replica> &replica)
         emit("replica_started", replica->id(), {});
     m_running.erase(replica.get());
     if ((m_retired && m_queue.empty()) || m_shutDown) {
-        replica->stop("retired");
+        stopReplica(replica, "retired");
         return publish();
     }
     m_idle.push_back(replica);
@@ -194,6 +223,8 @@ void FunctionPool::replicaGone(const std::shared_ptr<Replica> &replica, std::opt
         return;
     m_replicas.erase(found);
     std::erase(m_idle, replica);
+    if (m_context->memory)
+        m_context->memory->release(m_function->config.memoryMiB);
     if (auto running = m_running.find(replica.get()); running != m_running.end()) {
         if (!running->second->done()) {
             running->second->complete(std::unexpected(
@@ -201,20 +232,48 @@ void FunctionPool::replicaGone(const std::shared_ptr<Replica> &replica, std::opt
         }
         m_running.erase(running);
     }
+    const bool stoppedByPool = m_stopping.erase(replica.get()) > 0;
     if (startFailure && startFailure->code != runtime_errors::shuttingDown) {
         emit("start_failed", replica->id(), startFailure->message);
         // Starting again at once would fail the same way: answer the waiting calls with the reason.
         if (m_idle.empty() && m_running.empty())
             failQueued(*startFailure);
-    } else if (!m_retired && !m_shutDown && !m_stopping.erase(replica.get())) {
+    } else if (!m_retired && !m_shutDown && !stoppedByPool) {
         ++m_crashedCount;
         emit("replica_crashed", replica->id(), {});
     } else {
         emit("replica_stopped", replica->id(), {});
     }
-    m_stopping.erase(replica.get());
     startReplicasForDemand();
     publish();
+}
+
+void FunctionPool::onColdWaitOver(const std::shared_ptr<PendingCall> &call)
+{
+    if (call->done())
+        return;
+    const bool queued = std::find(m_queue.begin(), m_queue.end(), call) != m_queue.end();
+    if (queued && Clock::now() < call->deadline) {
+        if (m_idle.empty() && m_running.empty()) {
+            // Still no replica up: tell the caller to come back rather than hold the connection.
+            std::erase(m_queue, call);
+            call->complete(std::unexpected(InvokeError {runtime_errors::coldStartTimeout,
+                503,
+                m_function->name + " is still starting (waited "
+                    + seconds(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - call->started))
+                    + "); try again in a moment",
+                {}}));
+            return publish();
+        }
+        // Replicas are up but busy: the call keeps its place until its own deadline.
+        call->timer.expires_at(call->deadline);
+        call->timer.async_wait([self = shared_from_this(), call](const boost::system::error_code &error) {
+            if (!error)
+                self->onColdWaitOver(call);
+        });
+        return;
+    }
+    onDeadline(call);
 }
 
 void FunctionPool::onDeadline(const std::shared_ptr<PendingCall> &call)
@@ -246,6 +305,76 @@ void FunctionPool::onDeadline(const std::shared_ptr<PendingCall> &call)
     }
 }
 
+void FunctionPool::scheduleIdleCheck()
+{
+    if (m_idleCheckScheduled || m_function->config.idleToZeroSeconds <= 0)
+        return;
+    m_idleCheckScheduled = true;
+    m_idleTimer.expires_after(m_context->options.idleCheckInterval);
+    m_idleTimer.async_wait([self = shared_from_this()](const boost::system::error_code &error) {
+        self->m_idleCheckScheduled = false;
+        if (error || self->m_shutDown)
+            return;
+        self->stopIdleReplicas();
+        if (!self->m_replicas.empty())
+            self->scheduleIdleCheck();
+    });
+}
+
+void FunctionPool::stopIdleReplicas()
+{
+    const auto idleFor = std::chrono::seconds(m_function->config.idleToZeroSeconds);
+    const auto now = Clock::now();
+    const int before = liveReplicas();
+    // Oldest first; never below the function's minimum.
+    std::vector<std::shared_ptr<Replica>> idle = m_idle;
+    std::sort(idle.begin(), idle.end(), [](const auto &a, const auto &b) {
+        return a->lastUsed() < b->lastUsed();
+    });
+    int live = before;
+    for (const auto &replica : idle) {
+        if (live <= m_function->config.minReplicas || now - replica->lastUsed() < idleFor)
+            break;
+        stopReplica(replica, "idle");
+        --live;
+    }
+    if (live < before) {
+        m_scaleDowns += std::uint64_t(before - live);
+        emit("scale_down",
+            {},
+            std::to_string(before) + " -> " + std::to_string(live) + " replicas, idle for "
+                + std::to_string(m_function->config.idleToZeroSeconds) + " s");
+    }
+    publish();
+}
+
+std::chrono::steady_clock::time_point FunctionPool::oldestIdle() const
+{
+    return Clock::time_point(Clock::duration(m_oldestIdleTicks.load()));
+}
+
+int FunctionPool::evictOldestIdle()
+{
+    if (m_oldestIdleTicks.load() == std::numeric_limits<std::int64_t>::max())
+        return 0;
+    boost::asio::post(m_strand, [self = shared_from_this()] {
+        if (self->m_idle.empty())
+            return;
+        const auto oldest =
+            std::min_element(self->m_idle.begin(), self->m_idle.end(), [](const auto &a, const auto &b) {
+                return a->lastUsed() < b->lastUsed();
+            });
+        const auto replica = *oldest;
+        self->stopReplica(replica, "evicted");
+        ++self->m_scaleDowns;
+        self->emit("evicted", replica->id(), "memory is short: the least recently used idle replica makes room");
+        self->publish();
+    });
+    // Counted now so the next eviction round picks another pool.
+    m_oldestIdleTicks = std::numeric_limits<std::int64_t>::max();
+    return m_function->config.memoryMiB;
+}
+
 void FunctionPool::failQueued(const InvokeError &error)
 {
     auto queue = std::exchange(m_queue, {});
@@ -268,17 +397,12 @@ void FunctionPool::stopIdleIfRetired()
 {
     if (!m_retired || !m_queue.empty())
         return;
-    auto idle = std::exchange(m_idle, {});
-    for (auto &replica : idle) {
-        m_stopping.insert(replica.get());
-        replica->stop("retired");
-    }
+    for (auto &replica : std::vector(m_idle))
+        stopReplica(replica, "retired");
     // Replicas still starting have nothing to do any more either.
-    for (auto &replica : m_replicas) {
-        if (replica->state() == Replica::State::Starting) {
-            m_stopping.insert(replica.get());
-            replica->stop("retired");
-        }
+    for (auto &replica : std::vector(m_replicas)) {
+        if (replica->state() == Replica::State::Starting)
+            stopReplica(replica, "retired");
     }
 }
 
@@ -286,16 +410,15 @@ void FunctionPool::shutdown()
 {
     boost::asio::post(m_strand, [self = shared_from_this()] {
         self->m_shutDown = true;
+        self->m_idleTimer.cancel();
         self->failQueued(InvokeError {runtime_errors::shuttingDown, 503, "the agent is shutting down", {}});
         for (auto &[replica, call] : self->m_running) {
             if (!call->done())
                 call->complete(
                     std::unexpected(InvokeError {runtime_errors::shuttingDown, 503, "the agent is shutting down", {}}));
         }
-        for (auto &replica : std::vector(self->m_replicas)) {
-            self->m_stopping.insert(replica.get());
-            replica->stop("shutdown");
-        }
+        for (auto &replica : std::vector(self->m_replicas))
+            self->stopReplica(replica, "shutdown");
         self->publish();
     });
 }
@@ -305,6 +428,10 @@ void FunctionPool::publish()
     m_replicaCount = liveReplicas();
     m_busyCount = int(m_running.size());
     m_queuedCount = int(m_queue.size());
+    auto oldest = std::numeric_limits<std::int64_t>::max();
+    for (const auto &replica : m_idle)
+        oldest = std::min<std::int64_t>(oldest, replica->lastUsed().time_since_epoch().count());
+    m_oldestIdleTicks = oldest;
 }
 
 void FunctionPool::emit(std::string kind, const std::string &replica, std::string detail) const

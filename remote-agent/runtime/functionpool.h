@@ -5,9 +5,11 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 #include <vector>
@@ -22,6 +24,8 @@ struct PoolSnapshot {
     int queued = 0;
     std::uint64_t started = 0; ///< replicas started over the pool's life
     std::uint64_t crashed = 0; ///< replicas that died on their own
+    std::uint64_t scaleUps = 0; ///< replicas started because calls were waiting
+    std::uint64_t scaleDowns = 0; ///< replicas stopped for being idle (or evicted)
 };
 
 /** Something worth telling the console about: a replica started, crashed, timed out. */
@@ -57,6 +61,10 @@ public:
     void shutdown();
     /** Starts replicas until the function's minimum is warm. */
     void warmUp();
+    /** When its least recently used idle replica was last used; time_point::max() when none is idle. */
+    std::chrono::steady_clock::time_point oldestIdle() const;
+    /** Stops the least recently used idle replica (memory is short elsewhere); its MiB, or 0. */
+    int evictOldestIdle();
 
     PoolSnapshot snapshot() const;
     const FunctionSpec &function() const;
@@ -78,6 +86,10 @@ private:
     void failQueued(const InvokeError &error);
     void stopIdleIfRetired();
     void publish();
+    void scheduleIdleCheck();
+    void stopIdleReplicas();
+    void onColdWaitOver(const std::shared_ptr<PendingCall> &call);
+    void stopReplica(const std::shared_ptr<Replica> &replica, const char *why);
     void emit(std::string kind, const std::string &replica, std::string detail) const;
     int liveReplicas() const;
 
@@ -99,6 +111,11 @@ private:
     std::atomic<int> m_queuedCount {0};
     std::atomic<std::uint64_t> m_startedCount {0};
     std::atomic<std::uint64_t> m_crashedCount {0};
+    std::atomic<std::uint64_t> m_scaleUps {0};
+    std::atomic<std::uint64_t> m_scaleDowns {0};
+    std::atomic<std::int64_t> m_oldestIdleTicks {std::numeric_limits<std::int64_t>::max()};
+    boost::asio::steady_timer m_idleTimer;
+    bool m_idleCheckScheduled = false;
 };
 
 } // namespace rune::agent

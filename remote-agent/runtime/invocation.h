@@ -61,6 +61,7 @@ inline constexpr char responseTooLarge[] = "response_too_large"; // 502
 inline constexpr char protocolError[] = "protocol_error"; // 502: the worker broke the framing
 inline constexpr char overloaded[] = "overloaded"; // 503: replicas busy and the wait queue full
 inline constexpr char shuttingDown[] = "shutting_down"; // 503
+inline constexpr char coldStartTimeout[] = "cold_start_timeout"; // 503: the first replica is still starting
 inline constexpr char payloadTooLarge[] = "payload_too_large"; // 413
 } // namespace runtime_errors
 

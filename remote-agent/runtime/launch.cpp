@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtime/launch.h"
 
+#include <algorithm>
 #include <unistd.h>
 
 namespace rune::agent
 {
 
-namespace
-{
-
-std::map<std::string, std::string> functionEnv(
+std::map<std::string, std::string> functionEnvironment(
     const RuntimeContext &context, const FunctionSpec &function, const std::map<std::string, std::string> &extraEnv)
 {
     std::map<std::string, std::string> env;
@@ -41,7 +39,27 @@ int processLimit(const RuntimeContext &context)
     return countTasksOf(runAs ? runAs->first : ::getuid()) + allowance;
 }
 
-} // namespace
+WorkerCommand workerCommand(
+    const RuntimeContext &context, const std::string &runtime, int memoryMiB, const std::string &handlerArgument)
+{
+    WorkerCommand command;
+    command.addressSpaceBytes = std::uint64_t(memoryMiB) << 20;
+    if (runtime == "node") {
+        command.executable = context.options.node;
+        const int heapMiB = std::max(16, memoryMiB * 3 / 4);
+        command.argv = {"node",
+            "--max-old-space-size=" + std::to_string(heapMiB),
+            (context.runtimesDir / "node" / "bootstrap.js").string(),
+            handlerArgument};
+        command.addressSpaceBytes += context.options.nodeAddressSpaceExtraMiB << 20;
+    } else {
+        command.executable = context.options.python3;
+        // -u: lines reach the log as they are printed; -B: the code directory may be read-only.
+        command.argv = {
+            "python3", "-u", "-B", "-s", (context.runtimesDir / "python3" / "bootstrap.py").string(), handlerArgument};
+    }
+    return command;
+}
 
 std::vector<std::string> envList(const std::map<std::string, std::string> &env)
 {
@@ -58,7 +76,7 @@ std::expected<LaunchPlan, std::string> planLaunch(const RuntimeContext &context,
     const std::map<std::string, std::string> &extraEnv)
 {
     LaunchPlan plan;
-    plan.spec.env = envList(functionEnv(context, function, extraEnv));
+    plan.spec.env = envList(functionEnvironment(context, function, extraEnv));
     plan.spec.workDir = function.codeDir;
     plan.spec.runAs = context.sandbox.report().runAs;
     plan.spec.limits.cpuSeconds = context.options.cpuSecondsPerReplica;

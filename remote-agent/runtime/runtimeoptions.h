@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ struct RuntimeOptions {
         gets this much on top of the function's memory; its heap is capped separately. */
     std::uint64_t nodeAddressSpaceExtraMiB = 1024;
     std::vector<std::string> baseEnv = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "HOME=/tmp"};
+    /** How long a call waits for the first replica of a function at zero before 503 + Retry-After. */
+    std::chrono::milliseconds coldStartWait {10000};
+    /** How often idle replicas are looked for (scale down, scale to zero). */
+    std::chrono::milliseconds idleCheckInterval {1000};
     LogSink logSink;
 };
 
@@ -45,11 +50,16 @@ struct FunctionSpec {
     FunctionConfig config;
 };
 
+class MemoryBudget;
+class StandbyPool;
+
 /** Shared, read-only after construction: what every pool and replica needs to know. */
 struct RuntimeContext {
     RuntimeOptions options;
     Sandbox sandbox;
     std::filesystem::path runtimesDir; ///< resolved; empty when no bootstrap scripts were found
+    std::shared_ptr<StandbyPool> standby; ///< pre-started interpreters; null: none
+    std::shared_ptr<MemoryBudget> memory; ///< null: no budget
 };
 
 } // namespace rune::agent

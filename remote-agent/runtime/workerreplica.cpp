@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtime/workerreplica.h"
 
+#include "log.h"
 #include "runtime/launch.h"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <csignal>
+#include <cstring>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace rune::agent
 {
@@ -63,63 +67,107 @@ WorkerReplica::~WorkerReplica()
     }
 }
 
-std::expected<SpawnSpec, std::string> WorkerReplica::command()
+std::optional<StandbyWorker> WorkerReplica::spawnFresh()
 {
     const RuntimeContext &context = *m_setup.context;
     const FunctionSpec &function = *m_setup.function;
-    if (context.runtimesDir.empty())
-        return std::unexpected(std::string("the worker bootstrap scripts are missing"));
     auto plan = planLaunch(context, function, m_setup.id, {});
-    if (!plan)
-        return std::unexpected(plan.error());
-    SpawnSpec spec = std::move(plan->spec);
-    m_cgroup = std::move(plan->cgroup);
-    if (function.config.runtime == "node") {
-        spec.executable = context.options.node;
-        const int heapMiB = std::max(16, function.config.memoryMiB * 3 / 4);
-        spec.argv = {"node",
-            "--max-old-space-size=" + std::to_string(heapMiB),
-            (context.runtimesDir / "node" / "bootstrap.js").string(),
-            function.config.handler};
-        if (spec.limits.addressSpaceBytes > 0)
-            spec.limits.addressSpaceBytes += context.options.nodeAddressSpaceExtraMiB << 20;
-    } else {
-        spec.executable = context.options.python3;
-        // -u: lines reach the log as they are printed; -B: the code directory may be read-only.
-        spec.argv = {"python3",
-            "-u",
-            "-B",
-            "-s",
-            (context.runtimesDir / "python3" / "bootstrap.py").string(),
-            function.config.handler};
+    if (!plan) {
+        failStart({runtime_errors::spawnFailed, 502, "cannot start the function: " + plan.error(), {}});
+        return std::nullopt;
     }
-    return spec;
-}
-
-void WorkerReplica::start()
-{
-    auto spec = command();
-    if (!spec)
-        return failStart({runtime_errors::spawnFailed, 502, "cannot start the function: " + spec.error(), {}});
+    m_cgroup = std::move(plan->cgroup);
+    SpawnSpec spec = std::move(plan->spec);
+    const WorkerCommand command =
+        workerCommand(context, function.config.runtime, function.config.memoryMiB, function.config.handler);
+    spec.executable = command.executable;
+    spec.argv = command.argv;
+    if (spec.limits.addressSpaceBytes > 0)
+        spec.limits.addressSpaceBytes = command.addressSpaceBytes;
     auto [agentEnd, workerEnd] = makeSocketPair();
     auto [stdoutRead, stdoutWrite] = makePipe();
     auto [stderrRead, stderrWrite] = makePipe();
     UniqueFd devNull = openDevNull();
-    if (!agentEnd || !stdoutRead || !stderrRead || !devNull)
-        return failStart({runtime_errors::spawnFailed, 502, "cannot start the function: out of file descriptors", {}});
-    spec->fds = {{0, devNull.get()}, {1, stdoutWrite.get()}, {2, stderrWrite.get()}, {channelFd, workerEnd.get()}};
-    const auto pid = spawnProcess(*spec);
-    if (!pid)
-        return failStart({runtime_errors::spawnFailed, 502, "cannot start the function: " + pid.error(), {}});
-    m_pid = *pid;
-    m_channel.assign(agentEnd.release());
+    if (!agentEnd || !stdoutRead || !stderrRead || !devNull) {
+        failStart({runtime_errors::spawnFailed, 502, "cannot start the function: out of file descriptors", {}});
+        return std::nullopt;
+    }
+    spec.fds = {{0, devNull.get()}, {1, stdoutWrite.get()}, {2, stderrWrite.get()}, {channelFd, workerEnd.get()}};
+    const auto pid = spawnProcess(spec);
+    if (!pid) {
+        failStart({runtime_errors::spawnFailed, 502, "cannot start the function: " + pid.error(), {}});
+        return std::nullopt;
+    }
+    return StandbyWorker {*pid, std::move(agentEnd), std::move(stdoutRead), std::move(stderrRead)};
+}
+
+std::expected<void, std::string> WorkerReplica::adopt(StandbyWorker &worker)
+{
+    const RuntimeContext &context = *m_setup.context;
+    const FunctionSpec &function = *m_setup.function;
+    if (context.sandbox.report().memory == MemoryEnforcement::CgroupV2) {
+        auto cgroup = context.sandbox.createCgroup(
+            m_setup.id, std::uint64_t(function.config.memoryMiB) << 20, context.options.maxProcessesPerReplica);
+        const std::string pid = std::to_string(worker.pid);
+        if (!cgroup)
+            return std::unexpected(cgroup.error());
+        if (::write((*cgroup)->procsFd(), pid.data(), pid.size()) != ssize_t(pid.size()))
+            return std::unexpected("cannot move it into " + m_setup.id + "'s cgroup: " + std::strerror(errno));
+        m_cgroup = std::move(*cgroup);
+    }
+    nlohmann::json env = nlohmann::json::object();
+    for (const auto &[name, value] : functionEnvironment(context, function, {}))
+        env[name] = value;
+    const nlohmann::json load = {
+        {"type", "load"}, {"dir", function.codeDir.string()}, {"handler", function.config.handler}, {"env", env}};
+    m_writeBuffer = encodeMessageHead(load, 0);
+    // Small and the first thing on an empty socket: it fits the socket buffer, so this never blocks.
+    if (::write(worker.channel.get(), m_writeBuffer.data(), m_writeBuffer.size()) != ssize_t(m_writeBuffer.size()))
+        return std::unexpected(std::string("cannot reach it: ") + std::strerror(errno));
+    return {};
+}
+
+void WorkerReplica::start()
+{
+    const RuntimeContext &context = *m_setup.context;
+    if (context.runtimesDir.empty())
+        return failStart(
+            {runtime_errors::spawnFailed, 502, "cannot start the function: the worker scripts are missing", {}});
+    const FunctionSpec &function = *m_setup.function;
+    std::optional<StandbyWorker> worker;
+    if (context.standby)
+        worker = context.standby->take({function.config.runtime, function.config.memoryMiB});
+    if (worker) {
+        if (auto adopted = adopt(*worker); !adopted) {
+            logLine("cannot use a pre-started worker for " + function.name + ": " + adopted.error());
+            killProcessGroup(worker->pid);
+            ProcessGroupRegistry::remove(worker->pid);
+            int status = 0;
+            ::waitpid(worker->pid, &status, 0);
+            m_cgroup.reset();
+            worker.reset();
+        }
+    }
+    m_fromStandby = worker.has_value();
+    if (!worker)
+        worker = spawnFresh();
+    if (worker)
+        attach(std::move(*worker));
+}
+
+void WorkerReplica::attach(StandbyWorker worker)
+{
+    m_pid = worker.pid;
+    m_channel.assign(worker.channel.release());
     const auto self = shared_from_this();
-    m_stdout = std::make_unique<OutputReader>(m_setup.executor, stdoutRead.release(), [this](std::string_view line) {
-        emitLine("stdout", line, requestInFlight());
-    });
-    m_stderr = std::make_unique<OutputReader>(m_setup.executor, stderrRead.release(), [this](std::string_view line) {
-        emitLine("stderr", line, requestInFlight());
-    });
+    m_stdout =
+        std::make_unique<OutputReader>(m_setup.executor, worker.stdoutRead.release(), [this](std::string_view line) {
+            emitLine("stdout", line, requestInFlight());
+        });
+    m_stderr =
+        std::make_unique<OutputReader>(m_setup.executor, worker.stderrRead.release(), [this](std::string_view line) {
+            emitLine("stderr", line, requestInFlight());
+        });
     m_stdout->start(self);
     m_stderr->start(self);
     m_watcher = std::make_unique<ChildWatcher>(m_setup.executor, m_pid);

@@ -6,6 +6,7 @@
 #include "runtime/process.h"
 #include "runtime/replica.h"
 #include "runtime/sandbox.h"
+#include "runtime/standbypool.h"
 
 #include <array>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -29,7 +30,11 @@ public:
     void stop(const std::string &why) override;
 
 private:
-    std::expected<SpawnSpec, std::string> command();
+    /** A fresh worker that loads the handler itself, or nullopt after failStart(). */
+    std::optional<StandbyWorker> spawnFresh();
+    /** Gives a pre-started worker this function's limits and tells it what to load. */
+    std::expected<void, std::string> adopt(StandbyWorker &worker);
+    void attach(StandbyWorker worker);
     void launch();
     void readChannel();
     void onBytes(std::size_t bytes);
@@ -55,6 +60,7 @@ private:
     std::string m_writeBuffer;
     std::shared_ptr<PendingCall> m_call;
     std::optional<InvokeError> m_startFailure;
+    bool m_fromStandby = false; ///< started from a pre-started interpreter
 };
 
 } // namespace rune::agent

@@ -3,7 +3,8 @@
 //
 // The agent talks to this process over the socket on file descriptor 3. Every message is two
 // frames (a 4-byte big-endian length, then the bytes): a JSON header and the raw body.
-//   agent -> worker  {"type": "invoke", "id", "method", "path", "query", "headers", "deadline_ms"} + body
+//   agent -> worker  {"type": "load", "dir", "handler", "env"}   (first, to a worker started with --standby)
+//                    {"type": "invoke", "id", "method", "path", "query", "headers", "deadline_ms"} + body
 //   worker -> agent  {"type": "ready"} | {"type": "init_error", "error"}
 //                    {"type": "result", "id", "status", "headers", "error"?} + body
 // stdout and stderr go to the function's log; the agent tags each line with the call in flight.
@@ -161,11 +162,31 @@ async function handle(socket, handler, header, body) {
     }
 }
 
+// A pre-started (standby) worker is told which function to load once one needs it.
+function waitForFunction(socket) {
+    return new Promise((resolve, reject) => {
+        const decoder = new Decoder((header, rest) => {
+            socket.removeListener('data', onData);
+            if (header.type !== 'load')
+                return reject(new Error('expected a load message'));
+            process.chdir(header.dir);
+            Object.assign(process.env, header.env || {});
+            resolve(header.handler || 'handler.handle');
+        });
+        const onData = (chunk) => decoder.push(chunk);
+        socket.on('data', onData);
+        socket.once('end', () => process.exit(0));
+    });
+}
+
 async function main() {
     const socket = new net.Socket({ fd: CHANNEL_FD, readable: true, writable: true });
     let handler;
     try {
-        handler = await loadHandler(process.argv[2] || 'handler.handle');
+        let spec = process.argv[2] || 'handler.handle';
+        if (spec === '--standby')
+            spec = await waitForFunction(socket);
+        handler = await loadHandler(spec);
     } catch (error) {
         console.error(error && error.stack ? error.stack : String(error));
         send(socket, { type: 'init_error', error: String(error && error.message ? error.message : error) });

@@ -4,7 +4,8 @@
 The agent talks to this process over the socket on file descriptor 3. Every message is two
 frames (a 4-byte big-endian length, then the bytes): a JSON header and the raw body.
 
-    agent -> worker  {"type": "invoke", "id", "method", "path", "query", "headers", "deadline_ms"} + body
+    agent -> worker  {"type": "load", "dir", "handler", "env"}   (first, to a worker started with --standby)
+                     {"type": "invoke", "id", "method", "path", "query", "headers", "deadline_ms"} + body
     worker -> agent  {"type": "ready"} | {"type": "init_error", "error"}
                      {"type": "result", "id", "status", "headers", "error"?} + body
 
@@ -155,10 +156,26 @@ def serve(channel, handler):
         channel.send(reply, payload)
 
 
+def wait_for_function(channel):
+    """A pre-started (standby) worker: told which function to load once one needs it."""
+    header, _ = channel.receive()
+    if header.get("type") != "load":
+        raise EOFError
+    os.chdir(header["dir"])
+    os.environ.update(header.get("env", {}))
+    return header.get("handler", "handler.handle")
+
+
 def main():
     channel = Channel(CHANNEL_FD)
+    spec = sys.argv[1] if len(sys.argv) > 1 else "handler.handle"
+    if spec == "--standby":
+        try:
+            spec = wait_for_function(channel)
+        except EOFError:
+            return 0
     try:
-        handler = load_handler(sys.argv[1] if len(sys.argv) > 1 else "handler.handle")
+        handler = load_handler(spec)
     except BaseException as error:  # a broken import must be reported, never silently retried
         traceback.print_exc()
         sys.stderr.flush()

@@ -128,6 +128,9 @@ CodeLanguage codeLanguageForFile(const QString &fileName, QStringView content)
     const QString base = info.fileName().toLower();
     if (base == u".bashrc"_s || base == u".profile"_s || base == u".env"_s)
         return CodeLanguage::Shell;
+    // Only a file without a suffix says what it is on its first line; "notes.txt" stays text.
+    if (!info.suffix().isEmpty())
+        return CodeLanguage::Plain;
     return languageOfShebang(content).value_or(CodeLanguage::Plain);
 }
 

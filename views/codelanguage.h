@@ -19,7 +19,7 @@ QString codeLanguageTitle(CodeLanguage language);
 
 /**
  * Picks the language of a file by its name ("handler.py", "config.yaml", ".bashrc"), and for
- * a file without a known suffix by the #! line at the start of @p content ("#!/bin/sh",
+ * a file without a suffix by the #! line at the start of @p content ("#!/bin/sh",
  * "#!/usr/bin/env python3"), as exec-runtime functions often are.
  */
 CodeLanguage codeLanguageForFile(const QString &fileName, QStringView content = {});

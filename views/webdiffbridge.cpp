@@ -37,6 +37,11 @@ QVariantMap WebDiffBridge::initialState() const
     return m_state;
 }
 
+bool WebDiffBridge::isReady() const
+{
+    return m_ready;
+}
+
 void WebDiffBridge::reportReady()
 {
     m_ready = true;
@@ -49,9 +54,9 @@ void WebDiffBridge::reportRendered(int changedBlocks)
 
 void WebDiffBridge::send()
 {
-    // Before the page is up, its initial state carries everything.
-    if (m_ready)
-        Q_EMIT contentChanged(m_state);
+    // Always sent: the page ignores it until it has read initialState(), which carries it, and
+    // it may report its first rendering before it reports ready.
+    Q_EMIT contentChanged(m_state);
 }
 
 } // namespace rune::views

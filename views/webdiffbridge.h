@@ -23,6 +23,8 @@ public:
     void setTexts(const QString &oldText, const QString &newText);
     void setLanguage(const QString &language);
     void setTheme(const QVariantMap &theme);
+    /** Whether the page has started and read its initial state. */
+    bool isReady() const;
 
 public Q_SLOTS:
     // Called by the page.

@@ -61,6 +61,20 @@ struct Window {
         return js(u"runeEditor.view.state.doc.toString()"_s).toString();
     }
 
+    int cursorLine()
+    {
+        return js(u"runeEditor.view.state.doc.lineAt(runeEditor.view.state.selection.main.head).number"_s).toInt();
+    }
+
+    /** goToLine(), and back once the page has moved the cursor, so keys typed next land there. */
+    bool goToLine(int line)
+    {
+        editor->goToLine(line);
+        return rune::test::waitUntil([this, line] {
+            return cursorLine() == line;
+        });
+    }
+
     /** Gives CodeMirror the keyboard focus, as a click into it would. */
     void focusEditor()
     {
@@ -154,7 +168,7 @@ void TestWebCodeEditor::typingReachesTextAndUndoClearsModified()
     Window window;
     window.editor->setText(u"x = 1\n"_s);
     QVERIFY(window.showAndWait());
-    window.editor->goToLine(2);
+    QVERIFY(window.goToLine(2));
     window.focusEditor();
     QSignalSpy changed(window.editor, &CodeEditor::textChanged);
     QTest::keyClicks(window.keyTarget(), u"y = 2"_s);
@@ -171,14 +185,26 @@ void TestWebCodeEditor::staleReportsAfterSetTextAreDropped()
     Window window;
     window.editor->setText(u"first"_s);
     QVERIFY(window.showAndWait());
-    // The page edits the old document and the console replaces it before the report arrives:
-    // the report must not bring the old document back.
-    window.editor->view()->page()->runJavaScript(u"runeEditor.view.dispatch({changes: {from: 0, insert: 'old '}})"_s);
+    // The page edited the old document (generation 1, from the first setText) and the console
+    // replaced it (generation 2) before that report arrived: it must not bring the old text
+    // back. The save request after it comes over the same channel, so once it is here the
+    // stale report has been handled.
     window.editor->setText(u"second"_s);
-    QCOMPARE(window.editor->text(), u"second"_s);
     RUNE_TRY_COMPARE(window.pageText(), u"second"_s);
+    QSignalSpy save(window.editor, &CodeEditor::saveRequested);
+    window.js(u"runeEditor.bridge.reportChange('old first', 1, true); runeEditor.bridge.requestSave()"_s);
+    QVERIFY(rune::test::waitUntil([&] {
+        return save.size() == 1;
+    }));
     QCOMPARE(window.editor->text(), u"second"_s);
     QVERIFY(!window.editor->isModified());
+    // A report of the current generation is taken.
+    window.js(u"runeEditor.bridge.reportChange('second!', 2, true); runeEditor.bridge.requestSave()"_s);
+    QVERIFY(rune::test::waitUntil([&] {
+        return save.size() == 2;
+    }));
+    QCOMPARE(window.editor->text(), u"second!"_s);
+    QVERIFY(window.editor->isModified());
 }
 
 void TestWebCodeEditor::ctrlSRequestsSaveBeforeWindowShortcuts()
@@ -294,8 +320,9 @@ void TestWebCodeEditor::goToLineMovesTheCursor()
     window.editor->setText(pythonSource);
     QVERIFY(window.showAndWait());
     window.editor->goToLine(4);
-    RUNE_TRY_COMPARE(
-        window.js(u"runeEditor.view.state.doc.lineAt(runeEditor.view.state.selection.main.head).number"_s).toInt(), 4);
+    RUNE_TRY_COMPARE(window.cursorLine(), 4);
+    window.editor->goToLine(999); // past the end: the last line
+    RUNE_TRY_COMPARE(window.cursorLine(), 8);
 }
 
 void TestWebCodeEditor::themeFollowsThePalette()
@@ -321,7 +348,7 @@ void TestWebCodeEditor::screenshots()
         window.editor->setLanguage(CodeLanguage::Python);
         window.editor->setText(pythonSource);
         QVERIFY(window.showAndWait());
-        window.editor->goToLine(6);
+        QVERIFY(window.goToLine(6));
         window.focusEditor();
         QTest::keyClick(window.keyTarget(), Qt::Key_End);
         QTest::keyClick(window.keyTarget(), Qt::Key_Left); // before the last ")": brackets light up

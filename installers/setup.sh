@@ -28,9 +28,21 @@ missing_packages() {
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   # node and npm may come from Debian or from another Node.js distribution; either will do.
+  # They build the code editor: the build itself runs `npm ci` on resources/editor's lock file
+  # (once per lock file, into the build tree) and bundles CodeMirror with esbuild.
   command -v node >/dev/null 2>&1 || missing+=(nodejs)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
   echo "${missing[@]}"
+}
+
+# The CodeMirror editor needs node 18 or newer (esbuild); with an older one the build falls
+# back to the native editor, and says so when it configures.
+check_node() {
+  local major
+  major=$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/')
+  if [ -n "$major" ] && [ "$major" -lt 18 ]; then
+    echo "rune: node $(node --version) is older than 18: the console gets the native code editor, not CodeMirror" >&2
+  fi
 }
 
 install_packages() {
@@ -52,6 +64,7 @@ install_packages() {
 configure_and_build() {
   local dir=$1
   shift
+  check_node
   cmake -S "$here" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
   cmake --build "$dir" -j "$jobs"
 }

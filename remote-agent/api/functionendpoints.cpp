@@ -25,6 +25,7 @@ nlohmann::json statusJson(const FunctionStatus &status)
         {"runtime", config.runtime},
         {"handler", config.handler},
         {"replicas", status.pool.replicas},
+        {"replicas_ready", status.pool.ready},
         {"in_flight", status.pool.busy},
         {"queued", status.pool.queued},
         {"config", toJson(config)}};

@@ -196,6 +196,7 @@ std::vector<FunctionStatus> FunctionHost::list() const
         for (const auto &[version, pinned] : entry.pinned) {
             const PoolSnapshot more = pinned->snapshot();
             pool.replicas += more.replicas;
+            pool.ready += more.ready;
             pool.scaleUps += more.scaleUps;
             pool.scaleDowns += more.scaleDowns;
             pool.busy += more.busy;

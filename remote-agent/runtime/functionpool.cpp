@@ -68,7 +68,14 @@ const FunctionSpec &FunctionPool::function() const
 
 PoolSnapshot FunctionPool::snapshot() const
 {
-    return {m_replicaCount, m_busyCount, m_queuedCount, m_startedCount, m_crashedCount, m_scaleUps, m_scaleDowns};
+    return {m_replicaCount,
+        m_readyCount,
+        m_busyCount,
+        m_queuedCount,
+        m_startedCount,
+        m_crashedCount,
+        m_scaleUps,
+        m_scaleDowns};
 }
 
 void FunctionPool::invoke(Invocation invocation, InvokeCompletion completion)
@@ -426,6 +433,7 @@ void FunctionPool::shutdown()
 void FunctionPool::publish()
 {
     m_replicaCount = liveReplicas();
+    m_readyCount = int(m_idle.size() + m_running.size());
     m_busyCount = int(m_running.size());
     m_queuedCount = int(m_queue.size());
     auto oldest = std::numeric_limits<std::int64_t>::max();

@@ -20,6 +20,7 @@ namespace rune::agent
 /** A pool's numbers for metrics and listings; read from any thread. */
 struct PoolSnapshot {
     int replicas = 0; ///< started or starting
+    int ready = 0; ///< started and able to take calls (idle or busy)
     int busy = 0;
     int queued = 0;
     std::uint64_t started = 0; ///< replicas started over the pool's life
@@ -107,6 +108,7 @@ private:
     bool m_shutDown = false;
 
     std::atomic<int> m_replicaCount {0};
+    std::atomic<int> m_readyCount {0};
     std::atomic<int> m_busyCount {0};
     std::atomic<int> m_queuedCount {0};
     std::atomic<std::uint64_t> m_startedCount {0};

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <iostream>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace rune::agent
@@ -76,8 +77,12 @@ Agent::Agent(CommandLine commandLine, Config config)
 
 Agent::~Agent()
 {
-    if (m_host)
+    if (m_triggers)
+        m_triggers->stop();
+    if (m_host) {
+        m_host->setChangeListener({});
         m_host->shutdown();
+    }
     ProcessGroupRegistry::killAll();
     m_blocking.join();
 }
@@ -120,6 +125,8 @@ std::expected<void, std::string> Agent::prepareRuntime()
     m_host = std::make_unique<FunctionHost>(m_io, std::move(context), *m_store, [this](RuntimeEvent event) {
         m_events.append(eventJson(event));
     });
+    if (auto triggers = prepareTriggers(); !triggers)
+        return triggers;
     m_services = std::make_shared<AgentServices>(AgentServices {m_config,
         *m_store,
         *m_host,
@@ -129,11 +136,39 @@ std::expected<void, std::string> Agent::prepareRuntime()
         *m_logs,
         m_io.get_executor(),
         m_blocking.get_executor(),
-        m_startedAt});
+        m_startedAt,
+        m_triggers});
     addFunctionEndpoints(*m_router, m_services);
     addObservationEndpoints(*m_router, m_services);
     addInvokeEndpoints(*m_invokeRouter, m_services);
     m_host->loadAll();
+    if (m_triggers)
+        return m_triggers->start();
+    return {};
+}
+
+std::expected<void, std::string> Agent::prepareTriggers()
+{
+    const auto config = m_config->current();
+    const bool enabled = config->triggers == "on" || (config->triggers == "auto" && config->role == "edge");
+    if (!enabled)
+        return {};
+    std::optional<MqttSettings> mqtt;
+    if (!config->mqttUrl.empty()) {
+        std::string clientId = config->mqttClientId;
+        if (clientId.empty()) {
+            char host[256] = {};
+            ::gethostname(host, sizeof host - 1);
+            clientId = "rune-agent-" + std::string(host) + "-" + std::to_string(::getpid());
+        }
+        mqtt = MqttSettings {config->mqttUrl, config->mqttUsername, config->mqttPassword, clientId};
+    }
+    m_triggers = std::make_shared<TriggerService>(m_io, *m_host, m_events, m_metrics, std::move(mqtt));
+    m_host->setChangeListener([triggers = std::weak_ptr<TriggerService>(m_triggers)] {
+        if (const auto service = triggers.lock())
+            service->refresh();
+    });
+    logLine(std::string("triggers fire on this node") + (config->mqttUrl.empty() ? " (cron only: no mqtt_url)" : ""));
     return {};
 }
 

@@ -4,6 +4,7 @@
 #include "api/agentservices.h"
 #include "config.h"
 #include "httpserver.h"
+#include "triggers/triggerservice.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -33,6 +34,7 @@ public:
 
 private:
     std::expected<void, std::string> prepareRuntime();
+    std::expected<void, std::string> prepareTriggers();
     std::expected<std::string, std::string> listenAll();
     void waitForSignal();
     void onSignal(int signalNumber);
@@ -57,6 +59,7 @@ private:
     MetricsRegistry m_metrics;
     std::unique_ptr<NodeSampler> m_node;
     std::unique_ptr<FunctionHost> m_host;
+    std::shared_ptr<TriggerService> m_triggers;
     std::shared_ptr<AgentServices> m_services;
     HttpServer m_server;
     HttpServer m_invokeServer;

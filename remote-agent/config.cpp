@@ -178,6 +178,18 @@ std::expected<void, std::string> applySetting(Config &config, std::string_view k
         config.cgroupParent = value;
     else if (key == "cgroups")
         return setSwitch(config.useCgroups, key, value);
+    else if (key == "triggers") {
+        if (value != "auto" && value != "on" && value != "off")
+            return std::unexpected("triggers must be auto, on or off, got '" + std::string(value) + "'");
+        config.triggers = value;
+    } else if (key == "mqtt_url")
+        config.mqttUrl = value;
+    else if (key == "mqtt_username")
+        config.mqttUsername = value;
+    else if (key == "mqtt_password_file")
+        config.mqttPasswordFile = value;
+    else if (key == "mqtt_client_id")
+        config.mqttClientId = value;
     else
         return std::unexpected("unknown setting '" + std::string(key) + "'");
     return {};
@@ -288,6 +300,12 @@ std::expected<Config, std::string> loadConfig(const CommandLine &commandLine)
             return std::unexpected(token.error());
         config.token = std::move(*token);
     }
+    if (!config.mqttPasswordFile.empty()) {
+        auto password = readToken(config.mqttPasswordFile);
+        if (!password)
+            return std::unexpected(password.error());
+        config.mqttPassword = std::move(*password);
+    }
     if (!config.invokeTokenFile.empty()) {
         auto token = readToken(config.invokeTokenFile);
         if (!token)
@@ -312,7 +330,8 @@ std::string usageText()
            "Config keys: listen, state_dir, role, token_file, invoke_listen, invoke_token_file, max_body_bytes,\n"
            "  max_archive_bytes, max_unpacked_bytes, max_archive_files, run_as, python3, node, cgroups (on|off),\n"
            "  cgroup_parent, max_processes_per_replica, cpu_seconds_per_replica, queue_limit_per_function,\n"
-           "  log_max_file_bytes, log_keep_files, warm_pool_size, memory_budget_mib, cold_start_wait_seconds.\n"
+           "  log_max_file_bytes, log_keep_files, warm_pool_size, memory_budget_mib, cold_start_wait_seconds,\n"
+           "  triggers (auto|on|off), mqtt_url, mqtt_username, mqtt_password_file, mqtt_client_id.\n"
            "SIGHUP re-reads the config and token files; SIGTERM stops after in-flight requests.\n";
 }
 

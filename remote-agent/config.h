@@ -53,6 +53,14 @@ struct Config {
     std::uint64_t memoryBudgetMiB = 0; // what replicas may take together; 0: 90% of the machine's memory
     int coldStartWaitSeconds = 10; // a call waits this long for a function at zero, then 503
 
+    // Triggers: cron and MQTT fire functions on this node ("auto": on the edge role only).
+    std::string triggers = "auto";
+    std::string mqttUrl; // tcp://host:port; empty: no MQTT
+    std::string mqttUsername;
+    std::string mqttPasswordFile;
+    std::string mqttPassword;
+    std::string mqttClientId; // empty: rune-agent-<hostname>-<control port>
+
     // Function logs on disk: rotated past this size, this many old files kept.
     std::uint64_t logMaxFileBytes = 8ull << 20;
     int logKeepFiles = 3;

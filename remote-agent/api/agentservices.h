@@ -9,6 +9,7 @@
 #include "metrics/nodesampler.h"
 #include "router.h"
 #include "runtime/functionhost.h"
+#include "triggers/triggerservice.h"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
@@ -29,6 +30,7 @@ struct AgentServices {
     boost::asio::any_io_executor io; ///< for timers
     boost::asio::any_io_executor blocking; ///< for work that touches the disk at length (deploys)
     std::chrono::steady_clock::time_point startedAt;
+    std::shared_ptr<TriggerService> triggers; ///< null when triggers do not fire on this node
 };
 
 /** GET/PUT/DELETE /v1/functions[/{name}], :block, :unblock, POST /v1/functions/{name}/invoke. */

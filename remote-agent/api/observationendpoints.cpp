@@ -105,6 +105,11 @@ void addObservationEndpoints(Router &router, std::shared_ptr<AgentServices> serv
     router.add(http::verb::get, "/v1/events", [services](Exchange exchange) {
         events(exchange, *services);
     });
+    router.add(http::verb::get, "/v1/triggers", [services](Exchange exchange) {
+        nlohmann::json status = services->triggers ? services->triggers->status() : nlohmann::json::object();
+        status["enabled"] = services->triggers != nullptr;
+        exchange.respondJson(http::status::ok, status);
+    });
     router.add(http::verb::get, "/v1/metrics", [services](Exchange exchange) {
         exchange.respondJson(http::status::ok, metricsJson(metricsView(*services)));
     });

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "functions/functionconfig.h"
 
+#include "triggers/cronexpression.h"
+#include "triggers/topicfilter.h"
+
 #include <algorithm>
 #include <regex>
 
@@ -58,11 +61,30 @@ void readTriggers(const nlohmann::json &json, FunctionConfig &config, Problems &
             continue;
         }
         trigger.type = item.at(f::triggerType).get<std::string>();
-        trigger.value = item.value(f::triggerValue, std::string());
+        // Wrong types become values the checks below refuse, never an exception.
+        const auto text = [&item](const char *key) {
+            const auto field = item.value(key, nlohmann::json(""));
+            return field.is_string() ? field.get<std::string>() : std::string("\x01");
+        };
+        trigger.value = text(f::triggerValue);
+        trigger.resultTopic = text(f::triggerResultTopic);
+        const auto qos = item.value(f::triggerQos, nlohmann::json(0));
+        trigger.qos = qos.is_number_integer() ? qos.get<int>() : -1;
         if (trigger.type != "http" && trigger.type != "cron" && trigger.type != "mqtt")
             problems.push_back("trigger type must be http, cron or mqtt (got " + trigger.type + ")");
         else if (trigger.type != "http" && trigger.value.empty())
             problems.push_back("a " + trigger.type + " trigger needs a value");
+        else if (trigger.type == "cron") {
+            if (auto cron = CronExpression::parse(trigger.value); !cron)
+                problems.push_back(cron.error());
+        } else if (trigger.type == "mqtt") {
+            if (auto problem = topicFilterProblem(trigger.value))
+                problems.push_back(*problem);
+            if (!trigger.resultTopic.empty() && trigger.resultTopic.find_first_of("+#") != std::string::npos)
+                problems.push_back("the result_topic '" + trigger.resultTopic + "' must not contain + or #");
+            if (trigger.qos != 0 && trigger.qos != 1)
+                problems.push_back("qos of an mqtt trigger must be 0 or 1 (got " + std::to_string(trigger.qos) + ")");
+        }
         config.triggers.push_back(trigger);
     }
 }
@@ -131,8 +153,14 @@ std::expected<FunctionConfig, std::vector<std::string>> parseFunctionConfig(cons
 nlohmann::json toJson(const FunctionConfig &config)
 {
     nlohmann::json triggers = nlohmann::json::array();
-    for (const auto &trigger : config.triggers)
-        triggers.push_back({{f::triggerType, trigger.type}, {f::triggerValue, trigger.value}});
+    for (const auto &trigger : config.triggers) {
+        nlohmann::json entry = {{f::triggerType, trigger.type}, {f::triggerValue, trigger.value}};
+        if (trigger.type == "mqtt") {
+            entry[f::triggerResultTopic] = trigger.resultTopic;
+            entry[f::triggerQos] = trigger.qos;
+        }
+        triggers.push_back(std::move(entry));
+    }
     return {
         {f::runtime, config.runtime},
         {f::handler, config.handler},

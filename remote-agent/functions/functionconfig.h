@@ -15,6 +15,8 @@ namespace rune::agent
 struct Trigger {
     std::string type; ///< http, cron or mqtt
     std::string value; ///< cron expression or MQTT topic filter
+    std::string resultTopic; ///< mqtt: where the function's answer is published; empty: nowhere
+    int qos = 0; ///< mqtt: 0 or 1
 };
 
 /** A function's configuration as deployed to the agent (JSON names in config_fields below). */
@@ -47,6 +49,8 @@ inline constexpr char idleToZeroSeconds[] = "idle_to_zero_seconds";
 inline constexpr char triggers[] = "triggers";
 inline constexpr char triggerType[] = "type";
 inline constexpr char triggerValue[] = "value";
+inline constexpr char triggerResultTopic[] = "result_topic";
+inline constexpr char triggerQos[] = "qos";
 inline constexpr char env[] = "env";
 inline constexpr char auth[] = "auth";
 } // namespace config_fields

@@ -75,6 +75,23 @@ std::shared_ptr<FunctionPool> FunctionHost::makePool(const FunctionRecord &recor
     return FunctionPool::create(m_io, m_context, std::move(spec), m_events);
 }
 
+void FunctionHost::setChangeListener(std::function<void()> listener)
+{
+    const std::lock_guard lock(m_mutex);
+    m_changed = std::move(listener);
+}
+
+void FunctionHost::changed() const
+{
+    std::function<void()> listener;
+    {
+        const std::lock_guard lock(m_mutex);
+        listener = m_changed;
+    }
+    if (listener)
+        listener();
+}
+
 void FunctionHost::loadAll()
 {
     for (const FunctionRecord &record : m_store.list())
@@ -116,6 +133,7 @@ void FunctionHost::activate(const FunctionRecord &record)
     if (m_context->standby)
         m_context->standby->want({record.config.runtime, record.config.memoryMiB});
     pool->warmUp();
+    changed();
 }
 
 void FunctionHost::forget(const std::string &name)
@@ -133,13 +151,17 @@ void FunctionHost::forget(const std::string &name)
     }
     for (auto &pool : pools)
         pool->retire();
+    changed();
 }
 
 void FunctionHost::setBlocked(const std::string &name, bool blocked)
 {
-    const std::lock_guard lock(m_mutex);
-    if (const auto found = m_entries.find(name); found != m_entries.end())
-        found->second.record.blocked = blocked;
+    {
+        const std::lock_guard lock(m_mutex);
+        if (const auto found = m_entries.find(name); found != m_entries.end())
+            found->second.record.blocked = blocked;
+    }
+    changed();
 }
 
 std::expected<std::shared_ptr<FunctionPool>, InvokeError> FunctionHost::route(const FunctionTarget &target)

@@ -44,6 +44,9 @@ public:
     FunctionHost &operator=(const FunctionHost &) = delete;
     ~FunctionHost();
 
+    /** Called (on the changing thread) after every activate, forget and block change. */
+    void setChangeListener(std::function<void()> listener);
+
     /** Serves every function the store holds (at agent start). */
     void loadAll();
     /** Marks @p name as being deployed, for listings; calls keep going to the serving version. */
@@ -83,6 +86,8 @@ private:
     std::map<std::string, Entry, std::less<>> m_entries;
     std::set<std::string, std::less<>> m_updating; ///< by name: first deploys have no entry yet
     bool m_shutDown = false;
+    std::function<void()> m_changed;
+    void changed() const;
 };
 
 } // namespace rune::agent

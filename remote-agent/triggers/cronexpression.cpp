@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "triggers/cronexpression.h"
+
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <vector>
+
+namespace rune::agent
+{
+
+namespace
+{
+
+struct FieldSpec {
+    const char *name;
+    int low;
+    int high;
+    const char *const *names; ///< lowercase three-letter names from `low`, or null
+};
+
+constexpr const char *monthNames[] = {
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+constexpr const char *dayNames[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+
+constexpr std::array<FieldSpec, 5> fields {FieldSpec {"minute", 0, 59, nullptr},
+    FieldSpec {"hour", 0, 23, nullptr},
+    FieldSpec {"day of month", 1, 31, nullptr},
+    FieldSpec {"month", 1, 12, monthNames},
+    FieldSpec {"day of week", 0, 7, dayNames}};
+
+std::optional<int> value(std::string_view text, const FieldSpec &spec)
+{
+    if (spec.names && text.size() == 3) {
+        for (int index = 0; index <= spec.high - spec.low && index < (spec.names == monthNames ? 12 : 7); ++index) {
+            std::string lower(text);
+            for (char &c : lower)
+                c = char(std::tolower(static_cast<unsigned char>(c)));
+            if (lower == spec.names[index])
+                return spec.low + index;
+        }
+    }
+    int number = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (error != std::errc {} || end != text.data() + text.size() || number < spec.low || number > spec.high)
+        return std::nullopt;
+    return number;
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator)
+{
+    std::vector<std::string_view> parts;
+    for (;;) {
+        const auto at = text.find(separator);
+        parts.push_back(text.substr(0, at));
+        if (at == std::string_view::npos)
+            return parts;
+        text.remove_prefix(at + 1);
+    }
+}
+
+// Sets the bits of one comma-separated field; false when any item is malformed.
+template <std::size_t N> bool parseField(std::string_view text, const FieldSpec &spec, std::bitset<N> &bits)
+{
+    for (const std::string_view item : split(text, ',')) {
+        const auto slash = item.find('/');
+        const std::string_view range = item.substr(0, slash);
+        int step = 1;
+        if (slash != std::string_view::npos) {
+            const std::string_view stepText = item.substr(slash + 1);
+            const auto [end, error] = std::from_chars(stepText.data(), stepText.data() + stepText.size(), step);
+            if (error != std::errc {} || end != stepText.data() + stepText.size() || step < 1)
+                return false;
+        }
+        int first = spec.low;
+        int last = spec.high;
+        if (range != "*") {
+            const auto dash = range.find('-');
+            const auto from = value(range.substr(0, dash), spec);
+            const auto to = dash == std::string_view::npos ? from : value(range.substr(dash + 1), spec);
+            if (!from || !to || *to < *from)
+                return false;
+            first = *from;
+            // "5/15" means from 5 to the end in steps of 15.
+            last = dash == std::string_view::npos && slash != std::string_view::npos ? spec.high : *to;
+        }
+        for (int v = first; v <= last; v += step)
+            bits.set(std::size_t(&spec == &fields[4] ? v % 7 : v));
+    }
+    return true;
+}
+
+} // namespace
+
+std::expected<CronExpression, std::string> CronExpression::parse(std::string_view text)
+{
+    std::vector<std::string_view> parts;
+    for (std::string_view rest = text; !rest.empty();) {
+        const auto start = rest.find_first_not_of(" \t");
+        if (start == std::string_view::npos)
+            break;
+        rest.remove_prefix(start);
+        const auto end = rest.find_first_of(" \t");
+        parts.push_back(rest.substr(0, end));
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+    }
+    if (parts.size() != 5)
+        return std::unexpected("a cron schedule has five fields (minute hour day-of-month month day-of-week), '"
+            + std::string(text) + "' has " + std::to_string(parts.size()));
+    CronExpression cron;
+    cron.m_text = std::string(text);
+    const bool ok[] = {parseField(parts[0], fields[0], cron.m_minutes),
+        parseField(parts[1], fields[1], cron.m_hours),
+        parseField(parts[2], fields[2], cron.m_days),
+        parseField(parts[3], fields[3], cron.m_months),
+        parseField(parts[4], fields[4], cron.m_weekdays)};
+    for (std::size_t index = 0; index < fields.size(); ++index) {
+        if (!ok[index]) {
+            return std::unexpected("the " + std::string(fields[index].name) + " field '" + std::string(parts[index])
+                + "' of the cron schedule is not valid (allowed " + std::to_string(fields[index].low) + "-"
+                + std::to_string(fields[index].high) + ", lists, ranges and steps)");
+        }
+    }
+    cron.m_anyDay = parts[2] == "*";
+    cron.m_anyWeekday = parts[4] == "*";
+    return cron;
+}
+
+bool CronExpression::matches(const std::tm &time) const
+{
+    if (!m_minutes[std::size_t(time.tm_min)] || !m_hours[std::size_t(time.tm_hour)]
+        || !m_months[std::size_t(time.tm_mon + 1)])
+        return false;
+    const bool day = m_days[std::size_t(time.tm_mday)];
+    const bool weekday = m_weekdays[std::size_t(time.tm_wday)];
+    if (m_anyDay || m_anyWeekday)
+        return day && weekday;
+    return day || weekday;
+}
+
+std::optional<std::time_t> CronExpression::next(std::time_t after) const
+{
+    // Day by day, then hour by hour, then minute by minute through local time: four years cover
+    // every schedule that fires at all (29 February); mktime() takes care of daylight saving.
+    std::tm local {};
+    localtime_r(&after, &local);
+    local.tm_sec = 0;
+    local.tm_min += 1;
+    for (int step = 0; step < 4 * 366 * (24 + 60); ++step) {
+        local.tm_isdst = -1;
+        const std::time_t candidate = std::mktime(&local);
+        if (matches(local))
+            return candidate;
+        // Skip whole days and hours that cannot match, so even rare schedules are found quickly.
+        const bool day = m_days[std::size_t(local.tm_mday)];
+        const bool weekday = m_weekdays[std::size_t(local.tm_wday)];
+        const bool dayMatches = (m_anyDay || m_anyWeekday) ? day && weekday : day || weekday;
+        if (!dayMatches || !m_months[std::size_t(local.tm_mon + 1)]) {
+            local.tm_mday += 1;
+            local.tm_hour = 0;
+            local.tm_min = 0;
+        } else if (!m_hours[std::size_t(local.tm_hour)]) {
+            local.tm_hour += 1;
+            local.tm_min = 0;
+        } else {
+            local.tm_min += 1;
+        }
+    }
+    return std::nullopt;
+}
+
+const std::string &CronExpression::text() const
+{
+    return m_text;
+}
+
+} // namespace rune::agent

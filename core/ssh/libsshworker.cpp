@@ -569,7 +569,8 @@ Result<void> LibsshWorker::upload(const UploadSource &source,
         return std::unexpected(error);
     }
     if (auto moved = renameOver(partPath, finalPath, generation); !moved) {
-        sftp_unlink(*session, partPath.constData());
+        if (m_sftp) // renameOver may have had to reconnect, which ends the old SFTP session
+            sftp_unlink(m_sftp, partPath.constData());
         return moved;
     }
     if (progress && total == 0)

@@ -11,6 +11,7 @@
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QNetworkAccessManager>
+#include <QRegularExpression>
 #include <QSignalSpy>
 
 using namespace Qt::StringLiterals;
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void pollingCorrectsWhatItObserves();
     void consoleRestartResumesTheRecordedAction();
     void changedHostKeyRefusesTheAction();
+    void cancelStopsCleanly();
     void sshdKilledDuringUploadFailsCleanlyAndRerunRepairs();
     void terminateLeavesNoAgentProcessOrFile();
 
@@ -38,6 +40,8 @@ private:
     std::unique_ptr<NodeOperations> operations();
     bool runAndWait(NodeOperations &ops, const QStringList &ids, NodeAction action);
     QString root(const QString &node) const;
+    /** The error @p node's last action ended with; empty when it succeeded or did not end. */
+    Error errorOf(const QString &node) const;
     QList<qint64> agentProcesses(const QString &node) const;
     Result<NodeFacts> infoThroughTunnel(const QString &node);
 
@@ -125,6 +129,12 @@ bool TestProvisioning::runAndWait(NodeOperations &ops, const QStringList &ids, N
     return ok;
 }
 
+Error TestProvisioning::errorOf(const QString &node) const
+{
+    const auto outcome = m_outcomes.constFind(node);
+    return outcome == m_outcomes.constEnd() || outcome->has_value() ? Error {} : outcome->error();
+}
+
 QString TestProvisioning::root(const QString &node) const
 {
     return m_cluster->dir() + u"/nodes/"_s + node;
@@ -165,7 +175,7 @@ void TestProvisioning::wrongKeyFailsTheNodeWithAnAuthErrorInWords()
     m_prompter.acceptHostKeys = true;
     auto ops = operations();
     QVERIFY(!runAndWait(*ops, {u"compute1"_s}, NodeAction::Provision));
-    const Error error = m_outcomes.value(u"compute1"_s).error();
+    const Error error = errorOf(u"compute1"_s);
     QCOMPARE(error.code, u"ssh.auth_failed"_s);
     QVERIFY2(error.message.contains(u"Detecting the system failed on compute1"_s), qPrintable(error.message));
     QVERIFY2(error.message.contains(u"authorized_keys"_s), qPrintable(error.message));
@@ -186,6 +196,9 @@ void TestProvisioning::provisionsThreeNodesInParallel()
     connect(ops.get(), &NodeOperations::stepStarted, this, [&](const QString &id, ProvisionStep step) {
         steps[id] << step;
         order << id + u':' + QString::number(int(step));
+    });
+    connect(ops.get(), &NodeOperations::nodeFinished, this, [&](const QString &id) {
+        order << id + u":done"_s;
     });
     QHash<QString, int> logLines;
     connect(ops.get(), &NodeOperations::logLine, this, [&](const QString &id, const QString &) {
@@ -217,22 +230,22 @@ void TestProvisioning::provisionsThreeNodesInParallel()
         QVERIFY(logLines.value(name) > 5);
         // The token is private to the agent's user; the agent runs as that user, supervised.
         const QFileInfo token(root(name) + u"/etc/rune-agent/token"_s);
-        QCOMPARE(
-            token.permissions() & 0x0fff, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser);
+        const auto everyone = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup
+            | QFile::WriteGroup | QFile::ExeGroup | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+        QCOMPARE(token.permissions() & everyone, QFile::ReadOwner | QFile::WriteOwner);
         QCOMPARE(token.owner(), m_options.agentUserFor(*node));
         const QList<qint64> pids = agentProcesses(name);
         QCOMPARE(pids.size(), 1);
         QCOMPARE(QFileInfo(u"/proc/%1"_s.arg(pids.first())).owner(), m_options.agentUserFor(*node));
         QVERIFY(QFile::exists(root(name) + u"/run/rune-agent/supervisor.pid"_s));
     }
-    // In parallel: every node had begun uploading before any node was installing.
-    const auto firstInstall = std::find_if(order.begin(), order.end(), [](const QString &entry) {
-        return entry.endsWith(u':' + QString::number(int(ProvisionStep::Install)));
-    });
-    const QStringList beforeInstall(order.begin(), firstInstall);
-    for (const QString &name : allNodes)
-        QVERIFY2(beforeInstall.contains(name + u':' + QString::number(int(ProvisionStep::Upload))),
-            qPrintable(order.join(u' ')));
+    // In parallel: every node had begun uploading before the first node was done.
+    const qsizetype firstDone = order.indexOf(QRegularExpression(u".*:done"_s));
+    QVERIFY(firstDone > 0);
+    for (const QString &name : allNodes) {
+        const qsizetype upload = order.indexOf(name + u':' + QString::number(int(ProvisionStep::Upload)));
+        QVERIFY2(upload >= 0 && upload < firstDone, qPrintable(order.join(u' ')));
+    }
 }
 
 void TestProvisioning::eachAgentAnswersThroughItsTunnel()
@@ -254,7 +267,7 @@ void TestProvisioning::suspendResumeAndRebootActThroughTheAgent()
     QVERIFY(runAndWait(*ops, {u"compute1"_s}, NodeAction::Suspend));
     QCOMPARE(m_nodes.find(u"compute1"_s)->state, NodeState::Suspended);
     QVERIFY(agentProcesses(u"compute1"_s).isEmpty());
-    QVERIFY(QFile::exists(root(u"compute1"_s) + u"/var/lib/rune-agent/suspended"_s));
+    QVERIFY(QFile::exists(root(u"compute1"_s) + u"/etc/rune-agent/suspended"_s));
     const auto refused = ops->perform({u"compute1"_s}, NodeAction::Suspend);
     QVERIFY(!refused);
     QVERIFY2(refused.error().message.contains(u"already suspended"_s), qPrintable(refused.error().message));
@@ -362,7 +375,7 @@ void TestProvisioning::changedHostKeyRefusesTheAction()
     m_sessions->drop(u"edge1"_s); // a new connection, which meets the new key
     auto ops = operations();
     QVERIFY(!runAndWait(*ops, {u"edge1"_s}, NodeAction::Reboot));
-    const Error error = m_outcomes.value(u"edge1"_s).error();
+    const Error error = errorOf(u"edge1"_s);
     QCOMPARE(error.code, u"ssh.hostkey_changed"_s);
     QVERIFY2(error.message.contains(m_cluster->hostFingerprint(u"edge1"_s)), qPrintable(error.message));
     QCOMPARE(m_nodes.find(u"edge1"_s)->state, NodeState::Failed);
@@ -375,6 +388,31 @@ void TestProvisioning::changedHostKeyRefusesTheAction()
     QVERIFY2(trusted, trusted ? "" : qPrintable(trusted.error().message));
     QVERIFY(runAndWait(*ops, {u"edge1"_s}, NodeAction::Reboot));
     QCOMPARE(m_nodes.find(u"edge1"_s)->state, NodeState::Running);
+}
+
+void TestProvisioning::cancelStopsCleanly()
+{
+    auto ops = operations();
+    QVERIFY(runAndWait(*ops, {u"compute1"_s}, NodeAction::Terminate));
+    QCOMPARE(m_nodes.find(u"compute1"_s)->state, NodeState::Terminated);
+    bool cancelled = false;
+    auto connection = connect(ops.get(), &NodeOperations::progress, this, [&](const QString &, int percent) {
+        if (percent > 5 && !cancelled) {
+            cancelled = true;
+            ops->cancel();
+        }
+    });
+    QVERIFY(!runAndWait(*ops, {u"compute1"_s}, NodeAction::Provision));
+    disconnect(connection);
+    QVERIFY(cancelled);
+    QCOMPARE(errorOf(u"compute1"_s).code, u"provision.cancelled"_s);
+    QCOMPARE(m_nodes.find(u"compute1"_s)->state, NodeState::Failed);
+    QVERIFY(agentProcesses(u"compute1"_s).isEmpty());
+    // The interrupted upload left no partial file behind (checked over the same, still usable session).
+    const auto left = execOn(*m_sessions->shellFor(*m_nodes.find(u"compute1"_s))->transport(),
+        u"find \"$HOME/.cache/rune-stage\" -name '*.rune-part' | wc -l"_s);
+    QVERIFY2(left, left ? "" : qPrintable(left.error().message));
+    QCOMPARE(left->standardOutput.trimmed(), "0");
 }
 
 void TestProvisioning::sshdKilledDuringUploadFailsCleanlyAndRerunRepairs()
@@ -393,7 +431,7 @@ void TestProvisioning::sshdKilledDuringUploadFailsCleanlyAndRerunRepairs()
     QVERIFY(!runAndWait(*ops, {u"compute1"_s}, NodeAction::Provision));
     disconnect(connection);
     QVERIFY(killed);
-    const Error error = m_outcomes.value(u"compute1"_s).error();
+    const Error error = errorOf(u"compute1"_s);
     QVERIFY2(error.message.startsWith(u"Uploading failed on compute1"_s), qPrintable(error.message));
     QCOMPARE(m_nodes.find(u"compute1"_s)->state, NodeState::Failed);
     QVERIFY(agentProcesses(u"compute1"_s).isEmpty());

@@ -278,8 +278,10 @@ void TestSshSession::tunnelReachesAnAgentOnTheNodesLoopback()
     QVERIFY(QFile::copy(QStringLiteral(RUNE_AGENT_BINARY), agent));
     auto ssh = transport(m_cluster->target(u"compute1"_s, m_cluster->user()));
     const auto started = execOn(*ssh,
-        u"d=$(mktemp -d); echo tunnel-token > $d/token; setsid %1 --listen 127.0.0.1:7471 --state-dir $d/state "
-        "--token-file $d/token </dev/null >$d/log 2>&1 & echo $!; sleep 0.3; cat $d/log"_s.arg(agent));
+        u"d=$HOME/tunnel-agent; rm -rf $d; mkdir -p $d; echo tunnel-token > $d/token; setsid %1 --listen "
+        u"127.0.0.1:7471 --state-dir $d/state "
+        "--token-file $d/token </dev/null >$d/log 2>&1 & echo $!; for i in $(seq 100); do grep -q listening $d/log && break; sleep 0.1; done; cat $d/log"_s
+            .arg(agent));
     QVERIFY(started);
     QVERIFY2(started->standardOutput.contains("listening on 127.0.0.1:7471"), started->standardOutput.constData());
     const QByteArray pid = started->standardOutput.split('\n').value(0);

@@ -204,7 +204,7 @@ HostKey $dir/$node/ssh_host_ed25519_key
 PidFile none
 AuthorizedKeysFile $dir/authorized_keys
 PermitRootLogin prohibit-password
-PasswordAuthentication no
+PasswordAuthentication yes
 KbdInteractiveAuthentication no
 UsePAM no
 StrictModes no

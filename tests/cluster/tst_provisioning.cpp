@@ -13,6 +13,7 @@
 #include <QNetworkAccessManager>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <csignal>
 
 using namespace Qt::StringLiterals;
 using namespace rune;
@@ -29,6 +30,8 @@ private Q_SLOTS:
     void provisionsThreeNodesInParallel();
     void eachAgentAnswersThroughItsTunnel();
     void suspendResumeAndRebootActThroughTheAgent();
+    void supervisorRestartsACrashedAgent();
+    void provisioningAgainRepairsABrokenInstall();
     void pollingCorrectsWhatItObserves();
     void consoleRestartResumesTheRecordedAction();
     void changedHostKeyRefusesTheAction();
@@ -62,7 +65,20 @@ void TestProvisioning::initTestCase()
     if (!m_cluster->isUp())
         QSKIP(qPrintable(m_cluster->error()));
     m_prompter.sudoPassword = m_cluster->sudoPassword();
-    m_options.agentBinary = QStringLiteral(RUNE_AGENT_BINARY);
+    // The console as installed: agent, node scripts and a function runtime under one prefix.
+    const QString prefix = m_cluster->dir() + u"/console"_s;
+    QVERIFY(QDir().mkpath(prefix + u"/bin"_s));
+    QVERIFY(QDir().mkpath(prefix + u"/share/rune-agent/node"_s));
+    QVERIFY(QDir().mkpath(prefix + u"/share/rune-agent/runtimes/python3"_s));
+    QVERIFY(QFile::copy(QStringLiteral(RUNE_AGENT_BINARY), prefix + u"/bin/rune-agent"_s));
+    const QDir scripts(QStringLiteral(RUNE_SOURCE_DIR "/installers/node"));
+    for (const QString &name : scripts.entryList(QDir::Files))
+        QVERIFY(QFile::copy(scripts.filePath(name), prefix + u"/share/rune-agent/node/"_s + name));
+    QFile runtime(prefix + u"/share/rune-agent/runtimes/python3/bootstrap.py"_s);
+    QVERIFY(runtime.open(QIODevice::WriteOnly));
+    runtime.write("# a runtime's bootstrap\n");
+    runtime.close();
+    m_options.agentBinary = prefix + u"/bin/rune-agent"_s;
     m_options.installRoot = m_cluster->dir() + u"/nodes/%n"_s;
     m_options.agentUser = m_cluster->env(u"RUNE_TEST_PREFIX"_s) + u"%n"_s;
     m_options.healthTimeout = std::chrono::seconds(15);
@@ -238,6 +254,10 @@ void TestProvisioning::provisionsThreeNodesInParallel()
         QCOMPARE(pids.size(), 1);
         QCOMPARE(QFileInfo(u"/proc/%1"_s.arg(pids.first())).owner(), m_options.agentUserFor(*node));
         QVERIFY(QFile::exists(root(name) + u"/run/rune-agent/supervisor.pid"_s));
+        QVERIFY(QFile::exists(root(name) + u"/usr/local/share/rune-agent/runtimes/python3/bootstrap.py"_s));
+        // No staging copy is left in the login user's home.
+        QVERIFY(
+            !QFileInfo::exists(m_cluster->dir() + u"/home/"_s + m_cluster->user() + u"/.cache/rune-stage/"_s + name));
     }
     // In parallel: every node had begun uploading before the first node was done.
     const qsizetype firstDone = order.indexOf(QRegularExpression(u".*:done"_s));
@@ -282,6 +302,44 @@ void TestProvisioning::suspendResumeAndRebootActThroughTheAgent()
     const QList<qint64> after = agentProcesses(u"compute1"_s);
     QCOMPARE(after.size(), 1);
     QVERIFY(after.first() != before.first());
+}
+
+void TestProvisioning::supervisorRestartsACrashedAgent()
+{
+    const QList<qint64> before = agentProcesses(u"edge1"_s);
+    QCOMPARE(before.size(), 1);
+    QVERIFY(::kill(pid_t(before.first()), SIGKILL) == 0);
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            const QList<qint64> now = agentProcesses(u"edge1"_s);
+            return now.size() == 1 && now != before;
+        },
+        10000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return bool(infoThroughTunnel(u"edge1"_s));
+        },
+        10000));
+}
+
+void TestProvisioning::provisioningAgainRepairsABrokenInstall()
+{
+    // Break compute1 the way an interrupted install or a careless admin might.
+    QVERIFY(QFile::remove(root(u"compute1"_s) + u"/usr/local/bin/rune-agent"_s));
+    QVERIFY(QFile::remove(root(u"compute1"_s) + u"/etc/rune-agent/agent.conf"_s));
+    Node node = *m_nodes.find(u"compute1"_s);
+    node.state = NodeState::Failed;
+    m_nodes.update(node);
+    const QList<qint64> before = agentProcesses(u"compute1"_s);
+    auto ops = operations();
+    QVERIFY(runAndWait(*ops, {u"compute1"_s}, NodeAction::Provision));
+    QCOMPARE(m_nodes.find(u"compute1"_s)->state, NodeState::Running);
+    QCOMPARE(m_nodes.find(u"compute1"_s)->agent.token, node.agent.token); // the node keeps its token
+    QVERIFY(QFile::exists(root(u"compute1"_s) + u"/usr/local/bin/rune-agent"_s));
+    const QList<qint64> after = agentProcesses(u"compute1"_s);
+    QCOMPARE(after.size(), 1);
+    QVERIFY(after != before);
+    QVERIFY(infoThroughTunnel(u"compute1"_s));
 }
 
 void TestProvisioning::pollingCorrectsWhatItObserves()

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void changedHostKeyIsRefusedUntilTheNewKeyIsTrusted();
     void wrongKeyIsAnAuthenticationErrorInWords();
     void passphraseIsAskedThroughThePrompter();
+    void passwordIsUsedOnlyWhenGivenForTheSession();
     void execReportsExitStatusOutputAndTimeouts();
     void cancelStopsALongCommand();
     void sessionIsReusedAcrossCommands();
@@ -177,6 +178,26 @@ void TestSshSession::passphraseIsAskedThroughThePrompter()
     QVERIFY2(result, result ? "" : qPrintable(result.error().message));
     QCOMPARE(result->standardOutput.trimmed(), m_cluster->user().toUtf8());
     QCOMPARE(m_prompter.passphraseQuestions, 2);
+}
+
+void TestSshSession::passwordIsUsedOnlyWhenGivenForTheSession()
+{
+    SshTarget target = m_cluster->target(u"compute1"_s, m_cluster->sudoUser());
+    target.keyFile = m_cluster->env(u"RUNE_TEST_WRONG_KEY"_s);
+    {
+        auto ssh = transport(target);
+        const auto refused = execOn(*ssh, u"true"_s);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, u"ssh.auth_failed"_s);
+        QVERIFY2(refused.error().message.contains(u"password"_s), qPrintable(refused.error().message));
+    }
+    SshOptions options = m_cluster->options();
+    options.password = m_cluster->sudoPassword();
+    auto ssh = transport(target, options);
+    const auto result = execOn(*ssh, u"whoami"_s);
+    QVERIFY2(result, result ? "" : qPrintable(result.error().message));
+    QCOMPARE(result->standardOutput.trimmed(), m_cluster->sudoUser().toUtf8());
+    QVERIFY(!QFile(m_cluster->knownHosts()).readAll().contains(m_cluster->sudoPassword().toUtf8()));
 }
 
 void TestSshSession::execReportsExitStatusOutputAndTimeouts()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "provision/provisionjob.h"
 
+#include <QFileInfo>
+
 using namespace Qt::StringLiterals;
 
 namespace rune
@@ -114,9 +116,11 @@ void ProvisionJob::startAgent()
     Q_EMIT progress(80);
     runAsRoot(shellQuote(agentCtl()) + u" restart"_s, {}, [this](const ExecResult &) {
         // The staging copy is no longer needed; failing to remove it harms nothing.
-        runAsUser(u"rm -rf "_s + shellQuote(m_staging), [this](const ExecResult &) {
-            awaitAgent();
-        });
+        const QString parent = QFileInfo(m_staging).path();
+        runAsUser(u"rm -rf %1; rmdir %2 2>/dev/null; true"_s.arg(shellQuote(m_staging), shellQuote(parent)),
+            [this](const ExecResult &) {
+                awaitAgent();
+            });
     });
 }
 

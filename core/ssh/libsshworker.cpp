@@ -180,6 +180,9 @@ Result<void> LibsshWorker::openConnection()
     const QByteArray config = m_options.configFile.toUtf8();
     if (m_options.configFile.isEmpty() || QFileInfo::exists(m_options.configFile))
         ssh_options_parse_config(m_session, config.isEmpty() ? nullptr : config.constData());
+    // Parsed (or deliberately not) above: ssh_connect must not read the default files again.
+    const bool processConfig = false;
+    ssh_options_set(m_session, SSH_OPTIONS_PROCESS_CONFIG, &processConfig);
     if (m_target.port) {
         const unsigned int port = m_target.port;
         ssh_options_set(m_session, SSH_OPTIONS_PORT, &port);

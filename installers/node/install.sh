@@ -130,7 +130,7 @@ put "$here/install.env" "$conf_dir/install.env" 0644
 if [ "$init" = systemd ]; then
   echo "step: systemd unit"
   sed -e "s|@BIN@|$bin_dir/rune-agent|g" -e "s|@CONF@|$conf_dir/agent.conf|g" -e "s|@USER@|$user|g" \
-    -e "s|@STATE@|$state_dir|g" "$here/rune-agent.service" >"$here/rune-agent.service.configured"
+    -e "s|@STATE@|$state_dir|g" -e "s|@CONFDIR@|$conf_dir|g" "$here/rune-agent.service" >"$here/rune-agent.service.configured"
   put "$here/rune-agent.service.configured" "$unit" 0644
   systemctl daemon-reload
   systemctl enable rune-agent.service

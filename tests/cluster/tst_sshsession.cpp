@@ -34,6 +34,7 @@ private Q_SLOTS:
     void execReportsExitStatusOutputAndTimeouts();
     void cancelStopsALongCommand();
     void sessionIsReusedAcrossCommands();
+    void sessionReconnectsAfterTheServerRestarts();
     void uploadIsAtomicWithModeBits();
     void tunnelReachesAnAgentOnTheNodesLoopback();
     void sudoAsRootWithoutPasswordWithPasswordAndAsRoot();
@@ -250,6 +251,22 @@ void TestSshSession::sessionIsReusedAcrossCommands()
     }
     // One TCP connection (one client port) carried all twenty commands.
     QCOMPARE(clientPorts.size(), 1);
+}
+
+void TestSshSession::sessionReconnectsAfterTheServerRestarts()
+{
+    auto ssh = transport(m_cluster->target(u"compute1"_s, m_cluster->user()));
+    const auto before = execOn(*ssh, u"echo $SSH_CLIENT"_s);
+    QVERIFY(before);
+    QVERIFY(m_cluster->stopSshd(u"compute1"_s));
+    const auto down = execOn(*ssh, u"true"_s);
+    QVERIFY(!down);
+    QVERIFY2(down.error().code == u"ssh.unreachable"_s || down.error().code == u"ssh.failed"_s,
+        qPrintable(down.error().message));
+    QVERIFY(m_cluster->startSshd(u"compute1"_s));
+    const auto after = execOn(*ssh, u"echo $SSH_CLIENT"_s);
+    QVERIFY2(after, after ? "" : qPrintable(after.error().message));
+    QVERIFY(after->standardOutput.split(' ').value(1) != before->standardOutput.split(' ').value(1));
 }
 
 void TestSshSession::uploadIsAtomicWithModeBits()

@@ -29,6 +29,7 @@ private Q_SLOTS:
     void refusedHostKeyDoesNotLogIn();
     void changedHostKeyIsRefusedUntilTheNewKeyIsTrusted();
     void wrongKeyIsAnAuthenticationErrorInWords();
+    void silentHostTimesOutInWords();
     void passphraseIsAskedThroughThePrompter();
     void passwordIsUsedOnlyWhenGivenForTheSession();
     void execReportsExitStatusOutputAndTimeouts();
@@ -159,6 +160,22 @@ void TestSshSession::wrongKeyIsAnAuthenticationErrorInWords()
     QVERIFY2(message.contains(m_cluster->user() + u'@' + m_cluster->address(u"compute1"_s)), qPrintable(message));
     QVERIFY2(message.contains(u"authorized_keys"_s), qPrintable(message));
     QVERIFY2(message.contains(target.keyFile), qPrintable(message));
+}
+
+void TestSshSession::silentHostTimesOutInWords()
+{
+    // An address of the test's own bridge network that no namespace answers.
+    SshOptions options = m_cluster->options();
+    options.connectTimeout = std::chrono::seconds(1);
+    const QString silent = m_cluster->env(u"RUNE_TEST_NET"_s) + u".99"_s;
+    auto ssh = transport(SshTarget {silent, 22, m_cluster->user(), m_cluster->key()}, options);
+    QElapsedTimer clock;
+    clock.start();
+    const auto result = execOn(*ssh, u"true"_s);
+    QVERIFY(!result);
+    QCOMPARE(result.error().code, u"ssh.unreachable"_s);
+    QVERIFY2(result.error().message.contains(silent), qPrintable(result.error().message));
+    QVERIFY(clock.elapsed() < 5000);
 }
 
 void TestSshSession::passphraseIsAskedThroughThePrompter()

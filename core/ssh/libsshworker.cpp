@@ -363,6 +363,8 @@ Error LibsshWorker::authFailure(int methods) const
         tried = tr("ssh-agent, %1 and the key files of your SSH configuration").arg(m_target.keyFile);
     if (m_passphraseWanted && !m_passphrase)
         tried += tr(" (one key needs a passphrase that was not given)");
+    else if (m_passphrase)
+        tried += tr(" (with the passphrase given, which may be wrong)");
     return Error {u"ssh.auth_failed"_s,
         tr("%1 refused to log in: none of the keys tried (%2) is authorised there%3. Add your public key to "
            "~/.ssh/authorized_keys of that user on the machine, or choose the right key file. The server accepts: %4.")

@@ -188,6 +188,7 @@ void TestSshSession::passphraseIsAskedThroughThePrompter()
         const auto refused = execOn(*ssh, u"true"_s);
         QVERIFY(!refused);
         QCOMPARE(refused.error().code, u"ssh.auth_failed"_s);
+        QVERIFY2(refused.error().message.contains(u"passphrase"_s), qPrintable(refused.error().message));
         QCOMPARE(m_prompter.passphraseQuestions, 1);
     }
     m_prompter.passphrase = m_cluster->env(u"RUNE_TEST_KEY_PASSPHRASE"_s);

@@ -94,6 +94,12 @@ down() {
     pkill_user "$user"
     userdel "$user" 2>/dev/null || true
   done
+  # Agent users the provisioning tests created and did not get to uninstall.
+  for user in $(cut -d: -f1 /etc/passwd | grep "^${RUNE_TEST_PREFIX}" || true); do
+    pkill_user "$user"
+    userdel "$user" 2>/dev/null || true
+    groupdel "$user" 2>/dev/null || true
+  done
   rm -f "/etc/sudoers.d/$RUNE_TEST_PREFIX" "$registry/$RUNE_TEST_PREFIX"
   rm -f "$dir/cluster.env"
 }

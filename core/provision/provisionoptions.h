@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "cluster/node.h"
+
+#include <QString>
+#include <chrono>
+
+namespace rune
+{
+
+/** How the console installs and drives agents on remote machines. */
+struct ProvisionOptions {
+    /** Local rune-agent binary to install (x86-64, only glibc linked dynamically). */
+    QString agentBinary;
+    /**
+     * Install everything under this directory on the node instead of /; "%n" stands for the
+     * node's name. Empty on real machines; tests give each node of one host its own.
+     */
+    QString installRoot;
+    /** The system user the agent runs as on the node; "%n" stands for the node's name. */
+    QString agentUser = QStringLiteral("rune");
+    /** Nodes worked on at the same time. */
+    int maxParallel = 8;
+    /** How long one remote command (install, start, uninstall) may take. */
+    std::chrono::seconds commandTimeout {300};
+    /** How long a started agent has to answer /v1/health through the tunnel. */
+    std::chrono::seconds healthTimeout {30};
+
+    /** installRoot for @p node, or empty. */
+    QString installRootFor(const Node &node) const
+    {
+        QString root = installRoot;
+        return root.replace(QStringLiteral("%n"), node.name);
+    }
+    /** agentUser for @p node. */
+    QString agentUserFor(const Node &node) const
+    {
+        QString user = agentUser;
+        return user.replace(QStringLiteral("%n"), node.name);
+    }
+};
+
+} // namespace rune

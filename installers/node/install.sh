@@ -1,0 +1,144 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Installs rune-agent on this machine, as root, from the directory the console uploaded:
+#   rune-agent  rune-agentctl  rune-agent-supervise  rune-agent.service  uninstall.sh  [token]  [runtimes/]
+# Idempotent: running it again over a half-finished or broken install repairs it.
+#
+# usage: install.sh [--role controller|compute|edge] [--listen HOST:PORT] [--root DIR]
+#                   [--user NAME] [--init auto|systemd|supervisor] [--start]
+#   --root DIR  installs everything under DIR instead of / (tests run several nodes on one machine)
+#   --start     (re)starts the agent at the end; the console starts it as a separate step
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+role=compute
+listen=127.0.0.1:7470
+root=
+user=rune
+init=auto
+start=no
+
+die() {
+  echo "install.sh: $*" >&2
+  exit 1
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+  --role) role=$2; shift 2 ;;
+  --listen) listen=$2; shift 2 ;;
+  --root) root=${2%/}; shift 2 ;;
+  --user) user=$2; shift 2 ;;
+  --init) init=$2; shift 2 ;;
+  --start) start=yes; shift ;;
+  *) die "unknown argument '$1'" ;;
+  esac
+done
+
+case "$role" in controller | compute | edge) ;; *) die "role must be controller, compute or edge, not '$role'" ;; esac
+[ "$(id -u)" = 0 ] || die "must run as root"
+[ -f "$here/rune-agent" ] || die "the bundle has no rune-agent binary next to this script"
+
+if [ "$init" = auto ]; then
+  # Several agents under one systemd would share one unit name: a --root install is supervised.
+  if [ -z "$root" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    init=systemd
+  else
+    init=supervisor
+  fi
+fi
+
+bin_dir=$root/usr/local/bin
+sbin_dir=$root/usr/local/sbin
+share_dir=$root/usr/local/share/rune-agent
+conf_dir=$root/etc/rune-agent
+state_dir=$root/var/lib/rune-agent
+run_dir=$root/run/rune-agent
+log_dir=$root/var/log/rune-agent
+unit=/etc/systemd/system/rune-agent.service
+
+echo "step: system user $user"
+if ! id -u "$user" >/dev/null 2>&1; then
+  # Installs running side by side can find /etc/passwd locked for a moment.
+  tries=0
+  until id -u "$user" >/dev/null 2>&1 ||
+    useradd --system --home-dir "$state_dir" --no-create-home --shell /usr/sbin/nologin --user-group "$user" 2>/dev/null ||
+    adduser -S -H -h "$state_dir" -s /sbin/nologin "$user" 2>/dev/null; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 20 ] || die "cannot create the system user $user"
+    sleep 0.2
+  done
+fi
+group=$(id -gn "$user")
+
+echo "step: directories"
+mkdir -p "$bin_dir" "$sbin_dir" "$share_dir" "$conf_dir" "$state_dir" "$run_dir" "$log_dir"
+chmod 0755 "$conf_dir" "$run_dir"
+chown "$user:$group" "$state_dir" "$log_dir"
+chmod 0750 "$state_dir"
+
+# Every file goes in under a temporary name and is renamed over the old one, so a running agent
+# keeps its binary and an interrupted install never leaves a truncated file behind.
+put() { # put SOURCE TARGET MODE [OWNER]
+  cp "$1" "$2.new"
+  chmod "$3" "$2.new"
+  [ -z "${4:-}" ] || chown "$4" "$2.new"
+  mv -f "$2.new" "$2"
+}
+
+echo "step: files"
+put "$here/rune-agent" "$bin_dir/rune-agent" 0755
+for script in rune-agentctl rune-agent-supervise; do
+  sed "s|^RUNE_ENV=.*|RUNE_ENV=$conf_dir/install.env|" "$here/$script" >"$here/$script.configured"
+  put "$here/$script.configured" "$sbin_dir/$script" 0755
+done
+put "$here/uninstall.sh" "$sbin_dir/rune-agent-uninstall" 0755
+if [ -d "$here/runtimes" ]; then
+  rm -rf "$share_dir/runtimes.new"
+  cp -R "$here/runtimes" "$share_dir/runtimes.new"
+  chmod -R a+rX "$share_dir/runtimes.new"
+  rm -rf "$share_dir/runtimes"
+  mv "$share_dir/runtimes.new" "$share_dir/runtimes"
+fi
+
+echo "step: configuration"
+cat >"$here/agent.conf" <<CONF
+# Written by install.sh; the console rewrites it on every provisioning.
+listen = $listen
+state_dir = $state_dir
+role = $role
+token_file = $conf_dir/token
+CONF
+put "$here/agent.conf" "$conf_dir/agent.conf" 0644
+if [ -f "$here/token" ]; then
+  put "$here/token" "$conf_dir/token" 0600 "$user:$group"
+fi
+[ -f "$conf_dir/token" ] || die "no token: the bundle has none and none is installed"
+cat >"$here/install.env" <<ENV
+RUNE_ROOT='$root'
+RUNE_USER='$user'
+RUNE_INIT='$init'
+RUNE_BIN='$bin_dir/rune-agent'
+RUNE_CONF='$conf_dir/agent.conf'
+RUNE_STATE='$state_dir'
+RUNE_RUN='$run_dir'
+RUNE_LOG='$log_dir/agent.log'
+RUNE_SUPERVISE='$sbin_dir/rune-agent-supervise'
+ENV
+put "$here/install.env" "$conf_dir/install.env" 0644
+
+if [ "$init" = systemd ]; then
+  echo "step: systemd unit"
+  sed -e "s|@BIN@|$bin_dir/rune-agent|g" -e "s|@CONF@|$conf_dir/agent.conf|g" -e "s|@USER@|$user|g" \
+    -e "s|@STATE@|$state_dir|g" -e "s|@CONFDIR@|$conf_dir|g" "$here/rune-agent.service" >"$here/rune-agent.service.configured"
+  put "$here/rune-agent.service.configured" "$unit" 0644
+  systemctl daemon-reload
+  systemctl enable rune-agent.service
+else
+  echo "step: supervisor (no systemd here)"
+fi
+
+if [ "$start" = yes ]; then
+  "$sbin_dir/rune-agentctl" restart
+fi
+echo "installed: $bin_dir/rune-agent ($role, $listen, $init)"

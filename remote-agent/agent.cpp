@@ -77,6 +77,8 @@ Agent::Agent(CommandLine commandLine, Config config)
 
 Agent::~Agent()
 {
+    if (m_gateway)
+        m_gateway->stop();
     if (m_triggers)
         m_triggers->stop();
     if (m_host) {
@@ -127,6 +129,8 @@ std::expected<void, std::string> Agent::prepareRuntime()
     });
     if (auto triggers = prepareTriggers(); !triggers)
         return triggers;
+    if (config->role == "controller")
+        m_gateway = std::make_shared<Gateway>(m_io, m_events);
     m_services = std::make_shared<AgentServices>(AgentServices {m_config,
         *m_store,
         *m_host,
@@ -137,11 +141,15 @@ std::expected<void, std::string> Agent::prepareRuntime()
         m_io.get_executor(),
         m_blocking.get_executor(),
         m_startedAt,
-        m_triggers});
+        m_triggers,
+        m_gateway});
     addFunctionEndpoints(*m_router, m_services);
     addObservationEndpoints(*m_router, m_services);
+    addClusterEndpoints(*m_router, m_services);
     addInvokeEndpoints(*m_invokeRouter, m_services);
     m_host->loadAll();
+    if (m_gateway)
+        m_gateway->start();
     if (m_triggers)
         return m_triggers->start();
     return {};

@@ -3,6 +3,7 @@
 
 #include "config.h"
 #include "functions/functionstore.h"
+#include "gateway/gateway.h"
 #include "logs/eventlog.h"
 #include "logs/logstore.h"
 #include "metrics/functionmetrics.h"
@@ -31,12 +32,15 @@ struct AgentServices {
     boost::asio::any_io_executor blocking; ///< for work that touches the disk at length (deploys)
     std::chrono::steady_clock::time_point startedAt;
     std::shared_ptr<TriggerService> triggers; ///< null when triggers do not fire on this node
+    std::shared_ptr<Gateway> gateway; ///< the controller role's gateway; null on other roles
 };
 
 /** GET/PUT/DELETE /v1/functions[/{name}], :block, :unblock, POST /v1/functions/{name}/invoke. */
 void addFunctionEndpoints(Router &router, std::shared_ptr<AgentServices> services);
 /** The invoke port: any method on /function/{name}[@vN][/path...]. */
 void addInvokeEndpoints(Router &router, std::shared_ptr<AgentServices> services);
+/** PUT and GET /v1/cluster: the nodes the controller's gateway forwards to. */
+void addClusterEndpoints(Router &router, std::shared_ptr<AgentServices> services);
 /** GET /v1/logs, /v1/events, /v1/metrics and /metrics. */
 void addObservationEndpoints(Router &router, std::shared_ptr<AgentServices> services);
 

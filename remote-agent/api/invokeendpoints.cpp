@@ -3,6 +3,8 @@
 #include "api/agentservices.h"
 #include "api/invoke.h"
 
+#include <nlohmann/json.hpp>
+
 namespace rune::agent
 {
 
@@ -15,9 +17,45 @@ void addInvokeEndpoints(Router &router, std::shared_ptr<AgentServices> services)
         anyMethod,
         "/function/{name}/{rest*}",
         [services](Exchange exchange) {
+            // On the controller, functions the cluster hosts go to their nodes; the rest run here.
+            const auto target = FunctionTarget::parse(exchange.param("name"));
+            if (services->gateway && target && services->gateway->routes(target->name))
+                return services->gateway->forward(exchange, target->name);
             invokeFunction(*services, exchange, exchange.param("name"), std::string(exchange.param("rest")), true);
         },
         options);
+    // For load balancers and the controller's gateway: is this node taking calls?
+    router.add(
+        http::verb::get,
+        "/healthz",
+        [](Exchange exchange) {
+            exchange.respondJson(http::status::ok, {{"status", "ok"}});
+        },
+        RouteOptions {.requiresToken = false, .maxBodyBytes = std::nullopt, .bodyLimit = {}});
+}
+
+void addClusterEndpoints(Router &router, std::shared_ptr<AgentServices> services)
+{
+    const auto notController = [](const Exchange &exchange) {
+        exchange.respondError(http::status::conflict,
+            "not_controller",
+            "only an agent in the controller role keeps the cluster's node list");
+    };
+    router.add(http::verb::put, "/v1/cluster", [services, notController](Exchange exchange) {
+        if (!services->gateway)
+            return notController(exchange);
+        const auto body = nlohmann::json::parse(exchange.body(), nullptr, false);
+        if (body.is_discarded())
+            return exchange.respondError(http::status::bad_request, "bad_request", "the cluster is not valid JSON");
+        if (auto set = services->gateway->setNodes(body); !set)
+            return exchange.respondError(http::status::bad_request, "invalid_cluster", set.error());
+        exchange.respondJson(http::status::ok, services->gateway->status());
+    });
+    router.add(http::verb::get, "/v1/cluster", [services, notController](Exchange exchange) {
+        if (!services->gateway)
+            return notController(exchange);
+        exchange.respondJson(http::status::ok, services->gateway->status());
+    });
 }
 
 } // namespace rune::agent

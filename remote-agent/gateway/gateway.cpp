@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "gateway/gateway.h"
+
+#include "log.h"
+#include "protocol.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <charconv>
+
+namespace rune::agent
+{
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using namespace std::chrono_literals;
+
+namespace
+{
+
+constexpr auto connectTimeout = 3s;
+constexpr auto callTimeout = 910s; // functions may run for 900 s; the node answers 504 itself
+constexpr auto healthInterval = 1s;
+constexpr auto healthTimeout = 2s;
+constexpr int downAfterFailures = 2;
+constexpr std::size_t maxIdlePerNode = 64;
+constexpr std::uint64_t maxResponseBytes = 64ull << 20;
+
+std::expected<std::pair<std::string, std::uint16_t>, std::string> parseUrl(std::string_view url)
+{
+    constexpr std::string_view scheme = "http://";
+    if (!url.starts_with(scheme))
+        return std::unexpected("the url '" + std::string(url) + "' must start with http://");
+    url.remove_prefix(scheme.size());
+    url = url.substr(0, url.find('/'));
+    const auto colon = url.rfind(':');
+    if (colon == std::string_view::npos || colon == 0)
+        return std::unexpected("the url 'http://" + std::string(url) + "' needs a port");
+    std::uint16_t port = 0;
+    const auto digits = url.substr(colon + 1);
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (error != std::errc {} || end != digits.data() + digits.size() || port == 0)
+        return std::unexpected("the port in 'http://" + std::string(url) + "' is not valid");
+    return std::pair {std::string(url.substr(0, colon)), port};
+}
+
+bool hopByHop(http::field field)
+{
+    return field == http::field::connection || field == http::field::keep_alive
+        || field == http::field::transfer_encoding || field == http::field::content_length || field == http::field::host
+        || field == http::field::upgrade || field == http::field::te || field == http::field::trailer
+        || field == http::field::proxy_connection;
+}
+
+} // namespace
+
+std::unique_ptr<boost::beast::tcp_stream> Upstream::takeIdle()
+{
+    const std::lock_guard lock(idleMutex);
+    if (idle.empty())
+        return nullptr;
+    auto stream = std::move(idle.back());
+    idle.pop_back();
+    return stream;
+}
+
+void Upstream::putIdle(std::unique_ptr<boost::beast::tcp_stream> stream)
+{
+    const std::lock_guard lock(idleMutex);
+    if (idle.size() < maxIdlePerNode)
+        idle.push_back(std::move(stream));
+}
+
+/** One call on its way through the gateway: pick a node, send, retry elsewhere on a transport failure. */
+class ForwardedCall final : public std::enable_shared_from_this<ForwardedCall>
+{
+public:
+    ForwardedCall(std::shared_ptr<Gateway> gateway, Exchange exchange, std::string function)
+        : m_gateway(std::move(gateway))
+        , m_exchange(std::move(exchange))
+        , m_function(std::move(function))
+        , m_strand(net::make_strand(m_gateway->m_io))
+        , m_resolver(m_strand)
+    {
+        const Request &incoming = m_exchange.request();
+        m_request.method(incoming.method());
+        m_request.method_string(incoming.method_string());
+        m_request.target(incoming.target());
+        m_request.version(11);
+        for (const auto &field : incoming) {
+            if (!hopByHop(field.name()))
+                m_request.insert(field.name_string(), field.value());
+        }
+        m_request.set(http::field::via, "1.1 rune-gateway");
+        m_request.body() = incoming.body();
+        m_request.keep_alive(true);
+        m_request.prepare_payload();
+    }
+
+    void start()
+    {
+        net::dispatch(m_strand, [self = shared_from_this()] {
+            self->tryNext();
+        });
+    }
+
+private:
+    void tryNext()
+    {
+        if (m_node)
+            --m_node->inFlight;
+        m_node = m_gateway->pick(m_function, m_tried);
+        if (!m_node) {
+            return m_exchange.respondError(http::status::bad_gateway,
+                "no_node_available",
+                "no node that hosts '" + m_function + "' could be reached"
+                    + (m_lastError.empty() ? std::string() : " (last: " + m_lastError + ")"));
+        }
+        m_tried.insert(m_node.get());
+        ++m_node->inFlight;
+        m_stream = m_node->takeIdle();
+        m_reused = m_stream != nullptr;
+        if (m_reused)
+            return send();
+        connect();
+    }
+
+    void connect()
+    {
+        m_stream = std::make_unique<boost::beast::tcp_stream>(m_strand);
+        m_resolver.async_resolve(m_node->host,
+            std::to_string(m_node->port),
+            [self = shared_from_this()](boost::beast::error_code error, const tcp::resolver::results_type &results) {
+                if (error)
+                    return self->transportFailed("cannot resolve " + self->m_node->host + ": " + error.message());
+                self->m_stream->expires_after(connectTimeout);
+                self->m_stream->async_connect(
+                    results, [self](boost::beast::error_code connectError, const tcp::endpoint &) {
+                        if (connectError)
+                            return self->transportFailed(
+                                "cannot connect to " + self->m_node->name + ": " + connectError.message());
+                        self->m_stream->socket().set_option(tcp::no_delay(true));
+                        self->send();
+                    });
+            });
+    }
+
+    void send()
+    {
+        m_stream->expires_after(callTimeout);
+        http::async_write(
+            *m_stream, m_request, [self = shared_from_this()](boost::beast::error_code error, std::size_t) {
+                if (error)
+                    return self->transportFailed("cannot send to " + self->m_node->name + ": " + error.message());
+                self->receive();
+            });
+    }
+
+    void receive()
+    {
+        m_buffer.clear();
+        m_parser.emplace();
+        m_parser->body_limit(maxResponseBytes);
+        http::async_read(
+            *m_stream, m_buffer, *m_parser, [self = shared_from_this()](boost::beast::error_code error, std::size_t) {
+                if (error)
+                    return self->transportFailed("no answer from " + self->m_node->name + ": " + error.message());
+                self->deliver();
+            });
+    }
+
+    // The node could not be used for this call. A kept-alive connection may simply have gone
+    // stale: try the same node once more on a fresh one before blaming it.
+    void transportFailed(const std::string &why)
+    {
+        m_lastError = why;
+        m_stream.reset();
+        if (m_reused) {
+            m_reused = false;
+            return connect();
+        }
+        m_gateway->reportFailure(*m_node, why);
+        tryNext();
+    }
+
+    void deliver()
+    {
+        auto upstream = m_parser->release();
+        const bool reusable = upstream.keep_alive();
+        m_gateway->reportSuccess(*m_node);
+        ++m_node->forwarded;
+        if (upstream.result_int() >= 500)
+            ++m_node->errors;
+        Response response;
+        response.result(upstream.result_int());
+        response.version(11);
+        for (const auto &field : upstream) {
+            if (!hopByHop(field.name()))
+                response.insert(field.name_string(), field.value());
+        }
+        response.set("X-Rune-Node", m_node->name);
+        response.body() = std::move(upstream.body());
+        if (reusable)
+            m_node->putIdle(std::move(m_stream));
+        --m_node->inFlight;
+        m_node.reset();
+        m_exchange.respond(std::move(response));
+    }
+
+    std::shared_ptr<Gateway> m_gateway;
+    Exchange m_exchange;
+    std::string m_function;
+    net::strand<net::io_context::executor_type> m_strand;
+    tcp::resolver m_resolver;
+    http::request<http::string_body> m_request;
+    std::set<Upstream *> m_tried;
+    std::shared_ptr<Upstream> m_node;
+    std::unique_ptr<boost::beast::tcp_stream> m_stream;
+    bool m_reused = false;
+    boost::beast::flat_buffer m_buffer;
+    std::optional<http::response_parser<http::string_body>> m_parser;
+    std::string m_lastError;
+};
+
+/** One GET /healthz against a node's invoke port, on a fresh connection. */
+class HealthProbe final : public std::enable_shared_from_this<HealthProbe>
+{
+public:
+    using Done = std::function<void(bool ok, std::string why)>;
+
+    HealthProbe(net::io_context &io, std::shared_ptr<Upstream> node, Done done)
+        : m_strand(net::make_strand(io))
+        , m_resolver(m_strand)
+        , m_stream(m_strand)
+        , m_node(std::move(node))
+        , m_done(std::move(done))
+    {
+        m_request.method(http::verb::get);
+        m_request.target("/healthz");
+        m_request.version(11);
+        m_request.set(http::field::host, m_node->host);
+        m_request.keep_alive(false);
+    }
+
+    void start()
+    {
+        m_stream.expires_after(healthTimeout);
+        m_resolver.async_resolve(m_node->host,
+            std::to_string(m_node->port),
+            [self = shared_from_this()](boost::beast::error_code error, const tcp::resolver::results_type &results) {
+                if (error)
+                    return self->m_done(false, error.message());
+                self->m_stream.async_connect(
+                    results, [self](boost::beast::error_code connectError, const tcp::endpoint &) {
+                        if (connectError)
+                            return self->m_done(false, connectError.message());
+                        http::async_write(
+                            self->m_stream, self->m_request, [self](boost::beast::error_code writeError, std::size_t) {
+                                if (writeError)
+                                    return self->m_done(false, writeError.message());
+                                http::async_read(self->m_stream,
+                                    self->m_buffer,
+                                    self->m_response,
+                                    [self](boost::beast::error_code readError, std::size_t) {
+                                        const bool ok = !readError && self->m_response.result() == http::status::ok;
+                                        self->m_done(ok,
+                                            readError ? readError.message()
+                                                      : "answered " + std::to_string(self->m_response.result_int()));
+                                    });
+                            });
+                    });
+            });
+    }
+
+private:
+    net::strand<net::io_context::executor_type> m_strand;
+    tcp::resolver m_resolver;
+    boost::beast::tcp_stream m_stream;
+    std::shared_ptr<Upstream> m_node;
+    Done m_done;
+    http::request<http::empty_body> m_request;
+    boost::beast::flat_buffer m_buffer;
+    http::response<http::string_body> m_response;
+};
+
+Gateway::Gateway(net::io_context &io, EventLog &events)
+    : m_io(io)
+    , m_events(events)
+    , m_strand(net::make_strand(io))
+    , m_healthTimer(m_strand)
+{
+}
+
+std::expected<void, std::string> Gateway::setNodes(const nlohmann::json &body)
+{
+    if (!body.is_object() || !body.contains("nodes") || !body["nodes"].is_array())
+        return std::unexpected(
+            std::string("the cluster must be {\"nodes\": [{\"name\", \"url\", \"functions\"}, ...]}"));
+    std::vector<std::shared_ptr<Upstream>> nodes;
+    std::set<std::string> names;
+    for (const auto &entry : body["nodes"]) {
+        if (!entry.is_object() || !entry.value("name", nlohmann::json()).is_string()
+            || !entry.value("url", nlohmann::json()).is_string())
+            return std::unexpected(
+                std::string("every node needs a \"name\" and a \"url\" (http://host:port of its invoke port)"));
+        const std::string name = entry["name"].get<std::string>();
+        if (!names.insert(name).second)
+            return std::unexpected("the node '" + name + "' is listed twice");
+        auto address = parseUrl(entry["url"].get<std::string>());
+        if (!address)
+            return std::unexpected("node '" + name + "': " + address.error());
+        auto node = std::make_shared<Upstream>();
+        node->name = name;
+        node->host = address->first;
+        node->port = address->second;
+        const auto functions = entry.value("functions", nlohmann::json::array());
+        if (!functions.is_array())
+            return std::unexpected("node '" + name + "': \"functions\" must be a list of names");
+        for (const auto &function : functions) {
+            if (!function.is_string())
+                return std::unexpected("node '" + name + "': \"functions\" must be a list of names");
+            node->functions.insert(function.get<std::string>());
+        }
+        nodes.push_back(std::move(node));
+    }
+    {
+        const std::lock_guard lock(m_mutex);
+        // A node that stays keeps its health and counters: a re-push must not mark a dead one up.
+        for (auto &node : nodes) {
+            for (const auto &old : m_nodes) {
+                if (old->name == node->name && old->host == node->host && old->port == node->port) {
+                    old->functions = std::move(node->functions);
+                    node = old;
+                }
+            }
+        }
+        m_nodes = std::move(nodes);
+    }
+    m_events.append({{"kind", "cluster_updated"}, {"nodes", names.size()}});
+    return {};
+}
+
+std::vector<std::shared_ptr<Upstream>> Gateway::nodes() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_nodes;
+}
+
+bool Gateway::routes(std::string_view function) const
+{
+    const std::lock_guard lock(m_mutex);
+    for (const auto &node : m_nodes) {
+        if (node->functions.contains(function))
+            return true;
+    }
+    return false;
+}
+
+std::shared_ptr<Upstream> Gateway::pick(std::string_view function, const std::set<Upstream *> &tried) const
+{
+    std::vector<std::shared_ptr<Upstream>> candidates;
+    for (const auto &node : nodes()) {
+        if (node->functions.contains(function) && !tried.contains(node.get()))
+            candidates.push_back(node);
+    }
+    if (candidates.empty())
+        return nullptr;
+    // Healthy nodes first; among them the fewest calls in flight, ties taken in turn.
+    const std::size_t offset = m_roundRobin.fetch_add(1);
+    std::shared_ptr<Upstream> best;
+    for (std::size_t index = 0; index < candidates.size(); ++index) {
+        const auto &node = candidates[(index + offset) % candidates.size()];
+        if (!best || (node->healthy && !best->healthy)
+            || (node->healthy == best->healthy && node->inFlight < best->inFlight))
+            best = node;
+    }
+    return best;
+}
+
+void Gateway::forward(const Exchange &exchange, const std::string &function)
+{
+    std::make_shared<ForwardedCall>(shared_from_this(), exchange, function)->start();
+}
+
+void Gateway::reportFailure(Upstream &node, const std::string &why)
+{
+    if (++node.failures >= downAfterFailures && node.healthy.exchange(false)) {
+        logLine("gateway: node " + node.name + " is down: " + why);
+        m_events.append({{"kind", "node_down"}, {"node", node.name}, {"detail", why}});
+    }
+}
+
+void Gateway::reportSuccess(Upstream &node)
+{
+    node.failures = 0;
+    if (!node.healthy.exchange(true)) {
+        logLine("gateway: node " + node.name + " is up again");
+        m_events.append({{"kind", "node_up"}, {"node", node.name}});
+    }
+}
+
+void Gateway::start()
+{
+    scheduleHealthChecks();
+}
+
+void Gateway::stop()
+{
+    m_stopped = true;
+    net::post(m_strand, [self = shared_from_this()] {
+        self->m_healthTimer.cancel();
+    });
+}
+
+void Gateway::scheduleHealthChecks()
+{
+    m_healthTimer.expires_after(healthInterval);
+    m_healthTimer.async_wait([weak = weak_from_this()](boost::system::error_code error) {
+        const auto self = weak.lock();
+        if (!self || error || self->m_stopped)
+            return;
+        for (const auto &node : self->nodes())
+            self->checkHealth(node);
+        self->scheduleHealthChecks();
+    });
+}
+
+void Gateway::checkHealth(const std::shared_ptr<Upstream> &node)
+{
+    std::make_shared<HealthProbe>(m_io, node, [weak = weak_from_this(), node](bool ok, const std::string &why) {
+        const auto self = weak.lock();
+        if (!self)
+            return;
+        if (ok)
+            self->reportSuccess(*node);
+        else
+            self->reportFailure(*node, "health check: " + why);
+    })->start();
+}
+
+nlohmann::json Gateway::status() const
+{
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto &node : nodes()) {
+        list.push_back({{"name", node->name},
+            {"url", "http://" + node->host + ":" + std::to_string(node->port)},
+            {"functions", node->functions},
+            {"healthy", node->healthy.load()},
+            {"in_flight", node->inFlight.load()},
+            {"forwarded", node->forwarded.load()},
+            {"errors", node->errors.load()}});
+    }
+    return {{"nodes", std::move(list)}};
+}
+
+} // namespace rune::agent

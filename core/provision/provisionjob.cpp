@@ -102,8 +102,10 @@ void ProvisionJob::install()
     beginStep(ProvisionStep::Install);
     Q_EMIT progress(70);
     const QString command =
-        u"sh %1/install.sh --role %2 --listen 127.0.0.1:%3"_s.arg(
-            shellQuote(m_staging), nodeRoleName(m_node.role), QString::number(m_node.agent.controlPort))
+        u"sh %1/install.sh --role %2 --listen 127.0.0.1:%3 --invoke-listen %4"_s.arg(shellQuote(m_staging),
+            nodeRoleName(m_node.role),
+            QString::number(m_node.agent.controlPort),
+            shellQuote(m_context.options.invokeListenHost + u':' + QString::number(m_node.agent.invokePort)))
         + installRootArgs();
     runAsRoot(command, {}, [this](const ExecResult &) {
         startAgent();

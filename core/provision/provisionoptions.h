@@ -20,6 +20,11 @@ struct ProvisionOptions {
     QString installRoot;
     /** The system user the agent runs as on the node; "%n" stands for the node's name. */
     QString agentUser = QStringLiteral("rune");
+    /**
+     * Where a node's invoke port listens. Open on the node's network by default, so the
+     * controller's gateway (and callers) can reach the functions; "127.0.0.1" keeps them local.
+     */
+    QString invokeListenHost = QStringLiteral("0.0.0.0");
     /** Nodes worked on at the same time. */
     int maxParallel = 8;
     /** How long one remote command (install, start, uninstall) may take. */

@@ -4,7 +4,7 @@
 #   rune-agent  rune-agentctl  rune-agent-supervise  rune-agent.service  uninstall.sh  [token]  [runtimes/]
 # Idempotent: running it again over a half-finished or broken install repairs it.
 #
-# usage: install.sh [--role controller|compute|edge] [--listen HOST:PORT] [--root DIR]
+# usage: install.sh [--role controller|compute|edge] [--listen HOST:PORT] [--invoke-listen HOST:PORT] [--root DIR]
 #                   [--user NAME] [--init auto|systemd|supervisor] [--start]
 #   --root DIR  installs everything under DIR instead of / (tests run several nodes on one machine)
 #   --start     (re)starts the agent at the end; the console starts it as a separate step
@@ -13,6 +13,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 role=compute
 listen=127.0.0.1:7470
+invoke_listen=0.0.0.0:8080
 root=
 user=rune
 init=auto
@@ -27,6 +28,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
   --role) role=$2; shift 2 ;;
   --listen) listen=$2; shift 2 ;;
+  --invoke-listen) invoke_listen=$2; shift 2 ;;
   --root) root=${2%/}; shift 2 ;;
   --user) user=$2; shift 2 ;;
   --init) init=$2; shift 2 ;;
@@ -105,6 +107,7 @@ echo "step: configuration"
 cat >"$here/agent.conf" <<CONF
 # Written by install.sh; the console rewrites it on every provisioning.
 listen = $listen
+invoke_listen = $invoke_listen
 state_dir = $state_dir
 role = $role
 token_file = $conf_dir/token

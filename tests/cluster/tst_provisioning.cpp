@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Provisioning and lifecycle actions through the real SSH code against three namespaced nodes:
 // controller (root login), compute1 (passwordless sudo), edge1 (sudo with a password).
+#include "../common/functions.h"
 #include "cluster/agentclient.h"
 #include "provision/nodeoperations.h"
 #include "provision/nodesessions.h"
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void oneFailingNodeDoesNotStopTheOthers();
     void provisionsThreeNodesInParallel();
     void eachAgentAnswersThroughItsTunnel();
+    void functionsAnswerThroughTheControllersGatewayAcrossNamespaces();
     void suspendResumeAndRebootActThroughTheAgent();
     void supervisorRestartsACrashedAgent();
     void provisioningAgainRepairsABrokenInstall();
@@ -304,6 +306,50 @@ void TestProvisioning::eachAgentAnswersThroughItsTunnel()
     QTcpSocket direct;
     direct.connectToHost(m_cluster->address(u"compute1"_s), 7470);
     QVERIFY(!direct.waitForConnected(1000));
+}
+
+void TestProvisioning::functionsAnswerThroughTheControllersGatewayAcrossNamespaces()
+{
+    // Deploy through each compute/edge node's tunnel, tell the controller where they are, then
+    // call the function on the controller's invoke port from outside every namespace.
+    QJsonArray cluster;
+    for (const QString &name : {u"compute1"_s, u"edge1"_s}) {
+        const Node node = *m_nodes.find(name);
+        const auto port = await<quint16>([&](QObject *context, auto done) {
+            m_sessions->agentTunnel(node, context, done);
+        });
+        QVERIFY2(port, port ? "" : qPrintable(port.error().message));
+        const auto deployed = rune::test::deployFunction(*port,
+            node.agent.token,
+            u"where"_s,
+            rune::test::archiveWith(
+                u"handler.py"_s, u"def handle(event, context):\n    return 'hello from %1'\n"_s.arg(name)),
+            {{u"runtime"_s, u"python3"_s}});
+        QVERIFY2(deployed.status == 201, deployed.body.constData());
+        cluster.append(QJsonObject {{u"name"_s, name},
+            {u"url"_s, u"http://%1:%2"_s.arg(m_cluster->address(name)).arg(node.agent.invokePort)},
+            {u"functions"_s, QJsonArray {u"where"_s}}});
+    }
+    const Node controller = *m_nodes.find(u"controller"_s);
+    const auto port = await<quint16>([&](QObject *context, auto done) {
+        m_sessions->agentTunnel(controller, context, done);
+    });
+    QVERIFY(port);
+    rune::test::HttpConnection push(*port);
+    const auto pushed = push.request("PUT",
+        "/v1/cluster",
+        {"Authorization: Bearer " + controller.agent.token.toUtf8()},
+        QJsonDocument(QJsonObject {{u"nodes"_s, cluster}}).toJson());
+    QVERIFY2(pushed.status == 200, pushed.body.constData());
+    QSet<QByteArray> answers;
+    for (int call = 0; call < 10; ++call) {
+        rune::test::HttpConnection caller(m_cluster->address(u"controller"_s), controller.agent.invokePort);
+        QVERIFY(caller.isConnected());
+        const auto reply = caller.request("GET", "/function/where");
+        QCOMPARE(reply.status, 200);
+        answers.insert(reply.body);
+    }
+    QCOMPARE(answers, QSet<QByteArray>({"hello from compute1", "hello from edge1"}));
 }
 
 void TestProvisioning::suspendResumeAndRebootActThroughTheAgent()

@@ -176,8 +176,13 @@ class HttpConnection
 {
 public:
     explicit HttpConnection(quint16 port)
+        : HttpConnection(QStringLiteral("127.0.0.1"), port)
     {
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+
+    HttpConnection(const QString &host, quint16 port)
+    {
+        m_socket.connectToHost(host, port);
         m_socket.waitForConnected(5000);
     }
 

@@ -32,6 +32,12 @@ std::string encodeFrame(std::string_view payload);
 /** The bytes before a message's body: header frame plus the body frame's length prefix. */
 std::string encodeMessageHead(const nlohmann::json &header, std::size_t bodyBytes);
 
+/** The bytes before a message's body when its JSON header is already text. */
+std::string encodeMessageHeadText(std::string_view headerJson, std::size_t bodyBytes);
+
+/** Appends @p text as a JSON string literal (quoted and escaped; invalid UTF-8 passes as bytes). */
+void appendJsonString(std::string &out, std::string_view text);
+
 /** Splits a byte stream into frames; tolerates any split of the input across feed() calls. */
 class FrameDecoder
 {

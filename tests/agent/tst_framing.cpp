@@ -18,6 +18,8 @@ private Q_SLOTS:
     void bodiesAreRawBytes();
     void oversizeFramesAreRefused();
     void headerMustBeAJsonObject();
+    void jsonStringsAreAlwaysValid_data();
+    void jsonStringsAreAlwaysValid();
 };
 
 void TestFraming::framesSurviveEverySplit()
@@ -98,6 +100,34 @@ void TestFraming::headerMustBeAJsonObject()
         QVERIFY(!message);
         QCOMPARE(message.error().code, std::string("bad_header"));
     }
+}
+
+void TestFraming::jsonStringsAreAlwaysValid_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QByteArray>("decoded");
+    QTest::newRow("plain") << QByteArray("abc") << QByteArray("abc");
+    QTest::newRow("quotes and backslashes") << QByteArray("a\"b\\c") << QByteArray("a\"b\\c");
+    QTest::newRow("control characters") << QByteArray("line\nnext\ttab\x01", 14)
+                                        << QByteArray("line\nnext\ttab\x01", 14);
+    QTest::newRow("utf-8 kept") << QByteArray("h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80")
+                                << QByteArray("h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80");
+    // Bytes that are not UTF-8 would make the whole header unreadable: they become U+FFFD.
+    QTest::newRow("latin-1 byte") << QByteArray("caf\xe9") << QByteArray("caf\xef\xbf\xbd");
+    QTest::newRow("truncated sequence") << QByteArray("x\xe2\x82") << QByteArray("x\xef\xbf\xbd\xef\xbf\xbd");
+    QTest::newRow("overlong slash") << QByteArray("\xc0\xaf") << QByteArray("\xef\xbf\xbd\xef\xbf\xbd");
+    QTest::newRow("surrogate") << QByteArray("\xed\xa0\x80") << QByteArray("\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+}
+
+void TestFraming::jsonStringsAreAlwaysValid()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QByteArray, decoded);
+    std::string json;
+    appendJsonString(json, std::string_view(text.constData(), std::size_t(text.size())));
+    const auto parsed = nlohmann::json::parse(json, nullptr, false);
+    QVERIFY2(parsed.is_string(), json.c_str());
+    QCOMPARE(QByteArray::fromStdString(parsed.get<std::string>()), decoded);
 }
 
 QTEST_GUILESS_MAIN(TestFraming)

@@ -3,24 +3,8 @@
 # Cold starts, in one run: the floor a naive runner pays (a fresh `python3 -c 'import handler'`),
 # the agent's cold start with its pool of pre-started interpreters and without it, and a warm call.
 #   RUNE_BUILD_DIR (default build/), BENCH_SAMPLES (default 20)
-set -euo pipefail
-here=$(cd "$(dirname "$0")/../.." && pwd)
-build=${RUNE_BUILD_DIR:-$here/build}
+source "$(dirname "$0")/benchlib.bash"
 samples=${BENCH_SAMPLES:-20}
-agent_bin=$build/remote-agent/rune-agent
-[ -x "$agent_bin" ] || { echo "build the agent first: installers/setup.sh build"; exit 1; }
-
-work=$(mktemp -d)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print 0; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
 mkdir -p "$work/code"
 cat > "$work/code/handler.py" <<'PY'
@@ -36,16 +20,10 @@ floor=$(for _ in $(seq "$samples"); do
   echo $(( (end - start) / 1000 ))
 done | median)
 
-# Starts an agent with the given warm_pool_size; prints "control invoke".
-start_agent() {
-  local pool=$1 control invoke
-  control=$(free_port); invoke=$(free_port)
-  printf 'warm_pool_size = %s\n' "$pool" > "$work/agent-$pool.conf"
-  "$agent_bin" --config "$work/agent-$pool.conf" --listen "127.0.0.1:$control" --invoke-listen "127.0.0.1:$invoke" \
-    --state-dir "$work/state-$pool" >"$work/agent-$pool.out" 2>&1 &
-  pids+=("$!")
-  for _ in $(seq 100); do grep -q "listening on" "$work/agent-$pool.out" 2>/dev/null && break; sleep 0.05; done
-  echo "$control $invoke"
+# start_pooled_agent SIZE: an agent with that many pre-started interpreters per kind.
+start_pooled_agent() {
+  printf 'warm_pool_size = %s\n' "$1" >"$work/agent-$1.conf"
+  start_agent "agent-$1" --config "$work/agent-$1.conf"
 }
 
 # Microseconds of the first call of freshly deployed functions: each one a cold start.
@@ -53,8 +31,7 @@ cold_starts() {
   local control=$1 invoke=$2 name header
   for i in $(seq "$samples"); do
     name="cold-$i"
-    curl -sf -X PUT --data-binary @"$work/code.tgz" -H 'X-Rune-Config: {"runtime":"python3"}' \
-      "http://127.0.0.1:$control/v1/functions/$name" >/dev/null
+    deploy "$control" "$name" "$work/code.tgz" '{"runtime":"python3"}'
     sleep 0.4 # let the pool refill, as it would between real cold starts
     header=$(curl -s -o /dev/null -D - -w 'time=%{time_total}\n' -X POST "http://127.0.0.1:$invoke/function/$name")
     echo "$header" | grep -qi '^x-rune-cold-start: 1' || { echo "not a cold start" >&2; exit 1; }
@@ -62,8 +39,12 @@ cold_starts() {
   done
 }
 
-read -r control_on invoke_on < <(start_agent 1)
-read -r control_off invoke_off < <(start_agent 0)
+start_pooled_agent 1
+control_on=$agent_control
+invoke_on=$agent_invoke
+start_pooled_agent 0
+control_off=$agent_control
+invoke_off=$agent_invoke
 sleep 1
 pooled=$(cold_starts "$control_on" "$invoke_on" | median)
 plain=$(cold_starts "$control_off" "$invoke_off" | median)

@@ -3,45 +3,25 @@
 # Throughput and latency through the controller's gateway against calling the compute nodes
 # directly, in one run: one controller and two compute agents on loopback, wrk at 32 connections.
 #   RUNE_BUILD_DIR (default build/), BENCH_SECONDS (default 10)
-set -euo pipefail
-here=$(cd "$(dirname "$0")/../.." && pwd)
-build=${RUNE_BUILD_DIR:-$here/build}
+source "$(dirname "$0")/benchlib.bash"
 seconds=${BENCH_SECONDS:-10}
-agent_bin=$build/remote-agent/rune-agent
-command -v wrk >/dev/null || { echo "wrk is missing (installers/setup.sh installs it)"; exit 1; }
-[ -x "$agent_bin" ] || { echo "build the agent first: installers/setup.sh build"; exit 1; }
-
-work=$(mktemp -d)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+require wrk
 
 mkdir -p "$work/code"
 printf 'def handle(event, context):\n    return event["body"]\n' > "$work/code/handler.py"
 tar -C "$work/code" -czf "$work/code.tgz" handler.py
 
-start_agent() { # name role -> "control invoke"
-  local control invoke
-  control=$(free_port); invoke=$(free_port)
-  "$agent_bin" --role "$2" --listen "127.0.0.1:$control" --invoke-listen "127.0.0.1:$invoke" \
-    --state-dir "$work/$1" >"$work/$1.out" 2>&1 &
-  pids+=("$!")
-  for _ in $(seq 100); do grep -q "listening on" "$work/$1.out" 2>/dev/null && break; sleep 0.05; done
-  echo "$control $invoke"
-}
-
-read -r controller_control controller_invoke < <(start_agent controller controller)
-read -r c1_control c1_invoke < <(start_agent compute-1 compute)
-read -r c2_control c2_invoke < <(start_agent compute-2 compute)
+start_agent controller --role controller
+controller_control=$agent_control
+controller_invoke=$agent_invoke
+start_agent compute-1
+c1_control=$agent_control
+c1_invoke=$agent_invoke
+start_agent compute-2
+c2_control=$agent_control
+c2_invoke=$agent_invoke
 for control in "$c1_control" "$c2_control"; do
-  curl -sf -X PUT --data-binary @"$work/code.tgz" -H 'X-Rune-Config: {"runtime":"python3","min_replicas":2,"max_replicas":2}' \
-    "http://127.0.0.1:$control/v1/functions/echo" >/dev/null
+  deploy "$control" echo "$work/code.tgz" '{"runtime":"python3","min_replicas":2,"max_replicas":2}'
 done
 curl -sf -X PUT "http://127.0.0.1:$controller_control/v1/cluster" -d "{\"nodes\":[
   {\"name\":\"compute-1\",\"url\":\"http://127.0.0.1:$c1_invoke\",\"functions\":[\"echo\"]},

@@ -5,25 +5,9 @@
 # handler and calling it per request, as documented and tuned. All driven by wrk at 1 and 32
 # connections; the exec runtime's cost per call and the agent's memory are printed too.
 #   RUNE_BUILD_DIR (default build/), BENCH_SECONDS (default 10)
-set -euo pipefail
-here=$(cd "$(dirname "$0")/../.." && pwd)
-build=${RUNE_BUILD_DIR:-$here/build}
+source "$(dirname "$0")/benchlib.bash"
 seconds=${BENCH_SECONDS:-10}
-agent_bin=$build/remote-agent/rune-agent
-command -v wrk >/dev/null || { echo "wrk is missing (installers/setup.sh installs it)"; exit 1; }
-[ -x "$agent_bin" ] || { echo "build the agent first: installers/setup.sh build"; exit 1; }
-
-work=$(mktemp -d)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+require wrk
 
 mkdir -p "$work/code" "$work/exec"
 cat > "$work/code/handler.py" <<'PY'
@@ -35,20 +19,14 @@ chmod 755 "$work/exec/echo.sh"
 tar -C "$work/code" -czf "$work/code.tgz" handler.py
 tar -C "$work/exec" -czf "$work/exec.tgz" echo.sh
 
-control=$(free_port)
-invoke=$(free_port)
-"$agent_bin" --listen "127.0.0.1:$control" --invoke-listen "127.0.0.1:$invoke" --state-dir "$work/state" \
-  >"$work/agent.out" 2>"$work/agent.err" &
-agent_pid=$!
-pids+=("$agent_pid")
-for _ in $(seq 100); do grep -q "listening on" "$work/agent.out" 2>/dev/null && break; sleep 0.05; done
+start_agent agent
+control=$agent_control
+invoke=$agent_invoke
 sleep 1
 rss_idle=$(awk '/VmRSS/ {print $2}' "/proc/$agent_pid/status")
 
-curl -sf -X PUT --data-binary @"$work/code.tgz" -H 'X-Rune-Config: {"runtime":"python3","max_replicas":2}' \
-  "http://127.0.0.1:$control/v1/functions/echo" >/dev/null
-curl -sf -X PUT --data-binary @"$work/exec.tgz" -H 'X-Rune-Config: {"runtime":"exec","handler":"echo.sh","max_replicas":2}' \
-  "http://127.0.0.1:$control/v1/functions/cat" >/dev/null
+deploy "$control" echo "$work/code.tgz" '{"runtime":"python3","max_replicas":2}'
+deploy "$control" cat "$work/exec.tgz" '{"runtime":"exec","handler":"echo.sh","max_replicas":2}'
 curl -sf -d warm "http://127.0.0.1:$invoke/function/echo" >/dev/null
 
 cat > "$work/baseline.py" <<'PY'

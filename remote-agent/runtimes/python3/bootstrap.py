@@ -36,11 +36,14 @@ class Response:
 class Context:
     """The call's facts: request id, function, version, memory, and the time left."""
 
+    __slots__ = ("request_id", "_deadline")
+    # The same for every call of this worker: read once the function is loaded (see main).
+    function_name = ""
+    function_version = 0
+    memory_limit_mib = 0
+
     def __init__(self, request_id, deadline):
         self.request_id = request_id
-        self.function_name = os.environ.get("RUNE_FUNCTION", "")
-        self.function_version = int(os.environ.get("RUNE_FUNCTION_VERSION", "0"))
-        self.memory_limit_mib = int(os.environ.get("RUNE_MEMORY_MIB", "0"))
         self._deadline = deadline
 
     def remaining_time_ms(self):
@@ -71,11 +74,11 @@ class Channel:
         return self._exactly(length)
 
     def receive(self):
-        header = json.loads(self._frame())
+        header = json.loads(self._frame().decode("utf-8"))
         return header, self._frame()
 
     def send(self, header, body=b""):
-        head = json.dumps(header, ensure_ascii=False).encode("utf-8", "replace")
+        head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
         self._sock.sendall(LENGTH.pack(len(head)) + head + LENGTH.pack(len(body)) + body)
 
 
@@ -181,6 +184,9 @@ def main():
         sys.stderr.flush()
         channel.send({"type": "init_error", "error": "%s: %s" % (type(error).__name__, error)})
         return 1
+    Context.function_name = os.environ.get("RUNE_FUNCTION", "")
+    Context.function_version = int(os.environ.get("RUNE_FUNCTION_VERSION", "0"))
+    Context.memory_limit_mib = int(os.environ.get("RUNE_MEMORY_MIB", "0"))
     channel.send({"type": "ready", "pid": os.getpid()})
     serve(channel, handler)
     return 0

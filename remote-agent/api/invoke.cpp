@@ -27,6 +27,13 @@ bool usableRequestId(std::string_view id)
     return true;
 }
 
+// The caller's X-Request-Id when it is usable in logs, else a new one.
+std::string requestIdOf(const Request &request)
+{
+    const std::string_view requested = asStdView(request[asBeastView(requestIdHeader)]);
+    return usableRequestId(requested) ? std::string(requested) : newRequestId();
+}
+
 Invocation makeInvocation(const Request &request, std::string path, bool dropAuthorization)
 {
     Invocation invocation;
@@ -41,9 +48,7 @@ Invocation makeInvocation(const Request &request, std::string path, bool dropAut
         invocation.headers.emplace_back(
             std::string(asStdView(field.name_string())), std::string(asStdView(field.value())));
     }
-    const std::string_view requested = asStdView(request[asBeastView(requestIdHeader)]);
-    if (usableRequestId(requested))
-        invocation.requestId = std::string(requested);
+    invocation.requestId = requestIdOf(request);
     invocation.body = request.body();
     return invocation;
 }
@@ -102,8 +107,11 @@ void invokeFunction(
             "'" + std::string(targetText) + "' is not a function name (name or name@vN)");
     }
     auto pool = services.host.route(*target);
-    if (!pool)
-        return exchange.respond(errorResponse(pool.error()));
+    if (!pool) {
+        InvokeError error = pool.error();
+        error.requestId = requestIdOf(exchange.request());
+        return exchange.respond(errorResponse(error));
+    }
     const FunctionSpec &function = (*pool)->function();
     const bool checkToken = invokePort && function.config.auth == "token";
     if (checkToken && !tokenAccepted(services, exchange.request())) {

@@ -17,6 +17,17 @@ namespace
 
 using Clock = std::chrono::steady_clock;
 
+std::string seconds(std::chrono::milliseconds duration)
+{
+    const auto tenths = duration.count() / 100;
+    return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " s";
+}
+
+// Replica names stay unique across redeploys of the same version number.
+std::atomic<std::uint64_t> replicaSerial {1};
+
+} // namespace
+
 std::string newRequestId()
 {
     thread_local std::mt19937_64 random {std::random_device {}()};
@@ -29,17 +40,6 @@ std::string newRequestId()
     }
     return id;
 }
-
-std::string seconds(std::chrono::milliseconds duration)
-{
-    const auto tenths = duration.count() / 100;
-    return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " s";
-}
-
-// Replica names stay unique across redeploys of the same version number.
-std::atomic<std::uint64_t> replicaSerial {1};
-
-} // namespace
 
 std::shared_ptr<FunctionPool> FunctionPool::create(boost::asio::io_context &io,
     std::shared_ptr<const RuntimeContext> context,

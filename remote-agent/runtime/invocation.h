@@ -67,6 +67,9 @@ inline constexpr char payloadTooLarge[] = "payload_too_large"; // 413
 
 using InvokeResult = std::expected<InvokeResponse, InvokeError>;
 
+/** A fresh request id: 16 hex digits. */
+std::string newRequestId();
+
 /**
  * Receives every line a function's processes write to stdout/stderr, already tagged (time,
  * function, version, replica, request in flight). Called on the runtime's io threads, so it must

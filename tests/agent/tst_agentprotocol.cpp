@@ -2,7 +2,7 @@
 // The agent's real answers have exactly the shape of the fixtures the console is tested against,
 // so the two sides cannot drift apart unnoticed.
 
-#include "../common/testagent.h"
+#include "../common/functions.h"
 
 #include <QFile>
 #include <QTest>
@@ -19,6 +19,7 @@ private Q_SLOTS:
     void initTestCase();
     void answersMatchTheFixtures_data();
     void answersMatchTheFixtures();
+    void invokeErrorsMatchTheFixture();
 
 private:
     std::unique_ptr<TestAgent> m_agent;
@@ -40,17 +41,27 @@ static QString kindOf(const json &value)
     return QString::fromUtf8(value.type_name());
 }
 
-// Each difference in keys or value kinds, as "path: what", recursing into objects.
+// Each difference in keys or value kinds, as "path: what", recursing into objects and into the
+// first element of lists.
 static QStringList shapeDifferences(const json &expected, const json &actual, const QString &path = {})
 {
     QStringList differences;
+    if (expected.is_array()) {
+        if (!expected.empty() && actual.empty())
+            differences << path + QStringLiteral(": empty list");
+        else if (!expected.empty())
+            differences << shapeDifferences(expected[0], actual[0], path + QStringLiteral("[0]"));
+        return differences;
+    }
+    if (!expected.is_object())
+        return differences;
     for (const auto &[key, value] : expected.items()) {
         const QString where = path + u'/' + QString::fromStdString(key);
         if (!actual.contains(key))
             differences << where + QStringLiteral(": missing");
         else if (kindOf(value) != kindOf(actual[key]))
             differences << where + QStringLiteral(": %1 instead of %2").arg(kindOf(actual[key]), kindOf(value));
-        else if (value.is_object())
+        else if (value.is_object() || value.is_array())
             differences << shapeDifferences(value, actual[key], where);
     }
     for (const auto &[key, value] : actual.items()) {
@@ -62,8 +73,24 @@ static QStringList shapeDifferences(const json &expected, const json &actual, co
 
 void TestAgentProtocol::initTestCase()
 {
-    m_agent = std::make_unique<TestAgent>(QStringList {}, QStringLiteral("protocol-token"));
+    // An edge agent with one function that was called once and then blocked: every answer below
+    // has something in each of its lists.
+    m_agent = std::make_unique<TestAgent>(
+        QStringList {QStringLiteral("--role"), QStringLiteral("edge")}, QStringLiteral("protocol-token"));
     QVERIFY(m_agent->waitForPort() != 0);
+    const QJsonObject config {{QStringLiteral("runtime"), QStringLiteral("python3")},
+        {QStringLiteral("triggers"),
+            QJsonArray {QJsonObject {{QStringLiteral("type"), QStringLiteral("cron")},
+                            {QStringLiteral("value"), QStringLiteral("0 3 * * *")}},
+                QJsonObject {{QStringLiteral("type"), QStringLiteral("mqtt")},
+                    {QStringLiteral("value"), QStringLiteral("cars/+/crash")},
+                    {QStringLiteral("result_topic"), QStringLiteral("alerts")},
+                    {QStringLiteral("qos"), 1}}}}};
+    const QString handler = QStringLiteral("def handle(event, context):\n    print('called')\n    return 'x'\n");
+    QCOMPARE(deployPython(*m_agent, QStringLiteral("echo"), handler, config).status, 201);
+    QCOMPARE(callFunction(m_agent->invokePort(), "POST", "/function/echo", "hi").status, 200);
+    QTRY_VERIFY(!jsonOf(controlGet(*m_agent, "/v1/logs?function=echo"))["lines"].empty());
+    QTest::qWait(1100); // one node sample
 }
 
 void TestAgentProtocol::answersMatchTheFixtures_data()
@@ -74,6 +101,12 @@ void TestAgentProtocol::answersMatchTheFixtures_data()
     QTest::newRow("health") << QByteArray("/v1/health") << 200 << QStringLiteral("health.json");
     QTest::newRow("info") << QByteArray("/v1/info") << 200 << QStringLiteral("info.json");
     QTest::newRow("not found") << QByteArray("/v1/nothing-here") << 404 << QStringLiteral("error.json");
+    QTest::newRow("functions") << QByteArray("/v1/functions") << 200 << QStringLiteral("functions.json");
+    QTest::newRow("function") << QByteArray("/v1/functions/echo") << 200 << QStringLiteral("function.json");
+    QTest::newRow("metrics") << QByteArray("/v1/metrics") << 200 << QStringLiteral("metrics.json");
+    QTest::newRow("logs") << QByteArray("/v1/logs?function=echo") << 200 << QStringLiteral("logs.json");
+    QTest::newRow("events") << QByteArray("/v1/events?since=1") << 200 << QStringLiteral("events.json");
+    QTest::newRow("triggers") << QByteArray("/v1/triggers") << 200 << QStringLiteral("triggers.json");
 }
 
 void TestAgentProtocol::answersMatchTheFixtures()
@@ -88,6 +121,18 @@ void TestAgentProtocol::answersMatchTheFixtures()
     QVERIFY2(actual.is_object(), reply.body.constData());
     const QStringList differences = shapeDifferences(fixture(fixtureName), actual);
     QVERIFY2(differences.isEmpty(), qPrintable(differences.join(QStringLiteral("; "))));
+}
+
+void TestAgentProtocol::invokeErrorsMatchTheFixture()
+{
+    QCOMPARE(controlPost(*m_agent, "/v1/functions/echo:block").status, 200);
+    const HttpReply reply = callFunction(m_agent->invokePort(), "GET", "/function/echo");
+    QCOMPARE(reply.status, 423);
+    const json actual = json::parse(reply.body.toStdString(), nullptr, false);
+    const QStringList differences = shapeDifferences(fixture(QStringLiteral("invoke-error.json")), actual);
+    QVERIFY2(differences.isEmpty(), qPrintable(differences.join(QStringLiteral("; "))));
+    QCOMPARE(QByteArray::fromStdString(actual["error"]["request_id"].get<std::string>()), reply.header("x-request-id"));
+    QCOMPARE(controlPost(*m_agent, "/v1/functions/echo:unblock").status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestAgentProtocol)

@@ -58,6 +58,7 @@ FunctionPool::FunctionPool(boost::asio::io_context &io,
     , m_function(std::move(function))
     , m_events(std::move(events))
     , m_idleTimer(m_strand)
+    , m_sweepTimer(m_strand)
 {
 }
 
@@ -85,7 +86,7 @@ void FunctionPool::invoke(Invocation invocation, InvokeCompletion completion)
     const auto timeout = invocation.timeout.count() > 0
         ? invocation.timeout
         : std::chrono::milliseconds(std::int64_t(m_function->config.timeoutSeconds) * 1000);
-    auto call = std::make_shared<PendingCall>(m_strand, std::move(invocation), std::move(completion));
+    auto call = std::make_shared<PendingCall>(std::move(invocation), std::move(completion));
     call->deadline = call->started + timeout;
     // Runs at once on this thread when the pool is idle; queued behind its current work otherwise.
     boost::asio::dispatch(m_strand, [self = shared_from_this(), call] {
@@ -114,18 +115,12 @@ void FunctionPool::admit(std::shared_ptr<PendingCall> call)
             {}}));
     }
     // A call that finds no replica ready at all waits for a cold start, but not for ever.
-    const bool cold = m_idle.empty() && m_running.empty();
-    const auto wakeAt =
-        cold ? std::min(call->deadline, call->started + m_context->options.coldStartWait) : call->deadline;
-    call->timer.expires_at(wakeAt);
-    call->timer.async_wait([self = shared_from_this(), call](const boost::system::error_code &error) {
-        if (!error)
-            self->onColdWaitOver(call);
-    });
+    call->coldWaitUntil = std::min(call->deadline, call->started + m_context->options.coldStartWait);
     call->waited = m_idle.empty();
     m_queue.push_back(std::move(call));
     dispatch();
     startReplicasForDemand();
+    scheduleSweep();
     publish();
 }
 
@@ -143,6 +138,7 @@ void FunctionPool::dispatch()
         m_running[replica.get()] = call;
         replica->run(call);
     }
+    scheduleSweep();
     publish();
 }
 
@@ -255,61 +251,71 @@ void FunctionPool::replicaGone(const std::shared_ptr<Replica> &replica, std::opt
     publish();
 }
 
-void FunctionPool::onColdWaitOver(const std::shared_ptr<PendingCall> &call)
+void FunctionPool::scheduleSweep()
 {
-    if (call->done())
+    if (m_sweepScheduled || (m_queue.empty() && m_running.empty()))
         return;
-    const bool queued = std::find(m_queue.begin(), m_queue.end(), call) != m_queue.end();
-    if (queued && Clock::now() < call->deadline) {
-        if (m_idle.empty() && m_running.empty()) {
+    m_sweepScheduled = true;
+    // A tenth of a second is precision enough for timeouts counted in seconds.
+    m_sweepTimer.expires_after(std::chrono::milliseconds(100));
+    m_sweepTimer.async_wait([self = shared_from_this()](const boost::system::error_code &error) {
+        self->m_sweepScheduled = false;
+        if (error || self->m_shutDown)
+            return;
+        self->sweepDeadlines();
+        self->scheduleSweep();
+    });
+}
+
+void FunctionPool::sweepDeadlines()
+{
+    const auto now = Clock::now();
+    const bool replicaUp = !m_idle.empty() || !m_running.empty();
+    for (auto it = m_queue.begin(); it != m_queue.end();) {
+        const auto call = *it;
+        const auto allowed = std::chrono::duration_cast<std::chrono::milliseconds>(call->deadline - call->started);
+        if (call->done()) {
+            it = m_queue.erase(it);
+        } else if (now >= call->deadline) {
+            it = m_queue.erase(it);
+            call->complete(std::unexpected(InvokeError {runtime_errors::timeout,
+                504,
+                "no replica of " + m_function->name + " became free within the timeout of " + seconds(allowed),
+                {}}));
+        } else if (!replicaUp && now >= call->coldWaitUntil) {
             // Still no replica up: tell the caller to come back rather than hold the connection.
-            std::erase(m_queue, call);
+            it = m_queue.erase(it);
             call->complete(std::unexpected(InvokeError {runtime_errors::coldStartTimeout,
                 503,
                 m_function->name + " is still starting (waited "
-                    + seconds(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - call->started))
+                    + seconds(std::chrono::duration_cast<std::chrono::milliseconds>(now - call->started))
                     + "); try again in a moment",
                 {}}));
-            return publish();
+        } else {
+            ++it;
         }
-        // Replicas are up but busy: the call keeps its place until its own deadline.
-        call->timer.expires_at(call->deadline);
-        call->timer.async_wait([self = shared_from_this(), call](const boost::system::error_code &error) {
-            if (!error)
-                self->onColdWaitOver(call);
-        });
-        return;
     }
-    onDeadline(call);
+    std::vector<std::pair<Replica *, std::shared_ptr<PendingCall>>> late;
+    for (const auto &[replica, call] : m_running) {
+        if (!call->done() && now >= call->deadline)
+            late.emplace_back(replica, call);
+    }
+    for (const auto &[replica, call] : late)
+        timeOutRunning(replica, call);
+    publish();
 }
 
-void FunctionPool::onDeadline(const std::shared_ptr<PendingCall> &call)
+void FunctionPool::timeOutRunning(Replica *replica, const std::shared_ptr<PendingCall> &call)
 {
-    if (call->done())
-        return;
     const auto allowed = std::chrono::duration_cast<std::chrono::milliseconds>(call->deadline - call->started);
-    const auto queued = std::find(m_queue.begin(), m_queue.end(), call);
-    if (queued != m_queue.end()) {
-        m_queue.erase(queued);
-        call->complete(std::unexpected(InvokeError {runtime_errors::timeout,
-            504,
-            "no replica of " + m_function->name + " became free within the timeout of " + seconds(allowed),
-            {}}));
-        return publish();
-    }
-    for (auto &[replica, running] : m_running) {
-        if (running != call)
-            continue;
-        call->complete(std::unexpected(InvokeError {runtime_errors::timeout,
-            504,
-            "the function did not answer within its timeout of " + seconds(allowed)
-                + "; its replica was stopped and will be replaced",
-            {}}));
-        emit("call_timeout", replica->id(), call->invocation.requestId);
-        m_stopping.insert(replica);
-        replica->stop("timeout");
-        return publish();
-    }
+    call->complete(std::unexpected(InvokeError {runtime_errors::timeout,
+        504,
+        "the function did not answer within its timeout of " + seconds(allowed)
+            + "; its replica was stopped and will be replaced",
+        {}}));
+    emit("call_timeout", replica->id(), call->invocation.requestId);
+    m_stopping.insert(replica);
+    replica->stop("timeout");
 }
 
 void FunctionPool::scheduleIdleCheck()
@@ -418,6 +424,7 @@ void FunctionPool::shutdown()
     boost::asio::post(m_strand, [self = shared_from_this()] {
         self->m_shutDown = true;
         self->m_idleTimer.cancel();
+        self->m_sweepTimer.cancel();
         self->failQueued(InvokeError {runtime_errors::shuttingDown, 503, "the agent is shutting down", {}});
         for (auto &[replica, call] : self->m_running) {
             if (!call->done())

@@ -83,13 +83,14 @@ private:
     void dispatch();
     void startReplicasForDemand();
     void startReplica();
-    void onDeadline(const std::shared_ptr<PendingCall> &call);
+    void timeOutRunning(Replica *replica, const std::shared_ptr<PendingCall> &call);
     void failQueued(const InvokeError &error);
     void stopIdleIfRetired();
     void publish();
     void scheduleIdleCheck();
     void stopIdleReplicas();
-    void onColdWaitOver(const std::shared_ptr<PendingCall> &call);
+    void scheduleSweep();
+    void sweepDeadlines();
     void stopReplica(const std::shared_ptr<Replica> &replica, const char *why);
     void emit(std::string kind, const std::string &replica, std::string detail) const;
     int liveReplicas() const;
@@ -117,6 +118,9 @@ private:
     std::atomic<std::uint64_t> m_scaleDowns {0};
     std::atomic<std::int64_t> m_oldestIdleTicks {std::numeric_limits<std::int64_t>::max()};
     boost::asio::steady_timer m_idleTimer;
+    /** One timer for every call's deadline: arming a timer per call costs more than the call. */
+    boost::asio::steady_timer m_sweepTimer;
+    bool m_sweepScheduled = false;
     bool m_idleCheckScheduled = false;
 };
 

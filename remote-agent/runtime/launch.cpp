@@ -2,8 +2,6 @@
 #include "runtime/launch.h"
 
 #include <algorithm>
-#include <chrono>
-#include <mutex>
 #include <unistd.h>
 
 namespace rune::agent
@@ -38,17 +36,9 @@ int processLimit(const RuntimeContext &context)
     const auto &runAs = context.sandbox.report().runAs;
     if (!runAs && ::geteuid() == 0)
         return 0; // root ignores RLIMIT_NPROC anyway
-    // Counting walks all of /proc: once a second is plenty, an exec function starts a process per call.
-    static std::mutex mutex;
-    static std::chrono::steady_clock::time_point countedAt;
-    static int counted = 0;
-    const std::lock_guard lock(mutex);
-    const auto now = std::chrono::steady_clock::now();
-    if (now - countedAt > std::chrono::seconds(1) || countedAt == std::chrono::steady_clock::time_point()) {
-        counted = countTasksOf(runAs ? runAs->first : ::getuid());
-        countedAt = now;
-    }
-    return counted + allowance;
+    // Counted afresh for every process: the user's processes come and go with every replica
+    // (and every exec call), and a stale count makes execve fail with EAGAIN.
+    return countTasksOf(runAs ? runAs->first : ::getuid()) + allowance;
 }
 
 WorkerCommand workerCommand(

@@ -9,9 +9,8 @@
 namespace rune::agent
 {
 
-PendingCall::PendingCall(boost::asio::any_io_executor executor, Invocation call, InvokeCompletion completion)
+PendingCall::PendingCall(Invocation call, InvokeCompletion completion)
     : invocation(std::move(call))
-    , timer(executor)
     , m_completion(std::move(completion))
 {
 }
@@ -21,7 +20,6 @@ void PendingCall::complete(InvokeResult result)
     if (m_done)
         return;
     m_done = true;
-    timer.cancel();
     const auto elapsed =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
     if (result) {

@@ -5,7 +5,6 @@
 #include "runtime/runtimeoptions.h"
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -22,7 +21,7 @@ using InvokeCompletion = std::move_only_function<void(InvokeResult)>;
 class PendingCall
 {
 public:
-    PendingCall(boost::asio::any_io_executor executor, Invocation invocation, InvokeCompletion completion);
+    PendingCall(Invocation invocation, InvokeCompletion completion);
 
     /** Answers the caller exactly once; later attempts (a crash after a timeout) are ignored. */
     void complete(InvokeResult result);
@@ -33,7 +32,8 @@ public:
     Invocation invocation;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point deadline;
-    boost::asio::steady_timer timer;
+    /** While no replica is up: when to give up waiting for one (503), before the deadline. */
+    std::chrono::steady_clock::time_point coldWaitUntil;
     std::string replicaId;
     bool waited = false; ///< no replica was idle on arrival
     bool coldStart = false; ///< served by a replica started for it

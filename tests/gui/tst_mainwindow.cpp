@@ -148,8 +148,7 @@ void TestMainWindow::layoutIsRemembered()
 void TestMainWindow::screenshotWithTheLocalDemoCluster()
 {
     NodeList nodes;
-    QNetworkAccessManager network;
-    NodeMonitor monitor(&nodes, &network);
+    NodeMonitor monitor(&nodes);
     monitor.setInterval(std::chrono::milliseconds(200));
     LocalCluster cluster(&nodes, QStringLiteral(RUNE_AGENT_BINARY), m_dir->filePath(u"demo"_s));
     MainWindow window(m_settings.get(), &nodes);

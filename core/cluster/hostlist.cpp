@@ -113,15 +113,41 @@ HostList parseHostLines(const QString &text)
             list.problems << lineProblem(number, problem);
             continue;
         }
+        HostEntry entry {endpoint->host, *endpoint, std::nullopt, {}, number};
         bool ok = true;
-        const auto role = parseRole(words.value(1), number, list.problems, &ok);
-        if (!ok)
-            continue;
-        HostEntry entry {endpoint->host, *endpoint, role, {}, number};
-        entry.labels = splitLabels(words.mid(2).join(u' '));
-        list.hosts << entry;
+        for (qsizetype index = 1; index < words.size() && ok; ++index) {
+            const QString &word = words.at(index);
+            if (word.startsWith(u"name="_s))
+                entry.name = word.mid(5);
+            else if (word.startsWith(u"key="_s))
+                entry.ssh.keyFile = expandHome(word.mid(4));
+            else if (index == 1)
+                entry.role = parseRole(word, number, list.problems, &ok);
+            else
+                entry.labels << splitLabels(word);
+        }
+        if (ok)
+            list.hosts << entry;
     }
     return list;
+}
+
+QString formatHostLine(const HostEntry &entry)
+{
+    QString address = entry.ssh.host.contains(u':') ? u'[' + entry.ssh.host + u']' : entry.ssh.host;
+    if (!entry.ssh.user.isEmpty())
+        address = entry.ssh.user + u'@' + address;
+    if (entry.ssh.port != 22)
+        address += u':' + QString::number(entry.ssh.port);
+    QStringList words {address};
+    if (entry.role)
+        words << nodeRoleName(*entry.role);
+    if (!entry.name.isEmpty() && entry.name != entry.ssh.host)
+        words << u"name="_s + entry.name;
+    if (!entry.ssh.keyFile.isEmpty())
+        words << u"key="_s + entry.ssh.keyFile;
+    words << entry.labels;
+    return words.join(u' ');
 }
 
 HostList parseHostCsv(const QString &text)

@@ -30,8 +30,11 @@ struct HostList {
 /**
  * `[user@]host[:port] [role] [label ...]` lines, as typed or pasted: IPv6 addresses in
  * brackets (`[2001:db8::7]:2222`), labels separated by spaces or commas, `#` starts a comment.
+ * `name=NAME` and `key=FILE` words set the node's name and the key file to log in with.
  */
 HostList parseHostLines(const QString &text);
+/** @p entry as one line parseHostLines() reads back the same. */
+QString formatHostLine(const HostEntry &entry);
 
 /**
  * CSV with a header naming the columns (`host` required; `port`, `user`, `role`, `labels`,

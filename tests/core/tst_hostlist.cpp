@@ -19,6 +19,7 @@ private Q_SLOTS:
     void csvWithAnyColumnOrder();
     void csvWithoutHostColumnIsRefused();
     void sshConfigHosts();
+    void importedHostsReadBackAsLines();
 };
 
 void TestHostList::pastedLines_data()
@@ -118,6 +119,28 @@ void TestHostList::sshConfigHosts()
     QCOMPARE(list.hosts.at(2).ssh.keyFile, QDir::homePath() + u"/.ssh/db_key"_s);
     QCOMPARE(list.hosts.at(2).ssh.user, QString());
     QVERIFY(!list.hosts.at(2).role);
+}
+
+void TestHostList::importedHostsReadBackAsLines()
+{
+    // The dialog shows imported hosts as editable lines; reading them back gives the same hosts.
+    HostList imported = parseHostCsv(u"host,user,port,role,labels,name,key\n"
+                                     "2001:db8::5,pi,2201,edge,cam;north,gate,/keys/pi\n"
+                                     "10.0.0.1,,,,,,\n"_s);
+    imported.hosts << parseSshConfigHosts(u"Host web\n  User deploy\n  IdentityFile /k/web\n"_s).hosts;
+    QCOMPARE(imported.hosts.size(), 3);
+    QStringList lines;
+    for (const HostEntry &entry : std::as_const(imported.hosts))
+        lines << formatHostLine(entry);
+    QCOMPARE(lines.at(0), u"pi@[2001:db8::5]:2201 edge name=gate key=/keys/pi cam north"_s);
+    const HostList again = parseHostLines(lines.join(u'\n'));
+    QVERIFY(again.problems.isEmpty());
+    QCOMPARE(again.hosts.size(), 3);
+    for (int i = 0; i < 3; ++i) {
+        HostEntry expected = imported.hosts.at(i);
+        expected.line = i + 1;
+        QCOMPARE(again.hosts.at(i), expected);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestHostList)

@@ -82,7 +82,9 @@ AddHostDialog::AddHostDialog(const NodeList *nodes, Connector connector, QWidget
     address->addWidget(m_portSpin);
 
     auto *form = new QFormLayout;
-    form->addRow(tr("&Host:"), address);
+    auto *hostLabel = new QLabel(tr("&Host:"), this);
+    hostLabel->setBuddy(m_hostEdit); // a row of several widgets gets no buddy by itself
+    form->addRow(hostLabel, address);
     form->addRow(tr("&User:"), m_userEdit);
     form->addRow(tr("Log in with:"), m_agentRadio);
     form->addRow(QString(), keyRow);

@@ -54,6 +54,7 @@ BulkAddDialog::BulkAddDialog(const NodeList *nodes, QWidget *parent)
     m_userEdit->setPlaceholderText(tr("from ~/.ssh/config, else %1").arg(qEnvironmentVariable("USER", u"yours"_s)));
     m_preview->setObjectName(u"hostPreview"_s);
     m_preview->setHorizontalHeaderLabels({tr("Name"), tr("Address"), tr("Role"), tr("Labels")});
+    m_preview->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_preview->horizontalHeader()->setStretchLastSection(true);
     m_preview->verticalHeader()->hide();
     m_preview->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -201,7 +202,6 @@ void BulkAddDialog::reparse()
         for (int column = 0; column < cells.size(); ++column)
             m_preview->setItem(row, column, new QTableWidgetItem(cells.at(column)));
     }
-    m_preview->resizeColumnsToContents();
     m_problems->setText(problems.join(u'\n'));
     m_problems->setVisible(!problems.isEmpty());
     m_addButton->setText(tr("Add %n host(s)", nullptr, int(m_new.size())));

@@ -70,8 +70,8 @@ QWidget *GuiPrompter::hostKeyDialog(const HostKeyInfo &key, std::function<void(b
                          key.knownHostsFile.toHtmlEscaped(),
                          key.keyType.toHtmlEscaped(),
                          key.fingerprint.toHtmlEscaped()));
-    box->setInformativeText(tr("Compare it with what <tt>ssh-keygen -lf /etc/ssh/ssh_host_%1_key.pub</tt> prints on "
-                               "the machine itself. Accept it only if they are the same.")
+    box->setInformativeText(tr("Compare it with what <nobr><tt>ssh-keygen -lf /etc/ssh/ssh_host_%1_key.pub</tt></nobr> "
+                               "prints on the machine itself. Accept it only if they are the same.")
                                 .arg(key.keyType.section(u'-', 1).toHtmlEscaped()));
     box->setTextInteractionFlags(Qt::TextSelectableByMouse);
     QPushButton *accept = box->addButton(tr("Accept and remember"), QMessageBox::AcceptRole);

@@ -21,17 +21,27 @@ namespace rune::views
 namespace
 {
 
-/** A round top for an axis over values up to @p max: 1, 2, 2.5 or 5 times a power of ten. */
-double niceCeiling(double max)
+/** The smallest of 1, 2, 2.5 and 5 times a power of ten that is at least @p value. */
+double niceStep(double value)
 {
-    if (max <= 0)
+    if (value <= 0)
         return 1;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(max)));
-    for (double step : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-        if (step * magnitude >= max)
+    const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
+    for (double step : {1.0, 2.0, 2.5, 5.0}) {
+        if (step * magnitude >= value * (1 - 1e-9))
             return step * magnitude;
     }
     return 10 * magnitude;
+}
+
+/** Decimals that print every multiple of @p step exactly: 0 for 5, 1 for 0.5, 2 for 0.25. */
+int decimalsFor(double step)
+{
+    int decimals = 0;
+    while (
+        decimals < 6 && std::abs(step * std::pow(10.0, decimals) - std::round(step * std::pow(10.0, decimals))) > 1e-6)
+        ++decimals;
+    return decimals;
 }
 
 /** The unit bytes are shown in for values up to @p max, and its size. */
@@ -164,14 +174,23 @@ void MetricChart::rescale()
         }
         m_valueAxis->setTitleText(m_unit == Unit::Bytes ? unit : unit + u"/s"_s);
     }
-    const double top = m_ceiling > 0 ? m_ceiling / m_scale : niceCeiling(max / m_scale * 1.1);
+    // About five ticks at round values; a ceiling (100 %, the memory size) is the top as it is.
+    double top = m_ceiling > 0 ? m_ceiling / m_scale : max / m_scale * 1.1;
+    if (top <= 0)
+        top = 1;
+    const double step = niceStep(top / 5);
+    if (m_ceiling <= 0)
+        top = std::ceil(top / step - 1e-9) * step;
+    m_valueAxis->setTickType(QValueAxis::TicksDynamic);
+    m_valueAxis->setTickAnchor(0);
+    m_valueAxis->setTickInterval(step);
     m_valueAxis->setRange(0, top);
     if (m_toMs > m_fromMs)
         m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(m_fromMs), QDateTime::fromMSecsSinceEpoch(m_toMs));
-    const QString number = top < 5 ? u"%.1f"_s : u"%.0f"_s;
+    const QString number = u"%.%1f"_s.arg(decimalsFor(step));
     switch (m_unit) {
     case Unit::Percent:
-        m_valueAxis->setLabelFormat(u"%.0f %%"_s);
+        m_valueAxis->setLabelFormat(number + u" %%"_s);
         break;
     case Unit::Milliseconds:
         m_valueAxis->setLabelFormat(number + u" ms"_s);

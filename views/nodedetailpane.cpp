@@ -177,7 +177,7 @@ QWidget *NodeDetailPane::buildCharts()
             grid),
         new MetricChart(tr("Invocations"),
             Unit::PerSecond,
-            {{Metric::InvocationsPerSecond, tr("calls/s")}, {Metric::ErrorsPerSecond, tr("errors/s")}},
+            {{Metric::InvocationsPerSecond, tr("calls")}, {Metric::ErrorsPerSecond, tr("errors")}},
             grid),
         new MetricChart(tr("Latency"),
             Unit::Milliseconds,
@@ -185,6 +185,7 @@ QWidget *NodeDetailPane::buildCharts()
             grid),
     };
     m_charts[Cpu]->setCeiling(100);
+    m_charts[Network]->setToolTip(tr("Traffic on the node's network interfaces, loopback excluded"));
     const char *const names[] = {"cpuChart", "memoryChart", "diskChart", "networkChart", "callsChart", "latencyChart"};
     for (int index = 0; index < ChartCount; ++index) {
         m_charts[index]->setObjectName(QString::fromLatin1(names[index]));
@@ -299,13 +300,15 @@ void NodeDetailPane::reloadHistory()
     if (m_nodeId.isEmpty())
         return;
     m_loading = true;
+    m_firstPointMs = 0;
     m_arrivedWhileLoading.clear();
     m_history->load(m_nodeId, m_range, this, [this, generation](const MetricHistory::Points &points) {
         if (generation != m_loadGeneration)
             return; // another node or range was chosen meanwhile
         m_loading = false;
+        m_firstPointMs = points.isEmpty() ? 0 : points.constFirst().timeMs;
         const qint64 end = QDateTime::currentMSecsSinceEpoch();
-        const qint64 start = end - rangeSpan(m_range).count();
+        const qint64 start = windowStart(end);
         for (MetricChart *chart : std::as_const(m_charts))
             chart->setPoints(points, start, end);
         const qint64 last = points.isEmpty() ? 0 : points.constLast().timeMs;
@@ -324,10 +327,25 @@ void NodeDetailPane::onPoint(const QString &nodeId, HistoryRange range, const Me
         m_arrivedWhileLoading << point;
         return;
     }
+    if (m_firstPointMs == 0)
+        m_firstPointMs = point.timeMs;
     const qint64 end = std::max(QDateTime::currentMSecsSinceEpoch(), point.timeMs);
-    const qint64 start = end - rangeSpan(m_range).count();
+    const qint64 start = windowStart(end);
     for (MetricChart *chart : std::as_const(m_charts))
         chart->append(point, start, end);
+}
+
+qint64 NodeDetailPane::windowStart(qint64 end) const
+{
+    // A node watched for a minute shows that minute across the chart, not a sliver at its right
+    // edge; the window widens as history grows, up to the whole range.
+    const qint64 span = rangeSpan(m_range).count();
+    const qint64 least = m_range == HistoryRange::FiveMinutes ? 60'000
+        : m_range == HistoryRange::OneHour                    ? 600'000
+                                                              : 7'200'000;
+    if (m_firstPointMs <= 0)
+        return end - span;
+    return std::max(end - span, std::min(m_firstPointMs, end - least));
 }
 
 void NodeDetailPane::onSample(const QString &nodeId, const NodeSample &sample)

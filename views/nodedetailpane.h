@@ -67,6 +67,7 @@ private:
     void onPoint(const QString &nodeId, HistoryRange range, const MetricPoint &point);
     void onSample(const QString &nodeId, const NodeSample &sample);
     void updateFacts();
+    qint64 windowStart(qint64 end) const;
 
     NodeList *m_nodes;
     FleetMetrics *m_metrics;
@@ -87,6 +88,7 @@ private:
     QHash<QString, QLabel *> m_factLabels;
     quint64 m_loadGeneration = 0;
     bool m_loading = false;
+    qint64 m_firstPointMs = 0;
     QList<MetricPoint> m_arrivedWhileLoading;
 };
 

@@ -61,7 +61,7 @@ NodesPane::NodesPane(const FleetServices &services, QWidget *parent)
     m_table->verticalHeader()->setDefaultSectionSize(28);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    const int widths[] = {150, 90, 200, 120, 60, 90};
+    const int widths[] = {150, 90, 200, 120, 60, 90, 170};
     for (int column = 0; column < int(std::size(widths)); ++column)
         m_table->horizontalHeader()->resizeSection(column, widths[column]);
     m_table->setIconSize(QSize(12, 12));

@@ -81,7 +81,7 @@ OverviewPane::OverviewPane(NodeList *nodes, FleetMetrics *metrics, QWidget *pare
     QHeaderView *header = m_table->horizontalHeader();
     header->setStretchLastSection(true);
     header->setSectionResizeMode(QHeaderView::Interactive);
-    const int widths[] = {150, 110, 90, 120, 170, 170, 80, 70, 70};
+    const int widths[] = {140, 105, 90, 110, 165, 165, 70, 65, 60};
     for (int column = 0; column < int(std::size(widths)); ++column)
         header->resizeSection(column, widths[column]);
     connect(m_table, &QTableView::doubleClicked, this, &OverviewPane::activate);

@@ -91,7 +91,7 @@ void TestMainWindow::nodesPaneShowsTheInstanceList()
     auto *table = window.findChild<QTableView *>(u"nodesTable"_s);
     QVERIFY(table);
     QCOMPARE(table->model()->rowCount(), 2);
-    QCOMPARE(table->model()->columnCount(), 7);
+    QCOMPARE(table->model()->columnCount(), 8);
     nodes.add(node(u"e1"_s, NodeRole::Edge, NodeState::Running));
     QCOMPARE(table->model()->rowCount(), 3);
     auto *status = window.findChild<QLabel *>(u"fleetStatusLabel"_s);

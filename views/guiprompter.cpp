@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "guiprompter.h"
 
+#include <QApplication>
 #include <QInputDialog>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -56,9 +57,16 @@ void GuiPrompter::askHostKey(const HostKeyInfo &key, std::function<void(bool)> a
     });
 }
 
+QWidget *GuiPrompter::dialogParent() const
+{
+    // On top of a dialog that is open (Add host asks while testing the connection), else the window.
+    QWidget *modal = QApplication::activeModalWidget();
+    return modal ? modal : m_window.data();
+}
+
 QWidget *GuiPrompter::hostKeyDialog(const HostKeyInfo &key, std::function<void(bool)> answer)
 {
-    auto *box = new QMessageBox(m_window);
+    auto *box = new QMessageBox(dialogParent());
     box->setObjectName(u"hostKeyDialog"_s);
     box->setWindowModality(Qt::WindowModal);
     box->setIcon(QMessageBox::Question);
@@ -96,7 +104,7 @@ QWidget *GuiPrompter::passwordDialog(const QString &objectName,
     const QString &label,
     std::function<void(std::optional<QString>)> answer)
 {
-    auto *dialog = new QInputDialog(m_window);
+    auto *dialog = new QInputDialog(dialogParent());
     dialog->setObjectName(objectName);
     dialog->setWindowModality(Qt::WindowModal);
     dialog->setWindowTitle(title);

@@ -44,6 +44,7 @@ Q_SIGNALS:
 private:
     void enqueue(std::function<QWidget *()> show);
     void showNext();
+    QWidget *dialogParent() const;
     QWidget *hostKeyDialog(const HostKeyInfo &key, std::function<void(bool)> answer);
     QWidget *passwordDialog(const QString &objectName,
         const QString &title,

@@ -134,9 +134,7 @@ QWidget *NodeDetailPane::buildHeader()
     row->addWidget(m_nodeCombo);
     m_stateLabel->setObjectName(u"detailStateLabel"_s);
     row->addWidget(m_stateLabel);
-    m_factsLine->setObjectName(u"detailFactsLine"_s);
-    m_factsLine->setForegroundRole(QPalette::PlaceholderText);
-    row->addWidget(m_factsLine, 1);
+    row->addStretch(1);
     const std::pair<HistoryRange, QString> ranges[] = {
         {HistoryRange::FiveMinutes, tr("5 min")}, {HistoryRange::OneHour, tr("1 h")}, {HistoryRange::Day, tr("24 h")}};
     for (const auto &[range, text] : ranges) {
@@ -154,7 +152,17 @@ QWidget *NodeDetailPane::buildHeader()
     connect(m_rangeGroup, &QButtonGroup::idClicked, this, [this](int id) {
         setRange(HistoryRange(id));
     });
-    return header;
+    // The facts get a line of their own: long host names and OS names must not widen the window.
+    m_factsLine->setObjectName(u"detailFactsLine"_s);
+    m_factsLine->setForegroundRole(QPalette::PlaceholderText);
+    m_factsLine->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    auto *box = new QWidget(this);
+    auto *lines = new QVBoxLayout(box);
+    lines->setContentsMargins(0, 0, 0, 0);
+    lines->setSpacing(0);
+    lines->addWidget(header);
+    lines->addWidget(m_factsLine);
+    return box;
 }
 
 QWidget *NodeDetailPane::buildCharts()

@@ -76,9 +76,13 @@ MainWindow::MainWindow(Settings *settings, const FleetServices &fleet, QWidget *
 
     m_fleetStatus->setObjectName(u"fleetStatusLabel"_s);
     statusBar()->addPermanentWidget(m_fleetStatus);
+    // Once per round of changes: a thousand nodes changing in one batch cost one summary.
+    m_fleetStatusTimer.setSingleShot(true);
+    m_fleetStatusTimer.setInterval(0);
+    connect(&m_fleetStatusTimer, &QTimer::timeout, this, &MainWindow::updateFleetStatus);
     for (auto signal : {&NodeList::nodeAdded, &NodeList::nodeRemoved, &NodeList::nodeChanged})
-        connect(m_nodes, signal, this, &MainWindow::updateFleetStatus);
-    connect(m_nodes, &NodeList::reset, this, &MainWindow::updateFleetStatus);
+        connect(m_nodes, signal, &m_fleetStatusTimer, qOverload<>(&QTimer::start));
+    connect(m_nodes, &NodeList::reset, &m_fleetStatusTimer, qOverload<>(&QTimer::start));
     updateFleetStatus();
     connect(m_navigation, &QListWidget::currentRowChanged, this, &MainWindow::updateWatched);
 

@@ -4,6 +4,7 @@
 #include "fleetservices.h"
 
 #include <QMainWindow>
+#include <QTimer>
 
 class QLabel;
 class QListWidget;
@@ -72,6 +73,7 @@ private:
     QStackedWidget *m_panes;
     NodesPane *m_nodesPane = nullptr;
     QLabel *m_fleetStatus;
+    QTimer m_fleetStatusTimer;
 };
 
 } // namespace rune::views

@@ -102,16 +102,23 @@ NodeDetailPane::NodeDetailPane(NodeList *nodes, FleetMetrics *metrics, MetricHis
     layout->addWidget(buildHeader());
     layout->addWidget(m_splitter, 1);
 
-    connect(nodes, &NodeList::nodeAdded, this, &NodeDetailPane::reloadNodeChoices);
-    connect(nodes, &NodeList::nodeRemoved, this, &NodeDetailPane::reloadNodeChoices);
-    connect(nodes, &NodeList::reset, this, &NodeDetailPane::reloadNodeChoices);
+    // The node list is rebuilt once per round of additions, not once per node added.
+    m_choicesTimer.setSingleShot(true);
+    m_choicesTimer.setInterval(0);
+    connect(&m_choicesTimer, &QTimer::timeout, this, &NodeDetailPane::reloadNodeChoices);
+    for (auto signal : {&NodeList::nodeAdded, &NodeList::nodeRemoved})
+        connect(nodes, signal, &m_choicesTimer, qOverload<>(&QTimer::start));
+    connect(nodes, &NodeList::reset, &m_choicesTimer, qOverload<>(&QTimer::start));
+
     connect(nodes, &NodeList::nodeChanged, this, [this](qsizetype row) {
         const Node &node = m_nodes->at(row);
-        const int item = m_nodeCombo->findData(node.id);
-        if (item >= 0)
-            m_nodeCombo->setItemText(item, node.name);
         if (node.id == m_nodeId)
             updateFacts();
+        if (!m_choicesTimer.isActive() && row < m_nodeCombo->count()
+            && m_nodeCombo->itemData(int(row)).toString() == node.id) {
+            m_nodeCombo->setItemText(int(row), node.name);
+            m_nodeCombo->setItemIcon(int(row), stateBadge(node.state));
+        }
     });
     connect(history, &MetricHistory::pointAdded, this, &NodeDetailPane::onPoint);
     connect(metrics, &FleetMetrics::sampled, this, &NodeDetailPane::onSample);
@@ -402,9 +409,6 @@ void NodeDetailPane::updateFacts()
         m_factLabels.value(it.key())->setText(it.value().isEmpty() ? u"—"_s : it.value());
     if (f.memoryBytes > 0)
         m_charts[Memory]->setCeiling(double(f.memoryBytes));
-    const int item = m_nodeCombo->findData(node->id);
-    if (item >= 0)
-        m_nodeCombo->setItemIcon(item, stateBadge(node->state));
 }
 
 QByteArray NodeDetailPane::saveState() const

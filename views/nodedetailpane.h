@@ -3,6 +3,7 @@
 
 #include "metrics/metricpoint.h"
 
+#include <QTimer>
 #include <QWidget>
 
 class QButtonGroup;
@@ -90,6 +91,7 @@ private:
     bool m_loading = false;
     qint64 m_firstPointMs = 0;
     QList<MetricPoint> m_arrivedWhileLoading;
+    QTimer m_choicesTimer;
 };
 
 } // namespace rune::views

@@ -101,9 +101,12 @@ NodesPane::NodesPane(const FleetServices &services, QWidget *parent)
     layout->addWidget(m_toolBar);
     layout->addWidget(m_splitter, 1);
 
+    m_summaryTimer.setSingleShot(true);
+    m_summaryTimer.setInterval(0);
+    connect(&m_summaryTimer, &QTimer::timeout, this, &NodesPane::updateSummary);
     for (auto signal : {&NodeList::nodeAdded, &NodeList::nodeRemoved, &NodeList::nodeChanged})
-        connect(services.nodes, signal, this, &NodesPane::updateSummary);
-    connect(services.nodes, &NodeList::reset, this, &NodesPane::updateSummary);
+        connect(services.nodes, signal, &m_summaryTimer, qOverload<>(&QTimer::start));
+    connect(services.nodes, &NodeList::reset, &m_summaryTimer, qOverload<>(&QTimer::start));
     m_visible = new VisibleRows(m_table, NodeTableModel::NodeIdRole, this);
     connect(m_visible, &VisibleRows::changed, this, &NodesPane::visibleNodesChanged);
     updateSummary();

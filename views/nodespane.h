@@ -4,6 +4,7 @@
 #include "cluster/node.h"
 #include "fleetservices.h"
 
+#include <QTimer>
 #include <QWidget>
 
 class QLabel;
@@ -77,6 +78,7 @@ private:
     NodeActions *m_actions;
     ProvisioningPanel *m_panel = nullptr;
     VisibleRows *m_visible;
+    QTimer m_summaryTimer;
 };
 
 } // namespace rune::views

@@ -100,13 +100,20 @@ OverviewPane::OverviewPane(NodeList *nodes, FleetMetrics *metrics, QWidget *pare
     layout->addWidget(buildFilters());
     layout->addWidget(m_table, 1);
 
+    // Once per round of changes: a thousand nodes changing in one batch cost one summary.
+    m_summaryTimer.setSingleShot(true);
+    m_summaryTimer.setInterval(0);
+    connect(&m_summaryTimer, &QTimer::timeout, this, &OverviewPane::updateSummary);
+    const auto later = [this] {
+        m_summaryTimer.start();
+    };
     for (auto signal : {&NodeList::nodeAdded, &NodeList::nodeRemoved, &NodeList::nodeChanged})
-        connect(nodes, signal, this, &OverviewPane::updateSummary);
-    connect(nodes, &NodeList::reset, this, &OverviewPane::updateSummary);
+        connect(nodes, signal, this, later);
+    connect(nodes, &NodeList::reset, this, later);
     connect(metrics, &FleetMetrics::updated, this, &OverviewPane::updateTotals);
-    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &OverviewPane::updateSummary);
-    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &OverviewPane::updateSummary);
-    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &OverviewPane::updateSummary);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, later);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, later);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, later);
     m_visible = new VisibleRows(m_table, OverviewModel::NodeIdRole, this);
     connect(m_visible, &VisibleRows::changed, this, &OverviewPane::visibleNodesChanged);
     updateSummary();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QTimer>
 #include <QWidget>
 
 class QComboBox;
@@ -65,6 +66,7 @@ private:
     QTableView *m_table;
     VisibleRows *m_visible;
     QList<QLabel *> m_totals;
+    QTimer m_summaryTimer;
 };
 
 } // namespace rune::views

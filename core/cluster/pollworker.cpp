@@ -138,7 +138,11 @@ void PollWorker::tick()
 void PollWorker::poll(Target &target)
 {
     target.inFlight = true;
-    target.lastStartMs = m_clock.elapsed();
+    // Keep the cadence: the next poll is due a period after this one was due, not after the
+    // tick that noticed it, so a node is polled once a period on average, not a little less.
+    const qint64 now = m_clock.elapsed();
+    const qint64 period = periodOf(target);
+    target.lastStartMs = std::clamp(target.lastStartMs + period, now - period / 2, now);
     auto report = std::make_shared<PollReport>();
     report->nodeId = target.nodeId;
     target.report = report;

@@ -95,7 +95,7 @@ void TestMainWindow::nodesPaneShowsTheInstanceList()
     nodes.add(node(u"e1"_s, NodeRole::Edge, NodeState::Running));
     QCOMPARE(table->model()->rowCount(), 3);
     auto *status = window.findChild<QLabel *>(u"fleetStatusLabel"_s);
-    QVERIFY2(status->text().contains(u"Partial-Failed:1 (R:2/3)"_s), qPrintable(status->text()));
+    QTRY_VERIFY2(status->text().contains(u"Partial-Failed:1 (R:2/3)"_s), qPrintable(status->text()));
 }
 
 void TestMainWindow::shortcutsSwitchPanes()

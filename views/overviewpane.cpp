@@ -14,6 +14,7 @@
 #include <QFrame>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QLabel>
@@ -227,7 +228,23 @@ void OverviewPane::updateSummary()
         if (!states.isEmpty())
             groups << tr("%1 ×%2: %3").arg(nodeRoleName(role)).arg(states.size()).arg(groupSummary(states));
     }
-    m_groupsLabel->setText(groups.join(u"   ·   "_s));
+    // Labels are the admin's own host groups (a rack, a site): the most common ones get a summary too.
+    QHash<QString, QList<NodeState>> byLabel;
+    for (const Node &node : nodes) {
+        for (const QString &label : node.labels)
+            byLabel[label] << node.state;
+    }
+    QList<QString> labels = byLabel.keys();
+    std::sort(labels.begin(), labels.end(), [&byLabel](const QString &a, const QString &b) {
+        return byLabel.value(a).size() != byLabel.value(b).size() ? byLabel.value(a).size() > byLabel.value(b).size()
+                                                                  : a < b;
+    });
+    QStringList labelGroups;
+    for (const QString &label : labels.mid(0, 6))
+        labelGroups
+            << tr("%1 ×%2: %3").arg(label).arg(byLabel.value(label).size()).arg(groupSummary(byLabel.value(label)));
+    m_groupsLabel->setText(groups.join(u"   ·   "_s)
+        + (labelGroups.isEmpty() ? QString() : u"\n"_s + tr("Labels: ") + labelGroups.join(u"   ·   "_s)));
     m_shownLabel->setText(tr("%1 of %n node(s)", nullptr, int(nodes.size())).arg(m_proxy->rowCount()));
     const int running = int(std::count_if(nodes.begin(), nodes.end(), [](const Node &node) {
         return node.state == NodeState::Running;

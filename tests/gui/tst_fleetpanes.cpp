@@ -25,6 +25,7 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QComboBox>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void doubleClickOpensTheNodeInDetail();
     void detailChartsFunctionsAndEventsAreLive();
     void ctrlFFiltersTheCurrentPane();
+    void paneLayoutsAreRemembered();
     void screenshotsOfEveryPane();
 
 private:
@@ -69,6 +71,7 @@ private:
     std::unique_ptr<NodeOperations> m_operations;
     views::GuiPrompter m_prompter;
     QNetworkAccessManager m_network;
+    views::FleetServices m_fleet;
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<views::Theme> m_theme;
 };
@@ -103,6 +106,7 @@ void TestFleetPanes::initTestCase()
     fleet.history = m_history.get();
     fleet.monitor = m_monitor.get();
     fleet.operations = m_operations.get();
+    m_fleet = fleet;
     m_window = std::make_unique<MainWindow>(m_settings.get(), fleet);
     m_window->setTheme(m_theme.get());
     m_window->resize(1280, 800);
@@ -270,6 +274,25 @@ void TestFleetPanes::ctrlFFiltersTheCurrentPane()
     QTest::keySequence(m_window.get(), QKeySequence::Find);
     QCOMPARE(m_window->currentPane(), MainWindow::Pane::Nodes);
     QVERIFY(m_window->findChild<QLineEdit *>(u"nodesFilterEdit"_s)->hasFocus());
+}
+
+void TestFleetPanes::paneLayoutsAreRemembered()
+{
+    m_window->showNode(nodeId(u"edge-1"_s));
+    m_window->detailPane()->setRange(HistoryRange::OneHour);
+    m_window->overviewPane()->table()->horizontalHeader()->resizeSection(views::OverviewModel::Name, 222);
+    m_window->close();
+    {
+        MainWindow again(m_settings.get(), m_fleet);
+        QCOMPARE(again.currentPane(), MainWindow::Pane::NodeDetail);
+        QCOMPARE(again.detailPane()->node(), nodeId(u"edge-1"_s));
+        QCOMPARE(again.detailPane()->range(), HistoryRange::OneHour);
+        QCOMPARE(again.overviewPane()->table()->horizontalHeader()->sectionSize(views::OverviewModel::Name), 222);
+    }
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->detailPane()->setRange(HistoryRange::FiveMinutes);
+    m_window->overviewPane()->table()->horizontalHeader()->resizeSection(views::OverviewModel::Name, 140);
 }
 
 void TestFleetPanes::screenshotsOfEveryPane()

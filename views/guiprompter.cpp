@@ -2,7 +2,9 @@
 #include "guiprompter.h"
 
 #include <QApplication>
+#include <QFontDatabase>
 #include <QInputDialog>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
@@ -73,15 +75,24 @@ QWidget *GuiPrompter::hostKeyDialog(const HostKeyInfo &key, std::function<void(b
     box->setWindowTitle(tr("Unknown host key"));
     const QString host = key.port == 22 ? key.host : u"%1 port %2"_s.arg(key.host).arg(key.port);
     box->setTextFormat(Qt::RichText);
-    box->setText(tr("<p><b>%1</b> is not in %2 yet.</p><p>It presents this %3 key:</p><p><tt>%4</tt></p>")
+    box->setText(tr("<p><b>%1</b> is not in %2 yet.</p><p>It presents this %3 key:</p><p><nobr><tt>%4</tt></nobr></p>")
                      .arg(host.toHtmlEscaped(),
                          key.knownHostsFile.toHtmlEscaped(),
                          key.keyType.toHtmlEscaped(),
                          key.fingerprint.toHtmlEscaped()));
-    box->setInformativeText(tr("Compare it with what <nobr><tt>ssh-keygen -lf /etc/ssh/ssh_host_%1_key.pub</tt></nobr> "
-                               "prints on the machine itself. Accept it only if they are the same.")
-                                .arg(key.keyType.section(u'-', 1).toHtmlEscaped()));
+    const QString command = u"ssh-keygen -lf /etc/ssh/ssh_host_%1_key.pub"_s.arg(key.keyType.section(u'-', 1));
+    box->setInformativeText(tr("<p>Compare it with what this prints on the machine itself:</p><p><tt>%1</tt></p>"
+                               "<p>Accept it only if they are the same.</p>")
+                                .arg(command.toHtmlEscaped()));
     box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Wide enough that the fingerprint and the command, to be compared and copied, stay whole.
+    for (const char *name : {"qt_msgbox_label", "qt_msgbox_informativelabel"}) {
+        if (auto *label = box->findChild<QLabel *>(QLatin1StringView(name))) {
+            const QFontMetrics fixed(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+            label->setMinimumWidth(
+                std::max(fixed.horizontalAdvance(key.fingerprint), fixed.horizontalAdvance(command)) + 40);
+        }
+    }
     QPushButton *accept = box->addButton(tr("Accept and remember"), QMessageBox::AcceptRole);
     accept->setObjectName(u"acceptHostKeyButton"_s);
     QPushButton *refuse = box->addButton(tr("Refuse"), QMessageBox::RejectRole);

@@ -4,9 +4,17 @@
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
 #include "cluster/nodepersister.h"
+#include "guiprompter.h"
 #include "mainwindow.h"
+#include "metrics/fleetmetrics.h"
+#include "metrics/metrichistory.h"
+#include "provision/nodeoperations.h"
+#include "provision/nodesessions.h"
+#include "provision/sshagentaccess.h"
 #include "settings/settings.h"
+#include "ssh/libsshtransport.h"
 #include "store/store.h"
+#include "theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -16,6 +24,7 @@
 #include <QNetworkAccessManager>
 #include <QStatusBar>
 #include <cstdio>
+#include <sys/resource.h>
 
 using namespace Qt::StringLiterals;
 
@@ -72,10 +81,33 @@ QString resolveAgentBinary(const Options &options, const rune::Settings &setting
     return {};
 }
 
+/** Every node keeps a connection open to the console: allow as many files as the system lets us. */
+void raiseFileLimit()
+{
+    rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+std::unique_ptr<rune::MetricHistory> openHistory(const QString &dataDir, QString *warning)
+{
+    auto store = rune::HistoryStore::open(dataDir + u"/metrics.db"_s);
+    if (!store) {
+        // Charts still work for as long as the console runs; only older history is missing.
+        *warning =
+            QApplication::translate("main", "Metric history is kept in memory only: %1").arg(store.error().message);
+        return std::make_unique<rune::MetricHistory>(nullptr);
+    }
+    return std::make_unique<rune::MetricHistory>(std::move(*store));
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
+    raiseFileLimit();
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"rune"_s);
     QApplication::setApplicationVersion(QStringLiteral(RUNE_VERSION));
@@ -86,6 +118,8 @@ int main(int argc, char *argv[])
         return 2;
     if (!options->dataDir.isEmpty())
         settings.setValue(rune::Settings::Key::DataDir, QDir(options->dataDir).absolutePath());
+    rune::views::Theme theme(&app);
+    theme.apply(rune::views::themeChoiceFromName(settings.value(rune::Settings::Key::Theme).toString()));
 
     // Opened before any window exists, so the UI never waits on it.
     auto store = rune::Store::open(settings.dataDir() + u"/rune.db"_s);
@@ -98,23 +132,61 @@ int main(int argc, char *argv[])
         for (const rune::Node &node : *saved)
             nodes.add(node);
     }
-
     rune::NodePersister persister(&nodes, store->get());
 
-    QNetworkAccessManager network;
-    rune::NodeMonitor monitor(&nodes, &network);
-    monitor.setInterval(std::chrono::milliseconds(settings.value(rune::Settings::Key::PollIntervalMs).toInt()));
+    rune::FleetMetrics metrics;
+    QString historyWarning;
+    const auto history = openHistory(settings.dataDir(), &historyWarning);
+    QObject::connect(&metrics, &rune::FleetMetrics::sampled, history.get(), &rune::MetricHistory::record);
 
-    rune::views::MainWindow window(&settings, &nodes);
+    rune::views::GuiPrompter prompter;
+    rune::SshOptions sshOptions;
+    sshOptions.knownHostsFile = settings.value(rune::Settings::Key::KnownHostsFile).toString();
+    const auto connectTo = [&sshOptions, &prompter](const rune::SshTarget &target) {
+        return std::make_unique<rune::LibsshTransport>(target, sshOptions, &prompter);
+    };
+    rune::NodeSessions sessions([&connectTo](const rune::SshTarget &target) -> std::unique_ptr<rune::SshTransport> {
+        return connectTo(target);
+    });
+    QNetworkAccessManager network;
+    rune::ProvisionOptions provisioning;
+    provisioning.agentBinary = resolveAgentBinary(*options, settings);
+    rune::NodeOperations operations(&nodes, &sessions, &network, &prompter, provisioning);
+    rune::SshAgentAccess remoteAccess(&sessions, &operations, provisioning);
+
+    rune::NodeMonitor monitor(&nodes, &metrics);
+    monitor.setRemoteAccess(&remoteAccess);
+    monitor.setInterval(std::chrono::milliseconds(settings.value(rune::Settings::Key::PollIntervalMs).toInt()));
+    monitor.setBackgroundInterval(
+        std::chrono::milliseconds(settings.value(rune::Settings::Key::BackgroundPollIntervalMs).toInt()));
+    QObject::connect(&nodes, &rune::NodeList::nodeAboutToBeRemoved, &sessions, [&](qsizetype row) {
+        const QString id = nodes.at(row).id;
+        history->forget(id);
+        sessions.drop(id);
+    });
+
+    rune::views::FleetServices fleet;
+    fleet.nodes = &nodes;
+    fleet.metrics = &metrics;
+    fleet.history = history.get();
+    fleet.monitor = &monitor;
+    fleet.operations = &operations;
+    fleet.connectTo = connectTo;
+    rune::views::MainWindow window(&settings, fleet);
+    window.setTheme(&theme);
+    prompter.setWindow(&window);
+    if (!historyWarning.isEmpty())
+        window.statusBar()->showMessage(historyWarning);
+
     std::unique_ptr<rune::LocalCluster> demo;
     if (options->demo) {
-        const QString agentBinary = resolveAgentBinary(*options, settings);
-        if (agentBinary.isEmpty()) {
+        if (provisioning.agentBinary.isEmpty()) {
             window.statusBar()->showMessage(QApplication::translate("main",
                 "rune-agent not found: the local demo cluster is off. "
                 "Set its path with --agent-binary."));
         } else {
-            demo = std::make_unique<rune::LocalCluster>(&nodes, agentBinary, settings.dataDir() + u"/demo"_s);
+            demo =
+                std::make_unique<rune::LocalCluster>(&nodes, provisioning.agentBinary, settings.dataDir() + u"/demo"_s);
             QObject::connect(demo.get(),
                 &rune::LocalCluster::agentFailed,
                 &window,
@@ -127,7 +199,11 @@ int main(int argc, char *argv[])
     QObject::connect(&persister, &rune::NodePersister::saveFailed, &window, [&window](const QString &message) {
         window.statusBar()->showMessage(QApplication::translate("main", "Could not save: %1").arg(message));
     });
+    QObject::connect(history.get(), &rune::MetricHistory::storeFailed, &window, [&window](const QString &message) {
+        window.statusBar()->showMessage(QApplication::translate("main", "Metric history: %1").arg(message));
+    });
     monitor.start();
+    operations.resumePending();
     window.show();
     return QApplication::exec();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "emptystatepane.h"
 
+#include <QHBoxLayout>
 #include <QIcon>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -29,11 +30,18 @@ EmptyStatePane::EmptyStatePane(const QString &iconPath, const QString &title, co
     textLabel->setMaximumWidth(460);
     textLabel->setForegroundRole(QPalette::PlaceholderText);
 
+    // Centred by stretches, not by an alignment flag: a layout item with an alignment ignores the
+    // label's height for its width, and the wrapped sentence was cut after its first line.
+    auto *textRow = new QHBoxLayout;
+    textRow->addStretch();
+    textRow->addWidget(textLabel, 1);
+    textRow->addStretch();
+
     auto *layout = new QVBoxLayout(this);
     layout->addStretch(2);
     layout->addWidget(iconLabel);
     layout->addWidget(titleLabel);
-    layout->addWidget(textLabel, 0, Qt::AlignHCenter);
+    layout->addLayout(textRow);
     layout->addStretch(3);
 }
 

@@ -25,6 +25,61 @@ QString formatBytes(qint64 bytes)
     return QString::number(value, 'f', decimals) + u' ' + QLatin1StringView(units[unit]);
 }
 
+QString formatByteRate(double bytesPerSecond)
+{
+    if (bytesPerSecond < 1)
+        return u"0 B/s"_s;
+    return formatBytes(qint64(bytesPerSecond)) + u"/s"_s;
+}
+
+QString formatRate(double perSecond)
+{
+    if (perSecond <= 0)
+        return u"0"_s;
+    if (perSecond >= 1000)
+        return QString::number(perSecond / 1000, 'f', perSecond >= 100000 ? 0 : 1) + u" k"_s;
+    return QString::number(perSecond, 'f', perSecond >= 10 ? 0 : 1);
+}
+
+QString formatPercent(double percent)
+{
+    return QString::number(percent, 'f', percent > 0 && percent < 10 ? 1 : 0) + u" %"_s;
+}
+
+QString formatMilliseconds(double ms)
+{
+    if (ms >= 1000)
+        return QString::number(ms / 1000, 'f', 2) + u" s"_s;
+    return QString::number(ms, 'f', ms >= 100 ? 0 : 1) + u" ms"_s;
+}
+
+QString formatDuration(qint64 seconds)
+{
+    if (seconds >= 86400)
+        return u"%1 d %2 h"_s.arg(seconds / 86400).arg(seconds % 86400 / 3600);
+    if (seconds >= 3600)
+        return u"%1 h %2 min"_s.arg(seconds / 3600).arg(seconds % 3600 / 60);
+    if (seconds >= 60)
+        return u"%1 min"_s.arg(seconds / 60);
+    return u"%1 s"_s.arg(seconds);
+}
+
+QIcon iconWithSelectedColor(const QIcon &source, const QColor &selected, const QList<int> &sizes)
+{
+    QIcon icon;
+    for (int size : sizes) {
+        const QPixmap normal = source.pixmap(size, size);
+        icon.addPixmap(normal, QIcon::Normal);
+        QPixmap tinted = normal;
+        QPainter painter(&tinted);
+        painter.setCompositionMode(QPainter::CompositionMode_SourceIn);
+        painter.fillRect(tinted.rect(), selected);
+        painter.end();
+        icon.addPixmap(tinted, QIcon::Selected);
+    }
+    return icon;
+}
+
 QColor stateColor(NodeState state)
 {
     switch (state) {

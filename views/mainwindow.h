@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "fleetservices.h"
+
 #include <QMainWindow>
+#include <QTimer>
 
 class QLabel;
 class QListWidget;
@@ -16,7 +19,10 @@ class Settings;
 namespace rune::views
 {
 
+class NodeDetailPane;
 class NodesPane;
+class OverviewPane;
+class Theme;
 
 /** The console's window: the left navigation and one pane per entry. */
 class MainWindow final : public QMainWindow
@@ -29,11 +35,21 @@ public:
     enum class Pane { Overview, Nodes, NodeDetail, Functions, Scaling, Benchmarks, Cost, Settings, Count };
 
     MainWindow(Settings *settings, NodeList *nodes, QWidget *parent = nullptr);
+    /** With the fleet's services: the Overview and Node detail panes, and actions in Nodes. */
+    MainWindow(Settings *settings, const FleetServices &fleet, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     void showPane(Pane pane);
     Pane currentPane() const;
     NodesPane *nodesPane() const;
+    /** Null without FleetMetrics. */
+    OverviewPane *overviewPane() const;
+    /** Null without FleetMetrics and MetricHistory. */
+    NodeDetailPane *detailPane() const;
+    /** Opens @p nodeId in Node detail. */
+    void showNode(const QString &nodeId);
+    /** Adds View > Theme, switching @p theme (which outlives the window). */
+    void setTheme(Theme *theme);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -43,15 +59,21 @@ private:
     void buildMenus();
     void addPane(const QString &iconName, const QString &title, QWidget *pane);
     void updateFleetStatus();
+    void updateWatched();
+    void focusFilter();
     void saveLayout();
     void restoreLayout();
 
     Settings *m_settings;
     NodeList *m_nodes;
+    FleetServices m_fleet;
+    OverviewPane *m_overviewPane = nullptr;
+    NodeDetailPane *m_detailPane = nullptr;
     QListWidget *m_navigation;
     QStackedWidget *m_panes;
     NodesPane *m_nodesPane = nullptr;
     QLabel *m_fleetStatus;
+    QTimer m_fleetStatusTimer;
 };
 
 } // namespace rune::views

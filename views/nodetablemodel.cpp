@@ -61,8 +61,11 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     case Qt::DecorationRole:
         return index.column() == State ? QVariant(stateBadge(node.state)) : QVariant();
     case Qt::TextAlignmentRole:
-        return index.column() >= Cores ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+        return index.column() >= Cores && index.column() <= Disk ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                                                                 : QVariant();
     case Qt::ToolTipRole:
+        if (index.column() == State)
+            return stateToolTip(node);
         if (index.column() == Name && !node.facts.hostname.isEmpty())
             return tr("%1 — %2, kernel %3, agent %4")
                 .arg(node.facts.hostname, node.facts.os, node.facts.kernel, node.facts.agentVersion);
@@ -70,6 +73,19 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     default:
         return {};
     }
+}
+
+QString NodeTableModel::stateToolTip(const Node &node) const
+{
+    if (node.targetAction) {
+        return tr("%1 under way since %2")
+            .arg(nodeActionName(*node.targetAction), node.targetSince.toLocalTime().toString(u"HH:mm:ss"_s));
+    }
+    if (!node.agent.local && node.agent.token.isEmpty())
+        return tr("Not provisioned yet: select it and choose Provision.");
+    if (node.state == NodeState::Undefined)
+        return tr("The console cannot reach its agent.");
+    return {};
 }
 
 QVariant NodeTableModel::displayData(int row, int column) const
@@ -92,6 +108,8 @@ QVariant NodeTableModel::displayData(int row, int column) const
         if (node.facts.diskBytes <= 0)
             return u"—"_s;
         return tr("%1 free of %2").arg(formatBytes(node.facts.diskFreeBytes), formatBytes(node.facts.diskBytes));
+    case Labels:
+        return node.labels.join(u", "_s);
     default:
         return {};
     }
@@ -133,6 +151,8 @@ QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, in
         return tr("Memory");
     case Disk:
         return tr("Disk");
+    case Labels:
+        return tr("Labels");
     default:
         return {};
     }

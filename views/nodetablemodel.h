@@ -7,7 +7,8 @@
 namespace rune
 {
 class NodeList;
-}
+struct Node;
+} // namespace rune
 
 namespace rune::views
 {
@@ -19,7 +20,7 @@ class NodeTableModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(NodeTableModel)
 
 public:
-    enum Column { Name, Role, Address, State, Cores, Memory, Disk, ColumnCount };
+    enum Column { Name, Role, Address, State, Cores, Memory, Disk, Labels, ColumnCount };
     enum DataRole {
         NodeIdRole = Qt::UserRole + 1,
         SortRole, ///< raw value for sorting: numbers as numbers
@@ -35,6 +36,7 @@ public:
 private:
     QVariant displayData(int row, int column) const;
     QVariant sortData(int row, int column) const;
+    QString stateToolTip(const Node &node) const;
 
     QPointer<NodeList> m_nodes;
 };

@@ -4,6 +4,7 @@
 #include "cluster/agentprotocol.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -114,7 +115,12 @@ QUrl HttpAgentClient::baseUrl() const
     return m_baseUrl;
 }
 
-void HttpAgentClient::get(const QString &path, QObject *context, Callback<QByteArray> done)
+QString HttpAgentClient::token() const
+{
+    return m_token;
+}
+
+void HttpAgentClient::get(const QString &path, QObject *context, Callback<QByteArray> done, const QUrlQuery &query)
 {
     if (!m_network) {
         done(fail(u"agent.closed"_s, QCoreApplication::translate("rune", "The console is shutting down.")));
@@ -122,6 +128,8 @@ void HttpAgentClient::get(const QString &path, QObject *context, Callback<QByteA
     }
     QUrl url = m_baseUrl;
     url.setPath(path);
+    if (!query.isEmpty())
+        url.setQuery(query);
     QNetworkRequest request(url);
     request.setTransferTimeout(int(m_timeout.count()));
     if (!m_token.isEmpty())
@@ -156,6 +164,39 @@ void HttpAgentClient::fetchInfo(QObject *context, Callback<NodeFacts> done)
     get(field(protocol::paths::info), context, [done = std::move(done)](Result<QByteArray> body) {
         done(body ? parseAgentInfo(*body) : std::unexpected(body.error()));
     });
+}
+
+void HttpAgentClient::fetchMetrics(QObject *context, Callback<AgentMetrics> done)
+{
+    get(field(protocol::paths::metrics), context, [done = std::move(done)](Result<QByteArray> body) {
+        if (!body)
+            return done(std::unexpected(body.error()));
+        auto metrics = parseAgentMetrics(*body);
+        if (metrics)
+            metrics->receivedMs = QDateTime::currentMSecsSinceEpoch();
+        done(std::move(metrics));
+    });
+}
+
+void HttpAgentClient::fetchFunctions(QObject *context, Callback<QList<AgentFunction>> done)
+{
+    get(field(protocol::paths::functions), context, [done = std::move(done)](Result<QByteArray> body) {
+        done(body ? parseAgentFunctions(*body) : std::unexpected(body.error()));
+    });
+}
+
+void HttpAgentClient::fetchEvents(quint64 afterSeq, int limit, QObject *context, Callback<QList<AgentEvent>> done)
+{
+    QUrlQuery query;
+    query.addQueryItem(field(protocol::events::sinceQuery), QString::number(afterSeq));
+    query.addQueryItem(field(protocol::events::limitQuery), QString::number(limit));
+    get(
+        field(protocol::paths::events),
+        context,
+        [done = std::move(done)](Result<QByteArray> body) {
+            done(body ? parseAgentEvents(*body) : std::unexpected(body.error()));
+        },
+        query);
 }
 
 } // namespace rune

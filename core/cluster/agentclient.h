@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "cluster/agentmetrics.h"
 #include "cluster/node.h"
 #include "util/result.h"
 
@@ -8,6 +9,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
+#include <QUrlQuery>
 #include <chrono>
 #include <functional>
 
@@ -44,6 +46,10 @@ public:
 
     virtual void fetchHealth(QObject *context, Callback<AgentHealth> done) = 0;
     virtual void fetchInfo(QObject *context, Callback<NodeFacts> done) = 0;
+    virtual void fetchMetrics(QObject *context, Callback<AgentMetrics> done) = 0;
+    virtual void fetchFunctions(QObject *context, Callback<QList<AgentFunction>> done) = 0;
+    /** Events with a sequence number above @p afterSeq, at most @p limit of the newest. */
+    virtual void fetchEvents(quint64 afterSeq, int limit, QObject *context, Callback<QList<AgentEvent>> done) = 0;
 };
 
 /** AgentClient over HTTP to a base URL (a local agent, or the local end of an SSH tunnel). */
@@ -57,11 +63,15 @@ public:
 
     void fetchHealth(QObject *context, Callback<AgentHealth> done) override;
     void fetchInfo(QObject *context, Callback<NodeFacts> done) override;
+    void fetchMetrics(QObject *context, Callback<AgentMetrics> done) override;
+    void fetchFunctions(QObject *context, Callback<QList<AgentFunction>> done) override;
+    void fetchEvents(quint64 afterSeq, int limit, QObject *context, Callback<QList<AgentEvent>> done) override;
 
-    /** GET @p path; the body of a 2xx answer, else the agent's error. */
-    void get(const QString &path, QObject *context, Callback<QByteArray> done);
+    /** GET @p path (with @p query); the body of a 2xx answer, else the agent's error. */
+    void get(const QString &path, QObject *context, Callback<QByteArray> done, const QUrlQuery &query = {});
 
     QUrl baseUrl() const;
+    QString token() const;
 
 private:
     QPointer<QNetworkAccessManager> m_network;

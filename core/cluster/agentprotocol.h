@@ -29,6 +29,85 @@ inline constexpr char agentVersion[] = "agent_version";
 inline constexpr char role[] = "role";
 } // namespace info
 
+namespace metrics
+{
+inline constexpr char timeMs[] = "time_ms";
+inline constexpr char role[] = "role";
+inline constexpr char uptimeSeconds[] = "uptime_s";
+inline constexpr char node[] = "node";
+inline constexpr char functions[] = "functions";
+} // namespace metrics
+
+/** The "node" object of /v1/metrics. */
+namespace nodemetrics
+{
+inline constexpr char cpuPercent[] = "cpu_percent";
+inline constexpr char load1[] = "load1";
+inline constexpr char memoryTotalBytes[] = "memory_total_bytes";
+inline constexpr char memoryAvailableBytes[] = "memory_available_bytes";
+inline constexpr char diskTotalBytes[] = "disk_total_bytes";
+inline constexpr char diskFreeBytes[] = "disk_free_bytes";
+inline constexpr char diskReadBytesPerSecond[] = "disk_read_bytes_per_s";
+inline constexpr char diskWriteBytesPerSecond[] = "disk_write_bytes_per_s";
+inline constexpr char netReceiveBytesPerSecond[] = "net_rx_bytes_per_s";
+inline constexpr char netTransmitBytesPerSecond[] = "net_tx_bytes_per_s";
+} // namespace nodemetrics
+
+/** One entry of the "functions" array of /v1/metrics. */
+namespace functionmetrics
+{
+inline constexpr char name[] = "name";
+inline constexpr char version[] = "version";
+inline constexpr char invocations[] = "invocations";
+inline constexpr char errors[] = "errors";
+inline constexpr char coldStarts[] = "cold_starts";
+inline constexpr char timeouts[] = "timeouts";
+inline constexpr char latency[] = "latency";
+inline constexpr char coldStartLatency[] = "cold_start_latency";
+inline constexpr char replicas[] = "replicas";
+inline constexpr char inFlight[] = "in_flight";
+inline constexpr char queued[] = "queued";
+} // namespace functionmetrics
+
+/** The "latency" and "cold_start_latency" objects: since the agent started. */
+namespace latency
+{
+inline constexpr char count[] = "count";
+inline constexpr char meanMs[] = "mean_ms";
+inline constexpr char p50Ms[] = "p50_ms";
+inline constexpr char p90Ms[] = "p90_ms";
+inline constexpr char p99Ms[] = "p99_ms";
+} // namespace latency
+
+/** GET /v1/functions: {"functions": [...]}. */
+namespace functions
+{
+inline constexpr char list[] = "functions";
+inline constexpr char name[] = "name";
+inline constexpr char version[] = "version";
+inline constexpr char state[] = "state";
+inline constexpr char runtime[] = "runtime";
+inline constexpr char replicas[] = "replicas";
+inline constexpr char replicasReady[] = "replicas_ready";
+inline constexpr char inFlight[] = "in_flight";
+inline constexpr char queued[] = "queued";
+} // namespace functions
+
+/** GET /v1/events?since=<seq>: {"events": [...]}. */
+namespace events
+{
+inline constexpr char list[] = "events";
+inline constexpr char seq[] = "seq";
+inline constexpr char timeMs[] = "time_ms";
+inline constexpr char kind[] = "kind";
+inline constexpr char function[] = "function";
+inline constexpr char version[] = "version";
+inline constexpr char replica[] = "replica";
+inline constexpr char detail[] = "detail";
+inline constexpr char sinceQuery[] = "since";
+inline constexpr char limitQuery[] = "limit";
+} // namespace events
+
 namespace error
 {
 inline constexpr char object[] = "error";
@@ -40,6 +119,9 @@ namespace paths
 {
 inline constexpr char health[] = "/v1/health";
 inline constexpr char info[] = "/v1/info";
+inline constexpr char metrics[] = "/v1/metrics";
+inline constexpr char functions[] = "/v1/functions";
+inline constexpr char events[] = "/v1/events";
 } // namespace paths
 
 } // namespace rune::protocol

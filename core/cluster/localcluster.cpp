@@ -5,10 +5,12 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QtConcurrent>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -29,7 +31,19 @@ struct Prepared {
     QString stateDir;
     QString token;
     QString error;
+    QString configFile; ///< settings the flags cannot give; empty: none
 };
+
+/** Whether another user (the agent's `nobody`) can reach @p dir: every directory on the way lets others in. */
+bool reachableByOthers(const QString &dir)
+{
+    QDir step(dir);
+    while (QFileInfo(step.absolutePath()).permission(QFileDevice::ExeOther)) {
+        if (step.isRoot() || !step.cdUp())
+            return true;
+    }
+    return false;
+}
 
 QString tokenFilePath(const QString &stateDir)
 {
@@ -39,10 +53,18 @@ QString tokenFilePath(const QString &stateDir)
 // Runs on a worker thread: the UI thread never touches the disk.
 Prepared prepareStateDir(const QString &stateDir)
 {
-    Prepared prepared {stateDir, {}, {}};
+    Prepared prepared {stateDir, {}, {}, {}};
     if (!QDir().mkpath(stateDir)) {
         prepared.error = QCoreApplication::translate("rune", "Cannot create %1.").arg(stateDir);
         return prepared;
+    }
+    // A root console keeps its data under /root, which the agent's `nobody` cannot enter: its
+    // demo agents then run functions as the console's own user, or no function could ever start.
+    if (::geteuid() == 0 && !reachableByOthers(stateDir)) {
+        QFile config(stateDir + u"/agent.conf"_s);
+        if (config.open(QIODevice::WriteOnly | QIODevice::Truncate)
+            && config.write("# Written by the console: the state directory is closed to other users.\nrun_as =\n") > 0)
+            prepared.configFile = config.fileName();
     }
     QFile file(tokenFilePath(stateDir));
     if (file.open(QIODevice::ReadOnly))
@@ -110,13 +132,14 @@ void LocalCluster::start(const QList<LocalAgentSpec> &specs)
                 Q_EMIT agentFailed(nodeId(spec.name), prepared.error);
                 return;
             }
-            launch(spec, prepared.stateDir, prepared.token);
+            launch(spec, prepared.stateDir, prepared.token, prepared.configFile);
         });
         watcher->setFuture(QtConcurrent::run(prepareStateDir, stateDir));
     }
 }
 
-void LocalCluster::launch(const LocalAgentSpec &spec, const QString &stateDir, const QString &token)
+void LocalCluster::launch(
+    const LocalAgentSpec &spec, const QString &stateDir, const QString &token, const QString &configFile)
 {
     Node node;
     node.id = nodeId(spec.name);
@@ -149,17 +172,21 @@ void LocalCluster::launch(const LocalAgentSpec &spec, const QString &stateDir, c
             Q_EMIT agentFailed(
                 raw->nodeId, tr("Cannot start the agent %1: %2.").arg(m_agentBinary, raw->process.errorString()));
     });
-    raw->process.start(m_agentBinary,
-        {u"--listen"_s,
-            u"127.0.0.1:0"_s,
-            u"--invoke-listen"_s,
-            u"127.0.0.1:0"_s,
-            u"--state-dir"_s,
-            stateDir,
-            u"--role"_s,
-            nodeRoleName(spec.role),
-            u"--token-file"_s,
-            tokenFilePath(stateDir)});
+    QStringList arguments {u"--listen"_s,
+        u"127.0.0.1:0"_s,
+        u"--invoke-listen"_s,
+        u"127.0.0.1:0"_s,
+        u"--state-dir"_s,
+        stateDir,
+        u"--role"_s,
+        nodeRoleName(spec.role),
+        u"--token-file"_s,
+        tokenFilePath(stateDir)};
+    if (!configFile.isEmpty()) {
+        arguments << u"--config"_s << configFile;
+        Q_EMIT logLine(node.id, tr("Functions run as root: %1 is closed to other users.").arg(stateDir));
+    }
+    raw->process.start(m_agentBinary, arguments);
     m_agents.push_back(std::move(agent));
 }
 

@@ -54,7 +54,7 @@ Q_SIGNALS:
 
 private:
     struct Agent;
-    void launch(const LocalAgentSpec &spec, const QString &stateDir, const QString &token);
+    void launch(const LocalAgentSpec &spec, const QString &stateDir, const QString &token, const QString &configFile);
     void onStdout(Agent *agent);
     void onFinished(Agent *agent, int exitCode, QProcess::ExitStatus status);
 

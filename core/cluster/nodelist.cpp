@@ -26,11 +26,13 @@ const Node &NodeList::at(qsizetype row) const
 
 qsizetype NodeList::indexOf(const QString &id) const
 {
-    for (qsizetype row = 0; row < m_nodes.size(); ++row) {
-        if (m_nodes.at(row).id == id)
-            return row;
-    }
-    return -1;
+    return m_rows.value(id, -1);
+}
+
+void NodeList::reindexFrom(qsizetype row)
+{
+    for (; row < m_nodes.size(); ++row)
+        m_rows.insert(m_nodes.at(row).id, row);
 }
 
 const Node *NodeList::find(const QString &id) const
@@ -46,6 +48,7 @@ bool NodeList::add(const Node &node)
     const qsizetype row = m_nodes.size();
     Q_EMIT nodeAboutToBeAdded(row);
     m_nodes.append(node);
+    m_rows.insert(node.id, row);
     Q_EMIT nodeAdded(row);
     return true;
 }
@@ -67,8 +70,11 @@ bool NodeList::remove(const QString &id)
     const qsizetype row = indexOf(id);
     if (row < 0)
         return false;
+    const QString key = id; // @p id may be the removed node's own
     Q_EMIT nodeAboutToBeRemoved(row);
     m_nodes.removeAt(row);
+    m_rows.remove(key);
+    reindexFrom(row);
     Q_EMIT nodeRemoved(row);
     return true;
 }
@@ -77,6 +83,7 @@ void NodeList::clear()
 {
     Q_EMIT aboutToBeReset();
     m_nodes.clear();
+    m_rows.clear();
     Q_EMIT reset();
 }
 

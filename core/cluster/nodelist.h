@@ -3,6 +3,7 @@
 
 #include "cluster/node.h"
 
+#include <QHash>
 #include <QList>
 #include <QObject>
 
@@ -45,7 +46,10 @@ Q_SIGNALS:
     void reset();
 
 private:
+    void reindexFrom(qsizetype row);
+
     QList<Node> m_nodes;
+    QHash<QString, qsizetype> m_rows; ///< id -> row: a fleet of thousands is looked up on every poll
 };
 
 } // namespace rune

@@ -1,112 +1,298 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cluster/nodemonitor.h"
 
+#include "cluster/remoteagentaccess.h"
+#include "metrics/fleetmetrics.h"
+
 #include <QDateTime>
-#include <QNetworkAccessManager>
 
 using namespace Qt::StringLiterals;
 
 namespace rune
 {
 
-NodeMonitor::NodeMonitor(NodeList *nodes, QNetworkAccessManager *network, QObject *parent)
+NodeMonitor::NodeMonitor(NodeList *nodes, FleetMetrics *metrics, QObject *parent)
     : QObject(parent)
     , m_nodes(nodes)
-    , m_network(network)
+    , m_metrics(metrics)
+    , m_thread(std::make_unique<QThread>())
+    , m_worker(new PollWorker)
 {
-    m_timer.setInterval(std::chrono::seconds(1));
-    connect(&m_timer, &QTimer::timeout, this, &NodeMonitor::pollAll);
-    connect(m_nodes, &NodeList::nodeAboutToBeRemoved, this, [this](qsizetype row) {
-        m_clients.remove(m_nodes->at(row).id);
+    m_thread->setObjectName(u"rune-monitor"_s);
+    m_worker->moveToThread(m_thread.get());
+    connect(m_thread.get(), &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &PollWorker::reported, this, &NodeMonitor::onReports);
+    m_thread->start();
+    toWorker([worker = m_worker, fast = m_interval, slow = m_backgroundInterval] {
+        worker->setIntervals(fast, slow);
     });
+
+    connect(nodes, &NodeList::nodeAdded, this, [this](qsizetype row) {
+        sync(m_nodes->at(row));
+    });
+    connect(nodes, &NodeList::nodeChanged, this, [this](qsizetype row) {
+        sync(m_nodes->at(row));
+    });
+    connect(nodes, &NodeList::nodeAboutToBeRemoved, this, [this](qsizetype row) {
+        forget(m_nodes->at(row).id);
+    });
+    connect(nodes, &NodeList::aboutToBeReset, this, [this] {
+        for (const Node &node : m_nodes->nodes())
+            forget(node.id);
+    });
+    connect(nodes, &NodeList::reset, this, &NodeMonitor::syncAll);
+    connect(&m_tunnelRetry, &QTimer::timeout, this, &NodeMonitor::retryTunnels);
+    syncAll();
 }
 
-NodeMonitor::~NodeMonitor() = default;
+NodeMonitor::~NodeMonitor()
+{
+    m_thread->quit();
+    m_thread->wait();
+}
+
+template <typename Work> void NodeMonitor::toWorker(Work work)
+{
+    QMetaObject::invokeMethod(m_worker, std::move(work), Qt::QueuedConnection);
+}
+
+void NodeMonitor::setRemoteAccess(RemoteAgentAccess *access)
+{
+    m_access = access;
+    syncAll();
+}
 
 void NodeMonitor::setInterval(std::chrono::milliseconds interval)
 {
-    m_timer.setInterval(interval);
+    m_interval = interval;
+    m_backgroundInterval = std::max(m_backgroundInterval, interval);
+    toWorker([worker = m_worker, fast = m_interval, slow = m_backgroundInterval] {
+        worker->setIntervals(fast, slow);
+    });
 }
 
 std::chrono::milliseconds NodeMonitor::interval() const
 {
-    return m_timer.intervalAsDuration();
+    return m_interval;
+}
+
+void NodeMonitor::setBackgroundInterval(std::chrono::milliseconds interval)
+{
+    m_backgroundInterval = std::max(interval, m_interval);
+    toWorker([worker = m_worker, fast = m_interval, slow = m_backgroundInterval] {
+        worker->setIntervals(fast, slow);
+    });
+}
+
+std::chrono::milliseconds NodeMonitor::backgroundInterval() const
+{
+    return m_backgroundInterval;
+}
+
+void NodeMonitor::setUnreachableAfter(int polls)
+{
+    m_unreachableAfter = std::max(1, polls);
+}
+
+int NodeMonitor::unreachableAfter() const
+{
+    return m_unreachableAfter;
+}
+
+void NodeMonitor::setWatched(const QStringList &nodeIds)
+{
+    toWorker([worker = m_worker, ids = QSet<QString>(nodeIds.begin(), nodeIds.end())] {
+        worker->setWatched(ids);
+    });
+}
+
+void NodeMonitor::setFocus(const QString &nodeId)
+{
+    toWorker([worker = m_worker, nodeId] {
+        worker->setFocus(nodeId);
+    });
+}
+
+void NodeMonitor::refreshFacts(const QString &nodeId)
+{
+    toWorker([worker = m_worker, nodeId] {
+        worker->refreshFacts(nodeId);
+    });
 }
 
 void NodeMonitor::start()
 {
-    pollAll();
-    m_timer.start();
+    m_running = true;
+    toWorker([worker = m_worker] {
+        worker->start();
+    });
+    m_tunnelRetry.start(m_backgroundInterval);
+    retryTunnels();
 }
 
 void NodeMonitor::stop()
 {
-    m_timer.stop();
+    m_running = false;
+    m_tunnelRetry.stop();
+    toWorker([worker = m_worker] {
+        worker->stop();
+    });
 }
 
 void NodeMonitor::pollAll()
 {
-    // Copy: callbacks may change the list while we iterate.
-    const QList<Node> nodes = m_nodes->nodes();
-    for (const Node &node : nodes)
-        poll(node);
-}
-
-HttpAgentClient *NodeMonitor::clientFor(const Node &node)
-{
-    // Remote nodes are reached through an SSH tunnel, which the provisioning layer sets up;
-    // until then only agents on this machine are polled.
-    if (!node.agent.local)
-        return nullptr;
-    auto &client = m_clients[node.id];
-    const QUrl url(u"http://127.0.0.1:%1"_s.arg(node.agent.controlPort));
-    if (!client || client->baseUrl() != url)
-        client = std::make_shared<HttpAgentClient>(m_network, url, node.agent.token);
-    return client.get();
-}
-
-void NodeMonitor::poll(const Node &node)
-{
-    if (m_inFlight.contains(node.id) || node.agent.controlPort == 0)
-        return;
-    HttpAgentClient *client = clientFor(node);
-    if (!client)
-        return;
-    m_inFlight.insert(node.id);
-    const QString id = node.id;
-    client->fetchHealth(this, [this, id](Result<AgentHealth> health) {
-        onHealth(id, health);
+    retryTunnels();
+    toWorker([worker = m_worker] {
+        worker->pollAll();
     });
 }
 
-void NodeMonitor::onHealth(const QString &nodeId, const Result<AgentHealth> &health)
+void NodeMonitor::syncAll()
+{
+    for (const Node &node : m_nodes->nodes())
+        sync(node);
+}
+
+bool NodeMonitor::isRemotePollable(const Node &node) const
+{
+    // A machine that was never provisioned has no agent (and no token) yet: nothing to poll, and
+    // no reason to log in to it behind the admin's back.
+    return m_access && !node.agent.local && !node.ssh.host.isEmpty() && !node.agent.token.isEmpty()
+        && node.state != NodeState::Terminated;
+}
+
+std::optional<NodeMonitor::Endpoint> NodeMonitor::endpointOf(const Node &node)
+{
+    if (node.agent.local) {
+        if (node.agent.controlPort == 0)
+            return std::nullopt;
+        return Endpoint {QUrl(u"http://127.0.0.1:%1"_s.arg(node.agent.controlPort)), node.agent.token};
+    }
+    if (!isRemotePollable(node)) {
+        m_tunnels.remove(node.id);
+        return std::nullopt;
+    }
+    const auto tunnel = m_tunnels.constFind(node.id);
+    if (tunnel == m_tunnels.constEnd() || tunnel->ssh != node.ssh || tunnel->remotePort != node.agent.controlPort) {
+        m_tunnels.remove(node.id);
+        if (m_running)
+            openTunnel(node);
+        return std::nullopt;
+    }
+    return Endpoint {QUrl(u"http://127.0.0.1:%1"_s.arg(tunnel->localPort)), node.agent.token};
+}
+
+void NodeMonitor::sync(const Node &node)
+{
+    const auto endpoint = endpointOf(node);
+    const auto known = m_endpoints.constFind(node.id);
+    if (!endpoint) {
+        if (known != m_endpoints.constEnd()) {
+            m_endpoints.remove(node.id);
+            toWorker([worker = m_worker, id = node.id] {
+                worker->removeTarget(id);
+            });
+        }
+        return;
+    }
+    if (known != m_endpoints.constEnd() && *known == *endpoint)
+        return;
+    m_endpoints.insert(node.id, *endpoint);
+    toWorker([worker = m_worker, id = node.id, endpoint = *endpoint] {
+        worker->setTarget(id, endpoint.url, endpoint.token);
+    });
+}
+
+void NodeMonitor::openTunnel(const Node &node)
+{
+    if (!m_access || m_tunnelsOpening.contains(node.id))
+        return;
+    m_tunnelsOpening.insert(node.id);
+    const Tunnel wanted {node.ssh, node.agent.controlPort, 0};
+    m_access->openTunnel(node, this, [this, id = node.id, wanted](Result<quint16> port) {
+        m_tunnelsOpening.remove(id);
+        const Node *current = m_nodes->find(id);
+        if (!current || current->ssh != wanted.ssh || current->agent.controlPort != wanted.remotePort)
+            return;
+        if (!port)
+            return onSilence(id); // retried by retryTunnels()
+        m_tunnels.insert(id, Tunnel {wanted.ssh, wanted.remotePort, *port});
+        sync(*current);
+    });
+}
+
+void NodeMonitor::retryTunnels()
+{
+    for (const Node &node : m_nodes->nodes()) {
+        if (isRemotePollable(node) && !m_tunnels.contains(node.id))
+            openTunnel(node);
+    }
+}
+
+void NodeMonitor::onReports(const QList<PollReport> &reports)
+{
+    for (const PollReport &report : reports)
+        apply(report);
+    if (m_metrics)
+        m_metrics->endBatch();
+}
+
+void NodeMonitor::apply(const PollReport &report)
+{
+    const QString &id = report.nodeId;
+    if (!m_nodes->find(id) || !m_endpoints.contains(id))
+        return; // removed while its poll was under way
+    if (report.error)
+        return onSilence(id);
+    m_failures.remove(id);
+    if (m_metrics) {
+        m_metrics->record(id, report.sample);
+        if (report.functionSamples)
+            m_metrics->setFunctionSamples(id, *report.functionSamples);
+        if (report.functions)
+            m_metrics->setFunctions(id, *report.functions);
+        if (!report.events.isEmpty() || report.eventsRestarted)
+            m_metrics->addEvents(id, report.events, report.eventsRestarted);
+    }
+    observe(id, AgentObservation::Serving, report.facts);
+}
+
+void NodeMonitor::onSilence(const QString &nodeId)
 {
     const Node *node = m_nodes->find(nodeId);
-    if (!health || !node) {
-        m_inFlight.remove(nodeId);
-        applyObservation(nodeId, AgentObservation::Unreachable, std::nullopt);
+    if (!node)
+        return;
+    const int failures = ++m_failures[nodeId];
+    if (failures < m_unreachableAfter) {
+        Q_EMIT polled(nodeId);
         return;
     }
-    const auto observed = health->status == u"suspended"_s ? AgentObservation::Suspended : AgentObservation::Serving;
-    const bool needFacts = node->facts.cores == 0 || node->facts.agentVersion != health->version;
-    if (!needFacts) {
-        m_inFlight.remove(nodeId);
-        applyObservation(nodeId, observed, std::nullopt);
+    if (m_metrics)
+        m_metrics->markSilent(nodeId);
+    if (node->agent.local || !m_access) {
+        observe(nodeId, AgentObservation::Unreachable);
         return;
     }
-    m_clients.value(nodeId)->fetchInfo(this, [this, nodeId, observed](Result<NodeFacts> facts) {
-        m_inFlight.remove(nodeId);
-        applyObservation(
-            nodeId, facts ? observed : AgentObservation::Unreachable, facts ? std::optional(*facts) : std::nullopt);
+    if (m_probing.contains(nodeId))
+        return;
+    // The agent is silent: the machine itself tells a suspended or removed agent from a dead host.
+    m_probing.insert(nodeId);
+    m_access->probe(*node, this, [this, nodeId](AgentObservation observed) {
+        m_probing.remove(nodeId);
+        if (m_failures.value(nodeId) >= m_unreachableAfter)
+            observe(nodeId, observed);
     });
 }
 
-void NodeMonitor::applyObservation(
-    const QString &nodeId, AgentObservation observed, const std::optional<NodeFacts> &facts)
+void NodeMonitor::observe(const QString &nodeId, AgentObservation observed, const std::optional<NodeFacts> &facts)
 {
     const Node *current = m_nodes->find(nodeId);
     if (!current)
         return;
+    if (!current->agent.local && m_access && m_access->isBusy(nodeId)) {
+        Q_EMIT polled(nodeId); // the action under way sets the state
+        return;
+    }
     Node node = *current;
     const auto elapsed = node.targetSince.isValid()
         ? std::chrono::seconds(node.targetSince.secsTo(QDateTime::currentDateTimeUtc()))
@@ -121,6 +307,18 @@ void NodeMonitor::applyObservation(
         node.facts = *facts;
     m_nodes->update(node);
     Q_EMIT polled(nodeId);
+}
+
+void NodeMonitor::forget(const QString &nodeId)
+{
+    m_endpoints.remove(nodeId);
+    m_tunnels.remove(nodeId);
+    m_failures.remove(nodeId);
+    toWorker([worker = m_worker, nodeId] {
+        worker->removeTarget(nodeId);
+    });
+    if (m_metrics)
+        m_metrics->forget(nodeId);
 }
 
 } // namespace rune

@@ -1,25 +1,33 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "cluster/agentclient.h"
 #include "cluster/nodelist.h"
+#include "cluster/pollworker.h"
 
 #include <QHash>
 #include <QObject>
 #include <QSet>
+#include <QThread>
 #include <QTimer>
 #include <chrono>
 #include <memory>
 
-class QNetworkAccessManager;
-
 namespace rune
 {
 
+class FleetMetrics;
+class RemoteAgentAccess;
+
 /**
- * Polls every reachable node's agent and writes what it sees back into the NodeList: the
- * observed state (corrected against the recorded target action) and the host facts. All
- * network work is asynchronous; a node with a poll still outstanding is skipped, never queued.
+ * Watches every node's agent and writes what it sees back: the observed state (corrected
+ * against the recorded target action) and host facts into the NodeList, the figures into
+ * FleetMetrics. The HTTP work, JSON parsing and rate arithmetic run on the monitor's own
+ * thread (PollWorker); this object applies their results in batches on the UI thread.
+ *
+ * Nodes on screen (setWatched) are polled every interval(), the rest every
+ * backgroundInterval(); the focused node (setFocus) also has its functions and events read.
+ * A node whose agent misses unreachableAfter() polls in a row turns Undefined (a remote one is
+ * first asked over SSH what happened), and Running again at its first answer.
  */
 class NodeMonitor final : public QObject
 {
@@ -27,14 +35,29 @@ class NodeMonitor final : public QObject
     Q_DISABLE_COPY_MOVE(NodeMonitor)
 
 public:
-    NodeMonitor(NodeList *nodes, QNetworkAccessManager *network, QObject *parent = nullptr);
+    explicit NodeMonitor(NodeList *nodes, FleetMetrics *metrics = nullptr, QObject *parent = nullptr);
+    /** Stops the poll thread and waits for it. */
     ~NodeMonitor() override;
 
+    /** Reaches remote nodes through @p access (null: local nodes only). Must outlive the monitor. */
+    void setRemoteAccess(RemoteAgentAccess *access);
     void setInterval(std::chrono::milliseconds interval);
     std::chrono::milliseconds interval() const;
+    void setBackgroundInterval(std::chrono::milliseconds interval);
+    std::chrono::milliseconds backgroundInterval() const;
+    void setUnreachableAfter(int polls);
+    int unreachableAfter() const;
+
+    /** The nodes on screen now: polled at the fast interval. */
+    void setWatched(const QStringList &nodeIds);
+    /** The node shown in detail (empty: none): its functions and events are read too. */
+    void setFocus(const QString &nodeId);
+    /** Reads @p nodeId's host facts again at its next poll. */
+    void refreshFacts(const QString &nodeId);
+
     void start();
     void stop();
-    /** Polls every node now, outside the timer. */
+    /** Polls every node now, outside the schedule. */
     void pollAll();
 
 Q_SIGNALS:
@@ -42,16 +65,44 @@ Q_SIGNALS:
     void polled(const QString &nodeId);
 
 private:
-    void poll(const Node &node);
-    void applyObservation(const QString &nodeId, AgentObservation observed, const std::optional<NodeFacts> &facts);
-    void onHealth(const QString &nodeId, const Result<AgentHealth> &health);
-    HttpAgentClient *clientFor(const Node &node);
+    struct Endpoint {
+        QUrl url;
+        QString token;
+        bool operator==(const Endpoint &) const = default;
+    };
+    struct Tunnel {
+        SshEndpoint ssh;
+        quint16 remotePort = 0;
+        quint16 localPort = 0;
+    };
+    template <typename Work> void toWorker(Work work);
+    void syncAll();
+    void sync(const Node &node);
+    std::optional<Endpoint> endpointOf(const Node &node);
+    bool isRemotePollable(const Node &node) const;
+    void openTunnel(const Node &node);
+    void retryTunnels();
+    void onReports(const QList<PollReport> &reports);
+    void apply(const PollReport &report);
+    void onSilence(const QString &nodeId);
+    void observe(const QString &nodeId, AgentObservation observed, const std::optional<NodeFacts> &facts = {});
+    void forget(const QString &nodeId);
 
     NodeList *m_nodes;
-    QNetworkAccessManager *m_network;
-    QTimer m_timer;
-    QHash<QString, std::shared_ptr<HttpAgentClient>> m_clients;
-    QSet<QString> m_inFlight;
+    FleetMetrics *m_metrics;
+    RemoteAgentAccess *m_access = nullptr;
+    std::unique_ptr<QThread> m_thread;
+    PollWorker *m_worker;
+    std::chrono::milliseconds m_interval {1000};
+    std::chrono::milliseconds m_backgroundInterval {5000};
+    int m_unreachableAfter = 2;
+    bool m_running = false;
+    QHash<QString, Endpoint> m_endpoints;
+    QHash<QString, Tunnel> m_tunnels;
+    QSet<QString> m_tunnelsOpening;
+    QSet<QString> m_probing;
+    QHash<QString, int> m_failures;
+    QTimer m_tunnelRetry;
 };
 
 } // namespace rune

@@ -30,6 +30,11 @@ const std::vector<KeyInfo> &keyTable()
         {Settings::Key::WindowGeometry, "window/geometry", QByteArray()},
         {Settings::Key::WindowState, "window/state", QByteArray()},
         {Settings::Key::LastPane, "window/lastPane", 1},
+        {Settings::Key::BackgroundPollIntervalMs, "monitoring/backgroundPollIntervalMs", 5000},
+        {Settings::Key::Theme, "window/theme", QStringLiteral("system")},
+        {Settings::Key::OverviewLayout, "window/overview", QByteArray()},
+        {Settings::Key::NodesLayout, "window/nodes", QByteArray()},
+        {Settings::Key::DetailLayout, "window/detail", QByteArray()},
     };
     return table;
 }

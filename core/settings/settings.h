@@ -30,6 +30,11 @@ public:
         WindowGeometry, ///< QMainWindow::saveGeometry()
         WindowState, ///< QMainWindow::saveState()
         LastPane, ///< index of the navigation pane shown last
+        BackgroundPollIntervalMs, ///< poll interval for nodes not on screen
+        Theme, ///< "system", "light" or "dark"
+        OverviewLayout, ///< the Overview table's columns
+        NodesLayout, ///< the Nodes table's columns and the provisioning panel's size
+        DetailLayout, ///< Node detail: the node, the range and the charts' share of the pane
     };
     Q_ENUM(Key)
 

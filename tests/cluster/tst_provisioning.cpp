@@ -3,9 +3,10 @@
 // controller (root login), compute1 (passwordless sudo), edge1 (sudo with a password).
 #include "../common/functions.h"
 #include "cluster/agentclient.h"
+#include "cluster/nodemonitor.h"
 #include "provision/nodeoperations.h"
 #include "provision/nodesessions.h"
-#include "provision/remotenodemonitor.h"
+#include "provision/sshagentaccess.h"
 #include "ssh/libsshtransport.h"
 #include "testcluster.h"
 
@@ -416,17 +417,14 @@ void TestProvisioning::provisioningAgainRepairsABrokenInstall()
 void TestProvisioning::pollingCorrectsWhatItObserves()
 {
     auto ops = operations();
-    RemoteNodeMonitor monitor(&m_nodes, m_sessions.get(), &m_network, ops.get(), m_options);
-    const auto pollOnce = [&monitor](const QString &id) {
-        QSignalSpy spy(&monitor, &RemoteNodeMonitor::polled);
-        monitor.pollAll();
-        return QTest::qWaitFor(
-            [&] {
-                return std::any_of(spy.begin(), spy.end(), [&id](const QList<QVariant> &args) {
-                    return args.value(0).toString() == id;
-                });
-            },
-            20000);
+    SshAgentAccess access(m_sessions.get(), ops.get(), m_options);
+    NodeMonitor monitor(&m_nodes);
+    monitor.setRemoteAccess(&access);
+    monitor.setInterval(std::chrono::milliseconds(200));
+    monitor.setWatched(allNodes);
+    monitor.start();
+    const auto stateOf = [this] {
+        return m_nodes.find(u"edge1"_s)->state;
     };
     RemoteShell *shell = m_sessions->shellFor(*m_nodes.find(u"edge1"_s));
     const auto ctl = [&](const QString &verb) {
@@ -439,14 +437,13 @@ void TestProvisioning::pollingCorrectsWhatItObserves()
                 done);
         });
     };
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(), NodeState::Running, 10000);
     // Stopped behind the console's back, with no action recorded: unreachable.
     QVERIFY(ctl(u"stop"_s));
-    QVERIFY(pollOnce(u"edge1"_s));
-    QCOMPARE(m_nodes.find(u"edge1"_s)->state, NodeState::Undefined);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(), NodeState::Undefined, 10000);
     // Suspended behind its back: the node itself says so.
     QVERIFY(ctl(u"suspend"_s));
-    QVERIFY(pollOnce(u"edge1"_s));
-    QCOMPARE(m_nodes.find(u"edge1"_s)->state, NodeState::Suspended);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(), NodeState::Suspended, 10000);
     // While a Terminate is recorded, an agent that does not answer is Terminating, not Undefined.
     Node node = *m_nodes.find(u"edge1"_s);
     node.targetAction = NodeAction::Terminate;
@@ -454,14 +451,13 @@ void TestProvisioning::pollingCorrectsWhatItObserves()
     m_nodes.update(node);
     QVERIFY(ctl(u"stop"_s));
     QVERIFY(ctl(u"start"_s) && ctl(u"stop"_s)); // clears the suspended marker, stays stopped
-    QVERIFY(pollOnce(u"edge1"_s));
-    QCOMPARE(m_nodes.find(u"edge1"_s)->state, NodeState::Terminating);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(), NodeState::Terminating, 10000);
     node = *m_nodes.find(u"edge1"_s);
     node.targetAction.reset();
     m_nodes.update(node);
+    // Back as soon as it answers again.
     QVERIFY(ctl(u"start"_s));
-    QVERIFY(pollOnce(u"edge1"_s));
-    QCOMPARE(m_nodes.find(u"edge1"_s)->state, NodeState::Running);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(), NodeState::Running, 10000);
 }
 
 void TestProvisioning::consoleRestartResumesTheRecordedAction()

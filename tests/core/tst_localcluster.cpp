@@ -41,8 +41,7 @@ void TestLocalCluster::demoAgentsComeUpRunningWithRealFacts()
 {
     QTemporaryDir dir;
     NodeList nodes;
-    QNetworkAccessManager network;
-    NodeMonitor monitor(&nodes, &network);
+    NodeMonitor monitor(&nodes);
     monitor.setInterval(std::chrono::milliseconds(100));
     LocalCluster cluster(&nodes, QStringLiteral(RUNE_AGENT_BINARY), dir.path());
     cluster.start(LocalCluster::defaultLayout());
@@ -70,8 +69,7 @@ void TestLocalCluster::aKilledAgentTurnsUndefinedWithinThreePolls()
 {
     QTemporaryDir dir;
     NodeList nodes;
-    QNetworkAccessManager network;
-    NodeMonitor monitor(&nodes, &network);
+    NodeMonitor monitor(&nodes);
     monitor.setInterval(std::chrono::milliseconds(100));
     LocalCluster cluster(&nodes, QStringLiteral(RUNE_AGENT_BINARY), dir.path());
     cluster.start({{u"solo"_s, NodeRole::Compute}});

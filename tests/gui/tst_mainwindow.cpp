@@ -91,11 +91,11 @@ void TestMainWindow::nodesPaneShowsTheInstanceList()
     auto *table = window.findChild<QTableView *>(u"nodesTable"_s);
     QVERIFY(table);
     QCOMPARE(table->model()->rowCount(), 2);
-    QCOMPARE(table->model()->columnCount(), 7);
+    QCOMPARE(table->model()->columnCount(), 8);
     nodes.add(node(u"e1"_s, NodeRole::Edge, NodeState::Running));
     QCOMPARE(table->model()->rowCount(), 3);
     auto *status = window.findChild<QLabel *>(u"fleetStatusLabel"_s);
-    QVERIFY2(status->text().contains(u"Partial-Failed:1 (R:2/3)"_s), qPrintable(status->text()));
+    QTRY_VERIFY2(status->text().contains(u"Partial-Failed:1 (R:2/3)"_s), qPrintable(status->text()));
 }
 
 void TestMainWindow::shortcutsSwitchPanes()
@@ -148,8 +148,7 @@ void TestMainWindow::layoutIsRemembered()
 void TestMainWindow::screenshotWithTheLocalDemoCluster()
 {
     NodeList nodes;
-    QNetworkAccessManager network;
-    NodeMonitor monitor(&nodes, &network);
+    NodeMonitor monitor(&nodes);
     monitor.setInterval(std::chrono::milliseconds(200));
     LocalCluster cluster(&nodes, QStringLiteral(RUNE_AGENT_BINARY), m_dir->filePath(u"demo"_s));
     MainWindow window(m_settings.get(), &nodes);

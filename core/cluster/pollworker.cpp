@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cluster/pollworker.h"
+
+#include <QNetworkAccessManager>
+#include <QRandomGenerator>
+
+namespace rune
+{
+
+namespace
+{
+/** Host facts are read again every this many polls, so an upgraded agent shows its new version. */
+constexpr int factsEveryPolls = 60;
+/** The newest events asked for at once. */
+constexpr int eventsPerPoll = 200;
+} // namespace
+
+struct PollWorker::Target {
+    QString nodeId;
+    std::unique_ptr<HttpAgentClient> client;
+    bool inFlight = false;
+    int partsPending = 0;
+    qint64 lastStartMs = 0;
+    std::optional<AgentMetrics> previous;
+    bool wantFacts = true;
+    int pollsSinceFacts = 0;
+    quint64 lastEventSeq = 0;
+    std::shared_ptr<PollReport> report;
+};
+
+PollWorker::PollWorker(QObject *parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<rune::PollReport>();
+    qRegisterMetaType<QList<rune::PollReport>>();
+    m_clock.start();
+    m_tick.setParent(this);
+    m_flush.setParent(this);
+    connect(&m_tick, &QTimer::timeout, this, &PollWorker::tick);
+    connect(&m_flush, &QTimer::timeout, this, &PollWorker::flush);
+    m_flush.setInterval(std::chrono::milliseconds(100));
+}
+
+PollWorker::~PollWorker() = default;
+
+QNetworkAccessManager *PollWorker::network()
+{
+    // Made on first use, so it belongs to the worker's thread rather than the creator's.
+    if (!m_network)
+        m_network = new QNetworkAccessManager(this);
+    return m_network;
+}
+
+void PollWorker::setTarget(const QString &nodeId, const QUrl &baseUrl, const QString &token)
+{
+    auto &target = m_targets[nodeId];
+    if (target && target->client->baseUrl() == baseUrl && target->client->token() == token)
+        return;
+    const bool replacing = bool(target);
+    target = std::make_shared<Target>();
+    target->nodeId = nodeId;
+    target->client = std::make_unique<HttpAgentClient>(network(), baseUrl, token);
+    // A crowd of new nodes is spread over one period instead of all asking in the same instant.
+    const qint64 period = periodOf(*target);
+    const double crowd = std::min(1.0, double(m_targets.size()) / 100.0);
+    const qint64 jitter = replacing ? 0 : qint64(QRandomGenerator::global()->bounded(double(period)) * crowd);
+    target->lastStartMs = m_clock.elapsed() - period + jitter;
+}
+
+void PollWorker::removeTarget(const QString &nodeId)
+{
+    m_targets.remove(nodeId);
+}
+
+void PollWorker::setWatched(const QSet<QString> &nodeIds)
+{
+    m_watched = nodeIds;
+}
+
+void PollWorker::setFocus(const QString &nodeId)
+{
+    m_focus = nodeId;
+    if (auto target = m_targets.value(nodeId); target && !target->inFlight)
+        poll(*target); // the detail pane fills at once rather than at the next period
+}
+
+void PollWorker::setIntervals(std::chrono::milliseconds fast, std::chrono::milliseconds slow)
+{
+    m_fastMs = std::max<qint64>(10, fast.count());
+    m_slowMs = std::max<qint64>(m_fastMs, slow.count());
+    // Fine enough that a node is polled close to its due time, coarse enough to cost nothing.
+    m_tick.setInterval(std::chrono::milliseconds(std::clamp<qint64>(m_fastMs / 10, 10, 100)));
+}
+
+void PollWorker::refreshFacts(const QString &nodeId)
+{
+    if (auto target = m_targets.value(nodeId))
+        target->wantFacts = true;
+}
+
+void PollWorker::start()
+{
+    if (!m_tick.isActive())
+        m_tick.start();
+    m_flush.start();
+    tick();
+}
+
+void PollWorker::stop()
+{
+    m_tick.stop();
+}
+
+void PollWorker::pollAll()
+{
+    for (const auto &target : std::as_const(m_targets)) {
+        if (!target->inFlight)
+            poll(*target);
+    }
+    if (!m_flush.isActive())
+        m_flush.start();
+}
+
+qint64 PollWorker::periodOf(const Target &target) const
+{
+    return m_watched.contains(target.nodeId) || target.nodeId == m_focus ? m_fastMs : m_slowMs;
+}
+
+void PollWorker::tick()
+{
+    const qint64 now = m_clock.elapsed();
+    for (const auto &target : std::as_const(m_targets)) {
+        if (!target->inFlight && now - target->lastStartMs >= periodOf(*target))
+            poll(*target);
+    }
+}
+
+void PollWorker::poll(Target &target)
+{
+    target.inFlight = true;
+    // Keep the cadence: the next poll is due a period after this one was due, not after the
+    // tick that noticed it, so a node is polled once a period on average, not a little less.
+    const qint64 now = m_clock.elapsed();
+    const qint64 period = periodOf(target);
+    target.lastStartMs = std::clamp(target.lastStartMs + period, now - period / 2, now);
+    auto report = std::make_shared<PollReport>();
+    report->nodeId = target.nodeId;
+    target.report = report;
+    target.partsPending = 1;
+    const std::weak_ptr<Target> weak = m_targets.value(target.nodeId);
+    const bool focused = target.nodeId == m_focus;
+    target.client->fetchMetrics(this, [this, weak, report, focused](Result<AgentMetrics> metrics) {
+        const auto t = weak.lock();
+        if (!t || t->report != report)
+            return;
+        if (!metrics) {
+            report->error = metrics.error();
+        } else {
+            const AgentMetrics *previous = t->previous ? &*t->previous : nullptr;
+            report->sample = deriveSample(previous, *metrics);
+            if (focused)
+                report->functionSamples = deriveFunctionSamples(previous, *metrics);
+            if (previous && metrics->uptimeSeconds < previous->uptimeSeconds) {
+                t->lastEventSeq = 0;
+                report->eventsRestarted = true;
+            }
+            t->previous = *metrics;
+        }
+        partDone(t->nodeId);
+    });
+    if (target.wantFacts || ++target.pollsSinceFacts >= factsEveryPolls) {
+        ++target.partsPending;
+        target.client->fetchInfo(this, [this, weak, report](Result<NodeFacts> facts) {
+            const auto t = weak.lock();
+            if (!t || t->report != report)
+                return;
+            if (facts) {
+                report->facts = *facts;
+                t->wantFacts = false;
+                t->pollsSinceFacts = 0;
+            }
+            partDone(t->nodeId);
+        });
+    }
+    if (focused)
+        pollFocusExtras(target, report);
+}
+
+void PollWorker::pollFocusExtras(Target &target, const std::shared_ptr<PollReport> &report)
+{
+    const std::weak_ptr<Target> weak = m_targets.value(target.nodeId);
+    target.partsPending += 2;
+    target.client->fetchFunctions(this, [this, weak, report](Result<QList<AgentFunction>> functions) {
+        const auto t = weak.lock();
+        if (!t || t->report != report)
+            return;
+        if (functions)
+            report->functions = *functions;
+        partDone(t->nodeId);
+    });
+    target.client->fetchEvents(
+        target.lastEventSeq, eventsPerPoll, this, [this, weak, report](Result<QList<AgentEvent>> events) {
+            const auto t = weak.lock();
+            if (!t || t->report != report)
+                return;
+            if (events && !events->isEmpty()) {
+                report->events = *events;
+                t->lastEventSeq = std::max(t->lastEventSeq, events->constLast().seq);
+            }
+            partDone(t->nodeId);
+        });
+}
+
+void PollWorker::partDone(const QString &nodeId)
+{
+    const auto target = m_targets.value(nodeId);
+    if (!target || --target->partsPending > 0)
+        return;
+    target->inFlight = false;
+    m_batch.append(std::move(*target->report));
+    target->report.reset();
+}
+
+void PollWorker::flush()
+{
+    if (m_batch.isEmpty())
+        return;
+    Q_EMIT reported(std::exchange(m_batch, {}));
+}
+
+} // namespace rune

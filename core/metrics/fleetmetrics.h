@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "cluster/agentmetrics.h"
+#include "metrics/nodesample.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <deque>
+
+namespace rune
+{
+
+/** Sums over every node that answered its last poll. */
+struct FleetTotals {
+    int reporting = 0; ///< nodes with a current sample
+    double invocationsPerSecond = 0;
+    double errorsPerSecond = 0;
+    double cpuPercent = 0; ///< mean over the reporting nodes
+    qint64 memoryUsedBytes = 0;
+    qint64 memoryTotalBytes = 0;
+    qint64 diskUsedBytes = 0;
+    qint64 diskTotalBytes = 0;
+    int functions = 0; ///< deployments: a function on two nodes counts twice
+    int replicas = 0;
+    int inFlight = 0;
+
+    double errorRate() const;
+};
+
+/**
+ * What the fleet's agents said last: the latest sample of every node, and for the node in
+ * focus its functions and events. NodeMonitor writes it; views read it and follow its signals.
+ * Lives on the UI thread.
+ */
+class FleetMetrics final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FleetMetrics)
+
+public:
+    /** Events kept per node, newest last. */
+    static constexpr int maxEvents = 500;
+
+    explicit FleetMetrics(QObject *parent = nullptr);
+    ~FleetMetrics() override;
+
+    /** The latest sample of @p nodeId; nullptr while it has not answered or does not answer. */
+    const NodeSample *latest(const QString &nodeId) const;
+    FleetTotals totals() const;
+    /** The node's functions with their rates (from its metrics), by name. */
+    QList<FunctionSample> functionSamples(const QString &nodeId) const;
+    /** The node's deployed functions with their state (from its function list). */
+    QList<AgentFunction> functions(const QString &nodeId) const;
+    /** The node's latest events, oldest first. */
+    QList<AgentEvent> events(const QString &nodeId) const;
+
+    void record(const QString &nodeId, const NodeSample &sample);
+    /** The node did not answer: its figures are no longer current. */
+    void markSilent(const QString &nodeId);
+    void setFunctionSamples(const QString &nodeId, const QList<FunctionSample> &samples);
+    void setFunctions(const QString &nodeId, const QList<AgentFunction> &functions);
+    void addEvents(const QString &nodeId, const QList<AgentEvent> &events, bool agentRestarted);
+    void forget(const QString &nodeId);
+    /** Announces the changes since the last call with one updated() signal. */
+    void endBatch();
+
+Q_SIGNALS:
+    /** Latest samples changed (once per batch of polls, not once per node). */
+    void updated();
+    /** Every new sample, as it arrives. */
+    void sampled(const QString &nodeId, const rune::NodeSample &sample);
+    void functionsChanged(const QString &nodeId);
+    void eventsAdded(const QString &nodeId);
+    void forgotten(const QString &nodeId);
+
+private:
+    struct NodeData {
+        std::optional<NodeSample> latest;
+        QList<FunctionSample> functionSamples;
+        QList<AgentFunction> functions;
+        std::deque<AgentEvent> events;
+        quint64 lastSeq = 0;
+    };
+
+    QHash<QString, NodeData> m_nodes;
+    bool m_dirty = false;
+};
+
+} // namespace rune

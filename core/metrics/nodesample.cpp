@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "metrics/nodesample.h"
+
+#include <algorithm>
+
+namespace rune
+{
+
+double NodeSample::memoryPercent() const
+{
+    return memoryTotalBytes > 0 ? 100.0 * double(memoryUsedBytes) / double(memoryTotalBytes) : 0.0;
+}
+
+double NodeSample::diskPercent() const
+{
+    return diskTotalBytes > 0 ? 100.0 * double(diskUsedBytes) / double(diskTotalBytes) : 0.0;
+}
+
+double NodeSample::errorRate() const
+{
+    return invocationsPerSecond > 0 ? std::min(1.0, errorsPerSecond / invocationsPerSecond) : 0.0;
+}
+
+namespace
+{
+
+/** Seconds between two answers; 0 when they cannot be compared. */
+double intervalSeconds(const AgentMetrics *previous, const AgentMetrics &current)
+{
+    if (!previous || current.uptimeSeconds < previous->uptimeSeconds)
+        return 0; // first answer, or the agent restarted and its counters began again
+    return std::max(0.0, double(current.receivedMs - previous->receivedMs) / 1000.0);
+}
+
+const FunctionCounters *findFunction(const AgentMetrics *metrics, const QString &name)
+{
+    if (!metrics)
+        return nullptr;
+    for (const FunctionCounters &function : metrics->functions) {
+        if (function.name == name)
+            return &function;
+    }
+    return nullptr;
+}
+
+/** Calls, errors and summed latency (warm and cold) of one function between two answers. */
+struct Delta {
+    double calls = 0;
+    double errors = 0;
+    double timedCalls = 0;
+    double latencyMsSum = 0;
+
+    double meanLatencyMs() const
+    {
+        return timedCalls > 0 ? latencyMsSum / timedCalls : 0.0;
+    }
+};
+
+void addLatency(Delta &d, const LatencySummary &before, const LatencySummary &now)
+{
+    const double calls = double(now.count - before.count);
+    if (calls <= 0)
+        return;
+    d.timedCalls += calls;
+    d.latencyMsSum += std::max(0.0, now.meanMs * double(now.count) - before.meanMs * double(before.count));
+}
+
+Delta delta(const FunctionCounters *before, const FunctionCounters &now)
+{
+    if (!before || now.invocations < before->invocations)
+        return {};
+    Delta d;
+    d.calls = double(now.invocations - before->invocations);
+    d.errors = double(std::max<qint64>(0, now.errors - before->errors));
+    addLatency(d, before->latency, now.latency);
+    addLatency(d, before->coldStartLatency, now.coldStartLatency);
+    return d;
+}
+
+} // namespace
+
+NodeSample deriveSample(const AgentMetrics *previous, const AgentMetrics &current)
+{
+    NodeSample sample;
+    sample.timeMs = current.receivedMs;
+    sample.uptimeSeconds = current.uptimeSeconds;
+    sample.cpuPercent = current.cpuPercent;
+    sample.load1 = current.load1;
+    sample.memoryTotalBytes = current.memoryTotalBytes;
+    sample.memoryUsedBytes = std::max<qint64>(0, current.memoryTotalBytes - current.memoryAvailableBytes);
+    sample.diskTotalBytes = current.diskTotalBytes;
+    sample.diskUsedBytes = std::max<qint64>(0, current.diskTotalBytes - current.diskFreeBytes);
+    sample.diskReadBytesPerSecond = current.diskReadBytesPerSecond;
+    sample.diskWriteBytesPerSecond = current.diskWriteBytesPerSecond;
+    sample.netReceiveBytesPerSecond = current.netReceiveBytesPerSecond;
+    sample.netTransmitBytesPerSecond = current.netTransmitBytesPerSecond;
+
+    const double seconds = intervalSeconds(previous, current);
+    Delta total;
+    for (const FunctionCounters &function : current.functions) {
+        if (function.deployed) {
+            ++sample.functions;
+            sample.replicas += function.replicas;
+            sample.inFlight += function.inFlight;
+        }
+        if (function.latency.count > 0)
+            sample.p99LatencyMs = std::max(sample.p99LatencyMs, function.latency.p99Ms);
+        if (seconds <= 0)
+            continue;
+        const Delta d = delta(findFunction(previous, function.name), function);
+        total.calls += d.calls;
+        total.errors += d.errors;
+        total.timedCalls += d.timedCalls;
+        total.latencyMsSum += d.latencyMsSum;
+    }
+    if (seconds > 0) {
+        sample.invocationsPerSecond = total.calls / seconds;
+        sample.errorsPerSecond = total.errors / seconds;
+        sample.meanLatencyMs = total.meanLatencyMs();
+    }
+    return sample;
+}
+
+QList<FunctionSample> deriveFunctionSamples(const AgentMetrics *previous, const AgentMetrics &current)
+{
+    const double seconds = intervalSeconds(previous, current);
+    QList<FunctionSample> samples;
+    for (const FunctionCounters &function : current.functions) {
+        if (!function.deployed)
+            continue;
+        FunctionSample sample;
+        sample.name = function.name;
+        sample.version = function.version;
+        sample.replicas = function.replicas;
+        sample.inFlight = function.inFlight;
+        sample.queued = function.queued;
+        sample.invocations = function.invocations;
+        sample.errors = function.errors;
+        sample.p99LatencyMs = function.latency.count > 0 ? function.latency.p99Ms : 0.0;
+        if (seconds > 0) {
+            const Delta d = delta(findFunction(previous, function.name), function);
+            sample.invocationsPerSecond = d.calls / seconds;
+            sample.errorsPerSecond = d.errors / seconds;
+            sample.meanLatencyMs = d.meanLatencyMs();
+        }
+        samples.append(sample);
+    }
+    return samples;
+}
+
+} // namespace rune

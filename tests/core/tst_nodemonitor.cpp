@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The monitor against real agents: poll rates by visibility, unreachable and back, live figures,
+// and the focused node's functions and events.
+#include "../common/functions.h"
+#include "../common/testagent.h"
+#include "cluster/nodemonitor.h"
+#include "metrics/fleetmetrics.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace rune;
+
+class TestNodeMonitor final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void nodesOnScreenArePolledFasterThanTheRest();
+    void unreachableWithinThreePollsAndBackWhenItAnswers();
+    void liveFiguresFollowRealCalls();
+    void theFocusedNodeShowsFunctionsAndEvents();
+    void aRemovedNodeIsNoLongerPolled();
+};
+
+static Node localNode(const QString &id, const test::TestAgent &agent)
+{
+    Node node;
+    node.id = id;
+    node.name = id;
+    node.agent = AgentEndpoint {agent.port(), agent.token(), true, agent.invokePort()};
+    node.state = NodeState::Creating;
+    node.targetAction = NodeAction::Provision;
+    node.targetSince = QDateTime::currentDateTimeUtc();
+    return node;
+}
+
+void TestNodeMonitor::nodesOnScreenArePolledFasterThanTheRest()
+{
+    test::TestAgent shown({}, u"t1"_s);
+    test::TestAgent hidden({}, u"t2"_s);
+    QVERIFY(shown.waitForPort() && hidden.waitForPort());
+    NodeList nodes;
+    nodes.add(localNode(u"shown"_s, shown));
+    nodes.add(localNode(u"hidden"_s, hidden));
+    NodeMonitor monitor(&nodes);
+    monitor.setInterval(std::chrono::milliseconds(100));
+    monitor.setBackgroundInterval(std::chrono::milliseconds(1000));
+    monitor.setWatched({u"shown"_s});
+    QHash<QString, int> polls;
+    connect(&monitor, &NodeMonitor::polled, this, [&polls](const QString &id) {
+        ++polls[id];
+    });
+    monitor.start();
+    QTest::qWait(2100);
+    QVERIFY2(polls.value(u"shown"_s) >= 12, qPrintable(QString::number(polls.value(u"shown"_s))));
+    QVERIFY2(polls.value(u"hidden"_s) >= 1 && polls.value(u"hidden"_s) <= 4,
+        qPrintable(QString::number(polls.value(u"hidden"_s))));
+    // Both answered, so both are Running with their host facts, the provisioning target reached.
+    for (const Node &node : nodes.nodes()) {
+        QCOMPARE(node.state, NodeState::Running);
+        QVERIFY(node.facts.cores > 0);
+        QVERIFY(!node.targetAction);
+    }
+}
+
+void TestNodeMonitor::unreachableWithinThreePollsAndBackWhenItAnswers()
+{
+    const quint16 port = test::closedPort();
+    test::TestAgent agent({u"--listen"_s, u"127.0.0.1:%1"_s.arg(port)}, u"t"_s);
+    QCOMPARE(agent.waitForPort(), port);
+    NodeList nodes;
+    nodes.add(localNode(u"n"_s, agent));
+    FleetMetrics metrics;
+    NodeMonitor monitor(&nodes, &metrics);
+    monitor.setInterval(std::chrono::milliseconds(200));
+    monitor.setWatched({u"n"_s});
+    QSignalSpy polled(&monitor, &NodeMonitor::polled);
+    monitor.start();
+    QTRY_COMPARE_WITH_TIMEOUT(nodes.find(u"n"_s)->state, NodeState::Running, 5000);
+    QVERIFY(metrics.latest(u"n"_s));
+
+    QVERIFY(agent.stop());
+    polled.clear();
+    QTRY_COMPARE_WITH_TIMEOUT(nodes.find(u"n"_s)->state, NodeState::Undefined, 5000);
+    QVERIFY2(polled.size() <= 3, qPrintable(QString::number(polled.size())));
+    QVERIFY(!metrics.latest(u"n"_s)); // no stale figures for a silent node
+
+    agent.start();
+    QCOMPARE(agent.waitForPort(), port);
+    QTRY_COMPARE_WITH_TIMEOUT(nodes.find(u"n"_s)->state, NodeState::Running, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(metrics.latest(u"n"_s), 5000);
+}
+
+void TestNodeMonitor::liveFiguresFollowRealCalls()
+{
+    test::TestAgent agent({}, u"t"_s);
+    QVERIFY(agent.waitForPort());
+    QCOMPARE(test::deployPython(agent, u"hello"_s, u"def handle(event, context):\n    return 'hi'\n"_s).status, 201);
+    NodeList nodes;
+    nodes.add(localNode(u"n"_s, agent));
+    FleetMetrics metrics;
+    NodeMonitor monitor(&nodes, &metrics);
+    monitor.setInterval(std::chrono::milliseconds(200));
+    monitor.setWatched({u"n"_s});
+    QList<NodeSample> samples;
+    connect(&metrics, &FleetMetrics::sampled, this, [&samples](const QString &, const NodeSample &sample) {
+        samples << sample;
+    });
+    monitor.start();
+    QTRY_VERIFY_WITH_TIMEOUT(samples.size() >= 2, 5000);
+    // Calls while the monitor watches: the node's rate goes up and the fleet totals with it.
+    QElapsedTimer timer;
+    timer.start();
+    bool seen = false;
+    while (timer.elapsed() < 5000 && !seen) {
+        QCOMPARE(test::callFunction(agent.invokePort(), "GET", "/function/hello").status, 200);
+        QCoreApplication::processEvents();
+        seen = metrics.latest(u"n"_s) && metrics.latest(u"n"_s)->invocationsPerSecond > 0;
+    }
+    QVERIFY(seen);
+    QVERIFY(metrics.totals().invocationsPerSecond > 0);
+    QCOMPARE(metrics.totals().reporting, 1);
+    QVERIFY(metrics.latest(u"n"_s)->memoryTotalBytes > 0);
+    QCOMPARE(metrics.latest(u"n"_s)->functions, 1);
+}
+
+void TestNodeMonitor::theFocusedNodeShowsFunctionsAndEvents()
+{
+    test::TestAgent agent({}, u"t"_s);
+    QVERIFY(agent.waitForPort());
+    QCOMPARE(test::deployPython(agent, u"resize"_s, u"def handle(event, context):\n    return 'ok'\n"_s).status, 201);
+    NodeList nodes;
+    nodes.add(localNode(u"n"_s, agent));
+    FleetMetrics metrics;
+    NodeMonitor monitor(&nodes, &metrics);
+    monitor.setInterval(std::chrono::milliseconds(200));
+    monitor.start();
+    QTest::qWait(300);
+    QVERIFY(metrics.functions(u"n"_s).isEmpty()); // not in focus: only the figures are read
+    monitor.setFocus(u"n"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(metrics.functions(u"n"_s).size(), 1, 5000);
+    QCOMPARE(metrics.functions(u"n"_s).first().state, u"PUBLISHED"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(!metrics.events(u"n"_s).isEmpty(), 5000);
+    QCOMPARE(metrics.events(u"n"_s).first().kind, u"deployed"_s);
+    const qsizetype before = metrics.events(u"n"_s).size();
+    // A new event is picked up once, not again at every poll.
+    QCOMPARE(test::controlPost(agent, "/v1/functions/resize:block").status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(metrics.events(u"n"_s).size(), before + 1, 5000);
+    QCOMPARE(metrics.events(u"n"_s).last().kind, u"blocked"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(metrics.functions(u"n"_s).first().state, u"BLOCKED"_s, 5000);
+    QTest::qWait(500);
+    QCOMPARE(metrics.events(u"n"_s).size(), before + 1);
+}
+
+void TestNodeMonitor::aRemovedNodeIsNoLongerPolled()
+{
+    test::TestAgent agent({}, u"t"_s);
+    QVERIFY(agent.waitForPort());
+    NodeList nodes;
+    nodes.add(localNode(u"n"_s, agent));
+    FleetMetrics metrics;
+    NodeMonitor monitor(&nodes, &metrics);
+    monitor.setInterval(std::chrono::milliseconds(100));
+    monitor.setWatched({u"n"_s});
+    monitor.start();
+    QTRY_VERIFY_WITH_TIMEOUT(metrics.latest(u"n"_s), 5000);
+    QSignalSpy polled(&monitor, &NodeMonitor::polled);
+    nodes.remove(u"n"_s);
+    QVERIFY(!metrics.latest(u"n"_s));
+    QTest::qWait(400);
+    QCOMPARE(polled.size(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestNodeMonitor)
+#include "tst_nodemonitor.moc"

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The fleet's panes on the real local demo cluster under real calls: the Overview's live figures
+// and filters, Node detail's charts, functions and events, and a screenshot of every pane and
+// dialog (light and dark) in build/tests/screenshots/.
+#include "../common/functions.h"
+#include "addhostdialog.h"
+#include "bulkadddialog.h"
+#include "cluster/localcluster.h"
+#include "cluster/nodelist.h"
+#include "cluster/nodemonitor.h"
+#include "guiprompter.h"
+#include "mainwindow.h"
+#include "metricchart.h"
+#include "metrics/fleetmetrics.h"
+#include "metrics/metrichistory.h"
+#include "nodedetailpane.h"
+#include "nodespane.h"
+#include "overviewmodel.h"
+#include "overviewpane.h"
+#include "provision/nodeoperations.h"
+#include "provision/nodesessions.h"
+#include "settings/settings.h"
+#include "theme.h"
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QComboBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QPlainTextEdit>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+using namespace rune;
+using rune::views::MainWindow;
+
+class TestFleetPanes final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void overviewShowsLiveFiguresOfEveryNode();
+    void overviewFiltersByRoleStateAndText();
+    void doubleClickOpensTheNodeInDetail();
+    void detailChartsFunctionsAndEventsAreLive();
+    void ctrlFFiltersTheCurrentPane();
+    void paneLayoutsAreRemembered();
+    void screenshotsOfEveryPane();
+
+private:
+    void callFunction(int times);
+    QString save(QWidget *widget, const QString &name);
+    QString nodeId(const QString &name) const;
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Settings> m_settings;
+    NodeList m_nodes;
+    FleetMetrics m_metrics;
+    std::unique_ptr<MetricHistory> m_history;
+    std::unique_ptr<NodeMonitor> m_monitor;
+    std::unique_ptr<LocalCluster> m_cluster;
+    std::unique_ptr<NodeSessions> m_sessions;
+    std::unique_ptr<NodeOperations> m_operations;
+    views::GuiPrompter m_prompter;
+    QNetworkAccessManager m_network;
+    views::FleetServices m_fleet;
+    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<views::Theme> m_theme;
+};
+
+QString TestFleetPanes::nodeId(const QString &name) const
+{
+    return LocalCluster::nodeId(name);
+}
+
+void TestFleetPanes::initTestCase()
+{
+    m_theme = std::make_unique<views::Theme>(qApp);
+    m_theme->apply(views::ThemeChoice::Light);
+    m_settings = std::make_unique<Settings>(m_dir.filePath(u"rune.conf"_s));
+    m_settings->setValue(Settings::Key::DataDir, m_dir.filePath(u"data"_s));
+    auto store = HistoryStore::open(m_dir.filePath(u"metrics.db"_s));
+    QVERIFY(store);
+    m_history = std::make_unique<MetricHistory>(std::move(*store));
+    connect(&m_metrics, &FleetMetrics::sampled, m_history.get(), &MetricHistory::record);
+    m_monitor = std::make_unique<NodeMonitor>(&m_nodes, &m_metrics);
+    m_monitor->setInterval(std::chrono::milliseconds(250));
+    m_monitor->setBackgroundInterval(std::chrono::milliseconds(250));
+    m_sessions = std::make_unique<NodeSessions>([](const SshTarget &) {
+        return std::unique_ptr<SshTransport>();
+    });
+    ProvisionOptions options;
+    options.agentBinary = QStringLiteral(RUNE_AGENT_BINARY);
+    m_operations = std::make_unique<NodeOperations>(&m_nodes, m_sessions.get(), &m_network, &m_prompter, options);
+    views::FleetServices fleet;
+    fleet.nodes = &m_nodes;
+    fleet.metrics = &m_metrics;
+    fleet.history = m_history.get();
+    fleet.monitor = m_monitor.get();
+    fleet.operations = m_operations.get();
+    m_fleet = fleet;
+    m_window = std::make_unique<MainWindow>(m_settings.get(), fleet);
+    m_window->setTheme(m_theme.get());
+    m_window->resize(1280, 800);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+
+    m_cluster = std::make_unique<LocalCluster>(&m_nodes, QStringLiteral(RUNE_AGENT_BINARY), m_dir.filePath(u"demo"_s));
+    m_cluster->start(LocalCluster::defaultLayout());
+    m_monitor->start();
+    QTRY_VERIFY_WITH_TIMEOUT(m_nodes.count() == 4
+            && std::all_of(m_nodes.nodes().begin(),
+                m_nodes.nodes().end(),
+                [](const Node &node) {
+                    return node.state == NodeState::Running && node.facts.cores > 0;
+                }),
+        15000);
+    const Node *compute = m_nodes.find(nodeId(u"compute-1"_s));
+    const auto deployed = test::deployFunction(compute->agent.controlPort,
+        compute->agent.token,
+        u"thumbnail"_s,
+        test::archiveWith(u"handler.py"_s, u"def handle(event, context):\n    return 'ok'\n"_s),
+        {{u"runtime"_s, u"python3"_s}, {u"min_replicas"_s, 1}});
+    QCOMPARE(deployed.status, 201);
+}
+
+void TestFleetPanes::cleanupTestCase()
+{
+    m_window.reset();
+    m_monitor.reset();
+    m_cluster.reset();
+}
+
+void TestFleetPanes::callFunction(int times)
+{
+    const Node *compute = m_nodes.find(nodeId(u"compute-1"_s));
+    for (int call = 0; call < times; ++call) {
+        test::callFunction(compute->agent.invokePort, "GET", "/function/thumbnail");
+        if (call % 10 == 0)
+            QCoreApplication::processEvents();
+    }
+}
+
+QString TestFleetPanes::save(QWidget *widget, const QString &name)
+{
+    const QString dir = QCoreApplication::applicationDirPath() + u"/screenshots"_s;
+    QDir().mkpath(dir);
+    const QString path = dir + u'/' + name + u".png"_s;
+    if (!widget->grab().save(path))
+        return {};
+    return path;
+}
+
+void TestFleetPanes::overviewShowsLiveFiguresOfEveryNode()
+{
+    m_window->showPane(MainWindow::Pane::Overview);
+    QTableView *table = m_window->overviewPane()->table();
+    QCOMPARE(table->model()->rowCount(), 4);
+    // Figures come in for every node: CPU, memory and disk as meters, the agent's version.
+    QTRY_VERIFY_WITH_TIMEOUT(table->model()->index(0, views::OverviewModel::Memory).data().toString() != u"—"_s, 5000);
+    for (int row = 0; row < 4; ++row) {
+        const QModelIndex memory = table->model()->index(row, views::OverviewModel::Memory);
+        QVERIFY(memory.data(Qt::UserRole + 50).toDouble() > 0); // MeterDelegate::ValueRole
+        QCOMPARE(
+            table->model()->index(row, views::OverviewModel::Agent).data().toString(), QStringLiteral(RUNE_VERSION));
+    }
+    // Calls on compute-1 show up as its calls per second and in the fleet's total.
+    auto *calls = m_window->findChild<QLabel *>(u"overviewTotal1"_s);
+    QVERIFY(calls);
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 8000
+        && (!m_metrics.latest(nodeId(u"compute-1"_s))
+            || m_metrics.latest(nodeId(u"compute-1"_s))->invocationsPerSecond <= 0))
+        callFunction(20);
+    QVERIFY(m_metrics.latest(nodeId(u"compute-1"_s))->invocationsPerSecond > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(calls->text() != u"0"_s, 2000);
+    auto *summary = m_window->findChild<QLabel *>(u"overviewSummaryLabel"_s);
+    QVERIFY2(summary->text().contains(u"Running"_s), qPrintable(summary->text()));
+}
+
+void TestFleetPanes::overviewFiltersByRoleStateAndText()
+{
+    m_window->showPane(MainWindow::Pane::Overview);
+    QTableView *table = m_window->overviewPane()->table();
+    auto *role = m_window->findChild<QComboBox *>(u"overviewRoleCombo"_s);
+    auto *state = m_window->findChild<QComboBox *>(u"overviewStateCombo"_s);
+    auto *filter = m_window->findChild<QLineEdit *>(u"overviewFilterEdit"_s);
+    role->setCurrentIndex(role->findText(u"compute"_s));
+    QCOMPARE(table->model()->rowCount(), 2);
+    QTest::keyClicks(filter, u"-2"_s);
+    QCOMPARE(table->model()->rowCount(), 1);
+    QCOMPARE(table->model()->index(0, 0).data().toString(), u"compute-2"_s);
+    filter->clear();
+    role->setCurrentIndex(0);
+    QTest::keyClicks(filter, u"demo"_s); // a label every demo node has
+    QCOMPARE(table->model()->rowCount(), 4);
+    filter->clear();
+    state->setCurrentIndex(state->findText(u"Failed"_s));
+    QCOMPARE(table->model()->rowCount(), 0);
+    state->setCurrentIndex(0);
+    QCOMPARE(table->model()->rowCount(), 4);
+    // Sorting by CPU orders by the number, not the text.
+    table->sortByColumn(views::OverviewModel::Cpu, Qt::DescendingOrder);
+    const double first = table->model()->index(0, views::OverviewModel::Cpu).data(Qt::UserRole + 2).toDouble();
+    const double last = table->model()->index(3, views::OverviewModel::Cpu).data(Qt::UserRole + 2).toDouble();
+    QVERIFY(first >= last);
+    table->sortByColumn(-1, Qt::AscendingOrder);
+}
+
+void TestFleetPanes::doubleClickOpensTheNodeInDetail()
+{
+    m_window->showPane(MainWindow::Pane::Overview);
+    QTableView *table = m_window->overviewPane()->table();
+    int row = 0;
+    while (table->model()->index(row, 0).data().toString() != u"compute-1"_s)
+        ++row;
+    const QRect cell = table->visualRect(table->model()->index(row, 0));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    QCOMPARE(m_window->currentPane(), MainWindow::Pane::NodeDetail);
+    QCOMPARE(m_window->detailPane()->node(), nodeId(u"compute-1"_s));
+}
+
+void TestFleetPanes::detailChartsFunctionsAndEventsAreLive()
+{
+    m_window->showNode(nodeId(u"compute-1"_s));
+    views::NodeDetailPane *detail = m_window->detailPane();
+    detail->setRange(HistoryRange::FiveMinutes);
+    views::MetricChart *cpu = detail->chart(views::NodeDetailPane::Cpu);
+    views::MetricChart *calls = detail->chart(views::NodeDetailPane::Calls);
+    // The five minutes so far are there at once, and new samples keep coming.
+    QTRY_VERIFY_WITH_TIMEOUT(cpu->pointCount() > 3, 2000);
+    const int before = cpu->pointCount();
+    QTRY_VERIFY_WITH_TIMEOUT(cpu->pointCount() > before + 2, 5000);
+    QVERIFY(detail->chart(views::NodeDetailPane::Memory)->lastValue() > 0);
+    callFunction(60);
+    QTRY_VERIFY_WITH_TIMEOUT(calls->lastValue() > 0, 5000);
+    QVERIFY2(calls->title().contains(u"calls "_s), qPrintable(calls->title()));
+    // The functions on the node, with their replicas; the agent's events, newest first.
+    QTableView *functions = detail->functionsTable();
+    QTRY_COMPARE_WITH_TIMEOUT(functions->model()->rowCount(), 1, 5000);
+    QCOMPARE(functions->model()->index(0, 0).data().toString(), u"thumbnail"_s);
+    QCOMPARE(functions->model()->index(0, 2).data().toString(), u"PUBLISHED"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(functions->model()->index(0, 4).data().toString().endsWith(u"of 1"_s), 5000);
+    QTableView *events = detail->eventsTable();
+    QTRY_VERIFY_WITH_TIMEOUT(events->model()->rowCount() >= 1, 5000);
+    QCOMPARE(events->model()->index(events->model()->rowCount() - 1, 1).data().toString(), u"deployed"_s);
+    QCOMPARE(detail->fact(u"cores"_s), QString::number(QThread::idealThreadCount()));
+    QCOMPARE(detail->fact(u"role"_s), u"compute"_s);
+    // The hour: the averages closed so far (at least the store is asked and answers).
+    detail->setRange(HistoryRange::OneHour);
+    QTRY_VERIFY_WITH_TIMEOUT(cpu->pointCount() >= 0, 2000);
+    detail->setRange(HistoryRange::FiveMinutes);
+    QTRY_VERIFY_WITH_TIMEOUT(cpu->pointCount() > 3, 5000);
+}
+
+void TestFleetPanes::ctrlFFiltersTheCurrentPane()
+{
+    m_window->activateWindow();
+    m_window->showPane(MainWindow::Pane::Overview);
+    QTest::keySequence(m_window.get(), QKeySequence::Find);
+    QCOMPARE(m_window->currentPane(), MainWindow::Pane::Overview);
+    QVERIFY(m_window->findChild<QLineEdit *>(u"overviewFilterEdit"_s)->hasFocus());
+    m_window->showPane(MainWindow::Pane::NodeDetail);
+    QTest::keySequence(m_window.get(), QKeySequence::Find);
+    QCOMPARE(m_window->currentPane(), MainWindow::Pane::Nodes);
+    QVERIFY(m_window->findChild<QLineEdit *>(u"nodesFilterEdit"_s)->hasFocus());
+}
+
+void TestFleetPanes::paneLayoutsAreRemembered()
+{
+    m_window->showNode(nodeId(u"edge-1"_s));
+    m_window->detailPane()->setRange(HistoryRange::OneHour);
+    m_window->overviewPane()->table()->horizontalHeader()->resizeSection(views::OverviewModel::Name, 222);
+    m_window->close();
+    {
+        MainWindow again(m_settings.get(), m_fleet);
+        QCOMPARE(again.currentPane(), MainWindow::Pane::NodeDetail);
+        QCOMPARE(again.detailPane()->node(), nodeId(u"edge-1"_s));
+        QCOMPARE(again.detailPane()->range(), HistoryRange::OneHour);
+        QCOMPARE(again.overviewPane()->table()->horizontalHeader()->sectionSize(views::OverviewModel::Name), 222);
+    }
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->detailPane()->setRange(HistoryRange::FiveMinutes);
+    m_window->overviewPane()->table()->horizontalHeader()->resizeSection(views::OverviewModel::Name, 140);
+}
+
+void TestFleetPanes::screenshotsOfEveryPane()
+{
+    // A few seconds of steady calls, so the charts and figures have something to show.
+    m_window->showNode(nodeId(u"compute-1"_s));
+    QTimer load;
+    connect(&load, &QTimer::timeout, this, [this] {
+        callFunction(3);
+    });
+    load.start(40);
+    QTest::qWait(6000);
+    for (const auto &[pane, name] : {std::pair {MainWindow::Pane::Overview, u"overview"_s},
+             std::pair {MainWindow::Pane::Nodes, u"nodes"_s},
+             std::pair {MainWindow::Pane::NodeDetail, u"node-detail"_s}}) {
+        m_window->showPane(pane);
+        QTest::qWait(150);
+        QVERIFY(!save(m_window.get(), name).isEmpty());
+    }
+    m_theme->apply(views::ThemeChoice::Dark);
+    for (const auto &[pane, name] : {std::pair {MainWindow::Pane::Overview, u"overview-dark"_s},
+             std::pair {MainWindow::Pane::Nodes, u"nodes-dark"_s},
+             std::pair {MainWindow::Pane::NodeDetail, u"node-detail-dark"_s}}) {
+        m_window->showPane(pane);
+        QTest::qWait(150);
+        QVERIFY(!save(m_window.get(), name).isEmpty());
+    }
+    m_theme->apply(views::ThemeChoice::Light);
+    load.stop();
+
+    views::AddHostDialog add(&m_nodes, {}, m_window.get());
+    add.findChild<QLineEdit *>(u"hostEdit"_s)->setText(u"10.0.0.21"_s);
+    add.findChild<QLineEdit *>(u"userEdit"_s)->setText(u"admin"_s);
+    add.findChild<QLineEdit *>(u"labelsEdit"_s)->setText(u"rack-2, ssd"_s);
+    add.show();
+    QVERIFY(!save(&add, u"dialog-add-host"_s).isEmpty());
+    views::BulkAddDialog bulk(&m_nodes, m_window.get());
+    bulk.editor()->setPlainText(u"admin@10.0.0.31 compute rack-3\nadmin@10.0.0.32:2222 edge camera north\n"
+                                "pi@[2001:db8::7] edge name=gate-cam\nbroken@@line\n"_s);
+    bulk.show();
+    QTest::qWait(300);
+    QVERIFY(!save(&bulk, u"dialog-add-many"_s).isEmpty());
+    HostKeyInfo key {u"10.0.0.21"_s,
+        22,
+        u"ssh-ed25519"_s,
+        u"SHA256:3q2+7w0XbM8kqgGQ3UeUbs1Cj2Qb8oMZ7bKk0gq9hYc"_s,
+        {},
+        u"/root/.ssh/known_hosts"_s,
+        HostKeyStatus::Unknown};
+    bool answered = false;
+    m_prompter.setWindow(m_window.get());
+    m_prompter.askHostKey(key, [&answered](bool) {
+        answered = true;
+    });
+    auto *box = m_window->findChild<QMessageBox *>(u"hostKeyDialog"_s);
+    QVERIFY(box);
+    QTest::qWait(100);
+    QVERIFY(!save(box, u"dialog-host-key"_s).isEmpty());
+    box->reject();
+    QTRY_VERIFY(answered);
+}
+
+QTEST_MAIN(TestFleetPanes)
+#include "tst_fleetpanes.moc"

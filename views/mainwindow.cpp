@@ -4,17 +4,21 @@
 #include "cluster/groupsummary.h"
 #include "cluster/nodelist.h"
 #include "emptystatepane.h"
+#include "functionspane.h"
 #include "nodespane.h"
 #include "settings/settings.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QStackedWidget>
 #include <QStatusBar>
 
@@ -161,6 +165,40 @@ MainWindow::Pane MainWindow::currentPane() const
 NodesPane *MainWindow::nodesPane() const
 {
     return m_nodesPane;
+}
+
+void MainWindow::setFunctionsPane(FunctionsPane *pane)
+{
+    const int index = int(Pane::Functions);
+    QWidget *placeholder = m_panes->widget(index);
+    const bool shown = m_panes->currentIndex() == index;
+    m_panes->insertWidget(index, pane);
+    m_panes->removeWidget(placeholder);
+    placeholder->deleteLater();
+    if (shown)
+        m_panes->setCurrentIndex(index);
+    m_functionsPane = pane;
+    setAcceptDrops(true);
+}
+
+FunctionsPane *MainWindow::functionsPane() const
+{
+    return m_functionsPane;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (m_functionsPane && event->mimeData()->hasUrls() && FunctionsPane::canDeploy(event->mimeData()->urls()))
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    if (!m_functionsPane || !FunctionsPane::canDeploy(event->mimeData()->urls()))
+        return;
+    event->acceptProposedAction();
+    showPane(Pane::Functions);
+    m_functionsPane->deployDropped(event->mimeData()->urls());
 }
 
 void MainWindow::updateFleetStatus()

@@ -16,6 +16,7 @@ class Settings;
 namespace rune::views
 {
 
+class FunctionsPane;
 class NodesPane;
 
 /** The console's window: the left navigation and one pane per entry. */
@@ -34,9 +35,14 @@ public:
     void showPane(Pane pane);
     Pane currentPane() const;
     NodesPane *nodesPane() const;
+    /** Puts @p pane in place of the Functions placeholder; files dropped on the window go to it. */
+    void setFunctionsPane(FunctionsPane *pane);
+    FunctionsPane *functionsPane() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void buildPanes();
@@ -51,6 +57,7 @@ private:
     QListWidget *m_navigation;
     QStackedWidget *m_panes;
     NodesPane *m_nodesPane = nullptr;
+    FunctionsPane *m_functionsPane = nullptr;
     QLabel *m_fleetStatus;
 };
 

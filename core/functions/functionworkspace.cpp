@@ -354,6 +354,22 @@ void FunctionWorkspace::saveEvents(
         });
 }
 
+void FunctionWorkspace::readWorkingFiles(const QString &id, QObject *context, Callback<QList<CodeFile>> done)
+{
+    const auto function = known(id);
+    if (!function)
+        return report<QList<CodeFile>>(done, std::unexpected(function.error()));
+    runInBackground(
+        &m_writer,
+        context,
+        [buckets = m_buckets, function = *function] {
+            return buckets.workingFiles(function.project, function.name);
+        },
+        [done](Result<QList<CodeFile>> files) {
+            report(done, std::move(files));
+        });
+}
+
 void FunctionWorkspace::readVersionFiles(
     const QString &id, int number, QObject *context, Callback<QList<CodeFile>> done)
 {

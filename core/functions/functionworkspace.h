@@ -76,6 +76,8 @@ public:
     void loadEvents(const QString &id, QObject *context, Callback<QList<SampleEvent>> done);
     void saveEvents(const QString &id, const QList<SampleEvent> &events, QObject *context, Callback<void> done);
 
+    /** Every working file with its contents. */
+    void readWorkingFiles(const QString &id, QObject *context, Callback<QList<CodeFile>> done);
     /** The files of version @p number, as deployed. */
     void readVersionFiles(const QString &id, int number, QObject *context, Callback<QList<CodeFile>> done);
 

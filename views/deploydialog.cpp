@@ -117,8 +117,18 @@ void DeployDialog::build()
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_titleLabel);
     layout->addWidget(package, 1);
-    if (m_functionId.isEmpty())
+    if (m_functionId.isEmpty()) {
         layout->addWidget(buildTarget());
+    } else {
+        // The target is fixed: the fields for choosing one stay out of sight.
+        for (QWidget *unused : {static_cast<QWidget *>(m_targetCombo),
+                 m_newFields,
+                 static_cast<QWidget *>(m_projectEdit),
+                 static_cast<QWidget *>(m_nameEdit),
+                 static_cast<QWidget *>(m_runtimeCombo),
+                 static_cast<QWidget *>(m_handlerEdit)})
+            unused->hide();
+    }
     layout->addWidget(buildNodes());
     auto *note = new QFormLayout;
     note->addRow(tr("Note"), m_noteEdit);

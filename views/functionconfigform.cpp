@@ -60,7 +60,7 @@ FunctionConfigForm::FunctionConfigForm(QWidget *parent)
     , m_payloadSpin(spin(this, "payloadSpin", 0, 128 * 1024, u" KiB"_s, 256))
     , m_minReplicasSpin(spin(this, "minReplicasSpin", 0, 1000, {}))
     , m_maxReplicasSpin(spin(this, "maxReplicasSpin", 0, 1000, {}))
-    , m_concurrencySpin(spin(this, "concurrencySpin", 0, 1000, tr(" calls")))
+    , m_concurrencySpin(spin(this, "concurrencySpin", 0, 1000, {}))
     , m_idleSpin(spin(this, "idleSpin", 0, 7 * 24 * 3600, u" s"_s, 30))
     , m_triggerTable(table(this, "triggerTable", {tr("Type"), tr("Schedule or topic")}))
     , m_envTable(table(this, "envTable", {tr("Name"), tr("Value")}))
@@ -74,6 +74,10 @@ FunctionConfigForm::FunctionConfigForm(QWidget *parent)
         m_runtimeCombo->addItem(functionRuntimeName(runtime), int(runtime));
     m_handlerEdit->setObjectName(u"handlerEdit"_s);
     m_idleSpin->setSpecialValueText(tr("never"));
+    m_memorySpin->setToolTip(
+        tr("In steps of %1 MiB; the agent enforces it with cgroups or RLIMIT_AS").arg(FunctionConfig::memoryStepMiB));
+    m_concurrencySpin->setToolTip(tr("Calls a replica takes (running or waiting) before another one starts"));
+    m_minReplicasSpin->setToolTip(tr("0 lets the function scale to zero when idle"));
     m_authCombo->setObjectName(u"authCombo"_s);
     m_authCombo->addItem(tr("public: anyone who reaches the invoke port"), int(FunctionAuth::Public));
     m_authCombo->addItem(tr("token: callers send the invoke token"), int(FunctionAuth::Token));

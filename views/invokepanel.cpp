@@ -286,6 +286,7 @@ void InvokePanel::invoke()
             }
             m_history->add(*result);
             m_historyView->selectRow(0);
+            m_historyView->resizeColumnsToContents();
             showResult(*result);
             Q_EMIT invoked(*result, {});
             Q_EMIT requestSelected(result->requestId);

@@ -40,9 +40,13 @@ NewFunctionDialog::NewFunctionDialog(const FunctionServices &services, const QSt
     m_nameEdit->setPlaceholderText(tr("lowercase letters, digits and '-'"));
     m_templateList->setObjectName(u"templateList"_s);
     for (const FunctionTemplate &t : services.templates) {
-        auto *item = new QListWidgetItem(u"%1 — %2"_s.arg(t.title, t.description), m_templateList);
+        auto *item = new QListWidgetItem(t.title + u'\n' + t.description, m_templateList);
         item->setData(Qt::UserRole, t.id);
+        item->setToolTip(t.description);
     }
+    m_templateList->setWordWrap(true);
+    m_templateList->setSpacing(3);
+    m_templateList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_templateList->setCurrentRow(0);
     m_problemLabel->setObjectName(u"newFunctionProblemLabel"_s);
     m_problemLabel->setStyleSheet(u"color: #d13a3a;"_s);

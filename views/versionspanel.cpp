@@ -107,6 +107,8 @@ VersionsPanel::VersionsPanel(const FunctionServices &services, QWidget *parent)
     splitter->addWidget(bottom);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 3);
+    m_table->setMinimumHeight(90);
+    m_splitter = splitter;
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter);
@@ -128,6 +130,16 @@ VersionsPanel::VersionsPanel(const FunctionServices &services, QWidget *parent)
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &VersionsPanel::fillCompareCombos);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &VersionsPanel::updateButtons);
     updateButtons();
+}
+
+void VersionsPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    // The list's size hint would take half the height: the comparison gets most of it.
+    if (!m_sized && height() > 200) {
+        m_sized = true;
+        m_splitter->setSizes({height() / 4, height() - height() / 4});
+    }
 }
 
 QTableView *VersionsPanel::table() const
@@ -193,9 +205,12 @@ void VersionsPanel::onSelectionChanged()
     const int number = selectedNumber();
     if (number == 0)
         return;
-    // A version against the one before it: what that deploy changed.
+    // A version against the one before it: what that deploy changed. The first one has none
+    // before it: against the serving version, which is what rolling back to it would change.
     const int row = m_model->rowOf(number);
-    const int previous = row + 1 < m_model->rowCount() ? m_model->versionAt(row + 1).number : number;
+    const Function *function = m_services.catalog->find(m_functionId);
+    const int serving = function && function->currentVersion > 0 ? function->currentVersion : number;
+    const int previous = row + 1 < m_model->rowCount() ? m_model->versionAt(row + 1).number : serving;
     compare(previous, number);
 }
 

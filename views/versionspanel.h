@@ -10,6 +10,7 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QSplitter;
 class QTableView;
 
 namespace rune::views
@@ -52,6 +53,9 @@ Q_SIGNALS:
     /** The diff view shows what was asked for. */
     void comparisonShown();
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     int selectedNumber() const;
     void onSelectionChanged();
@@ -76,6 +80,8 @@ private:
     QList<CodeFile> m_newFiles;
     int m_compareGeneration = 0;
     bool m_filling = false;
+    QSplitter *m_splitter = nullptr;
+    bool m_sized = false;
 };
 
 } // namespace rune::views

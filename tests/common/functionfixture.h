@@ -75,6 +75,10 @@ public:
         invoker.reset();
         releases.reset();
         workspace.reset();
+        // All agents at once: one that had a log follower waits a few seconds before it exits.
+        for (const auto &agent : testAgents)
+            agent->process().terminate();
+        testAgents.clear();
     }
 
     /** Starts one more agent and adds its node. */

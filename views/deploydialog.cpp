@@ -358,9 +358,16 @@ void DeployDialog::watch(DeployJob *job)
                                       : colored(u"✗ "_s + result.message, QColor(0xd1, 0x3a, 0x3a)));
         row.result->setToolTip(result.message);
     });
-    connect(job, &DeployJob::finished, this, [this](bool succeeded, const QString &summary) {
-        m_statusLabel->setText(
-            succeeded ? colored(summary, QColor(0x2e, 0xa0, 0x43)) : colored(summary, QColor(0xd1, 0x3a, 0x3a)));
+    connect(job, &DeployJob::finished, this, [this, job](bool succeeded, const QString &summary) {
+        const QList<NodeDeployResult> results = job->results();
+        const bool partly = std::any_of(results.cbegin(), results.cend(), [](const NodeDeployResult &r) {
+            return !r.ok;
+        });
+        // Green when every node took it, amber when some did, red when none did.
+        const QColor color = !succeeded ? QColor(0xd1, 0x3a, 0x3a)
+            : partly                    ? QColor(0xc0, 0x7a, 0x00)
+                                        : QColor(0x2e, 0xa0, 0x43);
+        m_statusLabel->setText(colored(summary, color));
         setBusy(false);
         m_deployButton->setText(tr("Deploy again"));
         m_buttons->button(QDialogButtonBox::Cancel)->setText(tr("Close"));

@@ -28,6 +28,14 @@ QString versionName(int number)
     return u"v"_s + QString::number(number);
 }
 
+/** "name (why)", without the sentence's own full stop, which the caller's sentence brings. */
+QString nodeProblem(const QString &node, QString why)
+{
+    while (why.endsWith(u'.'))
+        why.chop(1);
+    return QCoreApplication::translate("rune::FunctionReleases", "%1 (%2)").arg(node, why);
+}
+
 /** "a", "a and b", "a, b and c". */
 QString listed(const QStringList &names)
 {
@@ -412,7 +420,7 @@ QString FunctionReleases::summaryOf(const DeployJob *job, bool succeeded) const
         if (result.ok)
             good << result.nodeName;
         else
-            bad << tr("%1 (%2)").arg(result.nodeName, result.message);
+            bad << nodeProblem(result.nodeName, result.message);
     }
     const QString version = versionName(job->version());
     if (!succeeded)
@@ -455,7 +463,7 @@ void FunctionReleases::setBlocked(const QString &functionId, bool blocked, QObje
                 if (problem.isEmpty())
                     good << m_agents->nodeName(nodeId);
                 else
-                    bad << tr("%1 (%2)").arg(m_agents->nodeName(nodeId), problem);
+                    bad << nodeProblem(m_agents->nodeName(nodeId), problem);
             }
             if (good.isEmpty())
                 return done(fail(u"function.block_failed"_s,
@@ -539,7 +547,7 @@ void FunctionReleases::removeEverywhere(const QString &functionId, QObject *cont
             QStringList bad;
             for (const auto &[nodeId, problem] : std::as_const(problems)) {
                 if (!problem.isEmpty())
-                    bad << tr("%1 (%2)").arg(m_agents->nodeName(nodeId), problem);
+                    bad << nodeProblem(m_agents->nodeName(nodeId), problem);
             }
             if (!bad.isEmpty())
                 return done(fail(u"function.remove_failed"_s,

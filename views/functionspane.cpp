@@ -72,6 +72,7 @@ FunctionsPane::FunctionsPane(const FunctionServices &services, QWidget *parent)
     vertical->addWidget(m_logPanel);
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 1);
+    m_vertical = vertical;
 
     auto *horizontal = new QSplitter(Qt::Horizontal, this);
     horizontal->addWidget(buildSidebar());
@@ -125,6 +126,16 @@ FunctionsPane::FunctionsPane(const FunctionServices &services, QWidget *parent)
 }
 
 FunctionsPane::~FunctionsPane() = default;
+
+void FunctionsPane::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    // Size hints would leave the log three lines: give it a quarter of the height at first.
+    if (!m_sized && height() > 300) {
+        m_sized = true;
+        m_vertical->setSizes({height() - height() / 4, height() / 4});
+    }
+}
 
 QWidget *FunctionsPane::buildSidebar()
 {

@@ -10,6 +10,7 @@
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QSplitter;
 class QTabWidget;
 class QTreeView;
 
@@ -74,6 +75,9 @@ public:
     /** The last result or refusal shown above the tabs. */
     QString messageText() const;
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     QWidget *buildSidebar();
     QWidget *buildHeader();
@@ -105,6 +109,8 @@ private:
     InvokePanel *m_invokePanel;
     LogPanel *m_logPanel;
     QPointer<DeployJob> m_watchedJob;
+    QSplitter *m_vertical = nullptr;
+    bool m_sized = false;
 };
 
 } // namespace rune::views

@@ -9,6 +9,8 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QtConcurrent>
+#include <pwd.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -30,6 +32,13 @@ struct Prepared {
     QString token;
     QString error;
 };
+
+/** The user the console runs as; an agent started by root then runs functions as root too. */
+QString consoleUser()
+{
+    const passwd *entry = ::getpwuid(::geteuid());
+    return entry ? QString::fromLocal8Bit(entry->pw_name) : u"nobody"_s;
+}
 
 QString tokenFilePath(const QString &stateDir)
 {
@@ -159,7 +168,11 @@ void LocalCluster::launch(const LocalAgentSpec &spec, const QString &stateDir, c
             u"--role"_s,
             nodeRoleName(spec.role),
             u"--token-file"_s,
-            tokenFilePath(stateDir)});
+            tokenFilePath(stateDir),
+            // Functions run as the console's user: a root console keeps its data under /root,
+            // where the agent's default user (nobody) cannot reach the function's code.
+            u"--run-as"_s,
+            consoleUser()});
     m_agents.push_back(std::move(agent));
 }
 

@@ -167,6 +167,99 @@ QStringList FunctionReleases::defaultTargets(const QString &functionId) const
     return running;
 }
 
+FunctionReleases::PrepareResult FunctionReleases::prepare(
+    Store *store, BucketStore buckets, const Function &function, std::optional<FunctionVersion> current, Source source)
+{
+    auto files = sourceFiles(buckets, function, source.fromVersion);
+    if (!files)
+        return std::unexpected(files.error());
+    if (files->first.isEmpty())
+        return fail(u"function.no_files"_s, tr("%1 has no files to deploy.").arg(function.name));
+    auto tar = makeTar(files->first);
+    if (!tar)
+        return std::unexpected(tar.error());
+    const QString digest = codeDigestOf(*tar);
+    Prepared prepared {function, 0, false, gzip(*tar), files->second, current};
+    if (current) {
+        const auto currentConfig = buckets.versionConfig(function.project, function.name, current->number);
+        if (current->codeDigest == digest && currentConfig && *currentConfig == files->second) {
+            if (source.fromVersion > 0)
+                return fail(u"function.nothing_to_roll_back"_s,
+                    tr("%1 has the same code and configuration as %2, which already serves calls.")
+                        .arg(versionName(source.fromVersion), versionName(current->number)));
+            prepared.number = current->number;
+            return prepared;
+        }
+    }
+    auto versions = store->loadVersions(function.id);
+    if (!versions)
+        return std::unexpected(versions.error());
+    prepared.number = versions->isEmpty() ? 1 : versions->last().number + 1;
+    prepared.created = true;
+    if (auto written =
+            buckets.writeVersion(function.project, function.name, prepared.number, files->first, files->second);
+        !written)
+        return std::unexpected(written.error());
+    const FunctionVersion version {
+        function.id, prepared.number, QDateTime::currentDateTimeUtc(), digest, FunctionState::Updating, source.note};
+    if (auto added = store->addVersion(version); !added) {
+        buckets.removeVersion(function.project, function.name, prepared.number);
+        return std::unexpected(added.error());
+    }
+    return prepared;
+}
+
+FunctionReleases::RecordResult FunctionReleases::record(
+    Store *store, BucketStore buckets, const Prepared &prepared, const QList<NodeDeployResult> &results)
+{
+    const QString id = prepared.function.id;
+    bool any = false;
+    for (const NodeDeployResult &result : results) {
+        if (!result.ok)
+            continue;
+        any = true;
+        if (auto saved = store->saveDeployment(
+                {id, prepared.number, result.nodeId, result.agentVersion, QDateTime::currentDateTimeUtc()});
+            !saved)
+            return std::unexpected(saved.error());
+    }
+    if (prepared.created && !any) {
+        store->removeVersion(id, prepared.number);
+        buckets.removeVersion(prepared.function.project, prepared.function.name, prepared.number);
+    } else if (prepared.created) {
+        const bool wasBlocked = prepared.previous && prepared.previous->state == FunctionState::Blocked;
+        if (prepared.previous) {
+            if (auto moved = transition(prepared.previous->state, FunctionState::Published))
+                store->setVersionState(id, prepared.previous->number, *moved);
+        }
+        FunctionState state = transition(FunctionState::Updating, FunctionState::Latest).value();
+        if (wasBlocked) // the agents keep a function blocked across deploys
+            state = transition(state, FunctionState::Blocked).value_or(state);
+        if (auto set = store->setVersionState(id, prepared.number, state); !set)
+            return std::unexpected(set.error());
+    }
+    auto functions = store->loadFunctions();
+    if (!functions)
+        return std::unexpected(functions.error());
+    Outcome outcome;
+    for (const Function &function : std::as_const(*functions)) {
+        if (function.id == id)
+            outcome.function = function;
+    }
+    if (prepared.created && any) {
+        outcome.function.currentVersion = prepared.number;
+        if (auto saved = store->saveFunction(outcome.function); !saved)
+            return std::unexpected(saved.error());
+    }
+    auto versions = store->loadVersions(id);
+    auto deployments = store->loadDeployments(id);
+    if (!versions || !deployments)
+        return std::unexpected(!versions ? versions.error() : deployments.error());
+    outcome.versions = *versions;
+    outcome.deployments = *deployments;
+    return outcome;
+}
+
 DeployJob *FunctionReleases::start(const QString &functionId, QStringList nodeIds, Source source)
 {
     const Function *known = m_catalog->find(functionId);
@@ -199,49 +292,8 @@ DeployJob *FunctionReleases::start(const QString &functionId, QStringList nodeId
     runInBackground(
         m_workspace->writer(),
         job,
-        [store = m_workspace->store(), buckets = m_workspace->buckets(), function, current, source]() mutable
-        -> Result<Prepared> {
-            auto files = sourceFiles(buckets, function, source.fromVersion);
-            if (!files)
-                return std::unexpected(files.error());
-            if (files->first.isEmpty())
-                return fail(u"function.no_files"_s, tr("%1 has no files to deploy.").arg(function.name));
-            auto tar = makeTar(files->first);
-            if (!tar)
-                return std::unexpected(tar.error());
-            const QString digest = codeDigestOf(*tar);
-            Prepared prepared {function, 0, false, gzip(*tar), files->second, current};
-            if (current) {
-                const auto currentConfig = buckets.versionConfig(function.project, function.name, current->number);
-                if (current->codeDigest == digest && currentConfig && *currentConfig == files->second) {
-                    if (source.fromVersion > 0)
-                        return fail(u"function.nothing_to_roll_back"_s,
-                            tr("%1 has the same code and configuration as %2, which already serves calls.")
-                                .arg(versionName(source.fromVersion), versionName(current->number)));
-                    prepared.number = current->number;
-                    return prepared;
-                }
-            }
-            auto versions = store->loadVersions(function.id);
-            if (!versions)
-                return std::unexpected(versions.error());
-            prepared.number = versions->isEmpty() ? 1 : versions->last().number + 1;
-            prepared.created = true;
-            if (auto written =
-                    buckets.writeVersion(function.project, function.name, prepared.number, files->first, files->second);
-                !written)
-                return std::unexpected(written.error());
-            const FunctionVersion version {function.id,
-                prepared.number,
-                QDateTime::currentDateTimeUtc(),
-                digest,
-                FunctionState::Updating,
-                source.note};
-            if (auto added = store->addVersion(version); !added) {
-                buckets.removeVersion(function.project, function.name, prepared.number);
-                return std::unexpected(added.error());
-            }
-            return prepared;
+        [store = m_workspace->store(), buckets = m_workspace->buckets(), function, current, source] {
+            return prepare(store, buckets, function, current, source);
         },
         [this, job](Result<Prepared> prepared) {
             if (!prepared) {
@@ -329,54 +381,8 @@ void FunctionReleases::complete(DeployJob *job, const Prepared &prepared)
     runInBackground(
         m_workspace->writer(),
         this,
-        [store = m_workspace->store(), buckets = m_workspace->buckets(), prepared, results]() mutable
-        -> Result<Outcome> {
-            const QString id = prepared.function.id;
-            bool any = false;
-            for (const NodeDeployResult &result : results) {
-                if (!result.ok)
-                    continue;
-                any = true;
-                if (auto saved = store->saveDeployment(
-                        {id, prepared.number, result.nodeId, result.agentVersion, QDateTime::currentDateTimeUtc()});
-                    !saved)
-                    return std::unexpected(saved.error());
-            }
-            if (prepared.created && !any) {
-                store->removeVersion(id, prepared.number);
-                buckets.removeVersion(prepared.function.project, prepared.function.name, prepared.number);
-            } else if (prepared.created) {
-                const bool wasBlocked = prepared.previous && prepared.previous->state == FunctionState::Blocked;
-                if (prepared.previous) {
-                    if (auto moved = transition(prepared.previous->state, FunctionState::Published))
-                        store->setVersionState(id, prepared.previous->number, *moved);
-                }
-                FunctionState state = transition(FunctionState::Updating, FunctionState::Latest).value();
-                if (wasBlocked) // the agents keep a function blocked across deploys
-                    state = transition(state, FunctionState::Blocked).value_or(state);
-                if (auto set = store->setVersionState(id, prepared.number, state); !set)
-                    return std::unexpected(set.error());
-            }
-            auto functions = store->loadFunctions();
-            if (!functions)
-                return std::unexpected(functions.error());
-            Outcome outcome;
-            for (const Function &function : std::as_const(*functions)) {
-                if (function.id == id)
-                    outcome.function = function;
-            }
-            if (prepared.created && any) {
-                outcome.function.currentVersion = prepared.number;
-                if (auto saved = store->saveFunction(outcome.function); !saved)
-                    return std::unexpected(saved.error());
-            }
-            auto versions = store->loadVersions(id);
-            auto deployments = store->loadDeployments(id);
-            if (!versions || !deployments)
-                return std::unexpected(!versions ? versions.error() : deployments.error());
-            outcome.versions = *versions;
-            outcome.deployments = *deployments;
-            return outcome;
+        [store = m_workspace->store(), buckets = m_workspace->buckets(), prepared, results] {
+            return record(store, buckets, prepared, results);
         },
         [this, guard, id = prepared.function.id](Result<Outcome> outcome) {
             m_deploying.remove(id);

@@ -12,6 +12,8 @@
 namespace rune
 {
 
+class Store;
+
 /**
  * Versions and their lifecycle on the agents (DESIGN.md "Versions and lifecycle"):
  *
@@ -68,6 +70,18 @@ private:
     struct Prepared;
     struct Outcome;
 
+    using PrepareResult = Result<Prepared>;
+    using RecordResult = Result<Outcome>;
+
+    /** On the writer thread: packages the files, and stores a new version when they changed. */
+    static PrepareResult prepare(Store *store,
+        BucketStore buckets,
+        const Function &function,
+        std::optional<FunctionVersion> current,
+        Source source);
+    /** On the writer thread: records where it runs and moves the states, or withdraws a version no node took. */
+    static RecordResult record(
+        Store *store, BucketStore buckets, const Prepared &prepared, const QList<NodeDeployResult> &results);
     DeployJob *start(const QString &functionId, QStringList nodeIds, Source source);
     void upload(DeployJob *job, const Prepared &prepared);
     void uploadTo(DeployJob *job, const QString &nodeId, const Prepared &prepared);

@@ -2,6 +2,7 @@
 #include "functioncodeview.h"
 
 #include "codeeditor.h"
+#include "functions/functioncatalog.h"
 #include "functions/functionworkspace.h"
 
 #include <QHBoxLayout>
@@ -45,6 +46,15 @@ FunctionCodeView::FunctionCodeView(const FunctionServices &services, QWidget *pa
         saveIfModified();
     });
     connect(m_editor, &CodeEditor::modifiedChanged, this, &FunctionCodeView::updateHeader);
+    // Files replaced behind the editor's back (a dropped folder): show what is there now.
+    connect(services.workspace, &FunctionWorkspace::filesReplaced, this, [this](const QString &id) {
+        if (id == m_functionId && !m_path.isEmpty())
+            load(m_functionId, m_path);
+    });
+    connect(services.catalog, &FunctionCatalog::filesChanged, this, [this](const QString &id) {
+        if (id == m_functionId && !m_path.isEmpty() && !m_services.catalog->files(id).contains(m_path))
+            closeFile();
+    });
     closeFile();
 }
 

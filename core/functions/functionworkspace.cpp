@@ -285,8 +285,10 @@ void FunctionWorkspace::replaceFiles(
             return buckets.replaceWorkingFiles(function.project, function.name, files);
         },
         [this, id, done](Result<void> replaced) {
-            if (replaced)
+            if (replaced) {
                 refreshFiles(id);
+                Q_EMIT filesReplaced(id);
+            }
             report(done, std::move(replaced));
         });
 }

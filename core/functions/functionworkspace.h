@@ -81,6 +81,10 @@ public:
     /** The files of version @p number, as deployed. */
     void readVersionFiles(const QString &id, int number, QObject *context, Callback<QList<CodeFile>> done);
 
+Q_SIGNALS:
+    /** The working files of @p id were replaced as a whole (a dropped folder): editors reload. */
+    void filesReplaced(const QString &id);
+
 private:
     Result<Function> known(const QString &id) const;
     void refreshFiles(const QString &id);

@@ -2,6 +2,7 @@
 // Dropping a real folder on the console's window: what is packaged (.runeignore), the target
 // function, per-node results, and the function that comes out of it on real agents.
 #include "deploydialog.h"
+#include "functioncodeview.h"
 #include "functionguihelpers.h"
 #include "functions/deployjob.h"
 #include "mainwindow.h"
@@ -192,6 +193,12 @@ void TestDeployDialog::droppedFilesReplaceAnExistingFunctionsFiles()
     write(dir.filePath(u"handler.py"_s), "def handle(event, context):\n    return 'dropped'\n");
     write(dir.filePath(u"notes.txt"_s), "not for the function\n");
     Console console(fx);
+    console.pane->openFile(hello, u"handler.py"_s);
+    QVERIFY(waitUntil(
+        [&] {
+            return console.pane->codeView()->editor()->text().contains(u"GREETING"_s);
+        },
+        20000));
 
     // A loose file goes under its own name, to the function the user picks.
     QVERIFY(console.drop({QUrl::fromLocalFile(dir.filePath(u"handler.py"_s))}));
@@ -216,6 +223,8 @@ void TestDeployDialog::droppedFilesReplaceAnExistingFunctionsFiles()
     QCOMPARE(fx.catalog.find(hello)->currentVersion, 2);
     QCOMPARE(fx.invoke(hello, u"node-1"_s)->body, QByteArray("dropped"));
     QCOMPARE(fx.catalog.files(hello), QStringList({u"handler.py"_s}));
+    // The editor shows the dropped file, not the one it replaced.
+    RUNE_TRY_VERIFY(console.pane->codeView()->editor()->text().contains(u"'dropped'"_s));
 }
 
 void TestDeployDialog::onlyLocalFilesAreTaken()

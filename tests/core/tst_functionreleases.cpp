@@ -31,6 +31,8 @@ class TestFunctionReleases final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void everyTemplateRunsWithItsSampleEvents_data();
+    void everyTemplateRunsWithItsSampleEvents();
     void deployMakesAVersionThatAnswersOnEveryNode();
     void changedCodeMakesANewVersionAndRollbackBringsTheOldBack();
     void blockAndUnblockActOnTheAgents();
@@ -40,6 +42,36 @@ private Q_SLOTS:
     void invalidConfigurationIsRefusedBeforeAnything();
     void reloadingFindsEverythingAgain();
 };
+
+void TestFunctionReleases::everyTemplateRunsWithItsSampleEvents_data()
+{
+    QTest::addColumn<QString>("templateId");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("python3") << u"python3"_s << u"Hello, Ada!"_s;
+    QTest::newRow("node") << u"node"_s << u"\"item\":\"lamp\""_s;
+    QTest::newRow("exec") << u"exec"_s << u"\"words\": 9"_s; // runs only with its execute bit
+}
+
+void TestFunctionReleases::everyTemplateRunsWithItsSampleEvents()
+{
+    QFETCH(QString, templateId);
+    QFETCH(QString, expected);
+    FunctionFixture fx(1);
+    QVERIFY(fx.load());
+    const QString id = fx.create(u"t-"_s + templateId, templateId);
+    DeployJob *job = fx.wait(fx.releases->deploy(id, {u"node-1"_s}));
+    QVERIFY2(job && job->succeeded(), job ? qPrintable(job->summary()) : "no deploy");
+    const SampleEvent event = rune::test::functionTemplate(templateId).events.first();
+    InvokeRequest request;
+    request.method = event.method;
+    request.path = event.path;
+    request.headers = event.headers;
+    request.body = event.body.toUtf8();
+    const auto result = fx.invoke(id, u"node-1"_s, 0, request);
+    QVERIFY2(result.has_value(), result ? "" : qPrintable(result.error().message));
+    QVERIFY2(result->status == 200 && QString::fromUtf8(result->body).contains(expected),
+        qPrintable(QString::number(result->status) + u' ' + QString::fromUtf8(result->body)));
+}
 
 void TestFunctionReleases::deployMakesAVersionThatAnswersOnEveryNode()
 {

@@ -36,6 +36,14 @@ LogPanel::LogPanel(const FunctionServices &services, QWidget *parent)
     , m_table(new QTableView(this))
 {
     m_filter->setSourceModel(m_model);
+    // The agent numbers its deploys itself: name the console's version where it is known.
+    m_model->setVersionLabel([this](const FunctionLogLine &line) -> QString {
+        for (const FunctionDeployment &deployment : m_services.catalog->deployments(m_functionId)) {
+            if (deployment.nodeId == line.nodeId && deployment.agentVersion == line.version)
+                return u"v"_s + QString::number(deployment.number);
+        }
+        return tr("agent v%1").arg(line.version);
+    });
     m_requestEdit->setObjectName(u"logRequestEdit"_s);
     m_requestEdit->setPlaceholderText(tr("request id"));
     m_requestEdit->setClearButtonEnabled(true);

@@ -18,6 +18,11 @@ LogTableModel::LogTableModel(NodeList *nodes, QObject *parent)
 {
 }
 
+void LogTableModel::setVersionLabel(std::function<QString(const FunctionLogLine &)> label)
+{
+    m_versionLabel = std::move(label);
+}
+
 void LogTableModel::setLimit(int lines)
 {
     m_limit = std::max(1, lines);
@@ -72,7 +77,7 @@ QVariant LogTableModel::displayData(const FunctionLogLine &line, int column) con
         return node ? node->name : line.nodeId;
     }
     case Version:
-        return QString(u"v"_s + QString::number(line.version));
+        return m_versionLabel ? m_versionLabel(line) : QString(u"v"_s + QString::number(line.version));
     case Request:
         return line.requestId.left(8);
     case Level:

@@ -5,6 +5,7 @@
 
 #include <QAbstractTableModel>
 #include <QPointer>
+#include <functional>
 
 namespace rune
 {
@@ -30,6 +31,11 @@ public:
 
     explicit LogTableModel(NodeList *nodes, QObject *parent = nullptr);
 
+    /**
+     * How the Version column names a line's version; the default is the agent's own number
+     * ("v3"). The log pane names the console's version, which may differ on a node.
+     */
+    void setVersionLabel(std::function<QString(const FunctionLogLine &)> label);
     /** Keeps at most @p lines lines. */
     void setLimit(int lines);
     void append(const QList<FunctionLogLine> &lines);
@@ -45,6 +51,7 @@ private:
     QVariant displayData(const FunctionLogLine &line, int column) const;
 
     QPointer<NodeList> m_nodes;
+    std::function<QString(const FunctionLogLine &)> m_versionLabel;
     QList<FunctionLogLine> m_lines;
     int m_limit = 5000;
 };

@@ -154,6 +154,8 @@ void TestFunctionsPane::editSaveDeployInvokeAndSeeTheLog()
                  15000),
         qPrintable(shownLogLines(logs).join(u'\n')));
     QCOMPARE(shownLogLines(logs).size(), 1); // this call's line only
+    QCOMPARE(logs->filter()->index(0, views::LogTableModel::Version).data().toString(), u"v1"_s);
+    QCOMPARE(logs->filter()->index(0, views::LogTableModel::Node).data().toString(), u"node-1"_s);
     QVERIFY(window.screenshot(u"functions-invoke.png"_s));
 
     // Saving a sample event keeps it with the function.

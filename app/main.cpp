@@ -4,6 +4,13 @@
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
 #include "cluster/nodepersister.h"
+#include "functions/demoworkload.h"
+#include "functions/functionagents.h"
+#include "functions/functioncatalog.h"
+#include "functions/functioninvoker.h"
+#include "functions/functionreleases.h"
+#include "functions/functionworkspace.h"
+#include "functionspane.h"
 #include "guiprompter.h"
 #include "mainwindow.h"
 #include "metrics/fleetmetrics.h"
@@ -178,6 +185,28 @@ int main(int argc, char *argv[])
     if (!historyWarning.isEmpty())
         window.statusBar()->showMessage(historyWarning);
 
+    // Functions: the catalog, their files under <data dir>/buckets, versions on the agents.
+    rune::FunctionCatalog catalog;
+    rune::FunctionWorkspace workspace(store->get(), rune::BucketStore(settings.dataDir() + u"/buckets"_s), &catalog);
+    rune::FunctionAgents agents(&nodes, &network);
+    rune::FunctionReleases releases(&workspace, &agents);
+    rune::FunctionInvoker invoker(&catalog, &agents);
+    auto templates = rune::loadFunctionTemplates(u":/templates"_s);
+    if (!templates)
+        qWarning("%s", qPrintable(templates.error().message));
+    const rune::views::FunctionServices functionServices {&catalog,
+        &workspace,
+        &releases,
+        &invoker,
+        &agents,
+        &nodes,
+        templates.value_or(QList<rune::FunctionTemplate>())};
+    window.setFunctionsPane(new rune::views::FunctionsPane(functionServices, &window));
+    workspace.load(&window, [&window](rune::Result<void> loaded) {
+        if (!loaded)
+            window.statusBar()->showMessage(loaded.error().message);
+    });
+    std::unique_ptr<rune::DemoWorkload> demoWorkload;
     std::unique_ptr<rune::LocalCluster> demo;
     if (options->demo) {
         if (provisioning.agentBinary.isEmpty()) {
@@ -194,6 +223,14 @@ int main(int argc, char *argv[])
                     window.statusBar()->showMessage(nodeId + u": "_s + message);
                 });
             demo->start(rune::LocalCluster::defaultLayout());
+            // Two sample functions and a light load, so there is something to look at.
+            demoWorkload = std::make_unique<rune::DemoWorkload>(
+                &workspace, &releases, &invoker, &nodes, functionServices.templates);
+            QObject::connect(
+                demoWorkload.get(), &rune::DemoWorkload::problem, &window, [&window](const QString &message) {
+                    window.statusBar()->showMessage(message);
+                });
+            demoWorkload->start();
         }
     }
     QObject::connect(&persister, &rune::NodePersister::saveFailed, &window, [&window](const QString &message) {

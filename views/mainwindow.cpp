@@ -6,6 +6,7 @@
 #include "cluster/nodemonitor.h"
 #include "emptystatepane.h"
 #include "format.h"
+#include "functionspane.h"
 #include "nodedetailpane.h"
 #include "nodespane.h"
 #include "overviewpane.h"
@@ -16,11 +17,14 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QStackedWidget>
 #include <QStatusBar>
 
@@ -273,6 +277,40 @@ void MainWindow::setTheme(Theme *theme)
             m_settings->setValue(Settings::Key::Theme, themeChoiceName(choice));
         });
     }
+}
+
+void MainWindow::setFunctionsPane(FunctionsPane *pane)
+{
+    const int index = int(Pane::Functions);
+    QWidget *placeholder = m_panes->widget(index);
+    const bool shown = m_panes->currentIndex() == index;
+    m_panes->insertWidget(index, pane);
+    m_panes->removeWidget(placeholder);
+    placeholder->deleteLater();
+    if (shown)
+        m_panes->setCurrentIndex(index);
+    m_functionsPane = pane;
+    setAcceptDrops(true);
+}
+
+FunctionsPane *MainWindow::functionsPane() const
+{
+    return m_functionsPane;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (m_functionsPane && event->mimeData()->hasUrls() && FunctionsPane::canDeploy(event->mimeData()->urls()))
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    if (!m_functionsPane || !FunctionsPane::canDeploy(event->mimeData()->urls()))
+        return;
+    event->acceptProposedAction();
+    showPane(Pane::Functions);
+    m_functionsPane->deployDropped(event->mimeData()->urls());
 }
 
 void MainWindow::updateFleetStatus()

@@ -20,6 +20,7 @@ namespace rune::views
 {
 
 class NodeDetailPane;
+class FunctionsPane;
 class NodesPane;
 class OverviewPane;
 class Theme;
@@ -50,9 +51,14 @@ public:
     void showNode(const QString &nodeId);
     /** Adds View > Theme, switching @p theme (which outlives the window). */
     void setTheme(Theme *theme);
+    /** Puts @p pane in place of the Functions placeholder; files dropped on the window go to it. */
+    void setFunctionsPane(FunctionsPane *pane);
+    FunctionsPane *functionsPane() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void buildPanes();
@@ -72,6 +78,7 @@ private:
     QListWidget *m_navigation;
     QStackedWidget *m_panes;
     NodesPane *m_nodesPane = nullptr;
+    FunctionsPane *m_functionsPane = nullptr;
     QLabel *m_fleetStatus;
     QTimer m_fleetStatusTimer;
 };

@@ -46,6 +46,21 @@ struct FunctionVersion {
     bool operator==(const FunctionVersion &) const = default;
 };
 
+/**
+ * Where a version of a function runs: one row per node that received it. The agent numbers its
+ * versions itself, so a node that missed a deploy, or had functions before, calls the same code
+ * by another number; this is how the console finds it (name@v<agentVersion> on that node).
+ */
+struct FunctionDeployment {
+    QString functionId;
+    int number = 0; ///< the console's version number
+    QString nodeId;
+    int agentVersion = 0; ///< the number the node's agent gave the deploy
+    QDateTime deployed; ///< UTC
+
+    bool operator==(const FunctionDeployment &) const = default;
+};
+
 /** The lowercase hex SHA-256 of @p code, as FunctionVersion::codeDigest holds it. */
 QString codeDigestOf(const QByteArray &code);
 
@@ -56,3 +71,4 @@ bool isCodeDigest(const QString &digest);
 
 Q_DECLARE_METATYPE(rune::Function)
 Q_DECLARE_METATYPE(rune::FunctionVersion)
+Q_DECLARE_METATYPE(rune::FunctionDeployment)

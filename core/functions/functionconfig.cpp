@@ -35,59 +35,68 @@ QString handlerProblem(FunctionRuntime runtime, const QString &handler)
     return {};
 }
 
-void checkMemory(int memoryMiB, QStringList &problems)
+void checkMemory(int memoryMiB, QList<ConfigProblem> &problems)
 {
     using C = FunctionConfig;
     if (memoryMiB < C::minMemoryMiB || memoryMiB > C::maxMemoryMiB)
-        problems << tr("memory must be between %1 and %2 MiB (got %3 MiB)")
-                        .arg(C::minMemoryMiB)
-                        .arg(C::maxMemoryMiB)
-                        .arg(memoryMiB);
+        problems << ConfigProblem {QLatin1StringView(configkeys::memoryMiB),
+            tr("memory must be between %1 and %2 MiB (got %3 MiB)")
+                .arg(C::minMemoryMiB)
+                .arg(C::maxMemoryMiB)
+                .arg(memoryMiB)};
     if (memoryMiB % C::memoryStepMiB != 0)
-        problems << tr("memory must be a multiple of %1 MiB (got %2 MiB)").arg(C::memoryStepMiB).arg(memoryMiB);
+        problems << ConfigProblem {QLatin1StringView(configkeys::memoryMiB),
+            tr("memory must be a multiple of %1 MiB (got %2 MiB)").arg(C::memoryStepMiB).arg(memoryMiB)};
 }
 
-void checkLimits(const FunctionConfig &config, QStringList &problems)
+void checkLimits(const FunctionConfig &config, QList<ConfigProblem> &problems)
 {
     if (config.timeoutSeconds < 1 || config.timeoutSeconds > FunctionConfig::maxTimeoutSeconds)
-        problems << tr("the timeout must be between 1 and %1 seconds (got %2 s)")
-                        .arg(FunctionConfig::maxTimeoutSeconds)
-                        .arg(config.timeoutSeconds);
+        problems << ConfigProblem {QLatin1StringView(configkeys::timeoutSeconds),
+            tr("the timeout must be between 1 and %1 seconds (got %2 s)")
+                .arg(FunctionConfig::maxTimeoutSeconds)
+                .arg(config.timeoutSeconds)};
     if (config.maxPayloadBytes < 1 || config.maxPayloadBytes > FunctionConfig::maxPayloadLimitBytes)
-        problems << tr("the maximum payload must be between 1 byte and %1 MiB (got %2 bytes)")
-                        .arg(FunctionConfig::maxPayloadLimitBytes / (1024 * 1024))
-                        .arg(config.maxPayloadBytes);
+        problems << ConfigProblem {QLatin1StringView(configkeys::maxPayloadBytes),
+            tr("the maximum payload must be between 1 byte and %1 MiB (got %2 bytes)")
+                .arg(FunctionConfig::maxPayloadLimitBytes / (1024 * 1024))
+                .arg(config.maxPayloadBytes)};
 }
 
-void checkScaling(const FunctionConfig &config, QStringList &problems)
+void checkScaling(const FunctionConfig &config, QList<ConfigProblem> &problems)
 {
     if (config.minReplicas < 0)
-        problems << tr("the minimum number of replicas must not be negative (got %1)").arg(config.minReplicas);
+        problems << ConfigProblem {QLatin1StringView(configkeys::minReplicas),
+            tr("the minimum number of replicas must not be negative (got %1)").arg(config.minReplicas)};
     if (config.maxReplicas < 1)
-        problems << tr("the maximum number of replicas must be at least 1 (got %1)").arg(config.maxReplicas);
+        problems << ConfigProblem {QLatin1StringView(configkeys::maxReplicas),
+            tr("the maximum number of replicas must be at least 1 (got %1)").arg(config.maxReplicas)};
     else if (config.maxReplicas < config.minReplicas)
-        problems << tr("the maximum number of replicas (%1) must not be below the minimum (%2)")
-                        .arg(config.maxReplicas)
-                        .arg(config.minReplicas);
+        problems << ConfigProblem {QLatin1StringView(configkeys::maxReplicas),
+            tr("the maximum number of replicas (%1) must not be below the minimum (%2)")
+                .arg(config.maxReplicas)
+                .arg(config.minReplicas)};
     if (config.targetConcurrency < 1)
-        problems
-            << tr("the target concurrency must be at least 1 call per replica (got %1)").arg(config.targetConcurrency);
+        problems << ConfigProblem {QLatin1StringView(configkeys::targetConcurrency),
+            tr("the target concurrency must be at least 1 call per replica (got %1)").arg(config.targetConcurrency)};
     if (config.idleToZeroSeconds < 0)
-        problems << tr("the idle time before scaling to zero must not be negative; use 0 for never (got %1 s)")
-                        .arg(config.idleToZeroSeconds);
+        problems << ConfigProblem {QLatin1StringView(configkeys::idleToZeroSeconds),
+            tr("the idle time before scaling to zero must not be negative; use 0 for never (got %1 s)")
+                .arg(config.idleToZeroSeconds)};
 }
 
-void checkTriggersAndEnv(const FunctionConfig &config, QStringList &problems)
+void checkTriggersAndEnv(const FunctionConfig &config, QList<ConfigProblem> &problems)
 {
     for (qsizetype i = 0; i < config.triggers.size(); ++i) {
         const QString problem = triggerProblem(config.triggers.at(i));
         if (!problem.isEmpty())
-            problems << tr("trigger %1: %2").arg(i + 1).arg(problem);
+            problems << ConfigProblem {
+                QLatin1StringView(configkeys::triggers), tr("trigger %1: %2").arg(i + 1).arg(problem)};
     }
     for (auto it = config.env.cbegin(); it != config.env.cend(); ++it) {
         const QString problem = envNameProblem(it.key());
         if (!problem.isEmpty())
-            problems << problem;
+            problems << ConfigProblem {QLatin1StringView(configkeys::env), problem};
     }
 }
 
@@ -129,17 +138,25 @@ std::optional<FunctionAuth> functionAuthFromName(QStringView name)
     return std::nullopt;
 }
 
-QStringList FunctionConfig::validate() const
+QList<ConfigProblem> FunctionConfig::problems() const
 {
-    QStringList problems;
+    QList<ConfigProblem> problems;
     const QString handlerIssue = handlerProblem(runtime, handler);
     if (!handlerIssue.isEmpty())
-        problems << handlerIssue;
+        problems << ConfigProblem {QLatin1StringView(configkeys::handler), handlerIssue};
     checkMemory(memoryMiB, problems);
     checkLimits(*this, problems);
     checkScaling(*this, problems);
     checkTriggersAndEnv(*this, problems);
     return problems;
+}
+
+QStringList FunctionConfig::validate() const
+{
+    QStringList messages;
+    for (const ConfigProblem &problem : problems())
+        messages << problem.message;
+    return messages;
 }
 
 QString functionNameProblem(const QString &name)

@@ -57,6 +57,14 @@ inline constexpr char env[] = "env";
 inline constexpr char auth[] = "auth";
 } // namespace configkeys
 
+/** One problem of a configuration and the field it is about, for a form to show beside it. */
+struct ConfigProblem {
+    QString field; ///< a configkeys name: "memory_mib", "triggers", ...
+    QString message; ///< a sentence the user can act on
+
+    bool operator==(const ConfigProblem &) const = default;
+};
+
 /**
  * How a function runs and scales. The defaults make a working python3 function that scales to
  * zero after five idle minutes and is invoked over HTTP with a token.
@@ -87,6 +95,8 @@ struct FunctionConfig {
      * "memory must be a multiple of 64 MiB (got 100 MiB)". Empty when the configuration is valid.
      */
     QStringList validate() const;
+    /** validate()'s problems, each with the field it is about. */
+    QList<ConfigProblem> problems() const;
 
     /** The configuration as JSON with snake_case field names (see configkeys). */
     QJsonObject toJson() const;

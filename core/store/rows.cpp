@@ -19,6 +19,7 @@ const char nodeColumns[] = "id, name, role, ssh_host, ssh_port, ssh_user, ssh_ke
                            "disk_bytes, disk_free_bytes, state, target_action, target_since, agent_invoke_port";
 const char functionColumns[] = "id, project, name, config, current_version";
 const char versionColumns[] = "function_id, number, created, code_digest, state, note";
+const char deploymentColumns[] = "function_id, number, node_id, agent_version, deployed";
 
 namespace
 {
@@ -193,6 +194,26 @@ Result<FunctionVersion> versionFrom(const QSqlQuery &query)
             tr("unknown state \"%1\"").arg(column(query, "state")));
     version.state = *state;
     return version;
+}
+
+QVariantList deploymentValues(const FunctionDeployment &deployment)
+{
+    return {deployment.functionId,
+        deployment.number,
+        sql::text(deployment.nodeId),
+        deployment.agentVersion,
+        timeValue(deployment.deployed)};
+}
+
+Result<FunctionDeployment> deploymentFrom(const QSqlQuery &query)
+{
+    FunctionDeployment deployment;
+    deployment.functionId = column(query, "function_id");
+    deployment.number = int(number(query, "number"));
+    deployment.nodeId = column(query, "node_id");
+    deployment.agentVersion = int(number(query, "agent_version"));
+    deployment.deployed = timeFrom(query.value(u"deployed"_s));
+    return deployment;
 }
 
 } // namespace rune::rows

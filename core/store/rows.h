@@ -28,6 +28,10 @@ extern const char versionColumns[];
 QVariantList versionValues(const FunctionVersion &version);
 Result<FunctionVersion> versionFrom(const QSqlQuery &query);
 
+extern const char deploymentColumns[];
+QVariantList deploymentValues(const FunctionDeployment &deployment);
+Result<FunctionDeployment> deploymentFrom(const QSqlQuery &query);
+
 /** How the store writes a time: ISO 8601 in UTC with milliseconds; NULL for an invalid time. */
 QVariant timeValue(const QDateTime &time);
 QDateTime timeFrom(const QVariant &value);

@@ -74,6 +74,18 @@ const QList<QStringList> &migrations()
         {
             u"ALTER TABLE nodes ADD COLUMN agent_invoke_port INTEGER NOT NULL DEFAULT 8080"_s,
         },
+        // 3: which agent-side version serves each console version on each node.
+        {
+            uR"(CREATE TABLE function_deployments (
+                function_id TEXT NOT NULL,
+                number INTEGER NOT NULL,
+                node_id TEXT NOT NULL,
+                agent_version INTEGER NOT NULL,
+                deployed TEXT NOT NULL,
+                PRIMARY KEY (function_id, number, node_id),
+                FOREIGN KEY (function_id, number) REFERENCES function_versions(function_id, number)
+                    ON DELETE CASCADE))"_s,
+        },
     };
     return steps;
 }

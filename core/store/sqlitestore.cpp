@@ -200,4 +200,38 @@ Result<void> SqliteStore::setVersionState(const QString &functionId, int number,
             .arg(functionId, functionStateName(state), path()));
 }
 
+Result<void> SqliteStore::removeVersion(const QString &functionId, int number)
+{
+    // Its deployment rows go with it: ON DELETE CASCADE.
+    auto removed = write(u"DELETE FROM function_versions WHERE function_id = ? AND number = ?"_s,
+        {functionId, number},
+        tr("Could not remove version %1 of function %2 from %3").arg(number).arg(functionId, path()));
+    if (!removed && removed.error().code == u"store.not_found")
+        return {};
+    return removed;
+}
+
+Result<void> SqliteStore::saveDeployment(const FunctionDeployment &deployment)
+{
+    static const QString statement =
+        upsert("function_deployments", rows::deploymentColumns, u"function_id, number, node_id"_s);
+    return write(statement,
+        rows::deploymentValues(deployment),
+        tr("Could not record that version %1 of function %2 runs on node %3 in %4")
+            .arg(deployment.number)
+            .arg(deployment.functionId, deployment.nodeId, path()));
+}
+
+Result<QList<FunctionDeployment>> SqliteStore::loadDeployments(const QString &functionId) const
+{
+    const QString statement =
+        u"SELECT %1 FROM function_deployments WHERE function_id = ? ORDER BY number, node_id"_s.arg(
+            QLatin1StringView(rows::deploymentColumns));
+    auto deployments = loadAll<FunctionDeployment>(m_pool.connection(), statement, {functionId}, &rows::deploymentFrom);
+    if (!deployments)
+        return std::unexpected(sql::explained(
+            deployments.error(), tr("Could not load where function %1 runs from %2").arg(functionId, path())));
+    return deployments;
+}
+
 } // namespace rune

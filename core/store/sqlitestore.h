@@ -34,6 +34,10 @@ public:
     Result<void> addVersion(const FunctionVersion &version) override;
     Result<QList<FunctionVersion>> loadVersions(const QString &functionId) const override;
     Result<void> setVersionState(const QString &functionId, int number, FunctionState state) override;
+    Result<void> removeVersion(const QString &functionId, int number) override;
+
+    Result<void> saveDeployment(const FunctionDeployment &deployment) override;
+    Result<QList<FunctionDeployment>> loadDeployments(const QString &functionId) const override;
 
 private:
     explicit SqliteStore(const QString &path);

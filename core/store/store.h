@@ -65,6 +65,16 @@ public:
      * the move is allowed is the caller's business (see transition()); the store records it.
      */
     virtual Result<void> setVersionState(const QString &functionId, int number, FunctionState state) = 0;
+    /**
+     * Removes a version that never reached any node (a deploy that failed everywhere), so the
+     * history holds only code that ran. Removing an unknown version succeeds.
+     */
+    virtual Result<void> removeVersion(const QString &functionId, int number) = 0;
+
+    /** Records (or replaces) where a version runs; an unknown version fails with "store.not_found". */
+    virtual Result<void> saveDeployment(const FunctionDeployment &deployment) = 0;
+    /** Where the versions of function @p functionId run, by version then node. */
+    virtual Result<QList<FunctionDeployment>> loadDeployments(const QString &functionId) const = 0;
 };
 
 } // namespace rune

@@ -39,6 +39,7 @@ private Q_SLOTS:
     void validation_data();
     void validation();
     void everyProblemIsReportedAtOnce();
+    void problemsNameTheirField();
     void cronExpressions_data();
     void cronExpressions();
     void mqttTopicFilters_data();
@@ -52,6 +53,23 @@ private Q_SLOTS:
     void functionNames();
     void codeDigest();
 };
+
+void TestFunctionConfig::problemsNameTheirField()
+{
+    FunctionConfig config;
+    config.handler = u"nodot"_s;
+    config.memoryMiB = 100;
+    config.minReplicas = 3;
+    config.maxReplicas = 2;
+    config.triggers = {{rune::TriggerType::Cron, u"* *"_s}};
+    config.env = {{u"RUNE_X"_s, u"1"_s}};
+    QStringList fields;
+    for (const rune::ConfigProblem &problem : config.problems())
+        fields << problem.field;
+    QCOMPARE(fields, QStringList({u"handler"_s, u"memory_mib"_s, u"max_replicas"_s, u"triggers"_s, u"env"_s}));
+    QCOMPARE(config.problems().size(), config.validate().size());
+    QCOMPARE(config.problems().at(1).message, config.validate().at(1));
+}
 
 void TestFunctionConfig::defaultsAreValid()
 {

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void functionsAndVersionsRoundTrip();
     void versionsAreImmutable();
     void removingAFunctionTakesItsVersions();
+    void deploymentsFollowTheirVersion();
     void storeOpenedTwiceSeesBothWriters();
     void connectionsPerThread();
     void corruptFileIsReportedAndLeftAlone();
@@ -209,6 +210,35 @@ void TestSqliteStore::removingAFunctionTakesItsVersions()
     // A new function with the old id starts with no history.
     QVERIFY(store->saveFunction(sampleFunction(u"f1"_s, u"alert"_s)).has_value());
     QVERIFY(store->addVersion(sampleVersion(u"f1"_s, 1)).has_value());
+}
+
+void TestSqliteStore::deploymentsFollowTheirVersion()
+{
+    QTemporaryDir dir;
+    auto store = openOrDie(dir.filePath(u"rune.db"_s));
+    QVERIFY(store->saveFunction(sampleFunction(u"f1"_s, u"alert"_s)).has_value());
+    QVERIFY(store->addVersion(sampleVersion(u"f1"_s, 1)).has_value());
+    QVERIFY(store->addVersion(sampleVersion(u"f1"_s, 2)).has_value());
+    const QDateTime at(QDate(2026, 11, 3), QTime(9, 0), Qt::UTC);
+    const FunctionDeployment a {u"f1"_s, 1, u"edge-1"_s, 4, at};
+    const FunctionDeployment b {u"f1"_s, 2, u"compute-1"_s, 2, at};
+    QVERIFY(store->saveDeployment(b).has_value());
+    QVERIFY(store->saveDeployment(a).has_value());
+    QCOMPARE(store->loadDeployments(u"f1"_s).value(), QList<FunctionDeployment>({a, b}));
+    // Deploying the same version to the same node again records the agent's new number.
+    FunctionDeployment again = a;
+    again.agentVersion = 5;
+    QVERIFY(store->saveDeployment(again).has_value());
+    QCOMPARE(store->loadDeployments(u"f1"_s).value().first().agentVersion, 5);
+    const auto orphan = store->saveDeployment({u"f1"_s, 9, u"edge-1"_s, 1, at});
+    QVERIFY(!orphan);
+    QCOMPARE(orphan.error().code, u"store.not_found"_s);
+    // A withdrawn version takes its rows along; versions that ran stay.
+    QVERIFY(store->removeVersion(u"f1"_s, 1).has_value());
+    QCOMPARE(store->loadVersions(u"f1"_s).value().size(), 1);
+    QCOMPARE(store->loadDeployments(u"f1"_s).value(), QList<FunctionDeployment>({b}));
+    QVERIFY(store->removeFunction(u"f1"_s).has_value());
+    QVERIFY(store->loadDeployments(u"f1"_s).value().isEmpty());
 }
 
 void TestSqliteStore::storeOpenedTwiceSeesBothWriters()

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "functions/agentdirectory.h"
+
+#include "provision/nodesessions.h"
+
+#include <QCoreApplication>
+
+using namespace Qt::StringLiterals;
+
+namespace rune
+{
+
+namespace
+{
+
+QUrl loopback(quint16 port)
+{
+    return QUrl(u"http://127.0.0.1:%1"_s.arg(port));
+}
+
+} // namespace
+
+AgentDirectory::AgentDirectory(NodeSessions *sessions)
+    : m_sessions(sessions)
+{
+}
+
+void AgentDirectory::resolve(const Node &node, QObject *context, Callback done) const
+{
+    if (node.agent.local) {
+        if (node.agent.controlPort == 0) {
+            done(fail(u"agent.unreachable"_s,
+                QCoreApplication::translate("rune::AgentDirectory", "The agent of %1 has not started yet.")
+                    .arg(node.name)));
+            return;
+        }
+        done(AgentAddress {node.id,
+            loopback(node.agent.controlPort),
+            node.agent.invokePort ? loopback(node.agent.invokePort) : QUrl(),
+            node.agent.token});
+        return;
+    }
+    if (!m_sessions) {
+        done(fail(u"agent.unreachable"_s,
+            QCoreApplication::translate(
+                "rune::AgentDirectory", "%1 is reached over SSH, which this console has not set up.")
+                .arg(node.name)));
+        return;
+    }
+    const QString id = node.id;
+    const QString token = node.agent.token;
+    m_sessions->agentTunnel(node, context, [id, token, done = std::move(done)](Result<quint16> port) {
+        if (!port)
+            done(std::unexpected(port.error()));
+        else
+            done(AgentAddress {id, loopback(*port), QUrl(), token});
+    });
+}
+
+} // namespace rune

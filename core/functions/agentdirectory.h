@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "cluster/node.h"
+#include "functions/functionagentclient.h"
+
+#include <QObject>
+#include <QPointer>
+#include <functional>
+
+namespace rune
+{
+
+class NodeSessions;
+
+/**
+ * Finds the address of a node's agent: a demo node's agent listens on this machine; a remote
+ * node's control API is reached through its SSH tunnel (NodeSessions::agentTunnel), and its
+ * calls go through the control API, since its invoke port is not forwarded.
+ */
+class AgentDirectory
+{
+public:
+    using Callback = std::function<void(Result<AgentAddress>)>;
+
+    /** Without @p sessions only demo nodes are reachable. */
+    explicit AgentDirectory(NodeSessions *sessions = nullptr);
+
+    /** Resolves @p node; @p done runs on @p context's thread (at once for a demo node). */
+    void resolve(const Node &node, QObject *context, Callback done) const;
+
+private:
+    QPointer<NodeSessions> m_sessions;
+};
+
+} // namespace rune

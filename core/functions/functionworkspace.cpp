@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "functions/functionworkspace.h"
+
+#include "functions/background.h"
+#include "store/store.h"
+
+#include <QCoreApplication>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace rune
+{
+
+namespace
+{
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("rune::FunctionWorkspace", text);
+}
+
+/** Everything the catalog holds about one function, read on a worker thread. */
+struct Loaded {
+    Function function;
+    QList<FunctionVersion> versions;
+    QList<FunctionDeployment> deployments;
+    QStringList files;
+};
+
+Result<QList<Loaded>> loadAll(Store *store, const BucketStore &buckets)
+{
+    auto functions = store->loadFunctions();
+    if (!functions)
+        return std::unexpected(functions.error());
+    QList<Loaded> loaded;
+    for (const Function &function : std::as_const(*functions)) {
+        auto versions = store->loadVersions(function.id);
+        auto deployments = store->loadDeployments(function.id);
+        auto files = buckets.workingPaths(function.project, function.name);
+        if (!versions || !deployments || !files)
+            return std::unexpected(!versions ? versions.error() : !deployments ? deployments.error() : files.error());
+        loaded.append({function, *versions, *deployments, *files});
+    }
+    return loaded;
+}
+
+template <typename T> void report(const FunctionWorkspace::Callback<T> &done, Result<T> result)
+{
+    if (done)
+        done(std::move(result));
+}
+
+} // namespace
+
+QString projectNameProblem(const QString &name)
+{
+    const QString problem = functionNameProblem(name);
+    if (problem.isEmpty())
+        return {};
+    return tr("the project name \"%1\" must start with a letter and use only lowercase letters, digits and '-', at "
+              "most 63 characters")
+        .arg(name);
+}
+
+FunctionWorkspace::FunctionWorkspace(Store *store, BucketStore buckets, FunctionCatalog *catalog, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_buckets(std::move(buckets))
+    , m_catalog(catalog)
+{
+    m_writer.setMaxThreadCount(1);
+}
+
+FunctionWorkspace::~FunctionWorkspace()
+{
+    m_writer.waitForDone();
+}
+
+FunctionCatalog *FunctionWorkspace::catalog() const
+{
+    return m_catalog;
+}
+
+const BucketStore &FunctionWorkspace::buckets() const
+{
+    return m_buckets;
+}
+
+Store *FunctionWorkspace::store() const
+{
+    return m_store;
+}
+
+QThreadPool *FunctionWorkspace::writer()
+{
+    return &m_writer;
+}
+
+Result<Function> FunctionWorkspace::known(const QString &id) const
+{
+    const Function *function = m_catalog->find(id);
+    if (!function)
+        return fail(u"function.not_found"_s, tr("There is no such function; was it deleted?"));
+    return *function;
+}
+
+void FunctionWorkspace::load(QObject *context, Callback<void> done)
+{
+    runInBackground(
+        &m_writer,
+        context,
+        [store = m_store, buckets = m_buckets] {
+            return loadAll(store, buckets);
+        },
+        [this, done](Result<QList<Loaded>> loaded) {
+            if (!loaded)
+                return report<void>(done, std::unexpected(loaded.error()));
+            for (const Loaded &item : std::as_const(*loaded))
+                m_catalog->insert(item.function, item.versions, item.deployments, item.files);
+            m_catalog->markLoaded();
+            report<void>(done, {});
+        });
+}
+
+void FunctionWorkspace::createFunction(const QString &project,
+    const QString &name,
+    const FunctionTemplate &fromTemplate,
+    QObject *context,
+    Callback<Function> done)
+{
+    createFunction(project,
+        name,
+        fromTemplate.config,
+        fromTemplate.files,
+        context,
+        [this, context, events = fromTemplate.events, done](Result<Function> created) {
+            if (!created || events.isEmpty())
+                return report(done, std::move(created));
+            saveEvents(created->id, events, context, [done, function = *created](Result<void>) {
+                report<Function>(done, function);
+            });
+        });
+}
+
+void FunctionWorkspace::createFunction(const QString &project,
+    const QString &name,
+    const FunctionConfig &config,
+    const QList<CodeFile> &files,
+    QObject *context,
+    Callback<Function> done)
+{
+    QString problem = projectNameProblem(project);
+    if (problem.isEmpty())
+        problem = functionNameProblem(name);
+    if (!problem.isEmpty())
+        return report<Function>(done, fail(u"function.name_invalid"_s, problem[0].toUpper() + problem.mid(1) + u'.'));
+    if (m_catalog->find(project, name))
+        return report<Function>(
+            done, fail(u"function.exists"_s, tr("The project %1 already has a function named %2.").arg(project, name)));
+    Function function;
+    function.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    function.project = project;
+    function.name = name;
+    function.config = config;
+    runInBackground(
+        &m_writer,
+        context,
+        [store = m_store, buckets = m_buckets, function, files]() mutable -> Result<QStringList> {
+            if (auto written = buckets.replaceWorkingFiles(function.project, function.name, files); !written)
+                return std::unexpected(written.error());
+            if (auto saved = store->saveFunction(function); !saved) {
+                buckets.removeFunction(function.project, function.name);
+                return std::unexpected(saved.error());
+            }
+            return buckets.workingPaths(function.project, function.name);
+        },
+        [this, function, done](Result<QStringList> paths) {
+            if (!paths)
+                return report<Function>(done, std::unexpected(paths.error()));
+            m_catalog->insert(function, {}, {}, *paths);
+            report<Function>(done, function);
+        });
+}
+
+void FunctionWorkspace::removeFunction(const QString &id, QObject *context, Callback<void> done)
+{
+    const auto function = known(id);
+    if (!function)
+        return report<void>(done, std::unexpected(function.error()));
+    runInBackground(
+        &m_writer,
+        context,
+        [store = m_store, buckets = m_buckets, function = *function]() mutable -> Result<void> {
+            if (auto removed = store->removeFunction(function.id); !removed)
+                return removed;
+            return buckets.removeFunction(function.project, function.name);
+        },
+        [this, id, done](Result<void> removed) {
+            if (removed)
+                m_catalog->remove(id);
+            report(done, std::move(removed));
+        });
+}
+
+void FunctionWorkspace::readFile(const QString &id, const QString &path, QObject *context, Callback<CodeFile> done)
+{
+    const auto function = known(id);
+    if (!function)
+        return report<CodeFile>(done, std::unexpected(function.error()));
+    runInBackground(
+        &m_writer,
+        context,
+        [buckets = m_buckets, function = *function, path] {
+            return buckets.readWorkingFile(function.project, function.name, path);
+        },
+        [done](Result<CodeFile> file) {
+            report(done, std::move(file));
+        });
+}
+
+void FunctionWorkspace::refreshFiles(const QString &id)
+{
+    const Function *function = m_catalog->find(id);
+    if (!function)
+        return;
+    runInBackground(
+        &m_writer,
+        this,
+        [buckets = m_buckets, function = *function] {
+            return buckets.workingPaths(function.project, function.name);
+        },
+        [this, id](Result<QStringList> paths) {
+            if (paths)
+                m_catalog->setFiles(id, *paths);
+        });
+}
+
+void FunctionWorkspace::saveFile(const QString &id, const CodeFile &file, QObject *context, Callback<void> done)
+{
+    const auto function = known(id);
+    if (!function)
+        return report<void>(done, std::unexpected(function.error()));
+    runInBackground(
+        &m_writer,
+        context,
+        [buckets = m_buckets, function = *function, file]() mutable {
+            return buckets.writeWorkingFile(function.project, function.name, file);
+        },
+        [this, id, path = file.path, done](Result<void> saved) {
+            if (saved && !m_catalog->files(id).contains(path))
+                refreshFiles(id);
+            report(done, std::move(saved));
+        });
+}
+
+void FunctionWorkspace::removeFile(const QString &id, const QString &path, QObject *context, Callback<void> done)
+{
+    const auto function = known(id);
+    if (!function)
+        return report<void>(done, std::unexpected(function.error()));
+    runInBackground(
+        &m_writer,
+        context,
+        [buckets = m_buckets, function = *function, path]() mutable {
+            return buckets.removeWorkingFile(function.project, function.name, path);
+        },
+        [this, id, done](Result<void> removed) {
+            if (removed)
+                refreshFiles(id);
+            report(done, std::move(removed));
+        });
+}
+
+void FunctionWorkspace::replaceFiles(
+    const QString &id, const QList<CodeFile> &files, QObject *context, Callback<void> done)
+{
+    const auto function = known(id);
+    if (!function)
+        return report<void>(done, std::unexpected(function.error()));
+    runInBackground(
+        &m_writer,
+        context,
+        [buckets = m_buckets, function = *function, files]() mutable {
+            return buckets.replaceWorkingFiles(function.project, function.name, files);
+        },
+        [this, id, done](Result<void> replaced) {
+            if (replaced) {
+                refreshFiles(id);
+                Q_EMIT filesReplaced(id);
+            }
+            report(done, std::move(replaced));
+        });
+}
+
+void FunctionWorkspace::saveConfig(
+    const QString &id, const FunctionConfig &config, QObject *context, Callback<void> done)
+{
+    auto function = known(id);
+    if (!function)
+        return report<void>(done, std::unexpected(function.error()));
+    if (const QStringList problems = config.validate(); !problems.isEmpty())
+        return report<void>(done,
+            fail(u"function.config_invalid"_s,
+                tr("The configuration of %1 was not saved: %2.").arg(function->name, problems.join(u"; "_s))));
+    function->config = config;
+    runInBackground(
+        &m_writer,
+        context,
+        [store = m_store, function = *function] {
+            return store->saveFunction(function);
+        },
+        [this, function = *function, done](Result<void> saved) {
+            if (saved) {
+                // Keep what changed meanwhile (a deploy moves the current version).
+                if (const Function *now = m_catalog->find(function.id)) {
+                    Function updated = *now;
+                    updated.config = function.config;
+                    m_catalog->update(updated);
+                }
+            }
+            report(done, std::move(saved));
+        });
+}
+
+void FunctionWorkspace::loadEvents(const QString &id, QObject *context, Callback<QList<SampleEvent>> done)
+{
+    const auto function = known(id);
+    if (!function)
+        return report<QList<SampleEvent>>(done, std::unexpected(function.error()));
+    runInBackground(
+        &m_writer,
+        context,
+        [buckets = m_buckets, function = *function] {
+            return buckets.events(function.project, function.name);
+        },
+        [done](Result<QList<SampleEvent>> events) {
+            report(done, std::move(events));
+        });
+}
+
+void FunctionWorkspace::saveEvents(
+    const QString &id, const QList<SampleEvent> &events, QObject *context, Callback<void> done)
+{
+    const auto function = known(id);
+    if (!function)
+        return report<void>(done, std::unexpected(function.error()));
+    runInBackground(
+        &m_writer,
+        context,
+        [buckets = m_buckets, function = *function, events]() mutable {
+            return buckets.saveEvents(function.project, function.name, events);
+        },
+        [done](Result<void> saved) {
+            report(done, std::move(saved));
+        });
+}
+
+void FunctionWorkspace::readWorkingFiles(const QString &id, QObject *context, Callback<QList<CodeFile>> done)
+{
+    const auto function = known(id);
+    if (!function)
+        return report<QList<CodeFile>>(done, std::unexpected(function.error()));
+    runInBackground(
+        &m_writer,
+        context,
+        [buckets = m_buckets, function = *function] {
+            return buckets.workingFiles(function.project, function.name);
+        },
+        [done](Result<QList<CodeFile>> files) {
+            report(done, std::move(files));
+        });
+}
+
+void FunctionWorkspace::readVersionFiles(
+    const QString &id, int number, QObject *context, Callback<QList<CodeFile>> done)
+{
+    const auto function = known(id);
+    if (!function)
+        return report<QList<CodeFile>>(done, std::unexpected(function.error()));
+    runInBackground(
+        &m_writer,
+        context,
+        [buckets = m_buckets, function = *function, number] {
+            return buckets.versionFiles(function.project, function.name, number);
+        },
+        [done](Result<QList<CodeFile>> files) {
+            report(done, std::move(files));
+        });
+}
+
+} // namespace rune

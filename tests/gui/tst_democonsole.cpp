@@ -46,7 +46,7 @@ void TestDemoConsole::samplesAreDeployedAndCalled()
     QVERIFY(store.has_value());
     NodeList nodes;
     QNetworkAccessManager network;
-    NodeMonitor monitor(&nodes, &network);
+    NodeMonitor monitor(&nodes);
     monitor.setInterval(std::chrono::milliseconds(200));
 
     FunctionCatalog catalog;

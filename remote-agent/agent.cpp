@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agent.h"
 
+#include "api/followstream.h"
 #include "log.h"
 #include "runtime/embeddedfiles.h"
 #include "runtime/memorybudget.h"
@@ -307,6 +308,7 @@ void Agent::beginShutdown()
     m_shuttingDown = true;
     notifySystemd("STOPPING=1");
     m_sampleTimer.cancel();
+    FollowStream::closeAll();
     // Calls in flight finish first; then the replicas go, then the event loop.
     auto pending = std::make_shared<std::atomic<int>>(2);
     const auto drained = [this, pending] {

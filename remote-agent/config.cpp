@@ -241,10 +241,13 @@ const FlagSpec *findValueFlag(std::string_view flag)
     return nullptr;
 }
 
-std::expected<void, std::string> applyValueFlag(CommandLine &commandLine, const FlagSpec &spec, std::string value)
+std::expected<void, std::string> applyValueFlag(
+    CommandLine &commandLine, const FlagSpec &spec, std::optional<std::string> given)
 {
-    if (value.empty())
+    // `--run-as ""` is a choice (functions keep the agent's user); a missing value never is.
+    if (!given || (given->empty() && spec.key != "run_as"))
         return std::unexpected(std::string(spec.flag) + " needs a value");
+    std::string value = std::move(*given);
     if (spec.key.empty())
         commandLine.configFile = std::move(value);
     else
@@ -272,11 +275,11 @@ std::expected<CommandLine, std::string> parseCommandLine(int argc, char **argv)
         const FlagSpec *spec = findValueFlag(argument.substr(0, equals));
         if (!spec)
             return std::unexpected("unknown option '" + std::string(argument) + "'");
-        std::string value;
+        std::optional<std::string> value;
         if (equals != std::string_view::npos)
-            value = argument.substr(equals + 1);
+            value = std::string(argument.substr(equals + 1));
         else if (index + 1 < argc)
-            value = argv[++index];
+            value = std::string(argv[++index]);
         if (auto applied = applyValueFlag(commandLine, *spec, std::move(value)); !applied)
             return std::unexpected(applied.error());
     }

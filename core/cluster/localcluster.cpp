@@ -10,6 +10,8 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QtConcurrent>
+#include <csignal>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -186,6 +188,10 @@ void LocalCluster::launch(
         arguments << u"--config"_s << configFile;
         Q_EMIT logLine(node.id, tr("Functions run as root: %1 is closed to other users.").arg(stateDir));
     }
+    // Demo agents must not outlive a console that is killed rather than closed.
+    raw->process.setChildProcessModifier([] {
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    });
     raw->process.start(m_agentBinary, arguments);
     m_agents.push_back(std::move(agent));
 }

@@ -186,6 +186,21 @@ void HttpFunctionAgentClient::removeFunction(const QString &name, QObject *conte
         });
 }
 
+void HttpFunctionAgentClient::removeVersion(
+    const QString &name, int agentVersion, QObject *context, Callback<void> done)
+{
+    send("DELETE",
+        functionPath(name, u"/versions/%1"_s.arg(agentVersion)),
+        {},
+        {},
+        controlTimeoutMs,
+        context,
+        {},
+        [done = std::move(done)](Result<QByteArray> body) {
+            done(body ? Result<void>() : std::unexpected(body.error()));
+        });
+}
+
 void HttpFunctionAgentClient::setBlocked(
     const QString &name, bool blocked, QObject *context, Callback<AgentFunctionStatus> done)
 {

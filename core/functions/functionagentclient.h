@@ -104,6 +104,8 @@ public:
         Callback<AgentFunctionStatus> done) = 0;
     virtual void fetchFunction(const QString &name, QObject *context, Callback<AgentFunctionStatus> done) = 0;
     virtual void removeFunction(const QString &name, QObject *context, Callback<void> done) = 0;
+    /** DELETE /v1/functions/<name>/versions/<agentVersion>: an older version, for good. */
+    virtual void removeVersion(const QString &name, int agentVersion, QObject *context, Callback<void> done) = 0;
     /** POST /v1/functions/<name>:block or :unblock. */
     virtual void setBlocked(
         const QString &name, bool blocked, QObject *context, Callback<AgentFunctionStatus> done) = 0;
@@ -126,6 +128,7 @@ public:
         Callback<AgentFunctionStatus> done) override;
     void fetchFunction(const QString &name, QObject *context, Callback<AgentFunctionStatus> done) override;
     void removeFunction(const QString &name, QObject *context, Callback<void> done) override;
+    void removeVersion(const QString &name, int agentVersion, QObject *context, Callback<void> done) override;
     void setBlocked(const QString &name, bool blocked, QObject *context, Callback<AgentFunctionStatus> done) override;
     void invoke(const InvokeRequest &request, QObject *context, Callback<InvokeResult> done) override;
 

@@ -511,6 +511,43 @@ void FunctionReleases::retire(const QString &functionId, int number, QObject *co
     const auto target = transition(version->state, FunctionState::Retired);
     if (!target)
         return done(std::unexpected(target.error()));
+    // The agents drop their copy too, so name@v<N> stops answering there.
+    QStringList nodes;
+    QHash<QString, int> agentVersions;
+    for (const FunctionDeployment &deployment : m_catalog->deployments(functionId)) {
+        if (deployment.number == number && deployment.agentVersion > 0) {
+            nodes << deployment.nodeId;
+            agentVersions.insert(deployment.nodeId, deployment.agentVersion);
+        }
+    }
+    const QString name = function->name;
+    forEachNode(
+        m_agents,
+        nodes,
+        context,
+        [name, agentVersions](FunctionAgentClient &client, QObject *ctx, std::function<void(QString)> finish) {
+            const int agentVersion = agentVersions.value(client.address().nodeId);
+            client.removeVersion(name, agentVersion, ctx, [finish](Result<void> removed) {
+                // Gone already is as good as removed.
+                finish(removed || removed.error().code == u"agent.not_found"_s ? QString() : removed.error().message);
+            });
+        },
+        [this, functionId, number, name, context, done](NodeProblems problems) {
+            QStringList bad;
+            for (const auto &[nodeId, problem] : std::as_const(problems)) {
+                if (!problem.isEmpty())
+                    bad << nodeProblem(m_agents->nodeName(nodeId), problem);
+            }
+            if (!bad.isEmpty())
+                return done(fail(u"function.retire_failed"_s,
+                    tr("%1 of %2 stays as it is: %3. Try again when the nodes answer.")
+                        .arg(versionName(number), name, bad.join(u"; "_s))));
+            markRetired(functionId, number, context, done);
+        });
+}
+
+void FunctionReleases::markRetired(const QString &functionId, int number, QObject *context, Callback<void> done)
+{
     runInBackground(
         m_workspace->writer(),
         context,

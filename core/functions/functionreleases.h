@@ -52,7 +52,8 @@ public:
     DeployJob *rollback(const QString &functionId, int number, const QStringList &nodeIds = {});
     /** Blocks or unblocks @p functionId on every node that runs it; @p done gets a summary. */
     void setBlocked(const QString &functionId, bool blocked, QObject *context, Callback<QString> done);
-    /** Retires version @p number; the version serving calls cannot be retired. */
+    /** Retires version @p number: removed from every agent that has it, kept in the console for history.
+     *  The version serving calls cannot be retired. */
     void retire(const QString &functionId, int number, QObject *context, Callback<void> done);
     /** Deletes @p functionId from every node that ever ran it, then from the console. */
     void removeEverywhere(const QString &functionId, QObject *context, Callback<void> done);
@@ -66,6 +67,7 @@ Q_SIGNALS:
     void deployStarted(rune::DeployJob *job);
 
 private:
+    void markRetired(const QString &functionId, int number, QObject *context, Callback<void> done);
     struct Source;
     struct Prepared;
     struct Outcome;

@@ -2,6 +2,7 @@
 #include "api/followstream.h"
 
 #include <chrono>
+#include <vector>
 
 namespace rune::agent
 {
@@ -18,9 +19,44 @@ void FollowStream::onClose(std::function<void()> unsubscribe)
     m_unsubscribe = std::move(unsubscribe);
 }
 
+namespace
+{
+
+std::mutex openStreamsMutex;
+std::vector<std::weak_ptr<FollowStream>> &openStreams()
+{
+    static std::vector<std::weak_ptr<FollowStream>> streams;
+    return streams;
+}
+
+} // namespace
+
 void FollowStream::start()
 {
+    {
+        const std::lock_guard lock(openStreamsMutex);
+        auto &streams = openStreams();
+        std::erase_if(streams, [](const auto &weak) {
+            return weak.expired();
+        });
+        streams.push_back(weak_from_this());
+    }
     probe();
+}
+
+void FollowStream::closeAll()
+{
+    std::vector<std::shared_ptr<FollowStream>> streams;
+    {
+        const std::lock_guard lock(openStreamsMutex);
+        for (const auto &weak : openStreams()) {
+            if (auto stream = weak.lock())
+                streams.push_back(std::move(stream));
+        }
+        openStreams().clear();
+    }
+    for (const auto &stream : streams)
+        stream->close();
 }
 
 void FollowStream::probe()

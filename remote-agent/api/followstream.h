@@ -30,6 +30,8 @@ public:
     /** Any thread. */
     void push(std::string line);
     void close();
+    /** Ends every open stream (the agent is shutting down: they would hold it up for the grace period). */
+    static void closeAll();
 
 private:
     void probe();

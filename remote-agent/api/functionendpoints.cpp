@@ -6,6 +6,7 @@
 #include "protocol.h"
 
 #include <boost/asio/post.hpp>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 namespace rune::agent
@@ -104,6 +105,36 @@ void remove(const Exchange &exchange, const std::shared_ptr<AgentServices> &serv
     });
 }
 
+void removeVersion(const Exchange &exchange, const std::shared_ptr<AgentServices> &services)
+{
+    const std::string name(exchange.param("name"));
+    const std::string text(exchange.param("version"));
+    int version = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+    if (error != std::errc {} || end != text.data() + text.size() || version <= 0)
+        return exchange.respondError(
+            http::status::not_found, errorcode::notFound, "'" + text + "' is not a version number");
+    boost::asio::post(services->blocking, [exchange, services, name, version] {
+        const auto removed = services->store.removeVersion(name, version);
+        if (!removed && removed.error() == FunctionStore::RemoveVersionError::serving)
+            return exchange.respondError(http::status::conflict,
+                "version_serving",
+                "version " + std::to_string(version) + " of '" + name
+                    + "' is the one serving: deploy or roll back to another first");
+        if (!removed && removed.error() == FunctionStore::RemoveVersionError::notFound)
+            return exchange.respondError(http::status::not_found,
+                errorcode::notFound,
+                "'" + name + "' has no version " + std::to_string(version));
+        if (!removed)
+            return exchange.respondError(http::status::internal_server_error,
+                errorcode::internal,
+                "could not remove version " + std::to_string(version) + " of '" + name + "'");
+        services->host.forgetVersion(name, version);
+        services->events.append({{"kind", "version_removed"}, {"function", name}, {"version", version}});
+        exchange.respondJson(http::status::ok, {{"deleted", name}, {"version", version}});
+    });
+}
+
 void setBlocked(const Exchange &exchange, AgentServices &services, bool blocked)
 {
     const std::string name(exchange.param("name"));
@@ -140,6 +171,9 @@ void addFunctionEndpoints(Router &router, std::shared_ptr<AgentServices> service
         upload);
     router.add(http::verb::delete_, "/v1/functions/{name}", [services](Exchange exchange) {
         remove(exchange, services);
+    });
+    router.add(http::verb::delete_, "/v1/functions/{name}/versions/{version}", [services](Exchange exchange) {
+        removeVersion(exchange, services);
     });
     router.add(http::verb::post, "/v1/functions/{name}:block", [services](Exchange exchange) {
         setBlocked(exchange, *services, true);

@@ -272,6 +272,27 @@ bool FunctionStore::remove(const std::string &name)
     return true;
 }
 
+std::expected<void, FunctionStore::RemoveVersionError> FunctionStore::removeVersion(const std::string &name, int number)
+{
+    if (!checkFunctionName(name).empty() || number <= 0)
+        return std::unexpected(RemoveVersionError::notFound);
+    std::lock_guard lock(m_mutex);
+    const int serving = currentVersion(name);
+    const fs::path dir = functionDir(name) / ("v" + std::to_string(number));
+    std::error_code error;
+    if (serving == 0 || number > serving || !fs::is_directory(dir, error))
+        return std::unexpected(RemoveVersionError::notFound);
+    if (number == serving)
+        return std::unexpected(RemoveVersionError::serving);
+    // Renamed away first, like a whole function: never half a version on disk under its name.
+    const fs::path doomed = m_root / (deletedPrefix + name + "-v" + std::to_string(number) + "-" + uniqueSuffix());
+    fs::rename(dir, doomed, error);
+    if (error)
+        return std::unexpected(RemoveVersionError::storage);
+    fs::remove_all(doomed, error);
+    return {};
+}
+
 bool FunctionStore::setBlocked(const std::string &name, bool blocked)
 {
     if (!checkFunctionName(name).empty())

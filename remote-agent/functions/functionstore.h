@@ -56,6 +56,10 @@ public:
     /** The version numbers of @p name kept on disk, oldest first; empty for an unknown function. */
     std::vector<int> versions(const std::string &name) const;
     bool remove(const std::string &name);
+    /** Why a version could not be removed. */
+    enum class RemoveVersionError { notFound, serving, storage };
+    /** Removes one older version of @p name for good; the serving version stays. */
+    std::expected<void, RemoveVersionError> removeVersion(const std::string &name, int version);
     /** Blocks or unblocks a function; false when there is no such function. */
     bool setBlocked(const std::string &name, bool blocked);
 

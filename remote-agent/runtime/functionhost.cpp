@@ -154,6 +154,23 @@ void FunctionHost::forget(const std::string &name)
     changed();
 }
 
+void FunctionHost::forgetVersion(const std::string &name, int version)
+{
+    std::shared_ptr<FunctionPool> pool;
+    {
+        const std::lock_guard lock(m_mutex);
+        const auto found = m_entries.find(name);
+        if (found == m_entries.end())
+            return;
+        const auto pinned = found->second.pinned.find(version);
+        if (pinned == found->second.pinned.end())
+            return;
+        pool = pinned->second;
+        found->second.pinned.erase(pinned);
+    }
+    pool->retire();
+}
+
 void FunctionHost::setBlocked(const std::string &name, bool blocked)
 {
     {

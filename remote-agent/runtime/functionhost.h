@@ -55,6 +55,8 @@ public:
     /** Serves @p record as the function's new version from now on. */
     void activate(const FunctionRecord &record);
     void forget(const std::string &name);
+    /** Stops the replicas of one older version (it was removed from disk). */
+    void forgetVersion(const std::string &name, int version);
     void setBlocked(const std::string &name, bool blocked);
 
     /** The pool for @p target, or why there is none (404 unknown, 423 blocked). */

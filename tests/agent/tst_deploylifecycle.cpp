@@ -21,6 +21,7 @@ private Q_SLOTS:
     void functionsSurviveARestart();
     void callsInFlightFinishOnTheOldVersion();
     void deleteRemovesEverything();
+    void olderVersionsCanBeRemoved();
 };
 
 namespace
@@ -172,6 +173,31 @@ void TestDeployLifecycle::deleteRemovesEverything()
     QCOMPARE(controlGet(agent, "/v1/functions/doomed").status, 404);
     QVERIFY(!QDir(agent.stateDir() + QStringLiteral("/functions/doomed")).exists());
     QCOMPARE(httpRequest(agent.port(), "DELETE", "/v1/functions/doomed", agent.token()).status, 404);
+}
+
+void TestDeployLifecycle::olderVersionsCanBeRemoved()
+{
+    TestAgent agent({}, QStringLiteral("t"));
+    QVERIFY(agent.waitForPort());
+    for (const char *tag : {"one", "two"})
+        QCOMPARE(deployFunction(
+                     agent.port(), agent.token(), QStringLiteral("pruned"), versionArchive(QLatin1StringView(tag)))
+                     .status,
+            201);
+    QCOMPARE(callFunction(agent.invokePort(), "GET", "/function/pruned@v1").body, QByteArray("one/one"));
+    const auto removed = httpRequest(agent.port(), "DELETE", "/v1/functions/pruned/versions/1", agent.token());
+    QCOMPARE(removed.status, 200);
+    const auto gone = callFunction(agent.invokePort(), "GET", "/function/pruned@v1");
+    QCOMPARE(gone.status, 404);
+    QVERIFY(!QDir(agent.stateDir() + QStringLiteral("/functions/pruned/v1")).exists());
+    QVERIFY(jsonOf(controlGet(agent, "/v1/functions/pruned"))["versions"] == json({2}));
+    // The serving version stays, and unknown ones are said to be unknown.
+    const auto serving = httpRequest(agent.port(), "DELETE", "/v1/functions/pruned/versions/2", agent.token());
+    QCOMPARE(serving.status, 409);
+    QCOMPARE(errorCodeOf(serving), QStringLiteral("version_serving"));
+    QCOMPARE(httpRequest(agent.port(), "DELETE", "/v1/functions/pruned/versions/7", agent.token()).status, 404);
+    QCOMPARE(httpRequest(agent.port(), "DELETE", "/v1/functions/pruned/versions/x", agent.token()).status, 404);
+    QCOMPARE(callFunction(agent.invokePort(), "GET", "/function/pruned").body, QByteArray("two/two"));
 }
 
 QTEST_GUILESS_MAIN(TestDeployLifecycle)

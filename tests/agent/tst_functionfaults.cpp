@@ -31,6 +31,7 @@ private Q_SLOTS:
     void hostileArchiveIs400WithTheReason();
     void badConfigNamesEveryProblem();
     void malformedDeploysAreRefused();
+    void emptyRunAsKeepsTheAgentsUser();
     void agentStillHealthy();
 
 private:
@@ -308,6 +309,24 @@ void TestFunctionFaults::malformedDeploysAreRefused()
     QCOMPARE(errorCodeOf(garbage), QStringLiteral("bad_archive"));
     const auto empty = deployFunction(m_agent->port(), m_agent->token(), QStringLiteral("whatever"), QByteArray());
     QCOMPARE(empty.status, 400);
+}
+
+void TestFunctionFaults::emptyRunAsKeepsTheAgentsUser()
+{
+    TestAgent own({QStringLiteral("--run-as"), QString()});
+    QVERIFY(own.waitForPort());
+    QCOMPARE(
+        deployPython(
+            own, QStringLiteral("who"), QStringLiteral("import os\ndef handle(e, c):\n    return str(os.getuid())\n"))
+            .status,
+        201);
+    QCOMPARE(callFunction(own.invokePort(), "GET", "/function/who").body, QByteArray::number(getuid()));
+    // A flag with its value missing altogether is still an error.
+    QProcess bare;
+    bare.start(QStringLiteral(RUNE_AGENT_BINARY), {QStringLiteral("--run-as")});
+    QVERIFY(bare.waitForFinished(5000));
+    QCOMPARE(bare.exitCode(), 2);
+    QVERIFY(bare.readAllStandardError().contains("--run-as needs a value"));
 }
 
 void TestFunctionFaults::agentStillHealthy()

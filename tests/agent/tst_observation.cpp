@@ -21,6 +21,7 @@ private Q_SLOTS:
     void eventsCanBeFollowed();
     void metricsCountCallsByOutcome();
     void prometheusTextIsWellFormed();
+    void stoppingEndsOpenStreams();
 
 private:
     std::unique_ptr<TestAgent> m_agent;
@@ -199,6 +200,19 @@ void TestObservation::prometheusTextIsWellFormed()
     QCOMPARE(infBucket, warm);
     QVERIFY(
         sampleValue(text, QStringLiteral("rune_function_invocations_total{function=\"chatty\",code=\"2xx\"}")) >= 1);
+}
+
+void TestObservation::stoppingEndsOpenStreams()
+{
+    // A console following logs must not hold up a stopping agent for its grace period.
+    HttpConnection follower(m_agent->port());
+    follower.socket().write("GET /v1/logs?follow=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer watch\r\n\r\n");
+    QVERIFY(readStreamUntil(follower, "\r\n\r\n").startsWith("HTTP/1.1 200"));
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(m_agent->stop(5000));
+    QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY(readStreamUntil(follower, "0\r\n\r\n", 2000).endsWith("0\r\n\r\n")); // the stream's proper end
 }
 
 QTEST_GUILESS_MAIN(TestObservation)

@@ -209,6 +209,11 @@ void TestFunctionReleases::retireFollowsTheStateMachine()
         fx.releases->retire(id, 1, &fx.context, done);
     }));
     QCOMPARE(stateOf(fx.catalog, id, 1), FunctionState::Retired);
+    // The agent dropped its copy: callers naming the version directly get 404 there too.
+    rune::test::HttpConnection direct(fx.agent(0).invokePort());
+    QCOMPARE(direct.request("GET", "/function/hello@v1").status, 404);
+    rune::test::HttpConnection serving(fx.agent(0).invokePort());
+    QCOMPARE(serving.request("GET", "/function/hello@v2").status, 200);
     const auto again = fx.call<void>([&](auto done) {
         fx.releases->retire(id, 1, &fx.context, done);
     });

@@ -188,7 +188,7 @@ int main(int argc, char *argv[])
     // Functions: the catalog, their files under <data dir>/buckets, versions on the agents.
     rune::FunctionCatalog catalog;
     rune::FunctionWorkspace workspace(store->get(), rune::BucketStore(settings.dataDir() + u"/buckets"_s), &catalog);
-    rune::FunctionAgents agents(&nodes, &network);
+    rune::FunctionAgents agents(&nodes, &network, rune::AgentDirectory(&sessions));
     rune::FunctionReleases releases(&workspace, &agents);
     rune::FunctionInvoker invoker(&catalog, &agents);
     auto templates = rune::loadFunctionTemplates(u":/templates"_s);

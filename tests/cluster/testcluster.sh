@@ -32,9 +32,21 @@ load() { . "$dir/cluster.env"; }
 
 sshd_pid_file() { echo "$dir/$1/sshd.pid"; }
 
+# Walks over /proc read each file in the shell: a process may end between the glob and the read
+# (awk would give up on the whole list there), and a name in /proc/PID/stat may hold spaces.
+children() { # the direct children of pid $1
+  local stat line fields
+  for stat in /proc/[0-9]*/stat; do
+    read -r line 2>/dev/null <"$stat" || continue
+    read -r -a fields <<<"${line##*) }" # state ppid ...
+    [ "${fields[1]}" = "$1" ] && echo "${stat//[^0-9]/}"
+  done
+  return 0
+}
+
 descendants() { # every process below pid $1, deepest last
   local pid=$1 child
-  for child in $(awk -v p="$pid" '$4 == p { print $1 }' /proc/[0-9]*/stat 2>/dev/null); do
+  for child in $(children "$pid"); do
     echo "$child"
     descendants "$child"
   done
@@ -107,8 +119,15 @@ down() {
 pkill_user() { # processes left by a test user, found by uid
   local uid
   uid=$(id -u "$1" 2>/dev/null) || return 0
-  awk -v u="$uid" '/^Uid:/ { if ($2 == u) print FILENAME }' /proc/[0-9]*/status 2>/dev/null |
-    sed 's|/proc/\([0-9]*\)/status|\1|' | xargs -r kill -KILL 2>/dev/null || true
+  local status key real rest
+  for status in /proc/[0-9]*/status; do
+    while read -r key real rest; do
+      if [ "$key" = Uid: ]; then
+        [ "$real" = "$uid" ] && kill -KILL "${status//[^0-9]/}" 2>/dev/null
+        break
+      fi
+    done 2>/dev/null <"$status" || true
+  done
 }
 
 pick_subnet() { # a 10.231.X.0/24 no interface here uses; under a lock so parallel runs differ

@@ -4,6 +4,7 @@
 #include "../common/functions.h"
 #include "cluster/agentclient.h"
 #include "cluster/nodemonitor.h"
+#include "functions/functionagents.h"
 #include "provision/nodeoperations.h"
 #include "provision/nodesessions.h"
 #include "provision/sshagentaccess.h"
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void provisionsThreeNodesInParallel();
     void eachAgentAnswersThroughItsTunnel();
     void functionsAnswerThroughTheControllersGatewayAcrossNamespaces();
+    void consoleDeploysAndInvokesOnARemoteNodeThroughItsTunnel();
     void suspendResumeAndRebootActThroughTheAgent();
     void supervisorRestartsACrashedAgent();
     void provisioningAgainRepairsABrokenInstall();
@@ -351,6 +353,48 @@ void TestProvisioning::functionsAnswerThroughTheControllersGatewayAcrossNamespac
         answers.insert(reply.body);
     }
     QCOMPARE(answers, QSet<QByteArray>({"hello from compute1", "hello from edge1"}));
+}
+
+void TestProvisioning::consoleDeploysAndInvokesOnARemoteNodeThroughItsTunnel()
+{
+    // What the Functions pane does for a node it reaches over SSH: resolve the agent through
+    // the node's tunnel, deploy, call the function through the control API, remove it.
+    FunctionAgents agents(&m_nodes, &m_network, AgentDirectory(m_sessions.get()));
+    const auto client = await<std::shared_ptr<FunctionAgentClient>>([&](QObject *context, auto done) {
+        agents.withClient(u"compute1"_s, context, done);
+    });
+    QVERIFY2(client, client ? "" : qPrintable(client.error().message));
+    QVERIFY((*client)->address().invokeUrl.isEmpty());
+    const auto deployed = await<AgentFunctionStatus>([&](QObject *context, auto done) {
+        (*client)->deploy(u"remote-echo"_s,
+            rune::test::archiveWith(
+                u"handler.py"_s, u"def handle(event, context):\n    return 'remote ' + event['body']\n"_s),
+            QJsonObject {{u"runtime"_s, u"python3"_s}},
+            context,
+            {},
+            done);
+    });
+    QVERIFY2(deployed, deployed ? "" : qPrintable(deployed.error().message));
+    InvokeRequest request;
+    request.function = u"remote-echo"_s;
+    request.body = "call";
+    const auto answer = await<InvokeResult>([&](QObject *context, auto done) {
+        (*client)->invoke(request, context, done);
+    });
+    QVERIFY2(answer, answer ? "" : qPrintable(answer.error().message));
+    QCOMPARE(answer->status, 200);
+    QCOMPARE(answer->body, QByteArray("remote call"));
+    QCOMPARE(answer->nodeId, u"compute1"_s);
+    const auto removed = await<void>([&](QObject *context, auto done) {
+        (*client)->removeFunction(u"remote-echo"_s, context, done);
+    });
+    QVERIFY2(removed, removed ? "" : qPrintable(removed.error().message));
+    // A node the list does not know is refused by name, not reached.
+    const auto unknown = await<std::shared_ptr<FunctionAgentClient>>([&](QObject *context, auto done) {
+        agents.withClient(u"nowhere"_s, context, done);
+    });
+    QVERIFY(!unknown);
+    QCOMPARE(unknown.error().code, u"agent.unknown_node"_s);
 }
 
 void TestProvisioning::suspendResumeAndRebootActThroughTheAgent()

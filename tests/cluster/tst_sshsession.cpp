@@ -296,7 +296,9 @@ void TestSshSession::uploadIsAtomicWithModeBits()
     QVERIFY(local.open());
     local.write(data);
     local.flush();
-    const QString home = QString::fromUtf8(execOn(*ssh, u"echo $HOME"_s)->standardOutput.trimmed());
+    const auto echoed = execOn(*ssh, u"echo $HOME"_s);
+    QVERIFY2(echoed, echoed ? "" : qPrintable(echoed.error().message));
+    const QString home = QString::fromUtf8(echoed->standardOutput.trimmed());
     const QString remote = home + u"/uploaded.bin"_s;
     qint64 lastSent = 0;
     int reports = 0;

@@ -132,6 +132,8 @@ void MainWindow::buildPanes()
     if (m_fleet.metrics && m_fleet.history) {
         m_detailPane = new NodeDetailPane(m_nodes, m_fleet.metrics, m_fleet.history, this);
         connect(m_detailPane, &NodeDetailPane::nodeChanged, this, &MainWindow::updateWatched);
+        if (m_fleet.monitor)
+            m_detailPane->setSampleInterval(m_fleet.monitor->backgroundInterval());
         addPane(u"node-detail"_s, tr("Node detail"), m_detailPane);
     } else {
         addPane(u"node-detail"_s,

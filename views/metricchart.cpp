@@ -78,22 +78,43 @@ MetricChart::MetricChart(const QString &title, Unit unit, const QList<Line> &lin
     m_timeAxis->setTickCount(6);
     m_valueAxis->setTickCount(5);
     m_valueAxis->setMin(0);
-    for (int index = 0; index < lines.size(); ++index) {
-        auto *series = new QLineSeries;
-        series->setName(lines.at(index).name);
-        QPen pen(colors::series(index));
-        pen.setWidthF(1.6);
-        series->setPen(pen);
-        chart->addSeries(series);
-        series->attachAxis(m_timeAxis);
-        series->attachAxis(m_valueAxis);
-        m_series << series;
-    }
     setChart(chart);
+    for (int index = 0; index < lines.size(); ++index) {
+        m_segments.append(QList<QLineSeries *>());
+        addSegment(index);
+    }
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(160);
     applyPalette();
     updateTitle();
+}
+
+QLineSeries *MetricChart::addSegment(int line)
+{
+    auto *series = new QLineSeries;
+    series->setName(m_lines.at(line).name);
+    QPen pen(colors::series(line));
+    pen.setWidthF(1.6);
+    series->setPen(pen);
+    chart()->addSeries(series);
+    series->attachAxis(m_timeAxis);
+    series->attachAxis(m_valueAxis);
+    const bool first = m_segments[line].isEmpty();
+    for (QLegendMarker *marker : chart()->legend()->markers(series))
+        marker->setVisible(first);
+    m_segments[line].append(series);
+    return series;
+}
+
+void MetricChart::resetSegments(int line)
+{
+    QList<QLineSeries *> &segments = m_segments[line];
+    while (segments.size() > 1) {
+        QLineSeries *series = segments.takeLast();
+        chart()->removeSeries(series);
+        delete series;
+    }
+    segments.constFirst()->clear();
 }
 
 void MetricChart::setCeiling(double ceiling)
@@ -102,18 +123,30 @@ void MetricChart::setCeiling(double ceiling)
     rescale();
 }
 
+void MetricChart::setGapThreshold(qint64 gapMs)
+{
+    m_gapMs = gapMs;
+}
+
 void MetricChart::setPoints(const QList<MetricPoint> &points, qint64 fromMs, qint64 toMs)
 {
     m_fromMs = fromMs;
     m_toMs = toMs;
-    for (int index = 0; index < m_series.size(); ++index) {
-        QList<QPointF> line;
-        line.reserve(points.size());
+    for (int index = 0; index < m_segments.size(); ++index) {
+        resetSegments(index);
+        QList<QList<QPointF>> runs {{}};
+        qint64 previous = 0;
         for (const MetricPoint &point : points) {
-            if (point.timeMs >= fromMs)
-                line.append(QPointF(double(point.timeMs), point.value(m_lines.at(index).metric) / m_scale));
+            if (point.timeMs < fromMs)
+                continue;
+            if (!runs.constLast().isEmpty() && m_gapMs > 0 && point.timeMs - previous > m_gapMs)
+                runs.append(QList<QPointF>());
+            runs.last().append(QPointF(double(point.timeMs), point.value(m_lines.at(index).metric) / m_scale));
+            previous = point.timeMs;
         }
-        m_series.at(index)->replace(line);
+        m_segments[index].constFirst()->replace(runs.constFirst());
+        for (qsizetype run = 1; run < runs.size(); ++run)
+            addSegment(index)->replace(runs.at(run));
     }
     m_timeAxis->setFormat(toMs - fromMs > 10 * 60 * 1000 ? u"HH:mm"_s : u"HH:mm:ss"_s);
     rescale();
@@ -124,14 +157,29 @@ void MetricChart::append(const MetricPoint &point, qint64 fromMs, qint64 toMs)
 {
     m_fromMs = fromMs;
     m_toMs = toMs;
-    for (int index = 0; index < m_series.size(); ++index) {
-        QLineSeries *series = m_series.at(index);
-        series->append(double(point.timeMs), point.value(m_lines.at(index).metric) / m_scale);
-        int old = 0;
-        while (old < series->count() && series->at(old).x() < double(fromMs))
-            ++old;
-        if (old > 0)
-            series->removePoints(0, old);
+    for (int index = 0; index < m_segments.size(); ++index) {
+        QList<QLineSeries *> &segments = m_segments[index];
+        QLineSeries *last = segments.constLast();
+        if (last->count() > 0 && m_gapMs > 0
+            && double(point.timeMs) - last->at(last->count() - 1).x() > double(m_gapMs))
+            last = addSegment(index);
+        last->append(double(point.timeMs), point.value(m_lines.at(index).metric) / m_scale);
+        // Points that left the window go; so does a stretch left empty, the next one taking the legend.
+        for (;;) {
+            QLineSeries *first = segments.constFirst();
+            int old = 0;
+            while (old < first->count() && first->at(old).x() < double(fromMs))
+                ++old;
+            if (old > 0)
+                first->removePoints(0, old);
+            if (first->count() > 0 || segments.size() == 1)
+                break;
+            segments.removeFirst();
+            chart()->removeSeries(first);
+            delete first;
+            for (QLegendMarker *marker : chart()->legend()->markers(segments.constFirst()))
+                marker->setVisible(true);
+        }
     }
     rescale();
     updateTitle();
@@ -139,13 +187,28 @@ void MetricChart::append(const MetricPoint &point, qint64 fromMs, qint64 toMs)
 
 int MetricChart::pointCount() const
 {
-    return m_series.isEmpty() ? 0 : int(m_series.first()->count());
+    int count = 0;
+    for (const QLineSeries *series : m_segments.value(0))
+        count += int(series->count());
+    return count;
+}
+
+int MetricChart::segmentCount(int line) const
+{
+    int count = 0;
+    for (const QLineSeries *series : m_segments.value(line))
+        count += series->count() > 0 ? 1 : 0;
+    return count;
 }
 
 double MetricChart::lastValue(int line) const
 {
-    const QLineSeries *series = m_series.value(line);
-    return series && series->count() > 0 ? series->at(series->count() - 1).y() * m_scale : 0.0;
+    const QList<QLineSeries *> segments = m_segments.value(line);
+    for (auto series = segments.crbegin(); series != segments.crend(); ++series) {
+        if ((*series)->count() > 0)
+            return (*series)->at((*series)->count() - 1).y() * m_scale;
+    }
+    return 0.0;
 }
 
 QString MetricChart::title() const
@@ -156,19 +219,23 @@ QString MetricChart::title() const
 void MetricChart::rescale()
 {
     double max = 0; // in the metric's own unit
-    for (const QLineSeries *series : std::as_const(m_series)) {
-        for (const QPointF &point : series->points())
-            max = std::max(max, point.y() * m_scale);
+    for (const QList<QLineSeries *> &segments : std::as_const(m_segments)) {
+        for (const QLineSeries *series : segments) {
+            for (const QPointF &point : series->points())
+                max = std::max(max, point.y() * m_scale);
+        }
     }
     if (m_unit == Unit::Bytes || m_unit == Unit::BytesPerSecond) {
         // The axis counts in the unit that suits the largest value; the points follow it.
         const auto [unit, size] = byteUnit(std::max(max * 1.1, m_ceiling));
         if (size != m_scale) {
-            for (QLineSeries *series : std::as_const(m_series)) {
-                QList<QPointF> points = series->points();
-                for (QPointF &point : points)
-                    point.setY(point.y() * m_scale / size);
-                series->replace(points);
+            for (const QList<QLineSeries *> &segments : std::as_const(m_segments)) {
+                for (QLineSeries *series : segments) {
+                    QList<QPointF> points = series->points();
+                    for (QPointF &point : points)
+                        point.setY(point.y() * m_scale / size);
+                    series->replace(points);
+                }
             }
             m_scale = size;
         }
@@ -221,11 +288,11 @@ QString MetricChart::format(double value) const
 void MetricChart::updateTitle()
 {
     QStringList values;
-    for (int index = 0; index < m_series.size(); ++index) {
-        if (m_series.at(index)->count() == 0)
+    for (int index = 0; index < m_segments.size(); ++index) {
+        if (segmentCount(index) == 0)
             continue;
         const QString value = format(lastValue(index));
-        values << (m_series.size() > 1 ? m_lines.at(index).name + u' ' + value : value);
+        values << (m_segments.size() > 1 ? m_lines.at(index).name + u' ' + value : value);
     }
     chart()->setTitle(values.isEmpty() ? m_title : m_title + u"  ·  "_s + values.join(u"  "_s));
 }

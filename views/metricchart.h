@@ -16,7 +16,9 @@ namespace rune::views
 /**
  * One live chart of the node detail pane: one or two metrics over a time window, the y axis
  * scaled to what is shown (in units that read well: %, MiB/s, calls/s, ms), the title carrying
- * the latest values. Its colours follow the application palette.
+ * the latest values. Where no point came for longer than the gap threshold (the node was
+ * unreachable, the console was closed) the line breaks instead of bridging the gap. Its colours
+ * follow the application palette.
  */
 class MetricChart final : public QChartView
 {
@@ -38,7 +40,11 @@ public:
     void append(const MetricPoint &point, qint64 fromMs, qint64 toMs);
     /** A fixed top for the y axis (100 % for CPU, the memory size); 0: scaled to the data. */
     void setCeiling(double ceiling);
+    /** Points further apart than @p gapMs are not joined; 0 joins every point. Applies to later points. */
+    void setGapThreshold(qint64 gapMs);
     int pointCount() const;
+    /** How many separate stretches line @p line is drawn in (1 + the gaps in the window). */
+    int segmentCount(int line = 0) const;
     /** The latest value of line @p line, in the metric's own unit; 0 without points. */
     double lastValue(int line = 0) const;
     QString title() const;
@@ -47,6 +53,10 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    /** A new, empty stretch of line @p line; only a line's first stretch has a legend entry. */
+    QLineSeries *addSegment(int line);
+    /** Drops @p line's stretches after the first one and empties that one. */
+    void resetSegments(int line);
     void rescale();
     void updateTitle();
     void applyPalette();
@@ -55,7 +65,8 @@ private:
     QString m_title;
     Unit m_unit;
     QList<Line> m_lines;
-    QList<QLineSeries *> m_series;
+    QList<QList<QLineSeries *>> m_segments; ///< per line, oldest stretch first; never empty
+    qint64 m_gapMs = 0;
     QDateTimeAxis *m_timeAxis;
     QValueAxis *m_valueAxis;
     double m_ceiling = 0;

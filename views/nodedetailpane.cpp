@@ -284,6 +284,21 @@ HistoryRange NodeDetailPane::range() const
     return m_range;
 }
 
+void NodeDetailPane::setSampleInterval(std::chrono::milliseconds interval)
+{
+    if (interval == m_sampleInterval)
+        return;
+    m_sampleInterval = interval;
+    reloadHistory();
+}
+
+qint64 NodeDetailPane::gapThreshold() const
+{
+    // Three missed points make a gap: three samples, or three averages of the range.
+    const qint64 spacing = std::max<qint64>(m_sampleInterval.count(), rangeStep(m_range).count());
+    return std::max<qint64>(3 * spacing, 3000);
+}
+
 MetricChart *NodeDetailPane::chart(ChartId id) const
 {
     return m_charts.value(id);
@@ -310,8 +325,10 @@ void NodeDetailPane::reloadHistory()
     const quint64 generation = ++m_loadGeneration;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const qint64 from = now - rangeSpan(m_range).count();
-    for (MetricChart *chart : std::as_const(m_charts))
+    for (MetricChart *chart : std::as_const(m_charts)) {
+        chart->setGapThreshold(gapThreshold());
         chart->setPoints({}, from, now);
+    }
     if (m_nodeId.isEmpty())
         return;
     m_loading = true;

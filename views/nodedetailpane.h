@@ -5,6 +5,7 @@
 
 #include <QTimer>
 #include <QWidget>
+#include <chrono>
 
 class QButtonGroup;
 class QComboBox;
@@ -48,6 +49,11 @@ public:
     QString node() const;
     void setRange(HistoryRange range);
     HistoryRange range() const;
+    /**
+     * The longest time between two samples of a node while nothing is wrong (the polling
+     * interval of nodes off screen): lines break only where points are much further apart.
+     */
+    void setSampleInterval(std::chrono::milliseconds interval);
     MetricChart *chart(ChartId id) const;
     QTableView *functionsTable() const;
     QTableView *eventsTable() const;
@@ -69,12 +75,14 @@ private:
     void onSample(const QString &nodeId, const NodeSample &sample);
     void updateFacts();
     qint64 windowStart(qint64 end) const;
+    qint64 gapThreshold() const;
 
     NodeList *m_nodes;
     FleetMetrics *m_metrics;
     MetricHistory *m_history;
     QString m_nodeId;
     HistoryRange m_range = HistoryRange::FiveMinutes;
+    std::chrono::milliseconds m_sampleInterval {5000};
     QComboBox *m_nodeCombo;
     QLabel *m_stateLabel;
     QLabel *m_factsLine;

@@ -23,6 +23,7 @@ namespace
 {
 
 std::mutex openStreamsMutex;
+bool closingAll = false; // set once, by closeAll; guarded by openStreamsMutex
 std::vector<std::weak_ptr<FollowStream>> &openStreams()
 {
     static std::vector<std::weak_ptr<FollowStream>> streams;
@@ -34,7 +35,13 @@ std::vector<std::weak_ptr<FollowStream>> &openStreams()
 void FollowStream::start()
 {
     {
-        const std::lock_guard lock(openStreamsMutex);
+        std::unique_lock lock(openStreamsMutex);
+        if (closingAll) {
+            // The agent began stopping while this stream was being set up: end it now, or it
+            // would hold the shutdown up for the whole grace period.
+            lock.unlock();
+            return close();
+        }
         auto &streams = openStreams();
         std::erase_if(streams, [](const auto &weak) {
             return weak.expired();
@@ -49,6 +56,7 @@ void FollowStream::closeAll()
     std::vector<std::shared_ptr<FollowStream>> streams;
     {
         const std::lock_guard lock(openStreamsMutex);
+        closingAll = true;
         for (const auto &weak : openStreams()) {
             if (auto stream = weak.lock())
                 streams.push_back(std::move(stream));

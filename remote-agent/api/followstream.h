@@ -30,7 +30,8 @@ public:
     /** Any thread. */
     void push(std::string line);
     void close();
-    /** Ends every open stream (the agent is shutting down: they would hold it up for the grace period). */
+    /** Ends every open stream, and every stream started from now on (the agent is shutting down:
+     * they would hold it up for the grace period). */
     static void closeAll();
 
 private:

@@ -356,8 +356,12 @@ void TestSshSession::tunnelReachesAnAgentOnTheNodesLoopback()
         QVERIFY2(info, info ? "" : qPrintable(info.error().message));
         QVERIFY(info->cores > 0);
     }
-    QVERIFY(execOn(*ssh, u"kill "_s + QString::fromUtf8(pid)));
-    QTest::qWait(200);
+    // Stopped, and waited for: a busy machine may take a moment to see the agent go.
+    const auto killed = execOn(*ssh,
+        u"kill %1; for i in $(seq 100); do kill -0 %1 2>/dev/null || exit 0; sleep 0.1; done; exit 1"_s.arg(
+            QString::fromUtf8(pid)));
+    QVERIFY(killed);
+    QCOMPARE(killed->exitStatus, 0);
     const auto gone = await<AgentHealth>([&](QObject *context, auto done) {
         client.fetchHealth(context, done);
     });

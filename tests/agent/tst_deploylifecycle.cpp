@@ -149,7 +149,8 @@ void TestDeployLifecycle::callsInFlightFinishOnTheOldVersion()
     auto inFlight = std::async(std::launch::async, [port = agent.invokePort()] {
         return callFunction(port, "POST", "/function/rolling", "slow");
     });
-    QTest::qWait(300);
+    // The slow call is in the worker before the new version comes.
+    QTRY_COMPARE(jsonOf(controlGet(agent, "/v1/functions/rolling"))["in_flight"].get<int>(), 1);
     QCOMPARE(
         deployPython(agent, QStringLiteral("rolling"), QStringLiteral("def handle(e, c):\n    return 'new'\n")).status,
         201);

@@ -183,40 +183,52 @@ void FunctionWorkspace::createFunction(const QString &project,
         });
 }
 
-void FunctionWorkspace::removeFunction(const QString &id, QObject *context, Callback<void> done)
+template <typename T, typename Work, typename Settled>
+void FunctionWorkspace::onWriter(const QString &id, QObject *context, Callback<T> done, Work work, Settled settled)
 {
     const auto function = known(id);
     if (!function)
-        return report<void>(done, std::unexpected(function.error()));
+        return report<T>(done, std::unexpected(function.error()));
     runInBackground(
         &m_writer,
         context,
-        [store = m_store, buckets = m_buckets, function = *function]() mutable -> Result<void> {
+        [work = std::move(work), function = *function]() mutable -> Result<T> {
+            return work(function);
+        },
+        [settled = std::move(settled), done](Result<T> result) {
+            settled(result);
+            report(done, std::move(result));
+        });
+}
+
+template <typename T, typename Work>
+void FunctionWorkspace::onWriter(const QString &id, QObject *context, Callback<T> done, Work work)
+{
+    onWriter<T>(id, context, std::move(done), std::move(work), [](const Result<T> &) {});
+}
+
+void FunctionWorkspace::removeFunction(const QString &id, QObject *context, Callback<void> done)
+{
+    onWriter<void>(
+        id,
+        context,
+        done,
+        [store = m_store, buckets = m_buckets](const Function &function) mutable -> Result<void> {
             if (auto removed = store->removeFunction(function.id); !removed)
                 return removed;
             return buckets.removeFunction(function.project, function.name);
         },
-        [this, id, done](Result<void> removed) {
+        [this, id](const Result<void> &removed) {
             if (removed)
                 m_catalog->remove(id);
-            report(done, std::move(removed));
         });
 }
 
 void FunctionWorkspace::readFile(const QString &id, const QString &path, QObject *context, Callback<CodeFile> done)
 {
-    const auto function = known(id);
-    if (!function)
-        return report<CodeFile>(done, std::unexpected(function.error()));
-    runInBackground(
-        &m_writer,
-        context,
-        [buckets = m_buckets, function = *function, path] {
-            return buckets.readWorkingFile(function.project, function.name, path);
-        },
-        [done](Result<CodeFile> file) {
-            report(done, std::move(file));
-        });
+    onWriter<CodeFile>(id, context, done, [buckets = m_buckets, path](const Function &function) {
+        return buckets.readWorkingFile(function.project, function.name, path);
+    });
 }
 
 void FunctionWorkspace::refreshFiles(const QString &id)
@@ -238,58 +250,49 @@ void FunctionWorkspace::refreshFiles(const QString &id)
 
 void FunctionWorkspace::saveFile(const QString &id, const CodeFile &file, QObject *context, Callback<void> done)
 {
-    const auto function = known(id);
-    if (!function)
-        return report<void>(done, std::unexpected(function.error()));
-    runInBackground(
-        &m_writer,
+    onWriter<void>(
+        id,
         context,
-        [buckets = m_buckets, function = *function, file]() mutable {
+        done,
+        [buckets = m_buckets, file](const Function &function) mutable {
             return buckets.writeWorkingFile(function.project, function.name, file);
         },
-        [this, id, path = file.path, done](Result<void> saved) {
+        [this, id, path = file.path](const Result<void> &saved) {
             if (saved && !m_catalog->files(id).contains(path))
                 refreshFiles(id);
-            report(done, std::move(saved));
         });
 }
 
 void FunctionWorkspace::removeFile(const QString &id, const QString &path, QObject *context, Callback<void> done)
 {
-    const auto function = known(id);
-    if (!function)
-        return report<void>(done, std::unexpected(function.error()));
-    runInBackground(
-        &m_writer,
+    onWriter<void>(
+        id,
         context,
-        [buckets = m_buckets, function = *function, path]() mutable {
+        done,
+        [buckets = m_buckets, path](const Function &function) mutable {
             return buckets.removeWorkingFile(function.project, function.name, path);
         },
-        [this, id, done](Result<void> removed) {
+        [this, id](const Result<void> &removed) {
             if (removed)
                 refreshFiles(id);
-            report(done, std::move(removed));
         });
 }
 
 void FunctionWorkspace::replaceFiles(
     const QString &id, const QList<CodeFile> &files, QObject *context, Callback<void> done)
 {
-    const auto function = known(id);
-    if (!function)
-        return report<void>(done, std::unexpected(function.error()));
-    runInBackground(
-        &m_writer,
+    onWriter<void>(
+        id,
         context,
-        [buckets = m_buckets, function = *function, files]() mutable {
+        done,
+        [buckets = m_buckets, files](const Function &function) mutable {
             return buckets.replaceWorkingFiles(function.project, function.name, files);
         },
-        [this, id, done](Result<void> replaced) {
+        [this, id](const Result<void> &replaced) {
             if (replaced) {
                 refreshFiles(id);
                 Q_EMIT filesReplaced(id);
             }
-            report(done, std::move(replaced));
         });
 }
 
@@ -325,68 +328,32 @@ void FunctionWorkspace::saveConfig(
 
 void FunctionWorkspace::loadEvents(const QString &id, QObject *context, Callback<QList<SampleEvent>> done)
 {
-    const auto function = known(id);
-    if (!function)
-        return report<QList<SampleEvent>>(done, std::unexpected(function.error()));
-    runInBackground(
-        &m_writer,
-        context,
-        [buckets = m_buckets, function = *function] {
-            return buckets.events(function.project, function.name);
-        },
-        [done](Result<QList<SampleEvent>> events) {
-            report(done, std::move(events));
-        });
+    onWriter<QList<SampleEvent>>(id, context, done, [buckets = m_buckets](const Function &function) {
+        return buckets.events(function.project, function.name);
+    });
 }
 
 void FunctionWorkspace::saveEvents(
     const QString &id, const QList<SampleEvent> &events, QObject *context, Callback<void> done)
 {
-    const auto function = known(id);
-    if (!function)
-        return report<void>(done, std::unexpected(function.error()));
-    runInBackground(
-        &m_writer,
-        context,
-        [buckets = m_buckets, function = *function, events]() mutable {
-            return buckets.saveEvents(function.project, function.name, events);
-        },
-        [done](Result<void> saved) {
-            report(done, std::move(saved));
-        });
+    onWriter<void>(id, context, done, [buckets = m_buckets, events](const Function &function) mutable {
+        return buckets.saveEvents(function.project, function.name, events);
+    });
 }
 
 void FunctionWorkspace::readWorkingFiles(const QString &id, QObject *context, Callback<QList<CodeFile>> done)
 {
-    const auto function = known(id);
-    if (!function)
-        return report<QList<CodeFile>>(done, std::unexpected(function.error()));
-    runInBackground(
-        &m_writer,
-        context,
-        [buckets = m_buckets, function = *function] {
-            return buckets.workingFiles(function.project, function.name);
-        },
-        [done](Result<QList<CodeFile>> files) {
-            report(done, std::move(files));
-        });
+    onWriter<QList<CodeFile>>(id, context, done, [buckets = m_buckets](const Function &function) {
+        return buckets.workingFiles(function.project, function.name);
+    });
 }
 
 void FunctionWorkspace::readVersionFiles(
     const QString &id, int number, QObject *context, Callback<QList<CodeFile>> done)
 {
-    const auto function = known(id);
-    if (!function)
-        return report<QList<CodeFile>>(done, std::unexpected(function.error()));
-    runInBackground(
-        &m_writer,
-        context,
-        [buckets = m_buckets, function = *function, number] {
-            return buckets.versionFiles(function.project, function.name, number);
-        },
-        [done](Result<QList<CodeFile>> files) {
-            report(done, std::move(files));
-        });
+    onWriter<QList<CodeFile>>(id, context, done, [buckets = m_buckets, number](const Function &function) {
+        return buckets.versionFiles(function.project, function.name, number);
+    });
 }
 
 } // namespace rune

@@ -87,6 +87,14 @@ Q_SIGNALS:
 
 private:
     Result<Function> known(const QString &id) const;
+    /**
+     * Runs @p work(function) on the writer thread for the known function @p id, then, on
+     * @p context's thread, @p settled(result) and @p done(result); an unknown id fails at once.
+     */
+    template <typename T, typename Work, typename Settled>
+    void onWriter(const QString &id, QObject *context, Callback<T> done, Work work, Settled settled);
+    template <typename T, typename Work>
+    void onWriter(const QString &id, QObject *context, Callback<T> done, Work work);
     void refreshFiles(const QString &id);
 
     Store *m_store;

@@ -296,10 +296,8 @@ void FunctionsPane::updateHeader()
     QString detail = function->project.toHtmlEscaped() + u" · "_s + functionRuntimeName(function->runtime());
     if (const auto current = m_services.catalog->currentVersion(m_functionId)) {
         QStringList names;
-        for (const QString &id : m_services.catalog->nodesOf(m_functionId, current->number)) {
-            const Node *node = m_services.nodes->find(id);
-            names << (node ? node->name : id);
-        }
+        for (const QString &id : m_services.catalog->nodesOf(m_functionId, current->number))
+            names << nodeNameOrId(m_services.nodes, id);
         detail += u" · "_s
             + tr("v%1 <b style='color:%2'>%3</b> on %4")
                   .arg(current->number)

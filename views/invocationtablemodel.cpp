@@ -54,10 +54,8 @@ QVariant InvocationTableModel::displayData(const InvokeResult &result, int colum
     switch (column) {
     case Time:
         return formatLocalTime(result.at, true);
-    case Node: {
-        const rune::Node *node = m_nodes ? m_nodes->find(result.nodeId) : nullptr;
-        return node ? node->name : result.nodeId;
-    }
+    case Node:
+        return nodeNameOrId(m_nodes, result.nodeId);
     case Status:
         return result.status;
     case Latency:

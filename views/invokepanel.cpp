@@ -295,12 +295,13 @@ void InvokePanel::invoke()
 
 void InvokePanel::showResult(const InvokeResult &result)
 {
-    const Node *node = m_services.nodes->find(result.nodeId);
     QString status = u"<b style='color:%1'>%2 %3</b> · %4"_s.arg(httpStatusColor(result.status).name())
                          .arg(result.status)
                          .arg(result.reason.toHtmlEscaped(), tr("%1 ms").arg(result.latencyMs));
     status += u" · "_s
-        + tr("agent v%1 on %2").arg(result.agentVersion).arg((node ? node->name : result.nodeId).toHtmlEscaped());
+        + tr("agent v%1 on %2")
+              .arg(result.agentVersion)
+              .arg(nodeNameOrId(m_services.nodes, result.nodeId).toHtmlEscaped());
     if (result.coldStart)
         status += u" · "_s + tr("cold start");
     status += u"<br><small>"_s + tr("request %1").arg(result.requestId.toHtmlEscaped()) + u"</small>"_s;

@@ -72,10 +72,8 @@ QVariant LogTableModel::displayData(const FunctionLogLine &line, int column) con
     switch (column) {
     case Time:
         return formatLocalTime(line.time, true);
-    case Node: {
-        const rune::Node *node = m_nodes ? m_nodes->find(line.nodeId) : nullptr;
-        return node ? node->name : line.nodeId;
-    }
+    case Node:
+        return nodeNameOrId(m_nodes, line.nodeId);
     case Version:
         return m_versionLabel ? m_versionLabel(line) : QString(u"v"_s + QString::number(line.version));
     case Request:

@@ -108,10 +108,8 @@ int VersionTableModel::columnCount(const QModelIndex &parent) const
 QString VersionTableModel::nodesText(int number) const
 {
     QStringList names;
-    for (const QString &id : m_catalog->nodesOf(m_functionId, number)) {
-        const Node *node = m_nodes ? m_nodes->find(id) : nullptr;
-        names << (node ? node->name : id);
-    }
+    for (const QString &id : m_catalog->nodesOf(m_functionId, number))
+        names << nodeNameOrId(m_nodes, id);
     return names.join(u", "_s);
 }
 

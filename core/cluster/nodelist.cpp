@@ -41,6 +41,12 @@ const Node *NodeList::find(const QString &id) const
     return row < 0 ? nullptr : &m_nodes.at(row);
 }
 
+QString nodeNameOrId(const NodeList *nodes, const QString &id)
+{
+    const Node *node = nodes ? nodes->find(id) : nullptr;
+    return node ? node->name : id;
+}
+
 bool NodeList::add(const Node &node)
 {
     if (node.id.isEmpty() || indexOf(node.id) >= 0)

@@ -52,4 +52,7 @@ private:
     QHash<QString, qsizetype> m_rows; ///< id -> row: a fleet of thousands is looked up on every poll
 };
 
+/** The name of node @p id in @p nodes; @p id itself when there is no such node (or no list). */
+QString nodeNameOrId(const NodeList *nodes, const QString &id);
+
 } // namespace rune

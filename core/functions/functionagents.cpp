@@ -36,8 +36,7 @@ void FunctionAgents::setClientFactory(FunctionAgentClientFactory factory)
 
 QString FunctionAgents::nodeName(const QString &nodeId) const
 {
-    const Node *node = m_nodes ? m_nodes->find(nodeId) : nullptr;
-    return node ? node->name : nodeId;
+    return nodeNameOrId(m_nodes, nodeId);
 }
 
 void FunctionAgents::resolve(const QString &nodeId, QObject *context, AddressCallback done) const

@@ -19,6 +19,7 @@ private Q_SLOTS:
     void addressShowsUserHostAndPort_data();
     void addressShowsUserHostAndPort();
     void roleNamesRoundTrip();
+    void nodeNameOrIdFallsBackToTheId();
 };
 
 static Node makeNode(const QString &id, const QString &name)
@@ -118,6 +119,15 @@ void TestNodeList::roleNamesRoundTrip()
         QCOMPARE(nodeRoleFromName(nodeRoleName(role)), role);
     QCOMPARE(nodeRoleFromName(u"EDGE"), NodeRole::Edge);
     QVERIFY(!nodeRoleFromName(u"router"));
+}
+
+void TestNodeList::nodeNameOrIdFallsBackToTheId()
+{
+    NodeList list;
+    QVERIFY(list.add(makeNode(u"n1"_s, u"compute-1"_s)));
+    QCOMPARE(nodeNameOrId(&list, u"n1"_s), u"compute-1"_s);
+    QCOMPARE(nodeNameOrId(&list, u"gone"_s), u"gone"_s); // a node removed since
+    QCOMPARE(nodeNameOrId(nullptr, u"n1"_s), u"n1"_s);
 }
 
 QTEST_GUILESS_MAIN(TestNodeList)

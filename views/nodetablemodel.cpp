@@ -10,47 +10,15 @@ namespace rune::views
 {
 
 NodeTableModel::NodeTableModel(NodeList *nodes, QObject *parent)
-    : QAbstractTableModel(parent)
-    , m_nodes(nodes)
+    : NodeRowsModel(nodes, ColumnCount, parent)
 {
-    connect(nodes, &NodeList::nodeAboutToBeAdded, this, [this](qsizetype row) {
-        beginInsertRows({}, int(row), int(row));
-    });
-    connect(nodes, &NodeList::nodeAdded, this, [this] {
-        endInsertRows();
-    });
-    connect(nodes, &NodeList::nodeAboutToBeRemoved, this, [this](qsizetype row) {
-        beginRemoveRows({}, int(row), int(row));
-    });
-    connect(nodes, &NodeList::nodeRemoved, this, [this] {
-        endRemoveRows();
-    });
-    connect(nodes, &NodeList::nodeChanged, this, [this](qsizetype row) {
-        Q_EMIT dataChanged(index(int(row), 0), index(int(row), ColumnCount - 1));
-    });
-    connect(nodes, &NodeList::aboutToBeReset, this, [this] {
-        beginResetModel();
-    });
-    connect(nodes, &NodeList::reset, this, [this] {
-        endResetModel();
-    });
-}
-
-int NodeTableModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() || !m_nodes ? 0 : int(m_nodes->count());
-}
-
-int NodeTableModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 QVariant NodeTableModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || !m_nodes)
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || !nodes())
         return {};
-    const Node &node = m_nodes->at(index.row());
+    const Node &node = nodes()->at(index.row());
     switch (role) {
     case Qt::DisplayRole:
         return displayData(index.row(), index.column());
@@ -90,7 +58,7 @@ QString NodeTableModel::stateToolTip(const Node &node) const
 
 QVariant NodeTableModel::displayData(int row, int column) const
 {
-    const Node &node = m_nodes->at(row);
+    const Node &node = nodes()->at(row);
     switch (column) {
     case Name:
         return node.name;
@@ -117,7 +85,7 @@ QVariant NodeTableModel::displayData(int row, int column) const
 
 QVariant NodeTableModel::sortData(int row, int column) const
 {
-    const Node &node = m_nodes->at(row);
+    const Node &node = nodes()->at(row);
     switch (column) {
     case State:
         return int(node.state);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QAbstractTableModel>
+#include "noderowsmodel.h"
+
 #include <QPointer>
 
 namespace rune
@@ -14,7 +15,7 @@ namespace rune::views
 {
 
 /** The instance list: one row per node of a NodeList, following its changes row by row. */
-class NodeTableModel final : public QAbstractTableModel
+class NodeTableModel final : public NodeRowsModel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(NodeTableModel)
@@ -28,8 +29,6 @@ public:
 
     explicit NodeTableModel(NodeList *nodes, QObject *parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
@@ -37,8 +36,6 @@ private:
     QVariant displayData(int row, int column) const;
     QVariant sortData(int row, int column) const;
     QString stateToolTip(const Node &node) const;
-
-    QPointer<NodeList> m_nodes;
 };
 
 } // namespace rune::views

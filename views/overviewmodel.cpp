@@ -12,31 +12,9 @@ namespace rune::views
 {
 
 OverviewModel::OverviewModel(NodeList *nodes, FleetMetrics *metrics, QObject *parent)
-    : QAbstractTableModel(parent)
-    , m_nodes(nodes)
+    : NodeRowsModel(nodes, ColumnCount, parent)
     , m_metrics(metrics)
 {
-    connect(nodes, &NodeList::nodeAboutToBeAdded, this, [this](qsizetype row) {
-        beginInsertRows({}, int(row), int(row));
-    });
-    connect(nodes, &NodeList::nodeAdded, this, [this] {
-        endInsertRows();
-    });
-    connect(nodes, &NodeList::nodeAboutToBeRemoved, this, [this](qsizetype row) {
-        beginRemoveRows({}, int(row), int(row));
-    });
-    connect(nodes, &NodeList::nodeRemoved, this, [this] {
-        endRemoveRows();
-    });
-    connect(nodes, &NodeList::nodeChanged, this, [this](qsizetype row) {
-        Q_EMIT dataChanged(index(int(row), 0), index(int(row), ColumnCount - 1));
-    });
-    connect(nodes, &NodeList::aboutToBeReset, this, [this] {
-        beginResetModel();
-    });
-    connect(nodes, &NodeList::reset, this, [this] {
-        endResetModel();
-    });
     // One signal for the whole table per batch of polls: a thousand nodes cost one repaint.
     connect(metrics, &FleetMetrics::updated, this, [this] {
         if (rowCount() > 0)
@@ -44,21 +22,11 @@ OverviewModel::OverviewModel(NodeList *nodes, FleetMetrics *metrics, QObject *pa
     });
 }
 
-int OverviewModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() || !m_nodes ? 0 : int(m_nodes->count());
-}
-
-int OverviewModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
 QVariant OverviewModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || !m_nodes)
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || !nodes())
         return {};
-    const Node &node = m_nodes->at(index.row());
+    const Node &node = nodes()->at(index.row());
     const NodeSample *sample = m_metrics ? m_metrics->latest(node.id) : nullptr;
     switch (role) {
     case Qt::DisplayRole:

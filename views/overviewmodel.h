@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QAbstractTableModel>
+#include "noderowsmodel.h"
+
 #include <QPointer>
 
 namespace rune
@@ -20,7 +21,7 @@ namespace rune::views
  * second, error rate and agent version, one row per NodeList row. Follows the NodeList row by
  * row and FleetMetrics once per batch of polls.
  */
-class OverviewModel final : public QAbstractTableModel
+class OverviewModel final : public NodeRowsModel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(OverviewModel)
@@ -34,8 +35,6 @@ public:
 
     OverviewModel(NodeList *nodes, FleetMetrics *metrics, QObject *parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
@@ -45,7 +44,6 @@ private:
     QVariant meter(const NodeSample *sample, int column) const;
     QVariant toolTip(const Node &node, const NodeSample *sample, int column) const;
 
-    QPointer<NodeList> m_nodes;
     QPointer<FleetMetrics> m_metrics;
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cluster/agentclient.h"
 
+#include "cluster/agentjson.h"
 #include "cluster/agentprotocol.h"
 
 #include <QCoreApplication>
@@ -19,22 +20,8 @@ namespace rune
 namespace
 {
 
-QString field(const char *name)
-{
-    return QString::fromLatin1(name);
-}
-
-Result<QJsonObject> parseObject(const QByteArray &body)
-{
-    QJsonParseError parseError;
-    const auto document = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        return fail(u"agent.bad_response"_s,
-            QCoreApplication::translate("rune", "The agent answered with malformed JSON (%1).")
-                .arg(parseError.errorString()));
-    }
-    return document.object();
-}
+using agentjson::field;
+using agentjson::parseObject;
 
 Result<void> requireFields(const QJsonObject &object, std::initializer_list<const char *> names)
 {

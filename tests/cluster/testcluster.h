@@ -5,6 +5,7 @@
 // real sshd each, set up in the constructor and torn down in the destructor (also when a test
 // fails half-way; a crashed run is swept up by the next one).
 
+#include "../common/await.h"
 #include "ssh/sshprompter.h"
 #include "ssh/sshtransport.h"
 #include "ssh/sshtypes.h"
@@ -231,24 +232,6 @@ private:
         QTimer::singleShot(10, QCoreApplication::instance(), std::move(answer));
     }
 };
-
-/** Runs an asynchronous call and waits (in the test's event loop) for its callback. */
-template <typename T>
-Result<T> await(const std::function<void(QObject *, std::function<void(Result<T>)>)> &call, int timeoutMs = 30000)
-{
-    std::optional<Result<T>> result;
-    QObject context;
-    call(&context, [&result](Result<T> value) {
-        result = std::move(value);
-    });
-    if (!QTest::qWaitFor(
-            [&result] {
-                return result.has_value();
-            },
-            timeoutMs))
-        return fail(QStringLiteral("test.timeout"), QStringLiteral("no answer within %1 ms").arg(timeoutMs));
-    return *result;
-}
 
 /** exec on @p transport, waited for. */
 inline Result<ExecResult> execOn(SshTransport &transport,

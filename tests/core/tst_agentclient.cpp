@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/await.h"
+#include "../common/protocolfixture.h"
 #include "../common/testagent.h"
 #include "cluster/agentclient.h"
 
@@ -9,6 +11,8 @@
 
 using namespace Qt::StringLiterals;
 using namespace rune;
+using rune::test::await;
+using rune::test::protocolFixture;
 
 class TestAgentClient final : public QObject
 {
@@ -20,48 +24,20 @@ private Q_SLOTS:
     void readsRealHostFactsFromARealAgent();
     void wrongTokenIsRefusedInWords();
     void unreachableAgentIsReported();
-
-private:
-    template <typename T> static Result<T> await(const std::function<void(QObject *, AgentClient::Callback<T>)> &call);
 };
-
-static QByteArray fixture(const QString &name)
-{
-    QFile file(QStringLiteral(RUNE_FIXTURES_DIR) + u"/protocol/"_s + name);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("missing fixture %s", qPrintable(file.fileName()));
-    return file.readAll();
-}
-
-template <typename T>
-Result<T> TestAgentClient::await(const std::function<void(QObject *, AgentClient::Callback<T>)> &call)
-{
-    std::optional<Result<T>> result;
-    QObject context;
-    call(&context, [&result](Result<T> value) {
-        result = std::move(value);
-    });
-    if (!QTest::qWaitFor(
-            [&result] {
-                return result.has_value();
-            },
-            10000))
-        return fail(u"test.timeout"_s, u"no answer within 10 s"_s);
-    return *result;
-}
 
 void TestAgentClient::parsesTheProtocolFixtures()
 {
-    const auto info = parseAgentInfo(fixture(u"info.json"_s));
+    const auto info = parseAgentInfo(protocolFixture(u"info.json"_s));
     QVERIFY2(info.has_value(), info ? "" : qPrintable(info.error().message));
     QVERIFY(!info->hostname.isEmpty());
     QVERIFY(info->cores > 0);
     QVERIFY(info->memoryBytes > 0);
     QVERIFY(info->diskBytes >= info->diskFreeBytes);
-    const auto health = parseAgentHealth(fixture(u"health.json"_s));
+    const auto health = parseAgentHealth(protocolFixture(u"health.json"_s));
     QVERIFY2(health.has_value(), health ? "" : qPrintable(health.error().message));
     QCOMPARE(health->status, u"ok"_s);
-    const Error error = parseAgentError(404, fixture(u"error.json"_s));
+    const Error error = parseAgentError(404, protocolFixture(u"error.json"_s));
     QVERIFY(error.code.startsWith(u"agent."_s));
     QVERIFY(!error.message.isEmpty());
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The console's reading of /v1/metrics, /v1/functions and /v1/events: the fixtures captured from
 // a real agent, rates derived from two answers, and a real agent under real calls.
+#include "../common/await.h"
 #include "../common/functions.h"
+#include "../common/protocolfixture.h"
 #include "../common/testagent.h"
 #include "cluster/agentclient.h"
 #include "metrics/nodesample.h"
@@ -11,6 +13,8 @@
 
 using namespace Qt::StringLiterals;
 using namespace rune;
+using rune::test::await;
+using rune::test::protocolFixture;
 
 class TestAgentMetrics final : public QObject
 {
@@ -24,33 +28,9 @@ private Q_SLOTS:
     void realAgentCountsRealCalls();
 };
 
-static QByteArray fixture(const QString &name)
-{
-    QFile file(QStringLiteral(RUNE_FIXTURES_DIR) + u"/protocol/"_s + name);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("missing fixture %s", qPrintable(file.fileName()));
-    return file.readAll();
-}
-
-template <typename T> static Result<T> await(const std::function<void(QObject *, AgentClient::Callback<T>)> &call)
-{
-    std::optional<Result<T>> result;
-    QObject context;
-    call(&context, [&result](Result<T> value) {
-        result = std::move(value);
-    });
-    if (!QTest::qWaitFor(
-            [&result] {
-                return result.has_value();
-            },
-            10000))
-        return fail(u"test.timeout"_s, u"no answer within 10 s"_s);
-    return *result;
-}
-
 void TestAgentMetrics::parsesTheProtocolFixtures()
 {
-    const auto metrics = parseAgentMetrics(fixture(u"metrics.json"_s));
+    const auto metrics = parseAgentMetrics(protocolFixture(u"metrics.json"_s));
     QVERIFY2(metrics, metrics ? "" : qPrintable(metrics.error().message));
     QCOMPARE(metrics->role, u"compute"_s);
     QVERIFY(metrics->timeMs > 0);
@@ -67,14 +47,14 @@ void TestAgentMetrics::parsesTheProtocolFixtures()
     QVERIFY(resize.latency.p99Ms > 0);
     QCOMPARE(resize.replicas, 1);
 
-    const auto functions = parseAgentFunctions(fixture(u"functions.json"_s));
+    const auto functions = parseAgentFunctions(protocolFixture(u"functions.json"_s));
     QVERIFY2(functions, functions ? "" : qPrintable(functions.error().message));
     QCOMPARE(functions->size(), 1);
     QCOMPARE(functions->first().state, u"PUBLISHED"_s);
     QCOMPARE(functions->first().runtime, u"python3"_s);
     QCOMPARE(functions->first().replicasReady, 1);
 
-    const auto events = parseAgentEvents(fixture(u"events.json"_s));
+    const auto events = parseAgentEvents(protocolFixture(u"events.json"_s));
     QVERIFY2(events, events ? "" : qPrintable(events.error().message));
     QCOMPARE(events->size(), 3);
     QCOMPARE(events->at(0).kind, u"deployed"_s);

@@ -43,11 +43,13 @@ private:
     void sampleNode();
     void runThreads();
 
-    static int threadCount();
+    /** Threads running m_io: the configured number, else half the cores, from one to eight. */
+    static int ioThreadCount(const Config &config);
     static constexpr auto shutdownGrace = std::chrono::seconds(10);
 
     CommandLine m_commandLine;
     std::chrono::steady_clock::time_point m_startedAt;
+    int m_ioThreads;
     boost::asio::io_context m_io;
     boost::asio::thread_pool m_blocking {1};
     std::shared_ptr<LiveConfig> m_config;

@@ -135,6 +135,13 @@ std::optional<std::expected<void, std::string>> applyNumberSetting(
         config.warmPoolSize = *number;
         return std::expected<void, std::string> {};
     }
+    if (key == "io_threads") {
+        const auto number = parseNumber<int>(value, key);
+        if (!number || *number < 0 || *number > 64)
+            return std::unexpected("io_threads must be 0 (automatic) to 64, got '" + std::string(value) + "'");
+        config.ioThreads = *number;
+        return std::expected<void, std::string> {};
+    }
     if (key == "memory_budget_mib")
         return setPositive(config.memoryBudgetMiB, key, value);
     if (key == "cold_start_wait_seconds")
@@ -334,7 +341,7 @@ std::string usageText()
            "  max_archive_bytes, max_unpacked_bytes, max_archive_files, run_as, python3, node, cgroups (on|off),\n"
            "  cgroup_parent, max_processes_per_replica, cpu_seconds_per_replica, queue_limit_per_function,\n"
            "  log_max_file_bytes, log_keep_files, warm_pool_size, memory_budget_mib, cold_start_wait_seconds,\n"
-           "  triggers (auto|on|off), mqtt_url, mqtt_username, mqtt_password_file, mqtt_client_id.\n"
+           "  io_threads, triggers (auto|on|off), mqtt_url, mqtt_username, mqtt_password_file, mqtt_client_id.\n"
            "SIGHUP re-reads the config and token files; SIGTERM stops after in-flight requests.\n";
 }
 

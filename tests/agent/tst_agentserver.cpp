@@ -8,10 +8,13 @@
 #include "router.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
 #include <QScopeGuard>
 #include <QSysInfo>
 #include <QTest>
 #include <QThread>
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -194,6 +197,7 @@ private Q_SLOTS:
     void oversizeBodyIsRefused_data();
     void oversizeBodyIsRefused();
     void keepAliveServesSeveralRequests();
+    void ioThreadsSetsTheServingThreads();
     void sigtermStopsCleanly();
     void sighupReloadsTheToken();
     void versionFlagPrintsTheVersion();
@@ -344,6 +348,44 @@ void TestAgentServer::keepAliveServesSeveralRequests()
     QVERIFY(connection.isConnected());
 }
 
+namespace
+{
+
+// The agent's threads, from /proc, once it has started @p expected of them (or after 5 s; 0: at
+// once): the io threads begin after the agent says it listens.
+int threadsOf(const QString &config, const QTemporaryDir &scratch, int expected)
+{
+    TestAgent agent(config.isEmpty()
+            ? QStringList()
+            : QStringList {QStringLiteral("--config"), writeFile(scratch, QStringLiteral("io.conf"), config.toUtf8())});
+    if (!agent.waitForPort())
+        return -1;
+    const QDir tasks(QStringLiteral("/proc/%1/task").arg(agent.process().processId()));
+    QElapsedTimer waited;
+    waited.start();
+    const auto count = [&tasks] {
+        return int(tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
+    };
+    while (expected > 0 && count() != expected && waited.elapsed() < 5000)
+        QThread::msleep(20);
+    // Settled: a count that is still right a moment later is not a thread half-way to starting.
+    QThread::msleep(100);
+    return count();
+}
+
+} // namespace
+
+void TestAgentServer::ioThreadsSetsTheServingThreads()
+{
+    // One io thread: the main thread serves, nothing is started later.
+    const int one = threadsOf(QStringLiteral("io_threads = 1\n"), m_scratch, 0);
+    QVERIFY(one > 0);
+    QCOMPARE(threadsOf(QStringLiteral("io_threads = 4\n"), m_scratch, one + 3), one + 3);
+    // By default half the cores serve the network, at least one: the functions get the rest.
+    const int automatic = std::clamp(int(std::thread::hardware_concurrency()) / 2, 1, 8);
+    QCOMPARE(threadsOf({}, m_scratch, one + automatic - 1), one + automatic - 1);
+}
+
 void TestAgentServer::sigtermStopsCleanly()
 {
     TestAgent agent;
@@ -405,6 +447,7 @@ void TestAgentServer::badInvocationExitsWithTwo_data()
                                     << QStringLiteral("config file");
     QTest::newRow("unknown setting") << config("# ok\ncolour = blue\n") << QStringLiteral(":2: unknown setting");
     QTest::newRow("bad body limit") << config("max_body_bytes = lots\n") << QStringLiteral("max_body_bytes");
+    QTest::newRow("too many io threads") << config("io_threads = 65\n") << QStringLiteral("io_threads must be");
 }
 
 void TestAgentServer::badInvocationExitsWithTwo()

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtime/outputreader.h"
 
+#include <array>
 #include <cerrno>
+#include <poll.h>
 #include <unistd.h>
 
 namespace rune::agent
@@ -39,6 +41,28 @@ void OutputReader::drain()
 {
     if (m_pipe.is_open())
         readAvailable();
+}
+
+void OutputReader::drain(OutputReader &first, OutputReader &second)
+{
+    std::array<pollfd, 2> fds {
+        pollfd {first.m_pipe.is_open() ? first.m_pipe.native_handle() : -1, POLLIN, 0},
+        pollfd {second.m_pipe.is_open() ? second.m_pipe.native_handle() : -1, POLLIN, 0},
+    };
+    int ready = 0;
+    do
+        ready = ::poll(fds.data(), fds.size(), 0);
+    while (ready < 0 && errno == EINTR);
+    if (ready < 0) { // cannot ask: read both, as drain() would
+        first.drain();
+        second.drain();
+        return;
+    }
+    // POLLHUP too: the writers are gone, and what they left must still be read.
+    if (fds[0].revents != 0)
+        first.drain();
+    if (fds[1].revents != 0)
+        second.drain();
 }
 
 bool OutputReader::readAvailable()

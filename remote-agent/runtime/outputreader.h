@@ -30,6 +30,9 @@ public:
     /** Reads whatever is in the pipe right now without waiting, so lines written before a
         reply was sent are attributed to that reply's request. */
     void drain();
+    /** drain() for both of a process's pipes, asking the kernel once whether either holds
+        anything: a call's completion usually finds both empty. */
+    static void drain(OutputReader &first, OutputReader &second);
     void close();
     std::string tail() const;
     /** Forgets the tail, so the next crash report only quotes output of the call in flight. */

@@ -276,8 +276,7 @@ void WorkerReplica::onReady()
 void WorkerReplica::onResult(WireMessage message)
 {
     // Lines printed before the result belong to this call, even if the pipe was not read yet.
-    m_stdout->drain();
-    m_stderr->drain();
+    OutputReader::drain(*m_stdout, *m_stderr);
     InvokeResponse response;
     response.status = message.header.value("status", 200);
     if (response.status < 100 || response.status > 599)

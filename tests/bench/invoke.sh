@@ -105,9 +105,11 @@ read -r exec_rps exec_p50 exec_p99 exec_errors < <(measure "http://127.0.0.1:$in
 printf '%-44s %12s %10s %10s %7s\n' "rune-agent, exec runtime (1 conn)" "$exec_rps" "$(ms "$exec_p50")" "$(ms "$exec_p99")" "$exec_errors"
 rss_loaded=$(awk '/VmRSS/ {print $2}' "/proc/$agent_pid/status")
 echo
+# The issue's target is against the baseline as documented; the tuned one is for comparison.
 for against in default tuned; do
-  awk -v a="${rps[agent-32]}" -v b="${rps[$against-32]}" -v who="$against" \
-    'BEGIN {printf "agent / %s baseline at 32 connections: %.1fx (target >= 5x)\n", who, a / b}'
+  target=""; [ "$against" = default ] && target=" (target >= 5x)"
+  awk -v a="${rps[agent-32]}" -v b="${rps[$against-32]}" -v who="$against" -v target="$target" \
+    'BEGIN {printf "agent / %s baseline at 32 connections: %.1fx%s\n", who, a / b, target}'
   awk -v a="${rps[agent-1]}" -v b="${rps[$against-1]}" -v who="$against" \
     'BEGIN {printf "agent / %s baseline at 1 connection: %.1fx\n", who, a / b}'
 done

@@ -58,27 +58,31 @@ class Channel:
     def __init__(self, fd):
         self._sock = socket.socket(fileno=fd)
         self._buffer = bytearray()
-
-    def _exactly(self, count):
-        while len(self._buffer) < count:
-            chunk = self._sock.recv(max(65536, count - len(self._buffer)))
-            if not chunk:
-                raise EOFError
-            self._buffer += chunk
-        data = bytes(self._buffer[:count])
-        del self._buffer[:count]
-        return data
-
-    def _frame(self):
-        (length,) = LENGTH.unpack(self._exactly(LENGTH.size))
-        return self._exactly(length)
+        # One encoder for every reply: json.dumps with options builds a new one per call.
+        self._encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
     def receive(self):
-        header = json.loads(self._frame().decode("utf-8"))
-        return header, self._frame()
+        """The next message as (header, body), read with as few recv calls as the bytes allow."""
+        buffer = self._buffer
+        while True:
+            have = len(buffer)
+            if have >= 8:
+                (head_length,) = LENGTH.unpack_from(buffer, 0)
+                if have >= head_length + 8:
+                    (body_length,) = LENGTH.unpack_from(buffer, 4 + head_length)
+                    end = 8 + head_length + body_length
+                    if have >= end:
+                        header = json.loads(buffer[4 : 4 + head_length])
+                        body = bytes(buffer[8 + head_length : end])
+                        del buffer[:end]
+                        return header, body
+            chunk = self._sock.recv(65536)
+            if not chunk:
+                raise EOFError
+            buffer += chunk
 
     def send(self, header, body=b""):
-        head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
+        head = self._encode(header).encode("utf-8", "replace")
         self._sock.sendall(LENGTH.pack(len(head)) + head + LENGTH.pack(len(body)) + body)
 
 

@@ -288,11 +288,15 @@ void WorkerReplica::onResult(WireMessage message)
     ++m_calls;
     m_lastUsed = std::chrono::steady_clock::now();
     m_state = State::Idle;
-    call->complete(std::move(response));
-    if (retiring)
+    if (retiring) {
+        call->complete(std::move(response));
         return stop("retired");
+    }
+    // The worker gets its next call before this answer goes out: it runs on another core while
+    // the agent writes the answer, instead of waiting for it.
     if (auto watcher = observer())
         watcher->replicaReady(shared_from_this());
+    call->complete(std::move(response));
 }
 
 void WorkerReplica::run(std::shared_ptr<PendingCall> call)

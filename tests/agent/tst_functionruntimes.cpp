@@ -20,6 +20,7 @@ private Q_SLOTS:
     void pythonReturnValues();
     void pythonSeesTheWholeRequest();
     void pythonWorkerImportsTheHandlerOnce();
+    void pythonEchoesBodiesOfManyReads();
     void pythonHandlerOption();
     void pythonExceptionIs500WithTracebackInTheLog();
     void pythonImportErrorIs502WithTheReason();
@@ -109,6 +110,26 @@ void TestFunctionRuntimes::pythonSeesTheWholeRequest()
     QCOMPARE(textOf(body["fn"]), QStringLiteral("echo"));
     QVERIFY(body["left"].get<bool>());
     QCOMPARE(reply.header("x-request-id"), QByteArray("my-request-1"));
+}
+
+// The worker reads a message in as many pieces as the socket hands it: small calls, one larger than
+// a read, and small again after it, on one worker, each answered with exactly its own bytes.
+void TestFunctionRuntimes::pythonEchoesBodiesOfManyReads()
+{
+    const auto deployed = deployPython(*m_agent,
+        QStringLiteral("mirror"),
+        QStringLiteral("def handle(event, context):\n    return event['body']\n"),
+        QJsonObject {{QStringLiteral("max_replicas"), 1}});
+    QCOMPARE(deployed.status, 201);
+    QByteArray large(3 * 1024 * 1024 + 7, Qt::Uninitialized);
+    for (qsizetype index = 0; index < large.size(); ++index)
+        large[index] = char((index * 131 + index / 4096) & 0xff); // not UTF-8: the handler gets bytes
+    for (const QByteArray &body : {QByteArray("a"), large, QByteArray("tail"), large.left(70000)}) {
+        const auto reply = callFunction(m_agent->invokePort(), "POST", "/function/mirror", body);
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.body.size(), body.size());
+        QVERIFY(reply.body == body);
+    }
 }
 
 void TestFunctionRuntimes::pythonWorkerImportsTheHandlerOnce()

@@ -112,6 +112,18 @@ std::expected<void, std::string> setPositive(Number &target, std::string_view ke
     return {};
 }
 
+// 0 to 64; @p zero says what 0 means in the error.
+std::expected<void, std::string> setUpTo64(
+    int &target, std::string_view key, std::string_view value, std::string_view zero)
+{
+    const auto number = parseNumber<int>(value, key);
+    if (!number || *number < 0 || *number > 64)
+        return std::unexpected(
+            std::string(key) + " must be " + std::string(zero) + " to 64, got '" + std::string(value) + "'");
+    target = *number;
+    return {};
+}
+
 // The numeric settings; nullopt when @p key is not one of them.
 std::optional<std::expected<void, std::string>> applyNumberSetting(
     Config &config, std::string_view key, std::string_view value)
@@ -128,20 +140,10 @@ std::optional<std::expected<void, std::string>> applyNumberSetting(
         return setPositive(config.cpuSecondsPerReplica, key, value);
     if (key == "queue_limit_per_function")
         return setPositive(config.queueLimitPerFunction, key, value);
-    if (key == "warm_pool_size") {
-        const auto number = parseNumber<int>(value, key);
-        if (!number || *number < 0 || *number > 64)
-            return std::unexpected("warm_pool_size must be 0 to 64, got '" + std::string(value) + "'");
-        config.warmPoolSize = *number;
-        return std::expected<void, std::string> {};
-    }
-    if (key == "io_threads") {
-        const auto number = parseNumber<int>(value, key);
-        if (!number || *number < 0 || *number > 64)
-            return std::unexpected("io_threads must be 0 (automatic) to 64, got '" + std::string(value) + "'");
-        config.ioThreads = *number;
-        return std::expected<void, std::string> {};
-    }
+    if (key == "warm_pool_size")
+        return setUpTo64(config.warmPoolSize, key, value, "0");
+    if (key == "io_threads")
+        return setUpTo64(config.ioThreads, key, value, "0 (automatic)");
     if (key == "memory_budget_mib")
         return setPositive(config.memoryBudgetMiB, key, value);
     if (key == "cold_start_wait_seconds")

@@ -52,7 +52,8 @@ struct Config {
     int warmPoolSize = 1; // pre-started interpreters per runtime and memory size in use; 0: none
     std::uint64_t memoryBudgetMiB = 0; // what replicas may take together; 0: 90% of the machine's memory
     int coldStartWaitSeconds = 10; // a call waits this long for a function at zero, then 503
-    // Threads serving the network; 0: half the cores (the functions need the rest), 1 to 8.
+    // Threads serving the network, up to 64; 0: half the cores (the functions need the rest),
+    // at least one and at most eight.
     int ioThreads = 0;
 
     // Triggers: cron and MQTT fire functions on this node ("auto": on the edge role only).

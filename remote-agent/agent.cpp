@@ -244,6 +244,7 @@ void Agent::sampleNode()
         if (error || m_shuttingDown)
             return;
         m_node->sample();
+        m_metrics.rememberLatencies(std::chrono::steady_clock::now());
         sampleNode();
     });
 }

@@ -81,7 +81,7 @@ void events(const Exchange &exchange, AgentServices &services)
     stream->start();
 }
 
-MetricsView metricsView(AgentServices &services)
+MetricsView metricsView(AgentServices &services, std::chrono::seconds window = std::chrono::seconds(10))
 {
     MetricsView view;
     view.node = services.node.latest();
@@ -90,7 +90,10 @@ MetricsView metricsView(AgentServices &services)
     for (const FunctionStatus &status : view.functions)
         services.metrics.function(status.record.name);
     view.calls = services.metrics.all();
-    view.uptimeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - services.startedAt).count();
+    const auto now = std::chrono::steady_clock::now();
+    view.uptimeSeconds = std::chrono::duration<double>(now - services.startedAt).count();
+    view.recent = services.metrics.recentLatencies(window, now);
+    view.recentSeconds = std::chrono::duration<double>(now - view.recent.from.value_or(services.startedAt)).count();
     view.role = services.config->current()->role;
     return view;
 }
@@ -111,7 +114,19 @@ void addObservationEndpoints(Router &router, std::shared_ptr<AgentServices> serv
         exchange.respondJson(http::status::ok, status);
     });
     router.add(http::verb::get, "/v1/metrics", [services](Exchange exchange) {
-        exchange.respondJson(http::status::ok, metricsJson(metricsView(*services)));
+        // ?window=N: recent_latency covers the last N seconds (or since the start, if shorter).
+        int window = 10;
+        if (const auto text = exchange.query("window")) {
+            const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), window);
+            const int longest = int(MetricsRegistry::longestWindow.count());
+            if (error != std::errc() || end != text->data() + text->size() || window < 1 || window > longest) {
+                return exchange.respondError(http::status::bad_request,
+                    protocol::errorcode::badRequest,
+                    "window must be a whole number of seconds from 1 to " + std::to_string(longest) + ", got '"
+                        + std::string(*text) + "'");
+            }
+        }
+        exchange.respondJson(http::status::ok, metricsJson(metricsView(*services, std::chrono::seconds(window))));
     });
     router.add(http::verb::get, "/metrics", [services](Exchange exchange) {
         Response response;

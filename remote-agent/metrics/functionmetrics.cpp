@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "metrics/functionmetrics.h"
 
+#include <algorithm>
+
 namespace rune::agent
 {
 
@@ -21,6 +23,18 @@ double LatencyHistogram::Copy::quantile(double q) const
         lower = upper;
     }
     return bounds.back();
+}
+
+LatencyHistogram::Copy LatencyHistogram::Copy::since(const Copy &earlier) const
+{
+    // Counters only grow; a bucket that seems to shrink (a torn read) counts as nothing new.
+    Copy calls;
+    for (std::size_t index = 0; index < counts.size(); ++index) {
+        calls.counts[index] = counts[index] > earlier.counts[index] ? counts[index] - earlier.counts[index] : 0;
+        calls.count += calls.counts[index];
+    }
+    calls.sumSeconds = calls.count > 0 ? std::max(0.0, sumSeconds - earlier.sumSeconds) : 0.0;
+    return calls;
 }
 
 void LatencyHistogram::record(std::chrono::microseconds duration)
@@ -83,6 +97,46 @@ std::vector<std::pair<std::string, std::shared_ptr<const FunctionMetrics>>> Metr
 {
     const std::lock_guard lock(m_mutex);
     return {m_functions.begin(), m_functions.end()};
+}
+
+void MetricsRegistry::rememberLatencies(std::chrono::steady_clock::time_point now)
+{
+    Remembered remembered {now, {}};
+    const std::lock_guard lock(m_mutex);
+    for (const auto &[name, metrics] : m_functions) {
+        auto copy = metrics->warm.copy();
+        if (copy.count > 0) // a function never called has nothing to subtract
+            remembered.warm.emplace(name, copy);
+    }
+    m_remembered.push_back(std::move(remembered));
+    // Keep the newest one at least longestWindow old, and nothing older.
+    while (m_remembered.size() > 1 && m_remembered[1].at <= now - longestWindow)
+        m_remembered.pop_front();
+}
+
+MetricsRegistry::RecentLatencies MetricsRegistry::recentLatencies(
+    std::chrono::seconds window, std::chrono::steady_clock::time_point now) const
+{
+    RecentLatencies recent;
+    const std::lock_guard lock(m_mutex);
+    const Remembered *start = nullptr;
+    for (const Remembered &remembered : m_remembered) {
+        if (remembered.at > now - window)
+            break;
+        start = &remembered;
+    }
+    if (start)
+        recent.from = start->at;
+    static const LatencyHistogram::Copy none;
+    for (const auto &[name, metrics] : m_functions) {
+        const LatencyHistogram::Copy *earlier = &none;
+        if (start) {
+            if (const auto found = start->warm.find(name); found != start->warm.end())
+                earlier = &found->second;
+        }
+        recent.byFunction.emplace(name, metrics->warm.copy().since(*earlier));
+    }
+    return recent;
 }
 
 } // namespace rune::agent

@@ -5,9 +5,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,8 @@ public:
 
         /** The q-quantile (0..1) in seconds, interpolated inside its bucket; 0 without samples. */
         double quantile(double q) const;
+        /** The calls recorded since @p earlier, a copy of the same histogram taken before. */
+        Copy since(const Copy &earlier) const;
     };
 
     void record(std::chrono::microseconds duration);
@@ -64,9 +68,30 @@ public:
     std::shared_ptr<FunctionMetrics> function(const std::string &name);
     std::vector<std::pair<std::string, std::shared_ptr<const FunctionMetrics>>> all() const;
 
+    /** The longest window recentLatencies() looks back over. */
+    static constexpr std::chrono::seconds longestWindow {60};
+    /** Remembers every function's warm latency histogram as it is at @p now; the agent does so
+        once a second, so readers can ask for the calls of a recent window, not all since the start. */
+    void rememberLatencies(std::chrono::steady_clock::time_point now);
+
+    /** The warm calls of the last @p window or a little more, per function that had any before. */
+    struct RecentLatencies {
+        std::map<std::string, LatencyHistogram::Copy> byFunction;
+        /** Where the window starts: the histograms remembered then, or nullopt when none is that
+            old and the window reaches back to the start. */
+        std::optional<std::chrono::steady_clock::time_point> from;
+    };
+    RecentLatencies recentLatencies(std::chrono::seconds window, std::chrono::steady_clock::time_point now) const;
+
 private:
+    struct Remembered {
+        std::chrono::steady_clock::time_point at;
+        std::map<std::string, LatencyHistogram::Copy> warm; ///< functions called by then
+    };
+
     mutable std::mutex m_mutex;
     std::map<std::string, std::shared_ptr<FunctionMetrics>> m_functions;
+    std::deque<Remembered> m_remembered; ///< oldest first, reaching back a little over longestWindow
 };
 
 } // namespace rune::agent

@@ -199,6 +199,10 @@ nlohmann::json metricsJson(const MetricsView &view)
                     {"5xx", metrics->byStatusClass[5].load()}}},
             {"latency", latencyJson(metrics->warm.copy())},
             {"cold_start_latency", latencyJson(metrics->cold.copy())}};
+        if (const auto recent = view.recent.byFunction.find(name); recent != view.recent.byFunction.end()) {
+            entry["recent_latency"] = latencyJson(recent->second);
+            entry["recent_latency"]["window_s"] = view.recentSeconds;
+        }
         if (const auto found = deployed.find(name); found != deployed.end()) {
             entry["version"] = found->second->record.version;
             entry["replicas"] = found->second->pool.replicas;

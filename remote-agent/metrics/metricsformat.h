@@ -19,6 +19,9 @@ struct MetricsView {
     std::vector<std::pair<std::string, std::shared_ptr<const FunctionMetrics>>> calls; ///< ever called
     double uptimeSeconds = 0;
     std::string role;
+    /** The warm calls of a recent window (GET /v1/metrics?window=), and how many seconds it spans. */
+    MetricsRegistry::RecentLatencies recent;
+    double recentSeconds = 0;
 };
 
 /** The JSON snapshot of GET /v1/metrics. */

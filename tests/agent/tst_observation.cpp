@@ -20,6 +20,9 @@ private Q_SLOTS:
     void logsCanBeFollowed();
     void eventsCanBeFollowed();
     void metricsCountCallsByOutcome();
+    void recentLatencyCoversOnlyItsWindow();
+    void recentLatencyWindowIsChecked_data();
+    void recentLatencyWindowIsChecked();
     void prometheusTextIsWellFormed();
     void stoppingEndsOpenStreams();
 
@@ -153,6 +156,67 @@ void TestObservation::metricsCountCallsByOutcome()
     for (const auto &entry : listed["functions"])
         idleListed |= entry["name"] == "idle" && entry["invocations"] == 0;
     QVERIFY2(idleListed, listed.dump().c_str());
+}
+
+namespace
+{
+json functionIn(const json &metrics, const std::string &name)
+{
+    for (const auto &function : metrics["functions"]) {
+        if (function["name"] == name)
+            return function;
+    }
+    return json();
+}
+} // namespace
+
+// /v1/metrics?window=N: recent_latency holds the warm calls of the last N seconds only, while
+// latency keeps everything since the start.
+void TestObservation::recentLatencyCoversOnlyItsWindow()
+{
+    QCOMPARE(deployPython(*m_agent,
+                 QStringLiteral("pace"),
+                 QStringLiteral("import time\n"
+                                "def handle(event, context):\n"
+                                "    if event['body'] == 'slow':\n"
+                                "        time.sleep(0.3)\n"
+                                "    return 'ok'\n"))
+                 .status,
+        201);
+    QCOMPARE(callFunction(m_agent->invokePort(), "POST", "/function/pace", "first").status, 200); // the cold start
+    QCOMPARE(callFunction(m_agent->invokePort(), "POST", "/function/pace", "slow").status, 200);
+    const json justAfter = functionIn(jsonOf(controlGet(*m_agent, "/v1/metrics?window=2")), "pace");
+    QCOMPARE(justAfter["recent_latency"]["count"].get<int>(), 1);
+    QVERIFY(justAfter["recent_latency"]["p99_ms"].get<double>() >= 250);
+
+    // The agent remembers its histograms once a second: 4 s on, a 2 s window starts after the slow call.
+    QTest::qWait(4000);
+    for (int call = 0; call < 3; ++call)
+        QCOMPARE(callFunction(m_agent->invokePort(), "POST", "/function/pace", "fast").status, 200);
+    const json later = functionIn(jsonOf(controlGet(*m_agent, "/v1/metrics?window=2")), "pace");
+    const json &recent = later["recent_latency"];
+    QVERIFY2(recent["count"].get<int>() == 3, later.dump().c_str());
+    QVERIFY2(recent["p99_ms"].get<double>() < 250, later.dump().c_str());
+    QVERIFY(recent["window_s"].get<double>() >= 2 && recent["window_s"].get<double>() < 4);
+    QCOMPARE(later["latency"]["count"].get<int>(), 4);
+    QVERIFY(later["latency"]["p99_ms"].get<double>() >= 250);
+}
+
+void TestObservation::recentLatencyWindowIsChecked_data()
+{
+    QTest::addColumn<QByteArray>("window");
+    QTest::newRow("zero") << QByteArray("0");
+    QTest::newRow("past a minute") << QByteArray("61");
+    QTest::newRow("not a number") << QByteArray("ten");
+    QTest::newRow("trailing junk") << QByteArray("5s");
+}
+
+void TestObservation::recentLatencyWindowIsChecked()
+{
+    QFETCH(QByteArray, window);
+    const auto reply = controlGet(*m_agent, "/v1/metrics?window=" + window);
+    QCOMPARE(reply.status, 400);
+    QVERIFY2(reply.body.contains("window must be a whole number of seconds from 1 to 60"), reply.body.constData());
 }
 
 void TestObservation::prometheusTextIsWellFormed()

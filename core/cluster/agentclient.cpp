@@ -153,16 +153,23 @@ void HttpAgentClient::fetchInfo(QObject *context, Callback<NodeFacts> done)
     });
 }
 
-void HttpAgentClient::fetchMetrics(QObject *context, Callback<AgentMetrics> done)
+void HttpAgentClient::fetchMetrics(QObject *context, int windowSeconds, Callback<AgentMetrics> done)
 {
-    get(field(protocol::paths::metrics), context, [done = std::move(done)](Result<QByteArray> body) {
-        if (!body)
-            return done(std::unexpected(body.error()));
-        auto metrics = parseAgentMetrics(*body);
-        if (metrics)
-            metrics->receivedMs = QDateTime::currentMSecsSinceEpoch();
-        done(std::move(metrics));
-    });
+    QUrlQuery query;
+    if (windowSeconds > 0)
+        query.addQueryItem(u"window"_s, QString::number(std::clamp(windowSeconds, 1, 60)));
+    get(
+        field(protocol::paths::metrics),
+        context,
+        [done = std::move(done)](Result<QByteArray> body) {
+            if (!body)
+                return done(std::unexpected(body.error()));
+            auto metrics = parseAgentMetrics(*body);
+            if (metrics)
+                metrics->receivedMs = QDateTime::currentMSecsSinceEpoch();
+            done(std::move(metrics));
+        },
+        query);
 }
 
 void HttpAgentClient::fetchFunctions(QObject *context, Callback<QList<AgentFunction>> done)

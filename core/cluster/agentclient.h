@@ -46,7 +46,8 @@ public:
 
     virtual void fetchHealth(QObject *context, Callback<AgentHealth> done) = 0;
     virtual void fetchInfo(QObject *context, Callback<NodeFacts> done) = 0;
-    virtual void fetchMetrics(QObject *context, Callback<AgentMetrics> done) = 0;
+    /** windowSeconds (1 to 60, or 0: the agent's default of 10) is what recent_latency covers. */
+    virtual void fetchMetrics(QObject *context, int windowSeconds, Callback<AgentMetrics> done) = 0;
     virtual void fetchFunctions(QObject *context, Callback<QList<AgentFunction>> done) = 0;
     /** Events with a sequence number above @p afterSeq, at most @p limit of the newest. */
     virtual void fetchEvents(quint64 afterSeq, int limit, QObject *context, Callback<QList<AgentEvent>> done) = 0;
@@ -63,7 +64,7 @@ public:
 
     void fetchHealth(QObject *context, Callback<AgentHealth> done) override;
     void fetchInfo(QObject *context, Callback<NodeFacts> done) override;
-    void fetchMetrics(QObject *context, Callback<AgentMetrics> done) override;
+    void fetchMetrics(QObject *context, int windowSeconds, Callback<AgentMetrics> done) override;
     void fetchFunctions(QObject *context, Callback<QList<AgentFunction>> done) override;
     void fetchEvents(quint64 afterSeq, int limit, QObject *context, Callback<QList<AgentEvent>> done) override;
 

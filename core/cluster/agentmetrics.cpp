@@ -53,7 +53,8 @@ LatencySummary parseLatency(const QJsonObject &object)
         number(object, l::meanMs),
         number(object, l::p50Ms),
         number(object, l::p90Ms),
-        number(object, l::p99Ms)};
+        number(object, l::p99Ms),
+        number(object, l::windowSeconds)};
 }
 
 FunctionCounters parseFunctionCounters(const QJsonObject &object)
@@ -69,6 +70,8 @@ FunctionCounters parseFunctionCounters(const QJsonObject &object)
     counters.timeouts = integer(object, f::timeouts);
     counters.latency = parseLatency(object.value(field(f::latency)).toObject());
     counters.coldStartLatency = parseLatency(object.value(field(f::coldStartLatency)).toObject());
+    if (const QJsonValue recent = object.value(field(f::recentLatency)); recent.isObject())
+        counters.recentLatency = parseLatency(recent.toObject());
     counters.replicas = int(integer(object, f::replicas));
     counters.inFlight = int(integer(object, f::inFlight));
     counters.queued = int(integer(object, f::queued));

@@ -7,17 +7,20 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <optional>
 
 namespace rune
 {
 
-/** A latency summary of the agent (`latency`, `cold_start_latency`): since the agent started. */
+/** A latency summary of the agent: since it started (`latency`, `cold_start_latency`), or of
+    the last windowSeconds (`recent_latency`). */
 struct LatencySummary {
     qint64 count = 0;
     double meanMs = 0;
     double p50Ms = 0;
     double p90Ms = 0;
     double p99Ms = 0;
+    double windowSeconds = 0; ///< recent_latency only
 };
 
 /** One function's counters in `GET /v1/metrics`; the counters only grow while the agent runs. */
@@ -31,6 +34,8 @@ struct FunctionCounters {
     qint64 timeouts = 0;
     LatencySummary latency;
     LatencySummary coldStartLatency;
+    /** The warm calls of the window the console asked for; empty from agents that do not say. */
+    std::optional<LatencySummary> recentLatency;
     int replicas = 0;
     int inFlight = 0;
     int queued = 0;

@@ -64,12 +64,13 @@ inline constexpr char coldStarts[] = "cold_starts";
 inline constexpr char timeouts[] = "timeouts";
 inline constexpr char latency[] = "latency";
 inline constexpr char coldStartLatency[] = "cold_start_latency";
+inline constexpr char recentLatency[] = "recent_latency"; ///< the warm calls of ?window=N seconds
 inline constexpr char replicas[] = "replicas";
 inline constexpr char inFlight[] = "in_flight";
 inline constexpr char queued[] = "queued";
 } // namespace functionmetrics
 
-/** The "latency" and "cold_start_latency" objects: since the agent started. */
+/** The "latency" and "cold_start_latency" objects (since the agent started) and "recent_latency". */
 namespace latency
 {
 inline constexpr char count[] = "count";
@@ -77,6 +78,7 @@ inline constexpr char meanMs[] = "mean_ms";
 inline constexpr char p50Ms[] = "p50_ms";
 inline constexpr char p90Ms[] = "p90_ms";
 inline constexpr char p99Ms[] = "p99_ms";
+inline constexpr char windowSeconds[] = "window_s"; ///< recent_latency only: the seconds it covers
 } // namespace latency
 
 /** GET /v1/functions: {"functions": [...]}. */

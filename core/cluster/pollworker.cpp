@@ -149,7 +149,9 @@ void PollWorker::poll(Target &target)
     target.partsPending = 1;
     const std::weak_ptr<Target> weak = m_targets.value(target.nodeId);
     const bool focused = target.nodeId == m_focus;
-    target.client->fetchMetrics(this, [this, weak, report, focused](Result<AgentMetrics> metrics) {
+    // The latency percentiles cover the time since the last poll (rounded up to whole seconds).
+    const int window = int(std::clamp<qint64>((period + 999) / 1000, 1, 60));
+    target.client->fetchMetrics(this, window, [this, weak, report, focused](Result<AgentMetrics> metrics) {
         const auto t = weak.lock();
         if (!t || t->report != report)
             return;

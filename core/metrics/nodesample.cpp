@@ -77,6 +77,14 @@ Delta delta(const FunctionCounters *before, const FunctionCounters &now)
     return d;
 }
 
+// The p99 of the warm calls in the window the console asked for (0 without calls); since the
+// agent started when the agent does not report a window.
+double p99Of(const FunctionCounters &function)
+{
+    const LatencySummary &latency = function.recentLatency ? *function.recentLatency : function.latency;
+    return latency.count > 0 ? latency.p99Ms : 0.0;
+}
+
 } // namespace
 
 NodeSample deriveSample(const AgentMetrics *previous, const AgentMetrics &current)
@@ -103,8 +111,7 @@ NodeSample deriveSample(const AgentMetrics *previous, const AgentMetrics &curren
             sample.replicas += function.replicas;
             sample.inFlight += function.inFlight;
         }
-        if (function.latency.count > 0)
-            sample.p99LatencyMs = std::max(sample.p99LatencyMs, function.latency.p99Ms);
+        sample.p99LatencyMs = std::max(sample.p99LatencyMs, p99Of(function));
         if (seconds <= 0)
             continue;
         const Delta d = delta(findFunction(previous, function.name), function);
@@ -136,7 +143,7 @@ QList<FunctionSample> deriveFunctionSamples(const AgentMetrics *previous, const 
         sample.queued = function.queued;
         sample.invocations = function.invocations;
         sample.errors = function.errors;
-        sample.p99LatencyMs = function.latency.count > 0 ? function.latency.p99Ms : 0.0;
+        sample.p99LatencyMs = p99Of(function);
         if (seconds > 0) {
             const Delta d = delta(findFunction(previous, function.name), function);
             sample.invocationsPerSecond = d.calls / seconds;

@@ -22,7 +22,7 @@ struct FunctionSample {
     double invocationsPerSecond = 0;
     double errorsPerSecond = 0;
     double meanLatencyMs = 0; ///< of the calls since the previous poll; 0 without calls
-    double p99LatencyMs = 0; ///< since the agent started (the agent keeps one histogram)
+    double p99LatencyMs = 0; ///< of the warm calls since about the previous poll; 0 without calls
 
     bool operator==(const FunctionSample &) const = default;
 };
@@ -44,7 +44,7 @@ struct NodeSample {
     double invocationsPerSecond = 0;
     double errorsPerSecond = 0;
     double meanLatencyMs = 0; ///< of the calls since the previous poll, all functions
-    double p99LatencyMs = 0; ///< the highest p99 of a function that has been called
+    double p99LatencyMs = 0; ///< the highest p99 of a function since about the previous poll
     int functions = 0;
     int replicas = 0;
     int inFlight = 0;

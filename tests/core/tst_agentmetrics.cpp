@@ -25,6 +25,7 @@ private Q_SLOTS:
     void toleratesMissingAndUnknownFields();
     void ratesAreCounterDeltasOverTheAgentsClock();
     void aRestartedAgentGivesNoNegativeRates();
+    void p99IsOfTheRecentWindowWhenTheAgentSaysIt();
     void realAgentCountsRealCalls();
 };
 
@@ -45,6 +46,10 @@ void TestAgentMetrics::parsesTheProtocolFixtures()
     QCOMPARE(resize.coldStarts, 1);
     QCOMPARE(resize.latency.count, 4);
     QVERIFY(resize.latency.p99Ms > 0);
+    QVERIFY(resize.recentLatency);
+    QCOMPARE(resize.recentLatency->count, 3);
+    QCOMPARE(resize.recentLatency->windowSeconds, 10.2);
+    QCOMPARE(resize.recentLatency->p99Ms, 0.4955);
     QCOMPARE(resize.replicas, 1);
 
     const auto functions = parseAgentFunctions(protocolFixture(u"functions.json"_s));
@@ -98,7 +103,7 @@ static AgentMetrics metricsAt(qint64 timeMs, double uptime, qint64 invocations, 
     function.inFlight = 1;
     function.invocations = invocations;
     function.errors = errors;
-    function.latency = {invocations, meanMs, meanMs, meanMs, meanMs * 2};
+    function.latency = {invocations, meanMs, meanMs, meanMs, meanMs * 2, 0};
     metrics.functions = {function};
     return metrics;
 }
@@ -126,6 +131,21 @@ void TestAgentMetrics::ratesAreCounterDeltasOverTheAgentsClock()
     QCOMPARE(functions.first().version, 2);
 }
 
+void TestAgentMetrics::p99IsOfTheRecentWindowWhenTheAgentSaysIt()
+{
+    const AgentMetrics first = metricsAt(10'000, 10, 100, 0, 10.0);
+    AgentMetrics second = metricsAt(12'000, 12, 150, 0, 10.0);
+    // Without recent_latency (an older agent): the p99 since the start.
+    QCOMPARE(deriveSample(&first, second).p99LatencyMs, 20.0);
+    // With it: the window's, and 0 for a window without calls, though the start had some.
+    second.functions[0].recentLatency = LatencySummary {50, 4.0, 3.0, 5.0, 7.5, 2.0};
+    QCOMPARE(deriveSample(&first, second).p99LatencyMs, 7.5);
+    QCOMPARE(deriveFunctionSamples(&first, second).first().p99LatencyMs, 7.5);
+    second.functions[0].recentLatency = LatencySummary {};
+    QCOMPARE(deriveSample(&first, second).p99LatencyMs, 0.0);
+    QCOMPARE(deriveFunctionSamples(&first, second).first().p99LatencyMs, 0.0);
+}
+
 void TestAgentMetrics::aRestartedAgentGivesNoNegativeRates()
 {
     const AgentMetrics before = metricsAt(10'000, 500, 9000, 20, 5.0);
@@ -143,14 +163,14 @@ void TestAgentMetrics::realAgentCountsRealCalls()
     HttpAgentClient client(&network, QUrl(u"http://127.0.0.1:%1"_s.arg(agent.port())), agent.token());
     QCOMPARE(test::deployPython(agent, u"echo"_s, u"def handle(event, context):\n    return 'ok'\n"_s).status, 201);
     const auto before = await<AgentMetrics>([&client](QObject *context, auto done) {
-        client.fetchMetrics(context, std::move(done));
+        client.fetchMetrics(context, 0, std::move(done));
     });
     QVERIFY2(before, before ? "" : qPrintable(before.error().message));
     for (int call = 0; call < 6; ++call)
         QCOMPARE(test::callFunction(agent.invokePort(), "GET", "/function/echo").status, 200);
     QTest::qWait(50);
     const auto after = await<AgentMetrics>([&client](QObject *context, auto done) {
-        client.fetchMetrics(context, std::move(done));
+        client.fetchMetrics(context, 0, std::move(done));
     });
     QVERIFY(after);
     const NodeSample sample = deriveSample(&*before, *after);
@@ -158,6 +178,18 @@ void TestAgentMetrics::realAgentCountsRealCalls()
     QVERIFY(sample.meanLatencyMs > 0);
     QVERIFY(sample.memoryTotalBytes > 0);
     QCOMPARE(sample.functions, 1);
+    // The window asked for reaches the agent: 3 s after the calls, the last second has none of them.
+    QVERIFY(after->functions.first().recentLatency);
+    QCOMPARE(after->functions.first().recentLatency->count, 5); // the first call was the cold start
+    QTest::qWait(3000);
+    const auto quiet = await<AgentMetrics>([&client](QObject *context, auto done) {
+        client.fetchMetrics(context, 1, std::move(done));
+    });
+    QVERIFY(quiet && quiet->functions.first().recentLatency);
+    QCOMPARE(quiet->functions.first().recentLatency->count, 0);
+    QVERIFY(quiet->functions.first().recentLatency->windowSeconds >= 1);
+    QVERIFY(quiet->functions.first().recentLatency->windowSeconds < 3.5);
+    QCOMPARE(quiet->functions.first().latency.count, 5);
 
     const auto functions = await<QList<AgentFunction>>([&client](QObject *context, auto done) {
         client.fetchFunctions(context, std::move(done));

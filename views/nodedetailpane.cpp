@@ -196,11 +196,12 @@ QWidget *NodeDetailPane::buildCharts()
             grid),
         new MetricChart(tr("Latency"),
             Unit::Milliseconds,
-            {{Metric::MeanLatencyMs, tr("mean")}, {Metric::P99LatencyMs, tr("p99 since start")}},
+            {{Metric::MeanLatencyMs, tr("mean")}, {Metric::P99LatencyMs, tr("p99")}},
             grid),
     };
     m_charts[Cpu]->setCeiling(100);
     m_charts[Network]->setToolTip(tr("Traffic on the node's network interfaces, loopback excluded"));
+    m_charts[Latency]->setToolTip(tr("Warm calls since the previous poll: their mean, and the slowest function's p99"));
     const char *const names[] = {"cpuChart", "memoryChart", "diskChart", "networkChart", "callsChart", "latencyChart"};
     for (int index = 0; index < ChartCount; ++index) {
         m_charts[index]->setObjectName(QString::fromLatin1(names[index]));

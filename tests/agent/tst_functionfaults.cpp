@@ -7,7 +7,10 @@
 #include <QDirIterator>
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QProcess>
+#include <QScopeGuard>
 #include <QTest>
+#include <QThread>
 #include <unistd.h>
 
 using namespace rune::test;
@@ -161,7 +164,34 @@ void TestFunctionFaults::nodeHeapExhaustionIsReportedAsOutOfMemory()
 
 void TestFunctionFaults::forkBombIsContainedAndCleanedUp()
 {
-    QCOMPARE(deployPython(*m_agent,
+    // RLIMIT_NPROC counts every process of a user, and other tests' functions run as nobody (or as
+    // the test's user) too: when they end, a replica started beside them gets their share. The
+    // bound is exact only for a user of the function's own, which takes root to make.
+    if (::geteuid() != 0)
+        QSKIP("not root: the fork bomb needs a user of its own, so other tests' processes do not move its limit");
+    const QString user = QStringLiteral("rune-fork-%1").arg(::getpid());
+    QCOMPARE(QProcess::execute(QStringLiteral("useradd"),
+                 {QStringLiteral("--no-create-home"),
+                     QStringLiteral("--shell"),
+                     QStringLiteral("/usr/sbin/nologin"),
+                     QStringLiteral("--no-user-group"),
+                     QStringLiteral("--gid"),
+                     QStringLiteral("nogroup"),
+                     user}),
+        0);
+    const auto removeUser = qScopeGuard([&user] {
+        // userdel refuses while the user still has processes: they are killed and waited for.
+        for (int attempt = 0; attempt < 50; ++attempt) {
+            QProcess::execute(QStringLiteral("pkill"), {QStringLiteral("-KILL"), QStringLiteral("-u"), user});
+            if (QProcess::execute(QStringLiteral("userdel"), {user}) == 0)
+                return;
+            QThread::msleep(100);
+        }
+        qWarning("could not remove the test user %s", qPrintable(user));
+    });
+    TestAgent agent({QStringLiteral("--run-as"), user}, QStringLiteral("fork-token"));
+    QVERIFY(agent.waitForPort() != 0);
+    QCOMPARE(deployPython(agent,
                  QStringLiteral("forker"),
                  QStringLiteral("import os, time\n"
                                 "def handle(event, context):\n"
@@ -176,13 +206,15 @@ void TestFunctionFaults::forkBombIsContainedAndCleanedUp()
                                 "    return 'forked %d' % children\n"))
                  .status,
         201);
-    const auto reply = callFunction(m_agent->invokePort(), "GET", "/function/forker");
+    const auto reply = callFunction(agent.invokePort(), "GET", "/function/forker");
     QCOMPARE(reply.status, 200);
     QVERIFY2(reply.body.startsWith("stopped after"), reply.body.constData());
-    QVERIFY(processesWith("1000.4242") <= 64);
-    QCOMPARE(controlGet(*m_agent, "/v1/health").status, 200);
+    // max_processes_per_replica (64) counts the worker too.
+    const int forked = processesWith("1000.4242");
+    QVERIFY2(forked > 0 && forked < 64, qPrintable(QString::number(forked)));
+    QCOMPARE(controlGet(agent, "/v1/health").status, 200);
     // Deleting the function takes its replicas and everything they started with it.
-    QCOMPARE(httpRequest(m_agent->port(), "DELETE", "/v1/functions/forker", m_agent->token()).status, 200);
+    QCOMPARE(httpRequest(agent.port(), "DELETE", "/v1/functions/forker", agent.token()).status, 200);
     QTRY_COMPARE_WITH_TIMEOUT(processesWith("1000.4242"), 0, 10000);
 }
 

@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace rune::agent
 {
@@ -81,7 +82,8 @@ void events(const Exchange &exchange, AgentServices &services)
     stream->start();
 }
 
-MetricsView metricsView(AgentServices &services, std::chrono::seconds window = std::chrono::seconds(10))
+// @p window: what recent_latency covers; none for the Prometheus text, which does not show it.
+MetricsView metricsView(AgentServices &services, std::optional<std::chrono::seconds> window)
 {
     MetricsView view;
     view.node = services.node.latest();
@@ -92,8 +94,10 @@ MetricsView metricsView(AgentServices &services, std::chrono::seconds window = s
     view.calls = services.metrics.all();
     const auto now = std::chrono::steady_clock::now();
     view.uptimeSeconds = std::chrono::duration<double>(now - services.startedAt).count();
-    view.recent = services.metrics.recentLatencies(window, now);
-    view.recentSeconds = std::chrono::duration<double>(now - view.recent.from.value_or(services.startedAt)).count();
+    if (window) {
+        view.recent = services.metrics.recentLatencies(*window, now);
+        view.recentSeconds = std::chrono::duration<double>(now - view.recent.from.value_or(services.startedAt)).count();
+    }
     view.role = services.config->current()->role;
     return view;
 }
@@ -133,7 +137,7 @@ void addObservationEndpoints(Router &router, std::shared_ptr<AgentServices> serv
         response.result(http::status::ok);
         response.version(11);
         response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-        response.body() = prometheusText(metricsView(*services));
+        response.body() = prometheusText(metricsView(*services, std::nullopt));
         exchange.respond(std::move(response));
     });
 }

@@ -30,9 +30,16 @@ RuntimeOptions runtimeOptions(const Config &config, LogStore &logs)
     RuntimeOptions options;
     options.python3 = config.python3;
     options.node = config.node;
-    options.sandbox.runAsUser = config.runAsUser;
+    options.sandbox.isolateUsers = config.isolateUsers;
+    options.sandbox.uidRange = config.uidRange;
+    options.sandbox.stateDir = std::filesystem::absolute(config.stateDir);
     options.sandbox.useCgroups = config.useCgroups;
     options.sandbox.cgroupParent = config.cgroupParent;
+    options.sandbox.cgroupName = config.cgroupName;
+    for (const auto &file : {config.tokenFile, config.invokeTokenFile, config.mqttPasswordFile}) {
+        if (!file.empty())
+            options.sandbox.secrets.emplace_back(file);
+    }
     options.maxProcessesPerReplica = config.maxProcessesPerReplica;
     options.cpuSecondsPerReplica = config.cpuSecondsPerReplica;
     options.queueLimitPerFunction = config.queueLimitPerFunction;
@@ -78,8 +85,9 @@ Agent::Agent(CommandLine commandLine, Config config)
     , m_invokeServer(m_io, ServerContext {m_invokeRouter, m_config})
     , m_signals(m_io, SIGTERM, SIGINT, SIGHUP)
     , m_sampleTimer(m_io)
+    , m_reapTimer(m_io)
 {
-    addSystemEndpoints(*m_router, m_config, m_startedAt);
+    addSystemEndpoints(*m_router, m_config, m_startedAt, m_isolationInfo);
 }
 
 Agent::~Agent()
@@ -94,6 +102,8 @@ Agent::~Agent()
     }
     ProcessGroupRegistry::killAll();
     m_blocking.join();
+    if (m_runtime)
+        m_runtime->sandbox.teardown();
 }
 
 Router &Agent::router()
@@ -118,6 +128,8 @@ std::expected<void, std::string> Agent::prepareRuntime()
     if (!sandbox)
         return std::unexpected(sandbox.error());
     context->sandbox = std::move(*sandbox);
+    if (const std::string swept = context->sandbox.sweep(); !swept.empty())
+        logLine(swept);
     auto runtimes = installRuntimeFiles(state / "runtimes");
     if (!runtimes)
         return std::unexpected(runtimes.error());
@@ -129,8 +141,16 @@ std::expected<void, std::string> Agent::prepareRuntime()
     // Eight at most: idle interpreters cost memory the functions could use.
     context->standby = std::make_shared<StandbyPool>(m_io, *context, config->warmPoolSize, 8);
     const SandboxReport &report = context->sandbox.report();
-    logLine("functions run as " + report.user + ", memory limited by " + report.memoryMechanism()
-        + (report.reason.empty() ? "" : " (" + report.reason + ")"));
+    logLine(report.summary());
+    for (const std::string &note : report.notes)
+        logLine("  " + note);
+    for (const std::string &warning : report.warnings)
+        logLine("warning: " + warning);
+    *m_isolationInfo = isolationJson(report);
+    m_store->setDeployCheck([sandbox = &context->sandbox] {
+        return sandbox->codeUnreachable();
+    });
+    m_runtime = context;
     m_host = std::make_unique<FunctionHost>(m_io, std::move(context), *m_store, [this](RuntimeEvent event) {
         m_events.append(eventJson(event));
     });
@@ -206,9 +226,14 @@ std::expected<std::string, std::string> Agent::listenAll()
 
 int Agent::run()
 {
+    becomeSubreaper();
     const auto config = m_config->current();
     std::error_code dirError;
     std::filesystem::create_directories(config->stateDir, dirError);
+    // Nothing under the state directory is anyone else's business; functions see only their own
+    // code and the worker scripts, mounted into their own namespace.
+    if (!dirError && config->isolateUsers)
+        std::filesystem::permissions(config->stateDir, std::filesystem::perms(0700), dirError);
     if (dirError) {
         std::cerr << "rune-agent: cannot create state directory " << config->stateDir << ": " << dirError.message()
                   << '\n';
@@ -229,6 +254,7 @@ int Agent::run()
     std::cout << "listening on " << *where << std::endl;
     waitForSignal();
     sampleNode();
+    reapOrphansRegularly();
     m_server.start();
     m_invokeServer.start();
     notifySystemd("READY=1");
@@ -246,6 +272,20 @@ void Agent::sampleNode()
         m_node->sample();
         m_metrics.rememberLatencies(std::chrono::steady_clock::now());
         sampleNode();
+    });
+}
+
+// Orphans of functions' processes come to the agent (a subreaper): collect them, and where
+// nothing else tracks a function's processes, end them.
+void Agent::reapOrphansRegularly()
+{
+    m_reapTimer.expires_after(std::chrono::seconds(1));
+    m_reapTimer.async_wait([this](boost::system::error_code error) {
+        if (error || m_shuttingDown)
+            return;
+        const SandboxReport &report = m_runtime->sandbox.report();
+        reapOrphans(!report.isolatedUsers && !report.cgroupTracking);
+        reapOrphansRegularly();
     });
 }
 
@@ -315,6 +355,7 @@ void Agent::beginShutdown()
     m_shuttingDown = true;
     notifySystemd("STOPPING=1");
     m_sampleTimer.cancel();
+    m_reapTimer.cancel();
     FollowStream::closeAll();
     // Calls in flight finish first; then the replicas go, then the event loop.
     auto pending = std::make_shared<std::atomic<int>>(2);

@@ -41,6 +41,7 @@ private:
     void reload();
     void beginShutdown();
     void sampleNode();
+    void reapOrphansRegularly();
     void runThreads();
 
     /** Threads running m_io: the configured number, else half the cores, from one to eight. */
@@ -60,6 +61,7 @@ private:
     EventLog m_events;
     MetricsRegistry m_metrics;
     std::unique_ptr<NodeSampler> m_node;
+    std::shared_ptr<const RuntimeContext> m_runtime;
     std::unique_ptr<FunctionHost> m_host;
     std::shared_ptr<TriggerService> m_triggers;
     std::shared_ptr<Gateway> m_gateway;
@@ -68,6 +70,9 @@ private:
     HttpServer m_invokeServer;
     boost::asio::signal_set m_signals;
     boost::asio::steady_timer m_sampleTimer;
+    boost::asio::steady_timer m_reapTimer;
+    /** /v1/info's "isolation", known once the sandbox is; read by the info endpoint afterwards. */
+    std::shared_ptr<nlohmann::json> m_isolationInfo = std::make_shared<nlohmann::json>(nlohmann::json::object());
     bool m_shuttingDown = false;
 };
 

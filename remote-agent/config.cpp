@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include "runtime/uidrange.h"
+
 #include <array>
 #include <boost/asio/ip/address.hpp>
 #include <charconv>
@@ -166,7 +168,12 @@ std::expected<void, std::string> applySetting(Config &config, std::string_view k
     if (key == "max_body_bytes")
         return setMaxBody(config, value);
     if (key == "run_as") {
-        config.runAsUser = value; // empty is allowed: never switch users
+        // "" was how an earlier version said "the agent's own user".
+        if (value != "isolated" && value != "agent" && !value.empty())
+            return std::unexpected("run_as must be isolated (a user of its own per replica) or agent (the agent's own "
+                                   "user, for development), got '"
+                + std::string(value) + "'");
+        config.isolateUsers = value == "isolated";
         return {};
     }
     if (auto number = applyNumberSetting(config, key, value))
@@ -185,7 +192,15 @@ std::expected<void, std::string> applySetting(Config &config, std::string_view k
         config.node = value;
     else if (key == "cgroup_parent")
         config.cgroupParent = value;
-    else if (key == "cgroups")
+    else if (key == "cgroup_name")
+        config.cgroupName = value;
+    else if (key == "uid_range") {
+        if (value != "auto") {
+            if (auto block = parseUidBlock(value); !block)
+                return std::unexpected(block.error());
+        }
+        config.uidRange = value;
+    } else if (key == "cgroups")
         return setSwitch(config.useCgroups, key, value);
     else if (key == "triggers") {
         if (value != "auto" && value != "on" && value != "off")
@@ -336,12 +351,15 @@ std::string usageText()
            "  --role ROLE           controller, compute or edge (default compute)\n"
            "  --token-file FILE     bearer token clients must send; without it there is no auth\n"
            "  --invoke-listen HOST:PORT  where functions are called (default 127.0.0.1:8080)\n"
-           "  --run-as USER         user functions run as when the agent is root (default nobody)\n"
+           "  --run-as isolated|agent  functions run as users of their own (default; needs root or\n"
+           "                        CAP_SETUID, CAP_SETGID, CAP_KILL, CAP_SYS_ADMIN, CAP_SYS_CHROOT) or as the\n"
+           "                        agent's own user (development only: no isolation)\n"
            "  --version             print the version and exit\n"
            "  --help                print this help and exit\n"
            "Config keys: listen, state_dir, role, token_file, invoke_listen, invoke_token_file, max_body_bytes,\n"
-           "  max_archive_bytes, max_unpacked_bytes, max_archive_files, run_as, python3, node, cgroups (on|off),\n"
-           "  cgroup_parent, max_processes_per_replica, cpu_seconds_per_replica, queue_limit_per_function,\n"
+           "  max_archive_bytes, max_unpacked_bytes, max_archive_files, run_as, uid_range (auto|FIRST-LAST),\n"
+           "  python3, node, cgroups (on|off), cgroup_parent, cgroup_name, max_processes_per_replica,\n"
+           "  cpu_seconds_per_replica, queue_limit_per_function,\n"
            "  log_max_file_bytes, log_keep_files, warm_pool_size, memory_budget_mib, cold_start_wait_seconds,\n"
            "  io_threads, triggers (auto|on|off), mqtt_url, mqtt_username, mqtt_password_file, mqtt_client_id.\n"
            "SIGHUP re-reads the config and token files; SIGTERM stops after in-flight requests.\n";

@@ -41,7 +41,11 @@ struct Config {
     std::uint64_t maxArchiveFiles = 10000;
 
     // The function runtime.
-    std::string runAsUser = "nobody"; // only when the agent is root; "" keeps the agent's user
+    // isolated: every replica runs as a user of its own from uid_range (needs root or the
+    // capabilities of the installed unit); agent: as the agent's own user (development only).
+    bool isolateUsers = true;
+    std::string uidRange = "auto"; // or FIRST-LAST
+    std::string cgroupName; // the agent's directory in each cgroup hierarchy; empty: rune-agent-<first uid>
     std::string python3 = "/usr/bin/python3";
     std::string node = "/usr/bin/node";
     bool useCgroups = true;

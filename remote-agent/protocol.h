@@ -29,7 +29,23 @@ inline constexpr char diskBytes[] = "disk_bytes";
 inline constexpr char diskFreeBytes[] = "disk_free_bytes";
 inline constexpr char agentVersion[] = "agent_version";
 inline constexpr char role[] = "role";
+inline constexpr char isolation[] = "isolation";
 } // namespace info
+
+// How functions are kept apart on the node (GET /v1/info's "isolation").
+namespace isolation
+{
+inline constexpr char users[] = "users";
+inline constexpr char usersPerReplica[] = "per-replica";
+inline constexpr char usersAgent[] = "agent";
+inline constexpr char memory[] = "memory"; // cgroup2, cgroup1 or rlimit
+inline constexpr char processes[] = "processes"; // cgroup2 or subreaper
+inline constexpr char filesystem[] = "filesystem";
+inline constexpr char filesystemPrivate[] = "private";
+inline constexpr char filesystemShared[] = "shared";
+inline constexpr char uidRange[] = "uid_range";
+inline constexpr char warnings[] = "warnings";
+} // namespace isolation
 
 namespace error
 {

@@ -3,6 +3,7 @@
 
 #include "hostinfo.h"
 #include "protocol.h"
+#include "runtime/sandbox.h"
 
 #include <nlohmann/json.hpp>
 
@@ -34,8 +35,24 @@ nlohmann::json infoJson(const Config &config)
         {info::role, config.role}};
 }
 
-void addSystemEndpoints(
-    Router &router, std::shared_ptr<const LiveConfig> config, std::chrono::steady_clock::time_point startedAt)
+nlohmann::json isolationJson(const SandboxReport &report)
+{
+    namespace isolation = protocol::isolation;
+    nlohmann::json json = {
+        {isolation::users, report.isolatedUsers ? isolation::usersPerReplica : isolation::usersAgent},
+        {isolation::memory, report.memoryName()},
+        {isolation::processes, report.processesName()},
+        {isolation::filesystem, report.privateFilesystem ? isolation::filesystemPrivate : isolation::filesystemShared},
+        {isolation::warnings, report.warnings}};
+    if (report.isolatedUsers)
+        json[isolation::uidRange] = report.uids.toString();
+    return json;
+}
+
+void addSystemEndpoints(Router &router,
+    std::shared_ptr<const LiveConfig> config,
+    std::chrono::steady_clock::time_point startedAt,
+    std::shared_ptr<const nlohmann::json> isolation)
 {
     router.add(
         http::verb::get,
@@ -45,8 +62,10 @@ void addSystemEndpoints(
             exchange.respondJson(http::status::ok, healthJson(*config->current(), uptime));
         },
         RouteOptions {.requiresToken = false, .maxBodyBytes = std::nullopt, .bodyLimit = {}});
-    router.add(http::verb::get, protocol::paths::info, [config](Exchange exchange) {
-        exchange.respondJson(http::status::ok, infoJson(*config->current()));
+    router.add(http::verb::get, protocol::paths::info, [config, isolation](Exchange exchange) {
+        nlohmann::json info = infoJson(*config->current());
+        info[protocol::info::isolation] = *isolation;
+        exchange.respondJson(http::status::ok, info);
     });
 }
 

@@ -10,10 +10,17 @@
 namespace rune::agent
 {
 
+struct SandboxReport;
+
 // GET /v1/health (no token: liveness probes and the console's reachability check) and
-// GET /v1/info (host facts).
-void addSystemEndpoints(
-    Router &router, std::shared_ptr<const LiveConfig> config, std::chrono::steady_clock::time_point startedAt);
+// GET /v1/info (host facts, and @p isolation: how functions are kept apart, once it is known).
+void addSystemEndpoints(Router &router,
+    std::shared_ptr<const LiveConfig> config,
+    std::chrono::steady_clock::time_point startedAt,
+    std::shared_ptr<const nlohmann::json> isolation);
+
+/** /v1/info's "isolation" object: users, memory, processes, filesystem, uid_range, warnings. */
+nlohmann::json isolationJson(const SandboxReport &report);
 
 nlohmann::json healthJson(const Config &config, std::chrono::steady_clock::duration uptime);
 nlohmann::json infoJson(const Config &config);

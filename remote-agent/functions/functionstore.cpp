@@ -76,6 +76,14 @@ FunctionStore::FunctionStore(fs::path stateDir, ArchiveLimits limits)
 {
     std::error_code error;
     fs::create_directories(m_root, error);
+    // Code and configurations (with their secrets) are the agent's: functions get their own code
+    // mounted into their namespace, never a path into this directory.
+    fs::permissions(m_root, fs::perms(0700), error);
+}
+
+void FunctionStore::setDeployCheck(std::function<std::optional<std::string>()> check)
+{
+    m_deployCheck = std::move(check);
 }
 
 void FunctionStore::setPauseAfter(std::string step)
@@ -195,6 +203,10 @@ std::expected<FunctionRecord, DeployError> FunctionStore::deploy(
         problems.insert(problems.end(), config.error().begin(), config.error().end());
     if (!problems.empty())
         return std::unexpected(DeployError {"invalid_config", problems});
+    if (m_deployCheck) {
+        if (auto problem = m_deployCheck())
+            return std::unexpected(storageError("the function could not run here: " + *problem));
+    }
     // Unpacking takes long and touches only a private directory: readers need not wait for it.
     auto staging = stage(name, archive, *config);
     if (!staging)

@@ -5,6 +5,7 @@
 #include "functions/functionconfig.h"
 
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -45,6 +46,12 @@ public:
      */
     void setPauseAfter(std::string step);
 
+    /**
+     * A check that runs before every deploy and refuses it with the problem it names: that the
+     * functions' users could not reach the code, say.
+     */
+    void setDeployCheck(std::function<std::optional<std::string>()> check);
+
     /** Removes what an interrupted deploy or delete left behind. Run once at start. */
     void recover();
 
@@ -75,6 +82,7 @@ private:
     std::filesystem::path m_root;
     ArchiveLimits m_limits;
     std::string m_pauseAfter;
+    std::function<std::optional<std::string>()> m_deployCheck;
     mutable std::mutex m_mutex;
 };
 

@@ -157,9 +157,15 @@ std::expected<void, std::string> ExecReplica::spawn()
     if (!file)
         return std::unexpected(file.error());
     const RuntimeContext &context = *m_setup.context;
+    if (!m_user.runAs() && context.sandbox.report().isolatedUsers) {
+        auto user = context.sandbox.acquireUser();
+        if (!user)
+            return std::unexpected(user.error());
+        m_user = std::move(*user);
+    }
     auto plan = planLaunch(context,
-        *m_setup.function,
-        m_setup.id + "-c" + std::to_string(++m_serial),
+        m_setup.function.get(),
+        LaunchIdentity {m_user, m_setup.id + "-c" + std::to_string(++m_serial), m_setup.function->config.memoryMiB},
         callEnvironment(m_call->invocation));
     if (!plan)
         return std::unexpected(plan.error());
@@ -250,10 +256,12 @@ void ExecReplica::readOutput()
 void ExecReplica::onExit(ExitStatus status)
 {
     m_exit = status;
-    // Children it left behind would hold stdout open and outlive the call.
+    // Children it left behind would hold stdout open and outlive the call, even after setsid.
     killProcessGroup(m_pid);
     if (m_cgroup)
         m_cgroup->killAll();
+    if (!m_setup.context->sandbox.report().cgroupTracking)
+        m_user.killAll();
     finishIfDone();
 }
 

@@ -40,6 +40,7 @@ private:
     void finish();
     void reset();
 
+    ReplicaUser m_user; ///< the slot's own user, for every call it runs
     std::unique_ptr<ReplicaCgroup> m_cgroup;
     pid_t m_pid = -1;
     std::unique_ptr<ChildWatcher> m_watcher;

@@ -14,25 +14,39 @@ namespace rune::agent
 /** A child's spawn spec before its executable, arguments and descriptors are known. */
 struct LaunchPlan {
     SpawnSpec spec;
-    std::unique_ptr<ReplicaCgroup> cgroup; ///< set with cgroup v2; owns the limit
+    std::unique_ptr<ReplicaCgroup> cgroup; ///< with cgroups: owns the limits and the process tree
+    std::vector<UniqueFd> trees; ///< the detached mounts spec.mounts refers to, open until the spawn
+};
+
+/** Who a process runs as and how much it may use: one replica's share. */
+struct LaunchIdentity {
+    const ReplicaUser &user;
+    std::string cgroupName; ///< unique per agent run
+    int memoryMiB = 128;
 };
 
 /**
- * The confinement every function process gets: environment (agent base, then the function's
- * own variables, then RUNE_* which the function cannot override), working directory, user,
- * rlimits and, with cgroup v2, a cgroup named @p cgroupName.
+ * The confinement every function process gets: its replica's user, cgroup and rlimits, its own
+ * mount namespace (when the sandbox has one) where only @p function's code (none for a standby
+ * worker) and the worker scripts are visible under the state directory, the working directory and
+ * the environment (agent base, then the function's own variables, then RUNE_*, which the function
+ * cannot override; @p extraEnv last).
  */
 std::expected<LaunchPlan, std::string> planLaunch(const RuntimeContext &context,
-    const FunctionSpec &function,
-    const std::string &cgroupName,
+    const FunctionSpec *function,
+    const LaunchIdentity &identity,
     const std::map<std::string, std::string> &extraEnv);
+
+/** The mount that shows @p function's code in a pre-started worker's namespace; nullopt: none needed. */
+std::expected<std::optional<std::pair<UniqueFd, std::filesystem::path>>, std::string> codeMount(
+    const RuntimeContext &context, const FunctionSpec &function);
 
 /** The environment of a function's processes: agent base, the function's own, then RUNE_*. */
 std::map<std::string, std::string> functionEnvironment(
     const RuntimeContext &context, const FunctionSpec &function, const std::map<std::string, std::string> &extraEnv);
 
-/** RLIMIT_NPROC for a process of the function user: what it runs now plus the per-replica allowance. */
-int processLimit(const RuntimeContext &context);
+/** RLIMIT_NPROC for a replica's process: its allowance, counted on top of what its user already runs. */
+int processLimit(const RuntimeContext &context, const ReplicaUser &user);
 
 /** How a python3 or node worker is started; @p handlerArgument is the handler or "--standby". */
 struct WorkerCommand {

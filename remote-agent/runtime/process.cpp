@@ -7,9 +7,12 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <grp.h>
+#include <linux/capability.h>
 #include <mutex>
 #include <set>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -27,6 +30,11 @@ namespace
 // Spelled out because glibc 2.31 (the oldest the agent supports) has no wrappers for these.
 constexpr long sysPidfdOpen = 434;
 constexpr long sysCloseRange = 436;
+constexpr long sysOpenTree = 428;
+constexpr long sysMoveMount = 429;
+constexpr unsigned openTreeClone = 1;
+constexpr unsigned moveMountEmptyPath = 0x4;
+constexpr int newMountNamespace = 0x00020000; // CLONE_NEWNS
 
 // --- Child side: between fork() and exec() only async-signal-safe calls are allowed. ---
 
@@ -112,21 +120,92 @@ void childApplyLimits(const ProcessLimits &limits)
     }
 }
 
-[[noreturn]] void childMain(const SpawnSpec &spec, char *const argv[], char *const envp[], pid_t parent)
+// Creates every directory on the way to @p path below @p root (which exists), as mkdir -p would.
+bool childMakeDirectories(const char *root, const char *path)
+{
+    char partial[4096];
+    const std::size_t rootLength = std::strlen(root);
+    const std::size_t length = std::strlen(path);
+    if (length >= sizeof partial)
+        return false;
+    std::memcpy(partial, path, length + 1);
+    for (std::size_t at = rootLength + 1; at <= length; ++at) {
+        if (partial[at] != '/' && partial[at] != '\0')
+            continue;
+        partial[at] = '\0';
+        if (::mkdir(partial, 0755) != 0 && errno != EEXIST)
+            return false;
+        partial[at] = at == length ? '\0' : '/';
+    }
+    return true;
+}
+
+bool childAttachTree(int treeFd, const char *target)
+{
+    if (::syscall(sysMoveMount, treeFd, "", AT_FDCWD, target, moveMountEmptyPath) != 0)
+        return false;
+    return ::mount(nullptr, target, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) == 0;
+}
+
+// The options strings are built before fork (no allocation in the child).
+struct MountText {
+    std::string scratch;
+    std::string hide;
+};
+
+void childPrivateMounts(const PrivateMounts &mounts, const MountText &text)
+{
+    if (::unshare(newMountNamespace) != 0)
+        childFail("unshare(CLONE_NEWNS)");
+    // Nothing mounted here may leak back into the agent's namespace, nor the agent's into here.
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+        childFail("making the mounts private");
+    const unsigned long flags = MS_NOSUID | MS_NODEV;
+    if (::mount("tmpfs", "/tmp", "tmpfs", flags, text.scratch.c_str()) != 0)
+        childFail("mounting a private /tmp");
+    if (::access("/dev/shm", F_OK) == 0 && ::mount("tmpfs", "/dev/shm", "tmpfs", flags, text.scratch.c_str()) != 0)
+        childFail("mounting a private /dev/shm");
+    // A state directory below /tmp (tests, trials) is gone with the fresh /tmp: make its place again.
+    if (!childMakeDirectories("/", mounts.hide.c_str())
+        || ::mount("tmpfs", mounts.hide.c_str(), "tmpfs", flags, text.hide.c_str()) != 0)
+        childFail("hiding the state directory");
+    for (const TreeMount &tree : mounts.trees) {
+        if (!childMakeDirectories(mounts.hide.c_str(), tree.target.c_str())
+            || !childAttachTree(tree.treeFd, tree.target.c_str()))
+            childFail("mounting the function's files");
+    }
+}
+
+void childBecome(const std::pair<uid_t, gid_t> &user)
+{
+    if (::setgroups(0, nullptr) != 0 || ::syscall(SYS_setresgid, user.second, user.second, user.second) != 0)
+        childFail("setgid");
+    if (::syscall(SYS_setresuid, user.first, user.first, user.first) != 0)
+        childFail("setuid");
+    // From a non-root agent with capabilities, changing uids keeps them: drop every one, and
+    // forbid set-user-ID programs from handing any back.
+    if (!dropAllCapabilities())
+        childFail("dropping capabilities");
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        childFail("PR_SET_NO_NEW_PRIVS");
+}
+
+[[noreturn]] void childMain(
+    const SpawnSpec &spec, const MountText &text, char *const argv[], char *const envp[], pid_t parent)
 {
     childResetSignals();
     if (::setsid() < 0)
         childFail("setsid");
-    if (spec.cgroupProcsFd >= 0 && ::write(spec.cgroupProcsFd, "0", 1) != 1)
-        childFail("joining the cgroup");
+    for (const int fd : spec.cgroupProcsFds) {
+        if (::write(fd, "0", 1) != 1)
+            childFail("joining the cgroup");
+    }
+    if (spec.mounts.enabled)
+        childPrivateMounts(spec.mounts, text);
     childMapDescriptors(spec);
     childApplyLimits(spec.limits);
-    if (spec.runAs) {
-        if (::setgroups(0, nullptr) != 0 || ::setgid(spec.runAs->second) != 0)
-            childFail("setgid");
-        if (::setuid(spec.runAs->first) != 0)
-            childFail("setuid");
-    }
+    if (spec.runAs)
+        childBecome(*spec.runAs);
     // Replicas must not outlive an agent that crashed; set after setuid, which clears it.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent)
@@ -239,20 +318,57 @@ int countTasksOf(uid_t uid)
     return tasks;
 }
 
+bool hasEffectiveCapability(int capability)
+{
+    __user_cap_header_struct header {_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2] {};
+    if (::syscall(SYS_capget, &header, data) != 0)
+        return false;
+    return (data[capability / 32].effective & (1u << (capability % 32))) != 0;
+}
+
+bool dropAllCapabilities()
+{
+    ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); // EINVAL on kernels without ambient sets
+    __user_cap_header_struct header {_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2] {};
+    if (::syscall(SYS_capset, &header, data) != 0)
+        return false;
+    return ::syscall(SYS_capget, &header, data) == 0 && data[0].effective == 0 && data[1].effective == 0
+        && data[0].permitted == 0 && data[1].permitted == 0;
+}
+
+bool detachedMountsSupported()
+{
+    // A bad descriptor is EBADF where the call exists, ENOSYS where it does not.
+    return ::syscall(sysOpenTree, -1, "", 0) != 0 && errno != ENOSYS;
+}
+
+std::expected<UniqueFd, std::string> openDetachedTree(const std::filesystem::path &path)
+{
+    const long fd = ::syscall(sysOpenTree, AT_FDCWD, path.c_str(), openTreeClone | O_CLOEXEC | AT_RECURSIVE);
+    if (fd < 0)
+        return std::unexpected("cannot open " + path.string() + " for mounting: " + std::strerror(errno));
+    return UniqueFd(int(fd));
+}
+
 std::expected<pid_t, std::string> spawnProcess(const SpawnSpec &spec)
 {
     if (spec.fds.size() > 8)
         return std::unexpected(std::string("too many descriptors for a child"));
     const auto argv = cStrings(spec.argv);
     const auto envp = cStrings(spec.env);
+    const MountText text {"size=" + std::to_string(spec.mounts.scratchBytes) + ",mode=1777",
+        "size=1m,mode=0755,uid=" + std::to_string(spec.mounts.hideOwner)};
     const pid_t parent = ::getpid();
+    // Registered under the registry's lock, so the orphan reaper never takes it for an orphan.
+    std::unique_lock lock(registryMutex);
     const pid_t pid = ::fork();
     if (pid < 0)
         return std::unexpected(std::string("fork failed: ") + std::strerror(errno));
     if (pid == 0)
-        childMain(spec, argv.data(), envp.data(), parent);
-    // The child leads its own group; register at once so a shutdown never misses it.
-    ProcessGroupRegistry::add(pid);
+        childMain(spec, text, argv.data(), envp.data(), parent);
+    registry().insert(pid);
     return pid;
 }
 
@@ -264,6 +380,74 @@ void killProcessGroup(pid_t group)
         if (::kill(-group, SIGKILL) != 0 && errno == ESRCH)
             return;
     }
+}
+
+std::expected<void, std::string> mountInto(pid_t pid, const TreeMount &tree)
+{
+    const std::string nsPath = "/proc/" + std::to_string(pid) + "/ns/mnt";
+    UniqueFd ns(::open(nsPath.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!ns)
+        return std::unexpected("cannot open " + nsPath + ": " + std::strerror(errno));
+    const std::string root = tree.target.root_path().string();
+    std::unique_lock lock(registryMutex);
+    const pid_t helper = ::fork();
+    if (helper < 0)
+        return std::unexpected(std::string("fork failed: ") + std::strerror(errno));
+    if (helper == 0) {
+        if (::setns(ns.get(), newMountNamespace) != 0 || !childMakeDirectories(root.c_str(), tree.target.c_str())
+            || !childAttachTree(tree.treeFd, tree.target.c_str()))
+            ::_exit(errno == 0 ? 1 : errno);
+        ::_exit(0);
+    }
+    registry().insert(helper);
+    lock.unlock();
+    int status = 0;
+    while (::waitpid(helper, &status, 0) < 0 && errno == EINTR) { }
+    ProcessGroupRegistry::remove(helper);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return std::unexpected("cannot mount " + tree.target.string()
+            + " for the worker: " + (WIFEXITED(status) ? std::strerror(WEXITSTATUS(status)) : "the helper died"));
+    return {};
+}
+
+void becomeSubreaper()
+{
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+int reapOrphans(bool killLiving)
+{
+    const pid_t self = ::getpid();
+    std::vector<pid_t> orphans;
+    std::error_code error;
+    for (const auto &entry : std::filesystem::directory_iterator("/proc", error)) {
+        const std::string name = entry.path().filename().string();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos)
+            continue;
+        // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
+        std::ifstream in(entry.path() / "stat");
+        std::string line;
+        std::getline(in, line);
+        const auto close = line.rfind(')');
+        if (close == std::string::npos)
+            continue;
+        char state = 0;
+        long ppid = 0;
+        if (std::sscanf(line.c_str() + close + 1, " %c %ld", &state, &ppid) == 2 && ppid == self)
+            orphans.push_back(pid_t(std::stol(name)));
+    }
+    std::lock_guard lock(registryMutex);
+    int reaped = 0;
+    for (const pid_t pid : orphans) {
+        if (registry().contains(pid))
+            continue;
+        if (killLiving)
+            ::kill(pid, SIGKILL);
+        int status = 0;
+        if (::waitpid(pid, &status, WNOHANG) == pid)
+            ++reaped;
+    }
+    return reaped;
 }
 
 std::string ExitStatus::describe() const

@@ -40,8 +40,39 @@ std::pair<UniqueFd, UniqueFd> makePipe();
 std::pair<UniqueFd, UniqueFd> makeSocketPair();
 UniqueFd openDevNull();
 
-/** Threads (which RLIMIT_NPROC counts) that processes of @p uid currently have. */
+/** Threads (which RLIMIT_NPROC counts) that processes owned by @p uid currently have. */
 int countTasksOf(uid_t uid);
+
+/** Whether the agent holds @p capability (CAP_SETUID, ...) in its effective set. */
+bool hasEffectiveCapability(int capability);
+/**
+ * Empties every capability set of the calling process (and its ambient set). Async-signal-safe:
+ * called in children between fork and exec. False when the kernel refused.
+ */
+bool dropAllCapabilities();
+/** Whether the kernel has open_tree and move_mount (Linux 5.2), which private mounts need. */
+bool detachedMountsSupported();
+/** A detached, recursive copy of the mount tree at @p path, to be attached elsewhere once. */
+std::expected<UniqueFd, std::string> openDetachedTree(const std::filesystem::path &path);
+
+/** A detached tree and the path where it appears, read-only, inside a private mount namespace. */
+struct TreeMount {
+    int treeFd = -1;
+    std::filesystem::path target;
+};
+
+/**
+ * The mount namespace of a function's process: its own, with an empty tmpfs over the agent's
+ * state directory (so no other function's code, no logs), its own /tmp and /dev/shm (tmpfs of a
+ * fixed size), and only the trees it needs (its code, the worker scripts) mounted back read-only.
+ */
+struct PrivateMounts {
+    bool enabled = false;
+    std::filesystem::path hide; ///< covered by an empty tmpfs owned by hideOwner
+    uid_t hideOwner = 0; ///< the agent, so that it can add a function's code later (standby workers)
+    std::uint64_t scratchBytes = 64ull << 20; ///< size of /tmp and of /dev/shm each
+    std::vector<TreeMount> trees;
+};
 
 /** Kernel limits applied to a child just before exec; zero means "leave as inherited". */
 struct ProcessLimits {
@@ -57,8 +88,10 @@ struct SpawnSpec {
     std::vector<std::string> env; ///< "NAME=value"; nothing is inherited from the agent
     std::filesystem::path workDir;
     ProcessLimits limits;
-    std::optional<std::pair<uid_t, gid_t>> runAs; ///< switch to this user (agent running as root)
-    int cgroupProcsFd = -1; ///< when set, the child moves itself into that cgroup
+    /** Switch to this user and group, drop every capability and forbid gaining any (isolated replicas). */
+    std::optional<std::pair<uid_t, gid_t>> runAs;
+    std::vector<int> cgroupProcsFds; ///< the child moves itself into these groups first
+    PrivateMounts mounts;
     /** (child fd, parent fd) pairs; every other descriptor is closed in the child. */
     std::vector<std::pair<int, int>> fds;
 };
@@ -71,6 +104,26 @@ std::expected<pid_t, std::string> spawnProcess(const SpawnSpec &spec);
 
 /** SIGKILLs a whole process group until the kernel reports it empty (a fork bomb races us). */
 void killProcessGroup(pid_t group);
+
+/**
+ * Attaches @p tree read-only at @p target inside the mount namespace of the running process
+ * @p pid (creating the directories leading to it), from a short-lived helper process. Gives a
+ * pre-started worker the code of the function it is about to load.
+ */
+std::expected<void, std::string> mountInto(pid_t pid, const TreeMount &tree);
+
+/**
+ * Makes the agent the reaper of every orphan its children leave (PR_SET_CHILD_SUBREAPER), so a
+ * function's process that left its session still ends up under the agent.
+ */
+void becomeSubreaper();
+/**
+ * Collects the orphans that came to the agent (children it did not spawn through spawnProcess)
+ * once they are gone, and with @p killLiving kills those still running first: that is how
+ * everything a function started ends when nothing else (a cgroup, its own uid) tracks it.
+ * Returns how many were collected.
+ */
+int reapOrphans(bool killLiving);
 
 /** How a child ended. */
 struct ExitStatus {

@@ -146,20 +146,22 @@ void StandbyPool::refill()
     }
 }
 
-std::expected<StandbyWorker, std::string> StandbyPool::spawn(const StandbyKind &kind) const
+std::expected<StandbyWorker, std::string> StandbyPool::spawn(const StandbyKind &kind)
 {
+    // The worker runs as a replica's user from the start, confined as a replica is, so taking it
+    // over costs no privileged step but mounting the function's code into its namespace.
+    auto user = m_context.sandbox.acquireUser();
+    if (!user)
+        return std::unexpected(user.error());
     const WorkerCommand command = workerCommand(m_context, kind.runtime, kind.memoryMiB, "--standby");
-    SpawnSpec spec;
+    auto plan = planLaunch(
+        m_context, nullptr, LaunchIdentity {*user, "standby-" + std::to_string(++m_spawned), kind.memoryMiB}, {});
+    if (!plan)
+        return std::unexpected(plan.error());
+    SpawnSpec spec = std::move(plan->spec);
     spec.executable = command.executable;
     spec.argv = command.argv;
-    spec.env = m_context.options.baseEnv;
-    spec.workDir = m_context.runtimesDir;
-    spec.runAs = m_context.sandbox.report().runAs;
-    spec.limits.cpuSeconds = m_context.options.cpuSecondsPerReplica;
-    spec.limits.maxProcesses = processLimit(m_context);
-    // Without cgroups the limit is RLIMIT_AS, set now: the kind fixes the memory size, and
-    // lowering another user's limit later would need CAP_SYS_RESOURCE. A cgroup comes when taken.
-    if (m_context.sandbox.report().memory != MemoryEnforcement::CgroupV2)
+    if (spec.limits.addressSpaceBytes > 0)
         spec.limits.addressSpaceBytes = command.addressSpaceBytes;
     auto [agentEnd, workerEnd] = makeSocketPair();
     auto [stdoutRead, stdoutWrite] = makePipe();
@@ -171,7 +173,12 @@ std::expected<StandbyWorker, std::string> StandbyPool::spawn(const StandbyKind &
     const auto pid = spawnProcess(spec);
     if (!pid)
         return std::unexpected(pid.error());
-    return StandbyWorker {*pid, std::move(agentEnd), std::move(stdoutRead), std::move(stderrRead)};
+    return StandbyWorker {*pid,
+        std::move(agentEnd),
+        std::move(stdoutRead),
+        std::move(stderrRead),
+        std::move(*user),
+        std::move(plan->cgroup)};
 }
 
 } // namespace rune::agent

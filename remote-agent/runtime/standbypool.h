@@ -2,6 +2,7 @@
 #pragma once
 
 #include "runtime/process.h"
+#include "runtime/sandbox.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
@@ -17,12 +18,17 @@ namespace rune::agent
 
 struct RuntimeContext;
 
-/** A pre-started worker that loaded only its runtime: its process and the agent's pipe ends. */
+/**
+ * A pre-started worker that loaded only its runtime: its process, the agent's pipe ends, and the
+ * identity and groups it already runs with (a replica's: taken over by the replica that adopts it).
+ */
 struct StandbyWorker {
     pid_t pid = -1;
     UniqueFd channel;
     UniqueFd stdoutRead;
     UniqueFd stderrRead;
+    ReplicaUser user;
+    std::unique_ptr<ReplicaCgroup> cgroup;
 };
 
 /** Which workers a standby is good for: node's heap cap is fixed at start, so memory counts. */
@@ -57,7 +63,7 @@ public:
 private:
     void refillSoon();
     void refill();
-    std::expected<StandbyWorker, std::string> spawn(const StandbyKind &kind) const;
+    std::expected<StandbyWorker, std::string> spawn(const StandbyKind &kind);
 
     const RuntimeContext &m_context;
     boost::asio::strand<boost::asio::io_context::executor_type> m_strand;
@@ -66,6 +72,7 @@ private:
     mutable std::mutex m_mutex;
     std::set<StandbyKind> m_wanted;
     std::map<StandbyKind, std::deque<StandbyWorker>> m_ready;
+    std::uint64_t m_spawned = 0;
     bool m_refillQueued = false;
     bool m_cleared = false;
 };

@@ -88,12 +88,16 @@ std::optional<StandbyWorker> WorkerReplica::spawnFresh()
 {
     const RuntimeContext &context = *m_setup.context;
     const FunctionSpec &function = *m_setup.function;
-    auto plan = planLaunch(context, function, m_setup.id, {});
-    if (!plan) {
-        failStart({runtime_errors::spawnFailed, 502, "cannot start the function: " + plan.error(), {}});
+    const auto failed = [this](const std::string &why) {
+        failStart({runtime_errors::spawnFailed, 502, "cannot start the function: " + why, {}});
         return std::nullopt;
-    }
-    m_cgroup = std::move(plan->cgroup);
+    };
+    auto user = context.sandbox.acquireUser();
+    if (!user)
+        return failed(user.error());
+    auto plan = planLaunch(context, &function, LaunchIdentity {*user, m_setup.id, function.config.memoryMiB}, {});
+    if (!plan)
+        return failed(plan.error());
     SpawnSpec spec = std::move(plan->spec);
     const WorkerCommand command =
         workerCommand(context, function.config.runtime, function.config.memoryMiB, function.config.handler);
@@ -105,32 +109,30 @@ std::optional<StandbyWorker> WorkerReplica::spawnFresh()
     auto [stdoutRead, stdoutWrite] = makePipe();
     auto [stderrRead, stderrWrite] = makePipe();
     UniqueFd devNull = openDevNull();
-    if (!agentEnd || !stdoutRead || !stderrRead || !devNull) {
-        failStart({runtime_errors::spawnFailed, 502, "cannot start the function: out of file descriptors", {}});
-        return std::nullopt;
-    }
+    if (!agentEnd || !stdoutRead || !stderrRead || !devNull)
+        return failed("out of file descriptors");
     spec.fds = {{0, devNull.get()}, {1, stdoutWrite.get()}, {2, stderrWrite.get()}, {channelFd, workerEnd.get()}};
     const auto pid = spawnProcess(spec);
-    if (!pid) {
-        failStart({runtime_errors::spawnFailed, 502, "cannot start the function: " + pid.error(), {}});
-        return std::nullopt;
-    }
-    return StandbyWorker {*pid, std::move(agentEnd), std::move(stdoutRead), std::move(stderrRead)};
+    if (!pid)
+        return failed(pid.error());
+    return StandbyWorker {*pid,
+        std::move(agentEnd),
+        std::move(stdoutRead),
+        std::move(stderrRead),
+        std::move(*user),
+        std::move(plan->cgroup)};
 }
 
 std::expected<void, std::string> WorkerReplica::adopt(StandbyWorker &worker)
 {
     const RuntimeContext &context = *m_setup.context;
     const FunctionSpec &function = *m_setup.function;
-    if (context.sandbox.report().memory == MemoryEnforcement::CgroupV2) {
-        auto cgroup = context.sandbox.createCgroup(
-            m_setup.id, std::uint64_t(function.config.memoryMiB) << 20, context.options.maxProcessesPerReplica);
-        const std::string pid = std::to_string(worker.pid);
-        if (!cgroup)
-            return std::unexpected(cgroup.error());
-        if (::write((*cgroup)->procsFd(), pid.data(), pid.size()) != ssize_t(pid.size()))
-            return std::unexpected("cannot move it into " + m_setup.id + "'s cgroup: " + std::strerror(errno));
-        m_cgroup = std::move(*cgroup);
+    auto code = codeMount(context, function);
+    if (!code)
+        return std::unexpected(code.error());
+    if (*code) {
+        if (auto mounted = mountInto(worker.pid, TreeMount {(*code)->first.get(), (*code)->second}); !mounted)
+            return mounted;
     }
     nlohmann::json env = nlohmann::json::object();
     for (const auto &[name, value] : functionEnvironment(context, function, {}))
@@ -161,7 +163,6 @@ void WorkerReplica::start()
             ProcessGroupRegistry::remove(worker->pid);
             int status = 0;
             ::waitpid(worker->pid, &status, 0);
-            m_cgroup.reset();
             worker.reset();
         }
     }
@@ -175,6 +176,8 @@ void WorkerReplica::start()
 void WorkerReplica::attach(StandbyWorker worker)
 {
     m_pid = worker.pid;
+    m_user = std::move(worker.user);
+    m_cgroup = std::move(worker.cgroup);
     m_channel.assign(worker.channel.release());
     const auto self = shared_from_this();
     m_stdout =
@@ -345,6 +348,7 @@ void WorkerReplica::kill()
     killProcessGroup(m_pid);
     if (m_cgroup)
         m_cgroup->killAll();
+    m_user.killAll();
 }
 
 void WorkerReplica::failStart(InvokeError error)
@@ -385,6 +389,10 @@ void WorkerReplica::onExit(ExitStatus status)
         killProcessGroup(m_pid); // whatever the worker forked must not outlive it
         ProcessGroupRegistry::remove(m_pid);
     }
+    // Also what left the process group: by cgroup, then by the replica's own uid.
+    if (m_cgroup)
+        m_cgroup->killAll();
+    m_user = ReplicaUser();
     const std::string tail = m_stderr ? m_stderr->tail() : std::string();
     if (m_call)
         failCall(crashError(status.describe(), tail, outOfMemory()));

@@ -32,7 +32,7 @@ public:
 private:
     /** A fresh worker that loads the handler itself, or nullopt after failStart(). */
     std::optional<StandbyWorker> spawnFresh();
-    /** Gives a pre-started worker this function's limits and tells it what to load. */
+    /** Shows a pre-started worker this function's code and tells it what to load. */
     std::expected<void, std::string> adopt(StandbyWorker &worker);
     void attach(StandbyWorker worker);
     void launch();
@@ -48,6 +48,7 @@ private:
     bool outOfMemory() const;
     std::string requestInFlight() const;
 
+    ReplicaUser m_user; ///< declared before the cgroup: destroyed after it, killing what is left by uid
     std::unique_ptr<ReplicaCgroup> m_cgroup;
     pid_t m_pid = -1;
     std::unique_ptr<ChildWatcher> m_watcher;

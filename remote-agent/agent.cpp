@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <pwd.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -368,6 +369,29 @@ void Agent::beginShutdown()
     };
     m_server.shutdown(shutdownGrace, drained);
     m_invokeServer.shutdown(shutdownGrace, drained);
+}
+
+int delegateCgroupsCommand(const Config &config, const std::string &user)
+{
+    std::vector<char> buffer(16384);
+    passwd entry {};
+    passwd *found = nullptr;
+    if (::getpwnam_r(user.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || !found) {
+        std::cerr << "rune-agent: no user named '" << user << "'\n";
+        return 1;
+    }
+    if (::geteuid() != 0) {
+        std::cerr << "rune-agent: --delegate-cgroups must run as root\n";
+        return 1;
+    }
+    const auto leaf =
+        delegateCgroups(config.cgroupName.empty() ? "rune-agent" : config.cgroupName, found->pw_uid, found->pw_gid);
+    if (!leaf) {
+        std::cerr << "rune-agent: " << leaf.error() << '\n';
+        return 1;
+    }
+    std::cout << leaf->string() << '\n';
+    return 0;
 }
 
 } // namespace rune::agent

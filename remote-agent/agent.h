@@ -76,4 +76,7 @@ private:
     bool m_shuttingDown = false;
 };
 
+/** --delegate-cgroups: prints the group to start the agent in; the process exit code. */
+int delegateCgroupsCommand(const Config &config, const std::string &user);
+
 } // namespace rune::agent

@@ -295,6 +295,12 @@ std::expected<CommandLine, std::string> parseCommandLine(int argc, char **argv)
             (argument == "--version" ? commandLine.showVersion : commandLine.showHelp) = true;
             continue;
         }
+        if (argument == "--delegate-cgroups") {
+            if (index + 1 >= argc || std::string_view(argv[index + 1]).empty())
+                return std::unexpected(std::string("--delegate-cgroups needs a user name"));
+            commandLine.delegateCgroupsTo = argv[++index];
+            continue;
+        }
         const auto equals = argument.find('=');
         const FlagSpec *spec = findValueFlag(argument.substr(0, equals));
         if (!spec)
@@ -354,6 +360,8 @@ std::string usageText()
            "  --run-as isolated|agent  functions run as users of their own (default; needs root or\n"
            "                        CAP_SETUID, CAP_SETGID, CAP_KILL, CAP_SYS_ADMIN, CAP_SYS_CHROOT) or as the\n"
            "                        agent's own user (development only: no isolation)\n"
+           "  --delegate-cgroups USER  (as root) make the agent's cgroups, hand them to USER, print the\n"
+           "                        group to start the agent in, and exit: for an agent run as its own user\n"
            "  --version             print the version and exit\n"
            "  --help                print this help and exit\n"
            "Config keys: listen, state_dir, role, token_file, invoke_listen, invoke_token_file, max_body_bytes,\n"

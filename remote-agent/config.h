@@ -80,6 +80,8 @@ struct CommandLine {
     std::vector<std::pair<std::string, std::string>> overrides; // config key -> value
     bool showVersion = false;
     bool showHelp = false;
+    // --delegate-cgroups USER: as root, make the agent's groups and hand them to USER, then exit.
+    std::string delegateCgroupsTo;
 };
 
 std::expected<CommandLine, std::string> parseCommandLine(int argc, char **argv);

@@ -38,6 +38,8 @@ int main(int argc, char **argv)
     auto config = rune::agent::loadConfig(*commandLine);
     if (!config)
         return fail(config.error());
+    if (!commandLine->delegateCgroupsTo.empty())
+        return rune::agent::delegateCgroupsCommand(*config, commandLine->delegateCgroupsTo);
     try {
         rune::agent::Agent agent(*commandLine, std::move(*config));
         return agent.run();

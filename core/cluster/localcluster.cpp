@@ -36,7 +36,7 @@ struct Prepared {
     QString configFile; ///< settings the flags cannot give; empty: none
 };
 
-/** Whether another user (the agent's `nobody`) can reach @p dir: every directory on the way lets others in. */
+/** Whether another user (a function's own) can reach @p dir: every directory on the way lets others in. */
 bool reachableByOthers(const QString &dir)
 {
     QDir step(dir);
@@ -60,12 +60,15 @@ Prepared prepareStateDir(const QString &stateDir)
         prepared.error = QCoreApplication::translate("rune", "Cannot create %1.").arg(stateDir);
         return prepared;
     }
-    // A root console keeps its data under /root, which the agent's `nobody` cannot enter: its
-    // demo agents then run functions as the console's own user, or no function could ever start.
-    if (::geteuid() == 0 && !reachableByOthers(stateDir)) {
+    // Functions get users of their own only from a root agent, and only where those users can
+    // reach the state directory; a console run by a user, or a root console keeping its data
+    // under /root, runs its demo functions as its own user (the agents say so in /v1/info).
+    if (::geteuid() != 0 || !reachableByOthers(QFileInfo(stateDir).absolutePath())) {
         QFile config(stateDir + u"/agent.conf"_s);
         if (config.open(QIODevice::WriteOnly | QIODevice::Truncate)
-            && config.write("# Written by the console: the state directory is closed to other users.\nrun_as =\n") > 0)
+            && config.write("# Written by the console: functions cannot have users of their own here.\n"
+                            "run_as = agent\n")
+                > 0)
             prepared.configFile = config.fileName();
     }
     QFile file(tokenFilePath(stateDir));

@@ -50,6 +50,10 @@ if [ "$init" = auto ]; then
   fi
 fi
 
+if [ "$init" = supervisor ] && ! command -v setpriv >/dev/null 2>&1; then
+  die "setpriv (util-linux) is missing: the supervisor needs it to start the agent with the capabilities that isolate functions"
+fi
+
 bin_dir=$root/usr/local/bin
 sbin_dir=$root/usr/local/sbin
 share_dir=$root/usr/local/share/rune-agent
@@ -58,6 +62,9 @@ state_dir=$root/var/lib/rune-agent
 run_dir=$root/run/rune-agent
 log_dir=$root/var/log/rune-agent
 unit=/etc/systemd/system/rune-agent.service
+# Installs side by side (--root) each get cgroups of their own.
+cgroup_name=rune-agent
+[ -z "$root" ] || cgroup_name=rune-agent-$(printf '%s' "$root" | cksum | cut -d ' ' -f 1)
 
 echo "step: system user $user"
 if ! id -u "$user" >/dev/null 2>&1; then
@@ -77,7 +84,7 @@ echo "step: directories"
 mkdir -p "$bin_dir" "$sbin_dir" "$share_dir" "$conf_dir" "$state_dir" "$run_dir" "$log_dir"
 chmod 0755 "$conf_dir" "$run_dir"
 chown "$user:$group" "$state_dir" "$log_dir"
-chmod 0750 "$state_dir"
+chmod 0700 "$state_dir"
 
 # Every file goes in under a temporary name and is renamed over the old one, so a running agent
 # keeps its binary and an interrupted install never leaves a truncated file behind.
@@ -111,6 +118,9 @@ invoke_listen = $invoke_listen
 state_dir = $state_dir
 role = $role
 token_file = $conf_dir/token
+# Every replica runs as a user of its own; the agent's cgroups are made for it at start.
+run_as = isolated
+cgroup_name = $cgroup_name
 CONF
 put "$here/agent.conf" "$conf_dir/agent.conf" 0644
 if [ -f "$here/token" ]; then

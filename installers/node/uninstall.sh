@@ -59,6 +59,20 @@ if [ -f "$run_dir/supervisor.pid" ]; then
   [ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null || true
 fi
 
+# The agent's cgroups (named in its configuration), with whatever its functions left in them.
+name=$(sed -n 's/^cgroup_name[[:space:]]*=[[:space:]]*//p' "$root/etc/rune-agent/agent.conf" 2>/dev/null | tail -n 1)
+if [ -n "$name" ] && [ -d /sys/fs/cgroup ]; then
+  find /sys/fs/cgroup -mindepth 1 -type d -name "$name" 2>/dev/null | while read -r dir; do
+    [ ! -f "$dir/cgroup.kill" ] || echo 1 >"$dir/cgroup.kill" 2>/dev/null || true
+    i=0
+    while [ -d "$dir" ] && [ $i -lt 40 ]; do
+      find "$dir" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+      i=$((i + 1))
+      [ ! -d "$dir" ] || sleep 0.05
+    done
+  done
+fi
+
 rm -rf "$root/usr/local/bin/rune-agent" "$root/usr/local/bin/rune-agent.new" \
   "$root/usr/local/sbin/rune-agentctl" "$root/usr/local/sbin/rune-agent-supervise" \
   "$root/usr/local/sbin/rune-agent-uninstall" "$root/usr/local/share/rune-agent" \

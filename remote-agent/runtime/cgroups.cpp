@@ -10,6 +10,7 @@
 #include <mutex>
 #include <sstream>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace rune::agent
@@ -95,6 +96,29 @@ fs::path under(const fs::path &mount, const std::string &group)
     return mount / fs::path(group).relative_path();
 }
 
+// Whether a child of the agent may move itself into a group below @p parent: the kernel also
+// wants write access to the common ancestor of where it is and where it goes, which a group
+// delegated to a non-root agent does not give unless the agent itself lives inside it.
+bool childCanJoin(const fs::path &parent)
+{
+    const fs::path probe = parent / "join-probe";
+    if (::mkdir(probe.c_str(), 0755) != 0 && errno != EEXIST)
+        return false;
+    const int fd = ::open((probe / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+    bool joined = false;
+    if (fd >= 0) {
+        const pid_t child = ::fork();
+        if (child == 0)
+            ::_exit(::write(fd, "0", 1) == 1 ? 0 : 1);
+        int status = 0;
+        while (child > 0 && ::waitpid(child, &status, 0) < 0 && errno == EINTR) { }
+        joined = child > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        ::close(fd);
+    }
+    ::rmdir(probe.c_str());
+    return joined;
+}
+
 std::optional<fs::path> makeParent(CgroupLayout &layout, const fs::path &dir, const std::string &what)
 {
     std::vector<std::string> &notes = layout.notes;
@@ -105,7 +129,7 @@ std::optional<fs::path> makeParent(CgroupLayout &layout, const fs::path &dir, co
         notes.push_back("cannot create " + dir.string() + " for " + what + ": " + error.message());
         return std::nullopt;
     }
-    if (::access((dir / "cgroup.procs").c_str(), W_OK) != 0) {
+    if (::access((dir / "cgroup.procs").c_str(), W_OK) != 0 || !childCanJoin(dir)) {
         notes.push_back(dir.string() + " is not writable by the agent (" + what + ")");
         return std::nullopt;
     }
@@ -128,7 +152,7 @@ bool enableControllers(const fs::path &dir, bool moveSelf)
 void prepareV2(CgroupLayout &layout, const Mounts &mounts, const fs::path &configured, const std::string &name)
 {
     if (!configured.empty()) {
-        if (::access((configured / "cgroup.procs").c_str(), W_OK) != 0) {
+        if (::access((configured / "cgroup.procs").c_str(), W_OK) != 0 || !childCanJoin(configured)) {
             layout.notes.push_back("cgroup_parent " + configured.string() + " is not a writable cgroup");
             return;
         }
@@ -138,6 +162,15 @@ void prepareV2(CgroupLayout &layout, const Mounts &mounts, const fs::path &confi
         return;
     } else {
         const fs::path own = under(*mounts.v2, ownGroups()[""]);
+        // Started inside a group delegated to it (delegateCgroups): that group is the parent.
+        if (own.filename() == "agent" && own.parent_path().filename() == name) {
+            layout.tracking = makeParent(layout, own.parent_path(), "cgroup v2");
+            layout.created.clear(); // not the agent's to remove
+            if (layout.tracking)
+                layout.v2Memory = readFile(*layout.tracking / "cgroup.controllers").find("memory") != std::string::npos
+                    && enableControllers(*layout.tracking, false);
+            return;
+        }
         const bool memoryHere = readFile(own / "cgroup.controllers").find("memory") != std::string::npos;
         if (memoryHere)
             enableControllers(own, true);
@@ -246,6 +279,40 @@ int sweepCgroups(const CgroupLayout &layout)
         }
     }
     return swept;
+}
+
+namespace
+{
+
+bool handOver(const fs::path &dir, uid_t uid, gid_t gid)
+{
+    if (::chown(dir.c_str(), uid, gid) != 0)
+        return false;
+    std::error_code error;
+    for (const auto &entry : fs::directory_iterator(dir, error)) {
+        if (!entry.is_directory(error))
+            ::chown(entry.path().c_str(), uid, gid);
+    }
+    return true;
+}
+
+} // namespace
+
+std::expected<fs::path, std::string> delegateCgroups(const std::string &name, uid_t uid, gid_t gid)
+{
+    const CgroupLayout layout = prepareCgroups({}, name);
+    for (const auto &parent : {layout.v1Memory, layout.v1Pids}) {
+        if (parent && !handOver(*parent, uid, gid))
+            return std::unexpected("cannot hand " + parent->string() + " over: " + std::strerror(errno));
+    }
+    if (!layout.tracking)
+        return fs::path();
+    const fs::path leaf = *layout.tracking / "agent";
+    std::error_code error;
+    fs::create_directory(leaf, error);
+    if (error || !handOver(*layout.tracking, uid, gid) || !handOver(leaf, uid, gid))
+        return std::unexpected("cannot hand " + layout.tracking->string() + " over: " + std::strerror(errno));
+    return leaf;
 }
 
 void removeCgroups(const CgroupLayout &layout)

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace rune::agent
@@ -38,6 +39,13 @@ struct CgroupLayout {
  * (a delegated group); @p name is the directory made below the agent's own group.
  */
 CgroupLayout prepareCgroups(const std::filesystem::path &v2Parent, const std::string &name);
+
+/**
+ * For an agent that will run as @p uid/@p gid without root (the installed layout): makes its
+ * groups as root and hands them to it. Returns the v2 group the agent must be started in
+ * (`<parent>/agent`), empty when there is no v2 hierarchy.
+ */
+std::expected<std::filesystem::path, std::string> delegateCgroups(const std::string &name, uid_t uid, gid_t gid);
 
 /** Kills and removes every group an earlier agent left below the parents; how many there were. */
 int sweepCgroups(const CgroupLayout &layout);

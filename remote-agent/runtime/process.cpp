@@ -11,6 +11,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <mutex>
+#include <poll.h>
 #include <set>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -90,10 +91,14 @@ void childMapDescriptors(const SpawnSpec &spec)
             childFail("dup");
         highest = std::max(highest, spec.fds[i].first);
     }
+    const int notice = spec.execNoticeFd >= 0 ? ::fcntl(spec.execNoticeFd, F_DUPFD_CLOEXEC, 16) : -1;
     for (std::size_t i = 0; i < count; ++i) {
         if (::dup2(temp[i], spec.fds[i].first) < 0)
             childFail("dup2");
     }
+    // Kept open, close-on-exec, just above the mapped ones: its end tells the agent of the exec.
+    if (notice >= 0 && ::dup3(notice, ++highest, O_CLOEXEC) < 0)
+        childFail("dup3");
     // Descriptors the rest of the agent opened without O_CLOEXEC must not leak into functions.
     if (::syscall(sysCloseRange, highest + 1, ~0U, 0) != 0) {
         for (int fd = highest + 1; fd < 65536; ++fd)
@@ -382,12 +387,28 @@ void killProcessGroup(pid_t group)
     }
 }
 
+bool descriptorClosed(int fd)
+{
+    pollfd watched {fd, POLLIN, 0};
+    if (::poll(&watched, 1, 0) != 1)
+        return false;
+    char byte = 0;
+    return (watched.revents & POLLHUP) != 0 || ::read(fd, &byte, 1) == 0;
+}
+
 std::expected<void, std::string> mountInto(pid_t pid, const TreeMount &tree)
 {
     const std::string nsPath = "/proc/" + std::to_string(pid) + "/ns/mnt";
     UniqueFd ns(::open(nsPath.c_str(), O_RDONLY | O_CLOEXEC));
     if (!ns)
         return std::unexpected("cannot open " + nsPath + ": " + std::strerror(errno));
+    // Never into the agent's own namespace: the tree would land on the machine's state directory.
+    struct stat theirs {
+    };
+    struct stat ours {
+    };
+    if (::fstat(ns.get(), &theirs) != 0 || ::stat("/proc/self/ns/mnt", &ours) != 0 || theirs.st_ino == ours.st_ino)
+        return std::unexpected(std::string("the worker has no mount namespace of its own yet"));
     const std::string root = tree.target.root_path().string();
     std::unique_lock lock(registryMutex);
     const pid_t helper = ::fork();

@@ -91,6 +91,8 @@ struct SpawnSpec {
     /** Switch to this user and group, drop every capability and forbid gaining any (isolated replicas). */
     std::optional<std::pair<uid_t, gid_t>> runAs;
     std::vector<int> cgroupProcsFds; ///< the child moves itself into these groups first
+    /** The write end of a pipe the child keeps open until it execs (or dies): see descriptorClosed. */
+    int execNoticeFd = -1;
     PrivateMounts mounts;
     /** (child fd, parent fd) pairs; every other descriptor is closed in the child. */
     std::vector<std::pair<int, int>> fds;
@@ -101,6 +103,9 @@ struct SpawnSpec {
  * pid. A failing exec shows as exit code 127 with the reason written to the child's stderr.
  */
 std::expected<pid_t, std::string> spawnProcess(const SpawnSpec &spec);
+
+/** Whether every writer of @p fd (a pipe's read end) is gone; never blocks. */
+bool descriptorClosed(int fd);
 
 /** SIGKILLs a whole process group until the kernel reports it empty (a fork bomb races us). */
 void killProcessGroup(pid_t group);

@@ -63,7 +63,8 @@ std::optional<StandbyWorker> StandbyPool::take(const StandbyKind &kind)
     {
         const std::lock_guard lock(m_mutex);
         auto &ready = m_ready[kind];
-        while (!ready.empty() && !taken) {
+        // One still setting up its namespace is not ready: it stays, and the caller starts its own.
+        while (!ready.empty() && !taken && descriptorClosed(ready.front().started.get())) {
             StandbyWorker worker = std::move(ready.front());
             ready.pop_front();
             if (stillRunning(worker.pid))
@@ -166,10 +167,12 @@ std::expected<StandbyWorker, std::string> StandbyPool::spawn(const StandbyKind &
     auto [agentEnd, workerEnd] = makeSocketPair();
     auto [stdoutRead, stdoutWrite] = makePipe();
     auto [stderrRead, stderrWrite] = makePipe();
+    auto [startedRead, startedWrite] = makePipe();
     UniqueFd devNull = openDevNull();
-    if (!agentEnd || !stdoutRead || !stderrRead || !devNull)
+    if (!agentEnd || !stdoutRead || !stderrRead || !startedRead || !devNull)
         return std::unexpected(std::string("out of file descriptors"));
     spec.fds = {{0, devNull.get()}, {1, stdoutWrite.get()}, {2, stderrWrite.get()}, {channelFd, workerEnd.get()}};
+    spec.execNoticeFd = startedWrite.get();
     const auto pid = spawnProcess(spec);
     if (!pid)
         return std::unexpected(pid.error());
@@ -178,7 +181,8 @@ std::expected<StandbyWorker, std::string> StandbyPool::spawn(const StandbyKind &
         std::move(stdoutRead),
         std::move(stderrRead),
         std::move(*user),
-        std::move(plan->cgroup)};
+        std::move(plan->cgroup),
+        std::move(startedRead)};
 }
 
 } // namespace rune::agent

@@ -29,6 +29,7 @@ struct StandbyWorker {
     UniqueFd stderrRead;
     ReplicaUser user;
     std::unique_ptr<ReplicaCgroup> cgroup;
+    UniqueFd started; ///< closed by the worker's exec: until then it is still being set up
 };
 
 /** Which workers a standby is good for: node's heap cap is fixed at start, so memory counts. */

@@ -120,7 +120,8 @@ std::optional<StandbyWorker> WorkerReplica::spawnFresh()
         std::move(stdoutRead),
         std::move(stderrRead),
         std::move(*user),
-        std::move(plan->cgroup)};
+        std::move(plan->cgroup),
+        UniqueFd()};
 }
 
 std::expected<void, std::string> WorkerReplica::adopt(StandbyWorker &worker)

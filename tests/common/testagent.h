@@ -13,6 +13,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <unistd.h>
 
 namespace rune::test
 {
@@ -26,15 +27,22 @@ public:
         , m_extraArgs(std::move(extraArgs))
         , m_extraEnvironment(std::move(extraEnvironment))
     {
-        // Functions run as an unprivileged user when the agent is root: it must reach the code.
+        // Functions run as users of their own when the agent is root: the way to their code must
+        // let others through.
         QFile::setPermissions(m_dir.path(),
             QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup
                 | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther);
         if (!m_token.isEmpty()) {
             QFile tokenFile(tokenFilePath());
-            if (tokenFile.open(QIODevice::WriteOnly))
+            if (tokenFile.open(QIODevice::WriteOnly)) {
+                tokenFile.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
                 tokenFile.write(m_token.toUtf8());
+            }
         }
+        // Users of their own per replica take root (or the installed unit's capabilities); a test
+        // run by anyone else gets the development mode that keeps the agent's own user.
+        if (::geteuid() != 0 && !m_extraArgs.contains(QStringLiteral("--run-as")))
+            m_extraArgs << QStringLiteral("--run-as") << QStringLiteral("agent");
         start();
     }
 
@@ -66,6 +74,9 @@ public:
     {
         if (m_process.state() == QProcess::NotRunning)
             return false;
+        // What the agent logged, for a look at a failing test by hand.
+        if (qEnvironmentVariableIsSet("RUNE_TEST_AGENT_STDERR"))
+            qWarning().noquote() << m_process.readAllStandardError();
         m_process.terminate();
         if (m_process.waitForFinished(timeoutMs))
             return m_process.exitStatus() == QProcess::NormalExit && m_process.exitCode() == 0;

@@ -2,14 +2,13 @@
 #pragma once
 
 #include "exchange.h"
+#include "gateway/upstream.h"
 #include "logs/eventlog.h"
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <deque>
 #include <expected>
 #include <memory>
 #include <mutex>
@@ -21,32 +20,13 @@
 namespace rune::agent
 {
 
-/** A node the controller's gateway forwards calls to: where its invoke port is, what it hosts. */
-struct Upstream {
-    std::string name;
-    std::string host;
-    std::uint16_t port = 0;
-    std::set<std::string, std::less<>> functions;
-
-    std::atomic<int> inFlight {0};
-    std::atomic<bool> healthy {true};
-    std::atomic<int> failures {0}; ///< in a row: health checks and forwarding attempts
-    std::atomic<std::uint64_t> forwarded {0};
-    std::atomic<std::uint64_t> errors {0};
-
-    std::mutex idleMutex;
-    std::vector<std::unique_ptr<boost::beast::tcp_stream>> idle; ///< kept-alive connections
-
-    std::unique_ptr<boost::beast::tcp_stream> takeIdle();
-    void putIdle(std::unique_ptr<boost::beast::tcp_stream> stream);
-};
-
 /**
  * The controller's gateway: `/function/<name>` on the invoke port goes to a node that hosts the
  * function (the node list comes from the console with PUT /v1/cluster), the one with the fewest
  * calls in flight first. A node that cannot be reached costs a retry on another, never the call;
- * a function's own error answer is passed through as it is. Health checks mark a node down after
- * two failures in a row and up again when it answers. Thread-safe.
+ * once a call went out, the node's answer (or its failure) is the caller's. A function's own error
+ * answer is passed through as it is. Health checks mark a node down after two failures in a row
+ * and up again when it answers. Thread-safe.
  */
 class Gateway final : public std::enable_shared_from_this<Gateway>
 {

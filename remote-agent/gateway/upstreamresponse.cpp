@@ -141,12 +141,16 @@ std::string UpstreamResponseReader::describe(beast::error_code error) const
         return "an answer larger than " + std::to_string(m_bodyLimit >> 20) + " MiB";
     if (error == http::error::header_limit)
         return "a header larger than " + std::to_string(headerLimit >> 10) + " KiB";
-    if (error == http::error::bad_content_length)
-        return "an invalid or conflicting Content-Length";
+    // The parser stops at the second of two fields that contradict each other; the first is
+    // already stored.
+    const auto &stored = m_parser->get();
+    if (error == http::error::bad_content_length) {
+        return stored.count(http::field::transfer_encoding) > 0 ? "both Transfer-Encoding and Content-Length"
+                                                                : "an invalid or conflicting Content-Length";
+    }
     if (error == http::error::bad_transfer_encoding) {
-        // The parser stops at the second of the two fields; the first is already stored.
-        return m_parser->get().count(http::field::content_length) > 0 ? "both Transfer-Encoding and Content-Length"
-                                                                      : "a Transfer-Encoding with chunked twice";
+        return stored.count(http::field::content_length) > 0 ? "both Transfer-Encoding and Content-Length"
+                                                             : "a Transfer-Encoding with chunked twice";
     }
     if (error == http::error::bad_chunk || error == http::error::bad_chunk_extension)
         return "a broken chunked body";
@@ -158,14 +162,14 @@ UpstreamResponseReader::Progress UpstreamResponseReader::finish()
     if (m_progress != Progress::needMore)
         return m_progress;
     if (!m_parser->got_some()) {
-        fail(m_interimCount == 0 ? "no answer: the node closed the connection"
-                                 : "no final answer: the node closed the connection after an interim one");
+        fail(m_interimCount == 0 ? "no answer (the connection closed)"
+                                 : "no final answer (the connection closed after an interim one)");
         return m_progress;
     }
     beast::error_code error;
     m_parser->put_eof(error);
     if (error || !m_parser->is_done() || !m_finalHeaderSeen) {
-        fail("an incomplete answer: the node closed the connection in the middle");
+        fail("an answer cut short (the connection closed before its end)");
         return m_progress;
     }
     m_response.body() = std::move(m_parser->get().body());

@@ -39,6 +39,11 @@ std::size_t UpstreamResponseReader::feed(std::string_view bytes)
 
 std::size_t UpstreamResponseReader::putOnce(std::string_view bytes)
 {
+    // Beast 1.74 asserts that the last chunk is offered again with at least 5 bytes. What remains of
+    // a chunked body is never shorter than its end ("0\r\n\r\n"), so waiting for 5 costs nothing.
+    constexpr std::size_t shortestChunkedRest = 5;
+    if (m_parser->is_header_done() && m_parser->chunked() && bytes.size() < shortestChunkedRest)
+        return 0;
     beast::error_code error;
     std::size_t used = 0;
     const bool headerBefore = m_parser->is_header_done();

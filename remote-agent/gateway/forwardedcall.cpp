@@ -125,7 +125,6 @@ void ForwardedCall::send()
     m_writing = true;
     m_writeFailed = false;
     m_written = 0;
-    m_readEnded = false;
     m_receivedAny = false;
     m_buffer.clear();
     m_reader.emplace(m_head, maxResponseBytes);
@@ -170,7 +169,6 @@ void ForwardedCall::onRead(beast::error_code error, std::size_t received)
         // A close ends an answer that had no length; after bytes of any other it is a fault.
         if (error == net::error::eof && m_receivedAny)
             m_reader->finish();
-        m_readEnded = true;
     }
     settle();
 }
@@ -201,7 +199,10 @@ void ForwardedCall::settle()
     }
     if (m_written == 0 && !m_receivedAny)
         return retry("the connection to " + m_node->name + " was closed before the call was sent");
-    failAfterSending(http::status::bad_gateway, "upstream_failed", "closed the connection before answering", true);
+    failAfterSending(http::status::bad_gateway,
+        "upstream_failed",
+        m_receivedAny ? "broke the connection in the middle of its answer" : "closed the connection before answering",
+        true);
 }
 
 void ForwardedCall::deliver()

@@ -75,7 +75,6 @@ private:
     bool m_writeFailed = false;
     std::size_t m_written = 0;
     bool m_reading = false;
-    bool m_readEnded = false;
     bool m_receivedAny = false;
     boost::beast::flat_buffer m_buffer;
     std::optional<UpstreamResponseReader> m_reader;

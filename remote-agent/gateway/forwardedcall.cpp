@@ -22,7 +22,7 @@ namespace
 constexpr auto connectTimeout = 3s;
 constexpr auto callTimeout = 910s; // functions may run for 900 s; the node answers 504 itself
 constexpr std::uint64_t maxResponseBytes = 64ull << 20;
-constexpr std::size_t readChunk = 64 * 1024;
+constexpr std::size_t readChunk = 16 * 1024;
 
 // The call as it goes to a node: the caller's end-to-end fields, the body the agent's server
 // already read in full (so no Expect: the node has nothing to wait for), the gateway in Via.

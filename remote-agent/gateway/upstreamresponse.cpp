@@ -155,7 +155,7 @@ std::string UpstreamResponseReader::describe(beast::error_code error) const
     }
     if (error == http::error::bad_transfer_encoding) {
         return stored.count(http::field::content_length) > 0 ? "both Transfer-Encoding and Content-Length"
-                                                             : "a Transfer-Encoding with chunked twice";
+                                                             : "a Transfer-Encoding after chunked (it must be last)";
     }
     if (error == http::error::bad_chunk || error == http::error::bad_chunk_extension)
         return "a broken chunked body";

@@ -208,9 +208,13 @@ bool Gateway::routes(std::string_view function) const
 std::shared_ptr<Upstream> Gateway::pick(std::string_view function, const std::set<Upstream *> &tried) const
 {
     std::vector<std::shared_ptr<Upstream>> candidates;
-    for (const auto &node : nodes()) {
-        if (node->functions.contains(function) && !tried.contains(node.get()))
-            candidates.push_back(node);
+    {
+        // Under the lock: a new node list from PUT /v1/cluster replaces a kept node's functions.
+        const std::lock_guard lock(m_mutex);
+        for (const auto &node : m_nodes) {
+            if (node->functions.contains(function) && !tried.contains(node.get()))
+                candidates.push_back(node);
+        }
     }
     if (candidates.empty())
         return nullptr;
@@ -290,7 +294,8 @@ void Gateway::checkHealth(const std::shared_ptr<Upstream> &node)
 nlohmann::json Gateway::status() const
 {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto &node : nodes()) {
+    const std::lock_guard lock(m_mutex); // see pick()
+    for (const auto &node : m_nodes) {
         list.push_back({{"name", node->name},
             {"url", "http://" + node->host + ":" + std::to_string(node->port)},
             {"functions", node->functions},

@@ -14,15 +14,18 @@ namespace rune::agent
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-using namespace std::chrono_literals;
 
 namespace
 {
 
-constexpr auto connectTimeout = 3s;
-constexpr auto callTimeout = 910s; // functions may run for 900 s; the node answers 504 itself
 constexpr std::uint64_t maxResponseBytes = 64ull << 20;
 constexpr std::size_t readChunk = 16 * 1024;
+
+std::string seconds(std::chrono::milliseconds duration)
+{
+    const auto tenths = duration.count() / 100;
+    return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " s";
+}
 
 // The call as it goes to a node: the caller's end-to-end fields, the body the agent's server
 // already read in full (so no Expect: the node has nothing to wait for), the gateway in Via.
@@ -92,12 +95,13 @@ void ForwardedCall::tryNext()
 
 void ForwardedCall::resolve()
 {
-    armDeadline(connectTimeout);
+    armDeadline(m_gateway->m_timeouts.connect);
     m_resolver.async_resolve(m_node->host,
         std::to_string(m_node->port),
         onStrand([self = shared_from_this()](beast::error_code error, const tcp::resolver::results_type &addresses) {
             if (self->m_timedOut)
-                return self->retry("cannot resolve " + self->m_node->host + " within 3 s");
+                return self->retry(
+                    "cannot resolve " + self->m_node->host + " within " + seconds(self->m_gateway->m_timeouts.connect));
             if (error)
                 return self->retry("cannot resolve " + self->m_node->host + ": " + error.message());
             self->connect(addresses);
@@ -110,7 +114,8 @@ void ForwardedCall::connect(const tcp::resolver::results_type &addresses)
     net::async_connect(
         *m_socket, addresses, onStrand([self = shared_from_this()](beast::error_code error, const tcp::endpoint &) {
             if (self->m_timedOut)
-                return self->retry("no connection to " + self->m_node->name + " within 3 s");
+                return self->retry("no connection to " + self->m_node->name + " within "
+                    + seconds(self->m_gateway->m_timeouts.connect));
             if (error)
                 return self->retry("cannot connect to " + self->m_node->name + ": " + error.message());
             beast::error_code ignored;
@@ -128,7 +133,7 @@ void ForwardedCall::send()
     m_receivedAny = false;
     m_buffer.clear();
     m_reader.emplace(m_head, maxResponseBytes);
-    armDeadline(callTimeout);
+    armDeadline(m_gateway->m_timeouts.call);
     http::async_write(
         *m_socket, m_request, onStrand([self = shared_from_this()](beast::error_code error, std::size_t written) {
             self->onSent(error, written);
@@ -194,7 +199,7 @@ void ForwardedCall::settle()
     if (m_timedOut) {
         return failAfterSending(http::status::gateway_timeout,
             "upstream_timeout",
-            "did not answer within " + std::to_string(callTimeout.count()) + " s",
+            "did not answer within " + seconds(m_gateway->m_timeouts.call),
             true);
     }
     if (m_written == 0 && !m_receivedAny)

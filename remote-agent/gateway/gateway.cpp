@@ -132,9 +132,10 @@ private:
     UpstreamResponseReader m_reader;
 };
 
-Gateway::Gateway(net::io_context &io, EventLog &events)
+Gateway::Gateway(net::io_context &io, EventLog &events, GatewayTimeouts timeouts)
     : m_io(io)
     , m_events(events)
+    , m_timeouts(timeouts)
     , m_strand(net::make_strand(io))
     , m_healthTimer(m_strand)
 {

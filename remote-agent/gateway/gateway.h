@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <chrono>
 #include <expected>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,13 @@
 
 namespace rune::agent
 {
+
+/** How long the gateway waits for a node. */
+struct GatewayTimeouts {
+    std::chrono::milliseconds connect {3000};
+    /** For the whole call: functions may run for 900 s, and then the node answers 504 itself. */
+    std::chrono::milliseconds call {910'000};
+};
 
 /**
  * The controller's gateway: `/function/<name>` on the invoke port goes to a node that hosts the
@@ -31,7 +39,7 @@ namespace rune::agent
 class Gateway final : public std::enable_shared_from_this<Gateway>
 {
 public:
-    Gateway(boost::asio::io_context &io, EventLog &events);
+    Gateway(boost::asio::io_context &io, EventLog &events, GatewayTimeouts timeouts = {});
 
     /** Replaces the node list from PUT /v1/cluster's body; errors name what is wrong. */
     std::expected<void, std::string> setNodes(const nlohmann::json &body);
@@ -57,6 +65,7 @@ private:
 
     boost::asio::io_context &m_io;
     EventLog &m_events;
+    GatewayTimeouts m_timeouts;
     boost::asio::strand<boost::asio::io_context::executor_type> m_strand;
     boost::asio::steady_timer m_healthTimer;
     mutable std::mutex m_mutex;

@@ -5,7 +5,7 @@ Listens on a free loopback port and prints it ("port <n>") on stdout. The last s
 request's path chooses the answer: interim 1xx answers, HEAD/204/304, chunked with trailers,
 and broken framings a real node would never send. It counts what it received, so the test can
 tell whether the gateway replayed a call or reused a connection it should have closed
-(GET .../stats).
+(GET .../stats), and whether it closed a connection it gave up on.
 """
 
 import json
@@ -15,7 +15,7 @@ import threading
 import time
 
 lock = threading.Lock()
-stats = {"requests": {}, "reused_after_bad": 0, "connections": 0}
+stats = {"requests": {}, "reused_after_bad": 0, "connections": 0, "silent_closed": 0}
 
 # Answers after which a gateway may keep the connection; after any other it must close it.
 WELL_FRAMED = {"healthz", "stats", "echo", "head", "head-chunked", "nocontent", "notmodified", "chunked", "hop", "continue",
@@ -87,7 +87,7 @@ def chunked(parts, trailers=()):
 
 # Answers that end the connection after them (the body runs to the close, or is cut short).
 def close_after(case):
-    return case in ("close-delimited", "truncated", "te-gzip", "te-chunked-identity", "drop")
+    return case in ("close-delimited", "truncated", "te-gzip", "te-chunked-identity", "drop", "silent")
 
 
 def respond(conn, case, request, tag, connection_id, index):
@@ -148,6 +148,12 @@ def respond(conn, case, request, tag, connection_id, index):
         conn.sendall(full("smuggled"))
     elif case == "drop":
         pass
+    elif case == "silent":
+        # No answer; wait for the gateway to give up and close the connection.
+        while conn.recv(65536):
+            pass
+        with lock:
+            stats["silent_closed"] += 1
     elif case in plain:
         conn.sendall(plain[case])
     else:

@@ -21,7 +21,7 @@ namespace
 constexpr std::uint64_t maxResponseBytes = 64ull << 20;
 constexpr std::size_t readChunk = 16 * 1024;
 
-std::string seconds(std::chrono::milliseconds duration)
+std::string inSeconds(std::chrono::milliseconds duration)
 {
     const auto tenths = duration.count() / 100;
     return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " s";
@@ -100,8 +100,8 @@ void ForwardedCall::resolve()
         std::to_string(m_node->port),
         onStrand([self = shared_from_this()](beast::error_code error, const tcp::resolver::results_type &addresses) {
             if (self->m_timedOut)
-                return self->retry(
-                    "cannot resolve " + self->m_node->host + " within " + seconds(self->m_gateway->m_timeouts.connect));
+                return self->retry("cannot resolve " + self->m_node->host + " within "
+                    + inSeconds(self->m_gateway->m_timeouts.connect));
             if (error)
                 return self->retry("cannot resolve " + self->m_node->host + ": " + error.message());
             self->connect(addresses);
@@ -115,7 +115,7 @@ void ForwardedCall::connect(const tcp::resolver::results_type &addresses)
         *m_socket, addresses, onStrand([self = shared_from_this()](beast::error_code error, const tcp::endpoint &) {
             if (self->m_timedOut)
                 return self->retry("no connection to " + self->m_node->name + " within "
-                    + seconds(self->m_gateway->m_timeouts.connect));
+                    + inSeconds(self->m_gateway->m_timeouts.connect));
             if (error)
                 return self->retry("cannot connect to " + self->m_node->name + ": " + error.message());
             beast::error_code ignored;
@@ -199,7 +199,7 @@ void ForwardedCall::settle()
     if (m_timedOut) {
         return failAfterSending(http::status::gateway_timeout,
             "upstream_timeout",
-            "did not answer within " + seconds(m_gateway->m_timeouts.call),
+            "did not answer within " + inSeconds(m_gateway->m_timeouts.call),
             true);
     }
     if (m_written == 0 && !m_receivedAny)

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void strayAnswersReachNobody();
     void aCallTheNodeReceivedIsNotReplayed();
     void curlPostsALargeBodyThenOthersGetTheirOwnAnswers();
+    void headBetweenCallsToARealNode();
     void cleanupTestCase();
 
 private:
@@ -423,6 +424,27 @@ void TestGatewayConformance::curlPostsALargeBodyThenOthersGetTheirOwnAnswers()
         QCOMPARE(answer.value(QStringLiteral("status")).toInt(), 200);
         QCOMPARE(answer.value(QStringLiteral("body")).toString(), QStringLiteral("8:caller-%1").arg(index));
         QCOMPARE(answer.value(QStringLiteral("local_port")), answers[0].toObject().value(QStringLiteral("local_port")));
+    }
+}
+
+// HEAD through the gateway to a real agent, between calls on one connection: whatever the node
+// sends after a HEAD answer's header is not taken for the next caller's answer.
+void TestGatewayConformance::headBetweenCallsToARealNode()
+{
+    QJsonArray requests;
+    for (int index = 0; index < 4; ++index) {
+        requests.append(request(QStringLiteral("HEAD"), QStringLiteral("/function/big")));
+        requests.append(request(
+            QStringLiteral("POST"), QStringLiteral("/function/big"), {}, QStringLiteral("after-%1").arg(index)));
+    }
+    const auto answers = call(requests);
+    QCOMPARE(answers.size(), requests.size());
+    for (int index = 0; index < answers.size(); ++index) {
+        const auto answer = answers[index].toObject();
+        QVERIFY2(!answer.contains(QStringLiteral("error")), qPrintable(describe(answer)));
+        QCOMPARE(answer.value(QStringLiteral("status")).toInt(), 200);
+        const QString expected = index % 2 == 0 ? QString() : QStringLiteral("7:after-%1").arg(index / 2);
+        QCOMPARE(answer.value(QStringLiteral("body")).toString(), expected);
     }
 }
 

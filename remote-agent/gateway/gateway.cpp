@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gateway/gateway.h"
 
+#include "gateway/forwardedcall.h"
+#include "gateway/upstreamresponse.h"
 #include "log.h"
-#include "protocol.h"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>
 
@@ -20,13 +22,10 @@ using namespace std::chrono_literals;
 namespace
 {
 
-constexpr auto connectTimeout = 3s;
-constexpr auto callTimeout = 910s; // functions may run for 900 s; the node answers 504 itself
 constexpr auto healthInterval = 1s;
 constexpr auto healthTimeout = 2s;
 constexpr int downAfterFailures = 2;
-constexpr std::size_t maxIdlePerNode = 64;
-constexpr std::uint64_t maxResponseBytes = 64ull << 20;
+constexpr std::uint64_t maxHealthAnswerBytes = 64 * 1024;
 
 std::expected<std::pair<std::string, std::uint16_t>, std::string> parseUrl(std::string_view url)
 {
@@ -46,185 +45,9 @@ std::expected<std::pair<std::string, std::uint16_t>, std::string> parseUrl(std::
     return std::pair {std::string(url.substr(0, colon)), port};
 }
 
-bool hopByHop(http::field field)
-{
-    return field == http::field::connection || field == http::field::keep_alive
-        || field == http::field::transfer_encoding || field == http::field::content_length || field == http::field::host
-        || field == http::field::upgrade || field == http::field::te || field == http::field::trailer
-        || field == http::field::proxy_connection;
-}
-
 } // namespace
 
-std::unique_ptr<boost::beast::tcp_stream> Upstream::takeIdle()
-{
-    const std::lock_guard lock(idleMutex);
-    if (idle.empty())
-        return nullptr;
-    auto stream = std::move(idle.back());
-    idle.pop_back();
-    return stream;
-}
-
-void Upstream::putIdle(std::unique_ptr<boost::beast::tcp_stream> stream)
-{
-    const std::lock_guard lock(idleMutex);
-    if (idle.size() < maxIdlePerNode)
-        idle.push_back(std::move(stream));
-}
-
-/** One call on its way through the gateway: pick a node, send, retry elsewhere on a transport failure. */
-class ForwardedCall final : public std::enable_shared_from_this<ForwardedCall>
-{
-public:
-    ForwardedCall(std::shared_ptr<Gateway> gateway, Exchange exchange, std::string function)
-        : m_gateway(std::move(gateway))
-        , m_exchange(std::move(exchange))
-        , m_function(std::move(function))
-        , m_strand(net::make_strand(m_gateway->m_io))
-        , m_resolver(m_strand)
-    {
-        const Request &incoming = m_exchange.request();
-        m_request.method(incoming.method());
-        m_request.method_string(incoming.method_string());
-        m_request.target(incoming.target());
-        m_request.version(11);
-        for (const auto &field : incoming) {
-            if (!hopByHop(field.name()))
-                m_request.insert(field.name_string(), field.value());
-        }
-        m_request.set(http::field::via, "1.1 rune-gateway");
-        m_request.body() = incoming.body();
-        m_request.keep_alive(true);
-        m_request.prepare_payload();
-    }
-
-    void start()
-    {
-        net::dispatch(m_strand, [self = shared_from_this()] {
-            self->tryNext();
-        });
-    }
-
-private:
-    void tryNext()
-    {
-        if (m_node)
-            --m_node->inFlight;
-        m_node = m_gateway->pick(m_function, m_tried);
-        if (!m_node) {
-            return m_exchange.respondError(http::status::bad_gateway,
-                "no_node_available",
-                "no node that hosts '" + m_function + "' could be reached"
-                    + (m_lastError.empty() ? std::string() : " (last: " + m_lastError + ")"));
-        }
-        m_tried.insert(m_node.get());
-        ++m_node->inFlight;
-        m_stream = m_node->takeIdle();
-        m_reused = m_stream != nullptr;
-        if (m_reused)
-            return send();
-        connect();
-    }
-
-    void connect()
-    {
-        m_stream = std::make_unique<boost::beast::tcp_stream>(m_strand);
-        m_resolver.async_resolve(m_node->host,
-            std::to_string(m_node->port),
-            [self = shared_from_this()](boost::beast::error_code error, const tcp::resolver::results_type &results) {
-                if (error)
-                    return self->transportFailed("cannot resolve " + self->m_node->host + ": " + error.message());
-                self->m_stream->expires_after(connectTimeout);
-                self->m_stream->async_connect(
-                    results, [self](boost::beast::error_code connectError, const tcp::endpoint &) {
-                        if (connectError)
-                            return self->transportFailed(
-                                "cannot connect to " + self->m_node->name + ": " + connectError.message());
-                        self->m_stream->socket().set_option(tcp::no_delay(true));
-                        self->send();
-                    });
-            });
-    }
-
-    void send()
-    {
-        m_stream->expires_after(callTimeout);
-        http::async_write(
-            *m_stream, m_request, [self = shared_from_this()](boost::beast::error_code error, std::size_t) {
-                if (error)
-                    return self->transportFailed("cannot send to " + self->m_node->name + ": " + error.message());
-                self->receive();
-            });
-    }
-
-    void receive()
-    {
-        m_buffer.clear();
-        m_parser.emplace();
-        m_parser->body_limit(maxResponseBytes);
-        http::async_read(
-            *m_stream, m_buffer, *m_parser, [self = shared_from_this()](boost::beast::error_code error, std::size_t) {
-                if (error)
-                    return self->transportFailed("no answer from " + self->m_node->name + ": " + error.message());
-                self->deliver();
-            });
-    }
-
-    // The node could not be used for this call. A kept-alive connection may simply have gone
-    // stale: try the same node once more on a fresh one before blaming it.
-    void transportFailed(const std::string &why)
-    {
-        m_lastError = why;
-        m_stream.reset();
-        if (m_reused) {
-            m_reused = false;
-            return connect();
-        }
-        m_gateway->reportFailure(*m_node, why);
-        tryNext();
-    }
-
-    void deliver()
-    {
-        auto upstream = m_parser->release();
-        const bool reusable = upstream.keep_alive();
-        m_gateway->reportSuccess(*m_node);
-        ++m_node->forwarded;
-        if (upstream.result_int() >= 500)
-            ++m_node->errors;
-        Response response;
-        response.result(upstream.result_int());
-        response.version(11);
-        for (const auto &field : upstream) {
-            if (!hopByHop(field.name()))
-                response.insert(field.name_string(), field.value());
-        }
-        response.set("X-Rune-Node", m_node->name);
-        response.body() = std::move(upstream.body());
-        if (reusable)
-            m_node->putIdle(std::move(m_stream));
-        --m_node->inFlight;
-        m_node.reset();
-        m_exchange.respond(std::move(response));
-    }
-
-    std::shared_ptr<Gateway> m_gateway;
-    Exchange m_exchange;
-    std::string m_function;
-    net::strand<net::io_context::executor_type> m_strand;
-    tcp::resolver m_resolver;
-    http::request<http::string_body> m_request;
-    std::set<Upstream *> m_tried;
-    std::shared_ptr<Upstream> m_node;
-    std::unique_ptr<boost::beast::tcp_stream> m_stream;
-    bool m_reused = false;
-    boost::beast::flat_buffer m_buffer;
-    std::optional<http::response_parser<http::string_body>> m_parser;
-    std::string m_lastError;
-};
-
-/** One GET /healthz against a node's invoke port, on a fresh connection. */
+/** One GET /healthz against a node's invoke port, on a fresh connection, read like any answer. */
 class HealthProbe final : public std::enable_shared_from_this<HealthProbe>
 {
 public:
@@ -236,11 +59,12 @@ public:
         , m_stream(m_strand)
         , m_node(std::move(node))
         , m_done(std::move(done))
+        , m_reader(false, maxHealthAnswerBytes)
     {
         m_request.method(http::verb::get);
         m_request.target("/healthz");
         m_request.version(11);
-        m_request.set(http::field::host, m_node->host);
+        m_request.set(http::field::host, m_node->host + ':' + std::to_string(m_node->port));
         m_request.keep_alive(false);
     }
 
@@ -256,25 +80,48 @@ public:
                     results, [self](boost::beast::error_code connectError, const tcp::endpoint &) {
                         if (connectError)
                             return self->m_done(false, connectError.message());
-                        http::async_write(
-                            self->m_stream, self->m_request, [self](boost::beast::error_code writeError, std::size_t) {
-                                if (writeError)
-                                    return self->m_done(false, writeError.message());
-                                http::async_read(self->m_stream,
-                                    self->m_buffer,
-                                    self->m_response,
-                                    [self](boost::beast::error_code readError, std::size_t) {
-                                        const bool ok = !readError && self->m_response.result() == http::status::ok;
-                                        self->m_done(ok,
-                                            readError ? readError.message()
-                                                      : "answered " + std::to_string(self->m_response.result_int()));
-                                    });
-                            });
+                        self->send();
                     });
             });
     }
 
 private:
+    void send()
+    {
+        http::async_write(
+            m_stream, m_request, [self = shared_from_this()](boost::beast::error_code error, std::size_t) {
+                if (error)
+                    return self->m_done(false, error.message());
+                self->readMore();
+            });
+    }
+
+    void readMore()
+    {
+        m_stream.async_read_some(
+            m_buffer.prepare(4096), [self = shared_from_this()](boost::beast::error_code error, std::size_t received) {
+                self->onRead(error, received);
+            });
+    }
+
+    void onRead(boost::beast::error_code error, std::size_t received)
+    {
+        using Progress = UpstreamResponseReader::Progress;
+        m_buffer.commit(received);
+        const auto *data = static_cast<const char *>(m_buffer.data().data());
+        m_buffer.consume(m_reader.feed(std::string_view(data, m_buffer.size())));
+        if (m_reader.progress() == Progress::needMore) {
+            if (!error)
+                return readMore();
+            if (error != net::error::eof || m_reader.finish() != Progress::complete)
+                return m_done(false, error == net::error::eof ? m_reader.fault() : error.message());
+        }
+        if (m_reader.progress() == Progress::failed)
+            return m_done(false, "answered with " + m_reader.fault());
+        const auto status = m_reader.takeResponse().result();
+        m_done(status == http::status::ok, "answered " + std::to_string(static_cast<unsigned>(status)));
+    }
+
     net::strand<net::io_context::executor_type> m_strand;
     tcp::resolver m_resolver;
     boost::beast::tcp_stream m_stream;
@@ -282,12 +129,13 @@ private:
     Done m_done;
     http::request<http::empty_body> m_request;
     boost::beast::flat_buffer m_buffer;
-    http::response<http::string_body> m_response;
+    UpstreamResponseReader m_reader;
 };
 
-Gateway::Gateway(net::io_context &io, EventLog &events)
+Gateway::Gateway(net::io_context &io, EventLog &events, GatewayTimeouts timeouts)
     : m_io(io)
     , m_events(events)
+    , m_timeouts(timeouts)
     , m_strand(net::make_strand(io))
     , m_healthTimer(m_strand)
 {
@@ -361,9 +209,13 @@ bool Gateway::routes(std::string_view function) const
 std::shared_ptr<Upstream> Gateway::pick(std::string_view function, const std::set<Upstream *> &tried) const
 {
     std::vector<std::shared_ptr<Upstream>> candidates;
-    for (const auto &node : nodes()) {
-        if (node->functions.contains(function) && !tried.contains(node.get()))
-            candidates.push_back(node);
+    {
+        // Under the lock: a new node list from PUT /v1/cluster replaces a kept node's functions.
+        const std::lock_guard lock(m_mutex);
+        for (const auto &node : m_nodes) {
+            if (node->functions.contains(function) && !tried.contains(node.get()))
+                candidates.push_back(node);
+        }
     }
     if (candidates.empty())
         return nullptr;
@@ -443,7 +295,8 @@ void Gateway::checkHealth(const std::shared_ptr<Upstream> &node)
 nlohmann::json Gateway::status() const
 {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto &node : nodes()) {
+    const std::lock_guard lock(m_mutex); // see pick()
+    for (const auto &node : m_nodes) {
         list.push_back({{"name", node->name},
             {"url", "http://" + node->host + ":" + std::to_string(node->port)},
             {"functions", node->functions},

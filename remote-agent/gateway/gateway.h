@@ -2,14 +2,14 @@
 #pragma once
 
 #include "exchange.h"
+#include "gateway/upstream.h"
 #include "logs/eventlog.h"
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <deque>
+#include <chrono>
 #include <expected>
 #include <memory>
 #include <mutex>
@@ -21,37 +21,25 @@
 namespace rune::agent
 {
 
-/** A node the controller's gateway forwards calls to: where its invoke port is, what it hosts. */
-struct Upstream {
-    std::string name;
-    std::string host;
-    std::uint16_t port = 0;
-    std::set<std::string, std::less<>> functions;
-
-    std::atomic<int> inFlight {0};
-    std::atomic<bool> healthy {true};
-    std::atomic<int> failures {0}; ///< in a row: health checks and forwarding attempts
-    std::atomic<std::uint64_t> forwarded {0};
-    std::atomic<std::uint64_t> errors {0};
-
-    std::mutex idleMutex;
-    std::vector<std::unique_ptr<boost::beast::tcp_stream>> idle; ///< kept-alive connections
-
-    std::unique_ptr<boost::beast::tcp_stream> takeIdle();
-    void putIdle(std::unique_ptr<boost::beast::tcp_stream> stream);
+/** How long the gateway waits for a node. */
+struct GatewayTimeouts {
+    std::chrono::milliseconds connect {3000};
+    /** For the whole call: functions may run for 900 s, and then the node answers 504 itself. */
+    std::chrono::milliseconds call {910'000};
 };
 
 /**
  * The controller's gateway: `/function/<name>` on the invoke port goes to a node that hosts the
  * function (the node list comes from the console with PUT /v1/cluster), the one with the fewest
  * calls in flight first. A node that cannot be reached costs a retry on another, never the call;
- * a function's own error answer is passed through as it is. Health checks mark a node down after
- * two failures in a row and up again when it answers. Thread-safe.
+ * once a call went out, the node's answer (or its failure) is the caller's. A function's own error
+ * answer is passed through as it is. Health checks mark a node down after two failures in a row
+ * and up again when it answers. Thread-safe.
  */
 class Gateway final : public std::enable_shared_from_this<Gateway>
 {
 public:
-    Gateway(boost::asio::io_context &io, EventLog &events);
+    Gateway(boost::asio::io_context &io, EventLog &events, GatewayTimeouts timeouts = {});
 
     /** Replaces the node list from PUT /v1/cluster's body; errors name what is wrong. */
     std::expected<void, std::string> setNodes(const nlohmann::json &body);
@@ -77,6 +65,7 @@ private:
 
     boost::asio::io_context &m_io;
     EventLog &m_events;
+    GatewayTimeouts m_timeouts;
     boost::asio::strand<boost::asio::io_context::executor_type> m_strand;
     boost::asio::steady_timer m_healthTimer;
     mutable std::mutex m_mutex;

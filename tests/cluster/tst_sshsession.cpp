@@ -331,6 +331,8 @@ void TestSshSession::uploadIsAtomicWithModeBits()
 void TestSshSession::tunnelReachesAnAgentOnTheNodesLoopback()
 {
     // The agent listens on 127.0.0.1 inside the node's namespace: only the tunnel reaches it.
+    // Started by hand as the login user, without the installed unit's capabilities, it keeps
+    // that user for its functions (run_as = agent).
     const QString agent = m_cluster->dir() + u"/rune-agent"_s;
     QFile::remove(agent);
     QVERIFY(QFile::copy(QStringLiteral(RUNE_AGENT_BINARY), agent));
@@ -338,7 +340,7 @@ void TestSshSession::tunnelReachesAnAgentOnTheNodesLoopback()
     const auto started = execOn(*ssh,
         u"d=$HOME/tunnel-agent; rm -rf $d; mkdir -p $d; echo tunnel-token > $d/token; setsid %1 --listen "
         u"127.0.0.1:7471 --state-dir $d/state "
-        "--token-file $d/token </dev/null >$d/log 2>&1 & echo $!; for i in $(seq 100); do grep -q listening $d/log && break; sleep 0.1; done; cat $d/log"_s
+        "--token-file $d/token --run-as agent </dev/null >$d/log 2>&1 & echo $!; for i in $(seq 100); do grep -q listening $d/log && break; sleep 0.1; done; cat $d/log"_s
             .arg(agent));
     QVERIFY(started);
     QVERIFY2(started->standardOutput.contains("listening on 127.0.0.1:7471"), started->standardOutput.constData());

@@ -147,6 +147,11 @@ function encode(value) {
     return { status, headers: Object.entries(headers).map(([k, v]) => [String(k), String(v)]), body };
 }
 
+// A buffer or array the memory limit did not allow (a full heap aborts V8 instead: see the agent).
+function isAllocationFailure(error) {
+    return error instanceof RangeError && /allocation failed/i.test(String(error.message));
+}
+
 async function handle(socket, handler, header, body) {
     const id = header.id || '';
     const deadline = Date.now() + (header.deadline_ms || 30000);
@@ -157,8 +162,12 @@ async function handle(socket, handler, header, body) {
     } catch (error) {
         console.error(error && error.stack ? error.stack : String(error));
         const text = error instanceof Error ? `${error.name}: ${error.message}` : `Error: ${String(error)}`;
-        send(socket, { type: 'result', id, status: 500, error: text,
-            headers: [['Content-Type', 'text/plain; charset=utf-8']] }, Buffer.from(text, 'utf8'));
+        const reply = { type: 'result', id, status: 500, error: text,
+            headers: [['Content-Type', 'text/plain; charset=utf-8']] };
+        // Marked, so the caller gets 502 out_of_memory like a worker V8 or the kernel ended.
+        if (isAllocationFailure(error))
+            reply.error_code = 'out_of_memory';
+        send(socket, reply, Buffer.from(text, 'utf8'));
     }
 }
 

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <archive.h>
 #include <archive_entry.h>
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <memory>
 #include <sys/stat.h>
@@ -87,9 +89,11 @@ std::expected<std::uint64_t, std::string> writeFile(archive *reader,
             return std::unexpected(offset < 0 ? entryError(name, "is damaged (negative offset)") : tooLarge(limit));
         }
         extent = std::max(extent, std::uint64_t(offset) + size);
-        if (::pwrite(fd, block, size, offset) != ssize_t(size)) {
+        if (const ssize_t wrote = ::pwrite(fd, block, size, offset); wrote != ssize_t(size)) {
+            // A short write to a regular file means the disk filled up.
+            const std::string reason = wrote < 0 ? std::strerror(errno) : std::strerror(ENOSPC);
             ::close(fd);
-            return std::unexpected(entryError(name, "could not be written to disk"));
+            return std::unexpected(entryError(name, "could not be written to disk: " + reason));
         }
     }
     ::close(fd);

@@ -86,9 +86,9 @@ std::size_t utf8CutPoint(std::string_view text, std::size_t maxBytes)
     if (text.size() <= maxBytes)
         return text.size();
     // A character is at most four bytes: look back at most three for its first byte.
-    for (std::size_t cut = maxBytes; cut > 0 && maxBytes - cut < 4; --cut) {
-        if (!isContinuation(text[cut]))
-            return cut;
+    for (std::size_t back = 0; back < 4 && back <= maxBytes; ++back) {
+        if (!isContinuation(text[maxBytes - back]))
+            return maxBytes - back;
     }
     return maxBytes; // not UTF-8 here anyway: any cut is as good
 }

@@ -22,7 +22,8 @@ std::string validUtf8(std::string_view text);
 
 /**
  * Where to cut @p text so the first part is at most @p maxBytes long and no character is split:
- * text.size() when it fits, else @p maxBytes moved back to the start of the character it falls in.
+ * text.size() when it fits, else @p maxBytes moved back to the start of the character it falls in
+ * (at most three bytes, so the result is more than 0 whenever @p maxBytes is 4 or more).
  */
 std::size_t utf8CutPoint(std::string_view text, std::size_t maxBytes);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "functions/functionconfig.h"
 
+#include "jsontext.h"
 #include "runtime/utf8text.h"
 #include "triggers/cronexpression.h"
 #include "triggers/topicfilter.h"
@@ -27,10 +28,12 @@ void readInt(const nlohmann::json &json, const char *name, T &out, long long low
         problems.push_back(std::string(name) + " must be a whole number");
         return;
     }
-    const long long number = value.get<long long>();
-    if (number < low || number > high) {
+    // Past the range of long long, the number is only ever too large: do not let it wrap around.
+    const bool huge = value.is_number_unsigned() && value.get<std::uint64_t>() > std::uint64_t(high);
+    const long long number = huge ? high : value.get<long long>();
+    if (huge || number < low || number > high) {
         problems.push_back(std::string(name) + " must be between " + std::to_string(low) + " and "
-            + std::to_string(high) + " (got " + std::to_string(number) + ")");
+            + std::to_string(high) + " (got " + jsonText(value) + ")");
         return;
     }
     out = T(number);

@@ -116,6 +116,9 @@ void TestConfigBounds::refusedConfigsNameTheProblem_data()
     QTest::newRow("qos huge") << json {{"triggers",
         json::array({{{"type", "mqtt"}, {"value", "a"}, {"qos", 1ull << 40}}})}}
                               << "qos";
+    QTest::newRow("memory past 64 bits") << json {{"memory_mib", 18446744073709551615ull}}
+                                         << "between 64 and 16384 (got 18446744073709551615)";
+    QTest::newRow("timeout negative") << json {{"timeout_seconds", -1}} << "between 1 and 900 (got -1)";
     QTest::newRow("too many triggers") << json {{"triggers", json(std::vector<json>(65, {{"type", "http"}}))}}
                                        << "at most 64 triggers";
 }

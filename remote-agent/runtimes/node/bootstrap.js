@@ -6,7 +6,8 @@
 //   agent -> worker  {"type": "load", "dir", "handler", "env"}   (first, to a worker started with --standby)
 //                    {"type": "invoke", "id", "method", "path", "query", "headers", "deadline_ms"} + body
 //   worker -> agent  {"type": "ready"} | {"type": "init_error", "error"}
-//                    {"type": "result", "id", "status", "headers", "error"?} + body
+//                    {"type": "result", "id", "status", "headers", "error"?, "error_code"?} + body
+//                    (error_code "out_of_memory": an allocation the memory limit did not allow)
 // stdout and stderr go to the function's log; the agent tags each line with the call in flight.
 'use strict';
 

@@ -7,7 +7,8 @@ frames (a 4-byte big-endian length, then the bytes): a JSON header and the raw b
     agent -> worker  {"type": "load", "dir", "handler", "env"}   (first, to a worker started with --standby)
                      {"type": "invoke", "id", "method", "path", "query", "headers", "deadline_ms"} + body
     worker -> agent  {"type": "ready"} | {"type": "init_error", "error"}
-                     {"type": "result", "id", "status", "headers", "error"?} + body
+                     {"type": "result", "id", "status", "headers", "error"?, "error_code"?} + body
+                     (error_code "out_of_memory": the handler hit the memory limit)
 
 stdout and stderr go to the function's log; the agent tags each line with the call in flight.
 """

@@ -54,8 +54,7 @@ void checkText(std::string_view bytes)
     if (!isValidUtf8(valid) || (isValidUtf8(bytes) && valid != bytes))
         __builtin_trap();
     const std::size_t cut = utf8CutPoint(valid, 16);
-    if (cut > valid.size() || (valid.size() > 16 && cut > 16)
-        || !isValidUtf8(std::string_view(valid).substr(0, cut)))
+    if (cut > valid.size() || (valid.size() > 16 && cut > 16) || !isValidUtf8(std::string_view(valid).substr(0, cut)))
         __builtin_trap();
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "httpmessages.h"
 
+#include "jsontext.h"
 #include "protocol.h"
 
 #include <nlohmann/json.hpp>
@@ -13,8 +14,8 @@ Response makeJsonResponse(http::status status, const nlohmann::json &body)
     Response response {status, 11};
     response.set(http::field::server, "rune-agent/" RUNE_VERSION);
     response.set(http::field::content_type, asBeastView(jsonContentType));
-    // Replace invalid UTF-8 rather than throw: a message may quote bytes a client sent.
-    response.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // Replaces invalid UTF-8 rather than throw: a message may quote bytes a client sent.
+    response.body() = jsonText(body);
     response.prepare_payload();
     return response;
 }

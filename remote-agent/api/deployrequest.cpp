@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "api/deployrequest.h"
 
+#include "jsontext.h"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -69,12 +71,12 @@ std::expected<nlohmann::json, std::string> parseConfig(std::string_view text)
 {
     if (trim(text).empty())
         return nlohmann::json::object();
-    auto json = nlohmann::json::parse(text, nullptr, false);
-    if (json.is_discarded())
-        return std::unexpected(std::string("the function configuration is not valid JSON"));
-    if (!json.is_object())
+    auto json = parseJsonText(text, maxConfigBytes);
+    if (!json)
+        return std::unexpected("the function configuration " + json.error());
+    if (!json->is_object())
         return std::unexpected(std::string("the function configuration must be a JSON object"));
-    return json;
+    return std::move(*json);
 }
 
 } // namespace

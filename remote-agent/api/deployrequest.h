@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <cstddef>
 #include <expected>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -15,13 +16,17 @@ struct DeployRequest {
     nlohmann::json config = nlohmann::json::object();
 };
 
+/** A function's configuration is a few KiB; anything past this is refused before it is parsed. */
+inline constexpr std::size_t maxConfigBytes = 1u << 20;
+
 /** The header that carries the configuration when the body is the bare archive. */
 inline constexpr char configHeader[] = "X-Rune-Config";
 
 /**
  * Reads a deploy from either a `multipart/form-data` body with the parts `config` (JSON) and
  * `archive` (the tar.gz), or a bare archive body with the configuration as JSON in the
- * X-Rune-Config header. Errors are sentences naming what is wrong.
+ * X-Rune-Config header. The configuration is parsed with parseJsonText (at most maxConfigBytes,
+ * bounded nesting). Errors are sentences naming what is wrong.
  */
 std::expected<DeployRequest, std::string> parseDeployRequest(
     std::string_view contentType, std::string_view configHeaderValue, std::string body);

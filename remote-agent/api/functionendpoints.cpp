@@ -2,10 +2,10 @@
 // The control API's function endpoints: list, deploy, inspect, delete, block and unblock.
 #include "api/agentservices.h"
 #include "api/deployrequest.h"
+#include "api/functionoperations.h"
 #include "api/invoke.h"
 #include "protocol.h"
 
-#include <boost/asio/post.hpp>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -17,10 +17,15 @@ namespace
 
 namespace errorcode = protocol::errorcode;
 
+nlohmann::json startFailureJson(const StartFailure &failure)
+{
+    return {{"message", failure.message}, {"failures", failure.failures}, {"retry_in_ms", failure.retryInMs}};
+}
+
 nlohmann::json statusJson(const FunctionStatus &status)
 {
     const FunctionConfig &config = status.record.config;
-    return {{"name", status.record.name},
+    nlohmann::json json = {{"name", status.record.name},
         {"version", status.record.version},
         {"state", status.state},
         {"runtime", config.runtime},
@@ -30,6 +35,9 @@ nlohmann::json statusJson(const FunctionStatus &status)
         {"in_flight", status.pool.busy},
         {"queued", status.pool.queued},
         {"config", toJson(config)}};
+    if (status.pool.startFailure)
+        json["start_failure"] = startFailureJson(*status.pool.startFailure);
+    return json;
 }
 
 std::optional<FunctionStatus> findStatus(const AgentServices &services, std::string_view name)
@@ -57,55 +65,97 @@ void respondDeployError(const Exchange &exchange, const DeployError &error)
     for (const std::string &problem : error.problems)
         message += (message.empty() ? "" : "; ") + problem;
     const auto status = error.code == "storage" ? http::status::internal_server_error : http::status::bad_request;
-    Response response = makeErrorResponse(status, error.code, message);
-    auto body = nlohmann::json::parse(response.body());
-    body[protocol::error::object]["problems"] = error.problems;
-    response.body() = body.dump();
-    exchange.respond(std::move(response));
+    namespace field = protocol::error;
+    exchange.respond(makeJsonResponse(status,
+        {{field::object, {{field::code, error.code}, {field::message, message}, {"problems", error.problems}}}}));
 }
 
-void deploy(const Exchange &exchange, const std::shared_ptr<AgentServices> &services)
+// Ends a function's UPDATING state however its deploy ends, an exception included.
+struct UpdateScope {
+    UpdateScope(FunctionHost &updating, const std::string &function)
+        : host(updating)
+        , name(function)
+    {
+    }
+    FunctionHost &host;
+    const std::string &name;
+    UpdateScope(const UpdateScope &) = delete;
+    UpdateScope &operator=(const UpdateScope &) = delete;
+    ~UpdateScope()
+    {
+        host.endUpdate(name);
+    }
+};
+
+// Runs in order on the blocking pool: parsing a hostile config (megabytes of '[') must not hold
+// up the connection's thread either.
+void deployNow(const Exchange &exchange, AgentServices &services, const std::string &name)
 {
-    const std::string name(exchange.param("name"));
-    if (const auto problems = checkFunctionName(name); !problems.empty())
-        return respondDeployError(exchange, DeployError {"invalid_config", problems});
     const auto &request = exchange.request();
     auto parsed = parseDeployRequest(
         asStdView(request[http::field::content_type]), asStdView(request[configHeader]), exchange.body());
     if (!parsed)
         return exchange.respondError(http::status::bad_request, errorcode::badRequest, parsed.error());
+    auto deployed = services.store.deploy(name, parsed->archive, parsed->config);
+    if (!deployed)
+        return respondDeployError(exchange, deployed.error());
+    services.host.activate(*deployed);
+    services.events.append({{"kind", "deployed"}, {"function", name}, {"version", deployed->version}});
+    respondFunction(exchange, services, name, http::status::created);
+}
+
+void deploy(const Exchange &exchange, const std::shared_ptr<AgentServices> &services, FunctionOperations &operations)
+{
+    const std::string name(exchange.param("name"));
+    if (const auto problems = checkFunctionName(name); !problems.empty())
+        return respondDeployError(exchange, DeployError {"invalid_config", problems});
+    // Listed as UPDATING from now until its turn has come and gone.
     services->host.beginUpdate(name);
-    // Unpacking an archive takes a while: off the connection's thread, onto the blocking pool.
-    boost::asio::post(services->blocking, [exchange, services, name, parsed = std::move(*parsed)] {
-        auto deployed = services->store.deploy(name, parsed.archive, parsed.config);
-        if (!deployed) {
-            services->host.endUpdate(name);
-            return respondDeployError(exchange, deployed.error());
-        }
-        services->host.activate(*deployed);
-        services->host.endUpdate(name);
-        services->events.append({{"kind", "deployed"}, {"function", name}, {"version", deployed->version}});
-        respondFunction(exchange, *services, name, http::status::created);
+    operations.post(exchange, "deploying '" + name + "'", [services, name](const Exchange &queued) {
+        const UpdateScope updating {services->host, name};
+        deployNow(queued, *services, name);
     });
 }
 
-void remove(const Exchange &exchange, const std::shared_ptr<AgentServices> &services)
+void remove(const Exchange &exchange, const std::shared_ptr<AgentServices> &services, FunctionOperations &operations)
 {
     const std::string name(exchange.param("name"));
-    if (!services->host.record(name))
-        return exchange.respondError(http::status::not_found, errorcode::notFound, "no function named '" + name + "'");
-    services->host.forget(name);
-    boost::asio::post(services->blocking, [exchange, services, name] {
-        if (!services->store.remove(name))
-            return exchange.respondError(http::status::internal_server_error,
+    operations.post(exchange, "deleting '" + name + "'", [services, name](const Exchange &queued) {
+        if (!services->host.record(name) && services->store.versions(name).empty())
+            return queued.respondError(
+                http::status::not_found, errorcode::notFound, "no function named '" + name + "'");
+        services->host.forget(name);
+        if (!services->store.remove(name) && !services->store.versions(name).empty())
+            return queued.respondError(http::status::internal_server_error,
                 errorcode::internal,
                 "could not delete the files of '" + name + "'");
         services->events.append({{"kind", "deleted"}, {"function", name}});
-        exchange.respondJson(http::status::ok, {{"deleted", name}});
+        queued.respondJson(http::status::ok, {{"deleted", name}});
     });
 }
 
-void removeVersion(const Exchange &exchange, const std::shared_ptr<AgentServices> &services)
+void removeVersionNow(const Exchange &exchange, AgentServices &services, const std::string &name, int version)
+{
+    const auto removed = services.store.removeVersion(name, version);
+    if (!removed && removed.error() == FunctionStore::RemoveVersionError::serving)
+        return exchange.respondError(http::status::conflict,
+            "version_serving",
+            "version " + std::to_string(version) + " of '" + name
+                + "' is the one serving: deploy or roll back to another first");
+    if (!removed && removed.error() == FunctionStore::RemoveVersionError::notFound)
+        return exchange.respondError(
+            http::status::not_found, errorcode::notFound, "'" + name + "' has no version " + std::to_string(version));
+    if (!removed)
+        return exchange.respondError(http::status::internal_server_error,
+            errorcode::internal,
+            "could not remove version " + std::to_string(version) + " of '" + name + "'");
+    services.host.forgetVersion(name, version);
+    services.events.append({{"kind", "version_removed"}, {"function", name}, {"version", version}});
+    exchange.respondJson(http::status::ok, {{"deleted", name}, {"version", version}});
+}
+
+void removeVersion(
+    const Exchange &exchange, const std::shared_ptr<AgentServices> &services, FunctionOperations &operations)
 {
     const std::string name(exchange.param("name"));
     const std::string text(exchange.param("version"));
@@ -114,35 +164,29 @@ void removeVersion(const Exchange &exchange, const std::shared_ptr<AgentServices
     if (error != std::errc {} || end != text.data() + text.size() || version <= 0)
         return exchange.respondError(
             http::status::not_found, errorcode::notFound, "'" + text + "' is not a version number");
-    boost::asio::post(services->blocking, [exchange, services, name, version] {
-        const auto removed = services->store.removeVersion(name, version);
-        if (!removed && removed.error() == FunctionStore::RemoveVersionError::serving)
-            return exchange.respondError(http::status::conflict,
-                "version_serving",
-                "version " + std::to_string(version) + " of '" + name
-                    + "' is the one serving: deploy or roll back to another first");
-        if (!removed && removed.error() == FunctionStore::RemoveVersionError::notFound)
-            return exchange.respondError(http::status::not_found,
-                errorcode::notFound,
-                "'" + name + "' has no version " + std::to_string(version));
-        if (!removed)
-            return exchange.respondError(http::status::internal_server_error,
-                errorcode::internal,
-                "could not remove version " + std::to_string(version) + " of '" + name + "'");
-        services->host.forgetVersion(name, version);
-        services->events.append({{"kind", "version_removed"}, {"function", name}, {"version", version}});
-        exchange.respondJson(http::status::ok, {{"deleted", name}, {"version", version}});
-    });
+    operations.post(exchange,
+        "removing version " + std::to_string(version) + " of '" + name + "'",
+        [services, name, version](const Exchange &queued) {
+            removeVersionNow(queued, *services, name, version);
+        });
 }
 
-void setBlocked(const Exchange &exchange, AgentServices &services, bool blocked)
+void setBlocked(const Exchange &exchange,
+    const std::shared_ptr<AgentServices> &services,
+    FunctionOperations &operations,
+    bool blocked)
 {
     const std::string name(exchange.param("name"));
-    if (!services.host.record(name) || !services.store.setBlocked(name, blocked))
-        return exchange.respondError(http::status::not_found, errorcode::notFound, "no function named '" + name + "'");
-    services.host.setBlocked(name, blocked);
-    services.events.append({{"kind", blocked ? "blocked" : "unblocked"}, {"function", name}});
-    respondFunction(exchange, services, name, http::status::ok);
+    operations.post(exchange,
+        std::string(blocked ? "blocking '" : "unblocking '") + name + "'",
+        [services, name, blocked](const Exchange &queued) {
+            if (!services->host.record(name) || !services->store.setBlocked(name, blocked))
+                return queued.respondError(
+                    http::status::not_found, errorcode::notFound, "no function named '" + name + "'");
+            services->host.setBlocked(name, blocked);
+            services->events.append({{"kind", blocked ? "blocked" : "unblocked"}, {"function", name}});
+            respondFunction(queued, *services, name, http::status::ok);
+        });
 }
 
 } // namespace
@@ -162,24 +206,26 @@ void addFunctionEndpoints(Router &router, std::shared_ptr<AgentServices> service
     upload.bodyLimit = [config = services->config](const PathParams &) {
         return std::optional<std::uint64_t>(config->current()->maxArchiveBytes);
     };
+    const auto operations = std::make_shared<FunctionOperations>(services->blocking);
     router.add(
         http::verb::put,
         "/v1/functions/{name}",
-        [services](Exchange exchange) {
-            deploy(exchange, services);
+        [services, operations](Exchange exchange) {
+            deploy(exchange, services, *operations);
         },
         upload);
-    router.add(http::verb::delete_, "/v1/functions/{name}", [services](Exchange exchange) {
-        remove(exchange, services);
+    router.add(http::verb::delete_, "/v1/functions/{name}", [services, operations](Exchange exchange) {
+        remove(exchange, services, *operations);
     });
-    router.add(http::verb::delete_, "/v1/functions/{name}/versions/{version}", [services](Exchange exchange) {
-        removeVersion(exchange, services);
+    router.add(
+        http::verb::delete_, "/v1/functions/{name}/versions/{version}", [services, operations](Exchange exchange) {
+            removeVersion(exchange, services, *operations);
+        });
+    router.add(http::verb::post, "/v1/functions/{name}:block", [services, operations](Exchange exchange) {
+        setBlocked(exchange, services, *operations, true);
     });
-    router.add(http::verb::post, "/v1/functions/{name}:block", [services](Exchange exchange) {
-        setBlocked(exchange, *services, true);
-    });
-    router.add(http::verb::post, "/v1/functions/{name}:unblock", [services](Exchange exchange) {
-        setBlocked(exchange, *services, false);
+    router.add(http::verb::post, "/v1/functions/{name}:unblock", [services, operations](Exchange exchange) {
+        setBlocked(exchange, services, *operations, false);
     });
     RouteOptions invoke;
     invoke.bodyLimit = functionPayloadLimit(services);

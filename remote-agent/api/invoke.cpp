@@ -4,6 +4,7 @@
 #include "bearerauth.h"
 #include "protocol.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace rune::agent
@@ -34,7 +35,15 @@ std::string requestIdOf(const Request &request)
     return usableRequestId(requested) ? std::string(requested) : newRequestId();
 }
 
-Invocation makeInvocation(const Request &request, std::string path, bool dropAuthorization)
+// Credentials meant for the agent or a proxy on the way: a function never sees them, whatever
+// its auth (on the control API the Authorization header carries the agent's own token).
+// Cookies are the function's business and pass.
+bool isCallerCredential(const http::fields::value_type &field)
+{
+    return field.name() == http::field::authorization || field.name() == http::field::proxy_authorization;
+}
+
+Invocation makeInvocation(const Request &request, std::string path)
 {
     Invocation invocation;
     invocation.method = std::string(asStdView(request.method_string()));
@@ -43,7 +52,7 @@ Invocation makeInvocation(const Request &request, std::string path, bool dropAut
     if (const auto question = target.find('?'); question != std::string_view::npos)
         invocation.query = std::string(target.substr(question + 1));
     for (const auto &field : request) {
-        if (dropAuthorization && field.name() == http::field::authorization)
+        if (isCallerCredential(field))
             continue;
         invocation.headers.emplace_back(
             std::string(asStdView(field.name_string())), std::string(asStdView(field.value())));
@@ -53,19 +62,15 @@ Invocation makeInvocation(const Request &request, std::string path, bool dropAut
     return invocation;
 }
 
+// The function's answer as it goes out; reply.cpp already refused what is not valid HTTP and
+// dropped the framing and hop-by-hop headers the agent sets itself.
 Response functionResponse(InvokeResponse &response, int version)
 {
     Response http;
     http.result(static_cast<unsigned>(response.status));
     http.version(11);
-    for (const auto &[name, value] : response.headers) {
-        // Framing is the agent's business; a function cannot break it with its own headers.
-        const auto field = http::string_to_field(asBeastView(name));
-        if (field == http::field::content_length || field == http::field::transfer_encoding
-            || field == http::field::connection)
-            continue;
+    for (const auto &[name, value] : response.headers)
         http.insert(asBeastView(name), asBeastView(value));
-    }
     http.body() = std::move(response.body);
     http.set(asBeastView(requestIdHeader), asBeastView(response.requestId));
     http.set("X-Rune-Version", std::to_string(version));
@@ -76,14 +81,14 @@ Response functionResponse(InvokeResponse &response, int version)
 
 Response errorResponse(const InvokeError &error)
 {
-    Response http = makeErrorResponse(http::status(error.httpStatus), error.code, error.message);
-    auto body = nlohmann::json::parse(http.body());
-    body[protocol::error::object]["request_id"] = error.requestId;
-    http.body() = body.dump();
+    namespace field = protocol::error;
+    Response http = makeJsonResponse(http::status(error.httpStatus),
+        {{field::object,
+            {{field::code, error.code}, {field::message, error.message}, {"request_id", error.requestId}}}});
     if (!error.requestId.empty())
         http.set(asBeastView(requestIdHeader), asBeastView(error.requestId));
     if (error.httpStatus == 503)
-        http.set(http::field::retry_after, "1");
+        http.set(http::field::retry_after, std::to_string(std::max(1, error.retryAfterSeconds)));
     return http;
 }
 
@@ -122,7 +127,7 @@ void invokeFunction(
         return exchange.respond(std::move(denied));
     }
     const auto started = std::chrono::steady_clock::now();
-    (*pool)->invoke(makeInvocation(exchange.request(), std::move(path), checkToken),
+    (*pool)->invoke(makeInvocation(exchange.request(), std::move(path)),
         [exchange, &services, name = function.name, version = function.version, started](InvokeResult result) {
             const int status = result ? result->status : result.error().httpStatus;
             const auto duration =

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "functions/archive.h"
 
+#include <algorithm>
 #include <archive.h>
 #include <archive_entry.h>
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <memory>
 #include <sys/stat.h>
@@ -30,35 +33,76 @@ std::vector<std::string_view> components(std::string_view path)
     return parts;
 }
 
+// libarchive's reason for the last failure; it may have none.
+std::string errorText(archive *reader)
+{
+    const char *text = archive_error_string(reader);
+    return text ? text : "unknown error";
+}
+
 std::string entryError(std::string_view entry, std::string_view why)
 {
     return "archive entry '" + std::string(entry) + "' " + std::string(why);
 }
 
-// Writes one regular file; O_EXCL|O_NOFOLLOW so an earlier entry can never redirect the write.
-std::expected<std::uint64_t, std::string> writeFile(
-    archive *reader, const std::filesystem::path &target, std::string_view name, std::uint64_t budget)
+std::string tooLarge(std::uint64_t limit)
 {
+    return "archive unpacks to more than the allowed size of " + std::to_string(limit) + " bytes";
+}
+
+// What a regular file costs before any byte is read: the size its header claims (for a sparse
+// file, its real size with the holes), and sparse files are refused.
+std::expected<void, std::string> checkDeclaredSize(
+    archive_entry *entry, std::string_view name, std::uint64_t budget, std::uint64_t limit)
+{
+    if (archive_entry_sparse_count(entry) > 0)
+        return std::unexpected(entryError(name, "is stored as a sparse file; store it as a regular file instead"));
+    if (archive_entry_size_is_set(entry) && archive_entry_size(entry) > 0
+        && std::uint64_t(archive_entry_size(entry)) > budget)
+        return std::unexpected(tooLarge(limit));
+    return {};
+}
+
+// Writes one regular file; O_EXCL|O_NOFOLLOW so an earlier entry can never redirect the write.
+// Counts the file's extent (the end of its furthest block), not only the bytes read, so data
+// placed far out by an offset cannot slip past the limit. Returns what the file costs.
+std::expected<std::uint64_t, std::string> writeFile(archive *reader,
+    archive_entry *entry,
+    const std::filesystem::path &target,
+    std::string_view name,
+    std::uint64_t budget,
+    std::uint64_t limit)
+{
+    if (auto declared = checkDeclaredSize(entry, name, budget, limit); !declared)
+        return std::unexpected(declared.error());
     const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
         return std::unexpected(entryError(name, "cannot be written (duplicate or blocked path)"));
-    std::uint64_t written = 0;
+    std::uint64_t extent = 0;
     const void *block = nullptr;
     size_t size = 0;
     la_int64_t offset = 0;
     int status;
     while ((status = archive_read_data_block(reader, &block, &size, &offset)) == ARCHIVE_OK) {
-        written += size;
-        if (written > budget || ::pwrite(fd, block, size, offset) != ssize_t(size)) {
+        if (offset < 0 || std::uint64_t(offset) > budget || size > budget - std::uint64_t(offset)) {
             ::close(fd);
-            return std::unexpected(written > budget ? std::string("archive unpacks to more than the allowed size")
-                                                    : entryError(name, "could not be written to disk"));
+            return std::unexpected(offset < 0 ? entryError(name, "is damaged (negative offset)") : tooLarge(limit));
+        }
+        extent = std::max(extent, std::uint64_t(offset) + size);
+        if (const ssize_t wrote = ::pwrite(fd, block, size, offset); wrote != ssize_t(size)) {
+            // A short write to a regular file means the disk filled up.
+            const std::string reason = wrote < 0 ? std::strerror(errno) : std::strerror(ENOSPC);
+            ::close(fd);
+            return std::unexpected(entryError(name, "could not be written to disk: " + reason));
         }
     }
     ::close(fd);
     if (status != ARCHIVE_EOF)
-        return std::unexpected(entryError(name, std::string("is damaged: ") + archive_error_string(reader)));
-    return written;
+        return std::unexpected(entryError(name, std::string("is damaged: ") + errorText(reader)));
+    // Sparse maps stored in the data (PAX 1.0) are only known once it was read.
+    if (auto declared = checkDeclaredSize(entry, name, budget, limit); !declared)
+        return std::unexpected(declared.error());
+    return extent;
 }
 
 std::expected<void, std::string> checkLink(archive_entry *entry, std::string_view name)
@@ -107,7 +151,8 @@ std::expected<void, std::string> extractEntry(Extraction &job, archive_entry *en
                      : std::expected<void, std::string>();
     }
     case AE_IFREG: {
-        auto written = writeFile(job.reader, target, name, job.limits.maxTotalBytes - job.stats.bytes);
+        auto written = writeFile(
+            job.reader, entry, target, name, job.limits.maxTotalBytes - job.stats.bytes, job.limits.maxTotalBytes);
         if (!written)
             return std::unexpected(written.error());
         job.stats.bytes += *written;
@@ -146,7 +191,7 @@ std::expected<ArchiveStats, std::string> extractArchive(
     archive_read_support_filter_gzip(reader.get());
     archive_read_support_format_tar(reader.get());
     if (archive_read_open_memory(reader.get(), data.data(), data.size()) != ARCHIVE_OK)
-        return std::unexpected(std::string("not a tar or tar.gz archive: ") + archive_error_string(reader.get()));
+        return std::unexpected(std::string("not a tar or tar.gz archive: ") + errorText(reader.get()));
     Extraction job {reader.get(), destination, limits, {}};
     archive_entry *entry = nullptr;
     int status;
@@ -155,7 +200,7 @@ std::expected<ArchiveStats, std::string> extractArchive(
             return std::unexpected(extracted.error());
     }
     if (status != ARCHIVE_EOF)
-        return std::unexpected(std::string("not a valid tar or tar.gz archive: ") + archive_error_string(reader.get()));
+        return std::unexpected(std::string("not a valid tar or tar.gz archive: ") + errorText(reader.get()));
     if (job.stats.files == 0)
         return std::unexpected(std::string("archive is empty"));
     return job.stats;

@@ -55,9 +55,24 @@ inline constexpr char env[] = "env";
 inline constexpr char auth[] = "auth";
 } // namespace config_fields
 
+/** Bounds on what a configuration may hold, so no setting can exhaust memory, the stack or exec(). */
+namespace limits
+{
+inline constexpr std::size_t maxSettingBytes = 1024; ///< runtime, handler, auth
+inline constexpr std::size_t maxCronBytes = 256;
+inline constexpr std::size_t maxTriggers = 64;
+inline constexpr std::size_t maxEnvVariables = 1000;
+inline constexpr std::size_t maxEnvNameBytes = 256;
+inline constexpr std::size_t maxEnvValueBytes = 32 * 1024;
+/** Linux refuses to start a process whose environment and arguments pass a quarter of its stack (2 MiB). */
+inline constexpr std::size_t maxEnvTotalBytes = 256 * 1024;
+} // namespace limits
+
 /**
  * Reads and checks a function's JSON configuration. On failure returns every problem found,
- * each a sentence naming the field ("memory_mib must be a multiple of 64 (got 100)").
+ * each a sentence naming the field ("memory_mib must be a multiple of 64 (got 100)"). Never
+ * throws, whatever @p json holds; strings with NUL or invalid UTF-8 and anything past `limits`
+ * are refused.
  */
 std::expected<FunctionConfig, std::vector<std::string>> parseFunctionConfig(const nlohmann::json &json);
 nlohmann::json toJson(const FunctionConfig &config);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "functions/functionstore.h"
 
+#include "jsontext.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -187,7 +189,7 @@ std::expected<fs::path, DeployError> FunctionStore::stage(
         fs::remove_all(staging, error);
         return std::unexpected(DeployError {"bad_archive", {extracted.error()}});
     }
-    if (!writeFileSynced(staging / configFile, toJson(config).dump(2))) {
+    if (!writeFileSynced(staging / configFile, jsonText(toJson(config), 2))) {
         fs::remove_all(staging, error);
         return std::unexpected(storageError("cannot write the configuration"));
     }

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logs/logstore.h"
 
+#include "jsontext.h"
+#include "log.h"
+
 #include <algorithm>
+#include <type_traits>
 
 namespace rune::agent
 {
@@ -20,17 +24,36 @@ nlohmann::json toJson(const LogLine &line)
         {"text", line.text}};
 }
 
+namespace
+{
+
+// A field of a stored line; the fallback when it is missing or of another type (a damaged file).
+template <typename T> T field(const nlohmann::json &json, const char *name, T fallback)
+{
+    const auto found = json.find(name);
+    if (found == json.end())
+        return fallback;
+    if constexpr (std::is_same_v<T, std::string>)
+        return found->is_string() ? found->template get<std::string>() : fallback;
+    else
+        return found->is_number_integer() ? found->template get<T>() : fallback;
+}
+
+} // namespace
+
 LogLine logLineFromJson(const nlohmann::json &json)
 {
     LogLine line;
-    line.seq = json.value("seq", std::uint64_t(0));
-    line.timeMs = json.value("time_ms", std::int64_t(0));
-    line.function = json.value("function", std::string());
-    line.version = json.value("version", 0);
-    line.replica = json.value("replica", std::string());
-    line.requestId = json.value("request_id", std::string());
-    line.stream = json.value("stream", std::string());
-    line.text = json.value("text", std::string());
+    if (!json.is_object())
+        return line;
+    line.seq = field<std::uint64_t>(json, "seq", 0);
+    line.timeMs = field<std::int64_t>(json, "time_ms", 0);
+    line.function = field<std::string>(json, "function", {});
+    line.version = field<int>(json, "version", 0);
+    line.replica = field<std::string>(json, "replica", {});
+    line.requestId = field<std::string>(json, "request_id", {});
+    line.stream = field<std::string>(json, "stream", {});
+    line.text = field<std::string>(json, "text", {});
     return line;
 }
 
@@ -44,10 +67,15 @@ LogStore::LogStore(fs::path dir, Limits limits)
     : m_dir(std::move(dir))
     , m_limits(limits)
 {
+    // A full or read-only disk costs the log file, never the agent: lines stay in memory.
     std::error_code error;
     fs::create_directories(m_dir, error);
+    if (error)
+        logLine("function logs are kept in memory only: cannot create " + m_dir.string() + ": " + error.message());
     loadTail();
     m_out.open(file(), std::ios::app | std::ios::binary);
+    if (!m_out)
+        reportWriteFailure("cannot open " + file().string());
     m_fileBytes = fs::exists(file(), error) ? fs::file_size(file(), error) : 0;
 }
 
@@ -62,10 +90,10 @@ void LogStore::loadTail()
     std::ifstream in(file(), std::ios::binary);
     std::string text;
     while (std::getline(in, text)) {
-        const auto json = nlohmann::json::parse(text, nullptr, false);
-        if (json.is_discarded() || !json.is_object())
+        const auto json = parseJsonText(text, maxStoredLineBytes);
+        if (!json || !json->is_object())
             continue; // a line torn by a crash
-        m_recent.push_back(logLineFromJson(json));
+        m_recent.push_back(logLineFromJson(*json));
         m_nextSeq = std::max(m_nextSeq, m_recent.back().seq + 1);
         if (m_recent.size() > m_limits.memoryLines)
             m_recent.pop_front();
@@ -98,11 +126,9 @@ void LogStore::append(LogLine line)
     {
         std::lock_guard lock(m_mutex);
         line.seq = m_nextSeq++;
-        const std::string text = toJson(line).dump() + "\n";
+        const std::string text = jsonText(toJson(line)) + "\n";
         rotateIfFull();
-        m_out << text;
-        m_out.flush();
-        m_fileBytes += text.size();
+        writeLine(text);
         m_recent.push_back(line);
         if (m_recent.size() > m_limits.memoryLines)
             m_recent.pop_front();
@@ -114,6 +140,33 @@ void LogStore::append(LogLine line)
     // Outside the lock: a follower may write to a socket or unfollow.
     for (const auto &follower : toCall)
         follower(line);
+}
+
+void LogStore::writeLine(const std::string &text)
+{
+    if (!m_out.is_open())
+        m_out.open(file(), std::ios::app | std::ios::binary);
+    m_out << text;
+    m_out.flush();
+    if (!m_out) {
+        // Try again with the next line: the disk may have room by then.
+        m_out.clear();
+        return reportWriteFailure("cannot write " + file().string() + " (disk full?)");
+    }
+    m_fileBytes += text.size();
+    if (m_writeFailing) {
+        m_writeFailing = false;
+        logLine("function logs are written to " + file().string() + " again");
+    }
+}
+
+void LogStore::reportWriteFailure(const std::string &why)
+{
+    // Once per spell of failures: a function printing in a loop must not flood the agent's log.
+    if (m_writeFailing)
+        return;
+    m_writeFailing = true;
+    logLine("function logs are kept in memory only for now: " + why);
 }
 
 std::vector<LogLine> LogStore::query(const LogFilter &filter) const

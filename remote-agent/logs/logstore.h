@@ -43,7 +43,8 @@ struct LogFilter {
 /**
  * Function logs: appended as JSON lines to `<dir>/functions.log`, rotated to `.1` … `.N` past a
  * size, so the disk use is bounded; the newest lines are also kept in memory for queries and
- * handed to followers as they arrive. Thread-safe.
+ * handed to followers as they arrive. A disk that is full or unwritable costs the file only
+ * (reported once in the agent's log), never a line in memory or the agent. Thread-safe.
  */
 class LogStore
 {
@@ -70,12 +71,18 @@ public:
 private:
     void loadTail();
     void rotateIfFull();
+    void writeLine(const std::string &text);
+    void reportWriteFailure(const std::string &why);
+
+    /** A stored line is one 16 KiB line of output as JSON; longer ones are damage, not lines. */
+    static constexpr std::size_t maxStoredLineBytes = 1u << 20;
 
     std::filesystem::path m_dir;
     Limits m_limits;
     mutable std::mutex m_mutex;
     std::ofstream m_out;
     std::uint64_t m_fileBytes = 0;
+    bool m_writeFailing = false; ///< the last write failed and was reported
     std::uint64_t m_nextSeq = 1;
     std::deque<LogLine> m_recent;
     std::uint64_t m_nextFollower = 1;

@@ -21,7 +21,8 @@ const std::vector<EmbeddedFile> &embeddedRuntimeFiles();
 
 /**
  * Writes the bootstrap scripts under @p dir (world-readable: workers run as another user) and
- * returns @p dir. Rewritten at every start, so an upgraded agent never runs old scripts.
+ * returns @p dir. Checked at every start and rewritten when they differ, so an upgraded agent
+ * never runs old scripts and an agent on a full disk still starts when they are in place.
  */
 std::expected<std::filesystem::path, std::string> installRuntimeFiles(const std::filesystem::path &dir);
 

@@ -3,6 +3,7 @@
 
 #include "functions/archive.h"
 #include "runtime/launch.h"
+#include "runtime/reply.h"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -23,15 +24,6 @@ std::string lower(std::string_view text)
     for (char &c : out)
         c = char(std::tolower(static_cast<unsigned char>(c)));
     return out;
-}
-
-std::string trimmed(std::string_view text)
-{
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-        text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-        text.remove_suffix(1);
-    return std::string(text);
 }
 
 // "Content-Type" -> "Http_Content_Type"; characters a shell variable cannot hold become '_'.
@@ -66,42 +58,6 @@ std::expected<std::filesystem::path, std::string> executableOf(const FunctionSpe
 }
 
 } // namespace
-
-void applyCgiHeaders(InvokeResponse &response, std::string output)
-{
-    std::size_t end = output.find("\r\n\r\n");
-    std::size_t separator = 4;
-    if (const auto plain = output.find("\n\n");
-        plain != std::string::npos && (end == std::string::npos || plain < end)) {
-        end = plain;
-        separator = 2;
-    }
-    const std::string first = lower(std::string_view(output).substr(0, output.find('\n')));
-    const bool cgi = end != std::string::npos && (first.starts_with("status:") || first.starts_with("content-type:"));
-    if (!cgi) {
-        response.body = std::move(output);
-        response.headers.emplace_back("Content-Type", "application/octet-stream");
-        return;
-    }
-    std::string_view block = std::string_view(output).substr(0, end);
-    while (!block.empty()) {
-        const auto newline = block.find('\n');
-        const std::string_view line = block.substr(0, newline);
-        block = newline == std::string_view::npos ? std::string_view() : block.substr(newline + 1);
-        const auto colon = line.find(':');
-        if (colon == std::string_view::npos)
-            continue;
-        const std::string name = trimmed(line.substr(0, colon));
-        const std::string value = trimmed(line.substr(colon + 1));
-        if (lower(name) == "status") {
-            const int status = std::atoi(value.c_str());
-            response.status = status >= 100 && status <= 599 ? status : 502;
-        } else {
-            response.headers.emplace_back(name, value);
-        }
-    }
-    response.body = output.substr(end + separator);
-}
 
 ExecReplica::ExecReplica(ReplicaSetup setup)
     : Replica(std::move(setup))
@@ -303,9 +259,7 @@ void ExecReplica::finish()
         }
         call->complete(std::unexpected(std::move(error)));
     } else {
-        InvokeResponse response;
-        applyCgiHeaders(response, std::move(m_output));
-        call->complete(std::move(response));
+        call->complete(decodeCgiOutput(std::move(m_output)));
     }
     m_output.clear();
     m_state = State::Idle;

@@ -57,7 +57,4 @@ private:
     bool m_stopped = false;
 };
 
-/** Splits CGI-style headers off @p output when it starts with them; the rest is the body. */
-void applyCgiHeaders(InvokeResponse &response, std::string output);
-
 } // namespace rune::agent

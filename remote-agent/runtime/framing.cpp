@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtime/framing.h"
 
+#include "jsontext.h"
+#include "runtime/utf8text.h"
+
 #include <array>
 
 namespace rune::agent
@@ -40,48 +43,8 @@ std::string encodeFrame(std::string_view payload)
 
 std::string encodeMessageHead(const nlohmann::json &header, std::size_t bodyBytes)
 {
-    return encodeMessageHeadText(header.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), bodyBytes);
+    return encodeMessageHeadText(jsonText(header), bodyBytes);
 }
-
-namespace
-{
-
-// Length of the valid UTF-8 sequence at the start of @p text, or 0 when it is not one.
-std::size_t utf8Length(std::string_view text)
-{
-    const auto lead = static_cast<unsigned char>(text[0]);
-    std::size_t length = 0;
-    std::uint32_t lowest = 0;
-    if (lead < 0x80)
-        return 1;
-    if ((lead & 0xe0) == 0xc0) {
-        length = 2;
-        lowest = 0x80;
-    } else if ((lead & 0xf0) == 0xe0) {
-        length = 3;
-        lowest = 0x800;
-    } else if ((lead & 0xf8) == 0xf0) {
-        length = 4;
-        lowest = 0x10000;
-    } else {
-        return 0;
-    }
-    if (text.size() < length)
-        return 0;
-    std::uint32_t code = lead & (0xff >> (length + 1));
-    for (std::size_t index = 1; index < length; ++index) {
-        const auto next = static_cast<unsigned char>(text[index]);
-        if ((next & 0xc0) != 0x80)
-            return 0;
-        code = (code << 6) | (next & 0x3f);
-    }
-    // Overlong forms, surrogates and code points past Unicode are not UTF-8.
-    if (code < lowest || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff)
-        return 0;
-    return length;
-}
-
-} // namespace
 
 void appendJsonString(std::string &out, std::string_view text)
 {
@@ -100,7 +63,7 @@ void appendJsonString(std::string &out, std::string_view text)
             out += hex[byte & 15];
         } else if (byte < 0x80) {
             out += c;
-        } else if (const std::size_t length = utf8Length(text); length > 0) {
+        } else if (const std::size_t length = utf8SequenceLength(text); length > 0) {
             out.append(text.substr(0, length));
             used = length;
         } else {
@@ -189,10 +152,10 @@ std::expected<std::optional<WireMessage>, FrameError> MessageDecoder::next()
     if (!*frame)
         return std::nullopt;
     if (!m_header) {
-        auto header = nlohmann::json::parse(**frame, nullptr, false);
-        if (header.is_discarded() || !header.is_object())
+        auto header = parseJsonText(**frame, maxHeaderFrameBytes);
+        if (!header || !header->is_object())
             return std::unexpected(FrameError {"bad_header", "a message header is not a JSON object"});
-        m_header = std::move(header);
+        m_header = std::move(*header);
         m_frames.setMaxFrameBytes(m_maxBodyBytes);
         return next();
     }

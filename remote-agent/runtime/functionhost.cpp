@@ -101,13 +101,14 @@ void FunctionHost::loadAll()
 void FunctionHost::beginUpdate(const std::string &name)
 {
     const std::lock_guard lock(m_mutex);
-    m_updating.insert(name);
+    ++m_updating[name];
 }
 
 void FunctionHost::endUpdate(const std::string &name)
 {
     const std::lock_guard lock(m_mutex);
-    m_updating.erase(name);
+    if (const auto found = m_updating.find(name); found != m_updating.end() && --found->second <= 0)
+        m_updating.erase(found);
 }
 
 void FunctionHost::activate(const FunctionRecord &record)

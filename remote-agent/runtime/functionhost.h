@@ -8,7 +8,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <set>
 
 namespace rune::agent
 {
@@ -49,7 +48,8 @@ public:
 
     /** Serves every function the store holds (at agent start). */
     void loadAll();
-    /** Marks @p name as being deployed, for listings; calls keep going to the serving version. */
+    /** Marks @p name as being deployed, for listings; calls keep going to the serving version.
+        Counted: a second deploy queued behind the first keeps it UPDATING until both ended. */
     void beginUpdate(const std::string &name);
     void endUpdate(const std::string &name);
     /** Serves @p record as the function's new version from now on. */
@@ -86,7 +86,7 @@ private:
     EventSink m_events;
     mutable std::mutex m_mutex;
     std::map<std::string, Entry, std::less<>> m_entries;
-    std::set<std::string, std::less<>> m_updating; ///< by name: first deploys have no entry yet
+    std::map<std::string, int, std::less<>> m_updating; ///< deploys under way, by name: first deploys have no entry yet
     bool m_shutDown = false;
     std::function<void()> m_changed;
     void changed() const;

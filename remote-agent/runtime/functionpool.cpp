@@ -59,6 +59,7 @@ FunctionPool::FunctionPool(boost::asio::io_context &io,
     , m_events(std::move(events))
     , m_idleTimer(m_strand)
     , m_sweepTimer(m_strand)
+    , m_backoffTimer(m_strand)
 {
 }
 
@@ -69,14 +70,22 @@ const FunctionSpec &FunctionPool::function() const
 
 PoolSnapshot FunctionPool::snapshot() const
 {
-    return {m_replicaCount,
+    PoolSnapshot snapshot {m_replicaCount,
         m_readyCount,
         m_busyCount,
         m_queuedCount,
         m_startedCount,
         m_crashedCount,
         m_scaleUps,
-        m_scaleDowns};
+        m_scaleDowns,
+        std::nullopt};
+    const std::lock_guard lock(m_failureMutex);
+    if (m_publishedFailure) {
+        snapshot.startFailure = m_publishedFailure;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m_publishedRetryAt - Clock::now());
+        snapshot.startFailure->retryInMs = std::max<long long>(0, left.count());
+    }
+    return snapshot;
 }
 
 void FunctionPool::invoke(Invocation invocation, InvokeCompletion completion)
@@ -107,6 +116,8 @@ void FunctionPool::admit(std::shared_ptr<PendingCall> call)
                 + std::to_string(m_function->config.maxPayloadBytes) + " bytes",
             {}}));
     }
+    if (backingOff() && liveReplicas() == 0)
+        return call->complete(std::unexpected(startFailedError()));
     if (m_queue.size() >= m_context->options.queueLimitPerFunction && m_idle.empty()) {
         return call->complete(std::unexpected(InvokeError {runtime_errors::overloaded,
             503,
@@ -149,7 +160,7 @@ int FunctionPool::liveReplicas() const
 
 void FunctionPool::startReplicasForDemand()
 {
-    if (m_shutDown || m_queue.empty())
+    if (m_shutDown || m_queue.empty() || backingOff())
         return;
     // Enough replicas that each has at most the target number of calls running or waiting.
     const int target = std::max(1, m_function->config.targetConcurrency);
@@ -171,7 +182,8 @@ void FunctionPool::startReplicasForDemand()
 void FunctionPool::warmUp()
 {
     boost::asio::post(m_strand, [self = shared_from_this()] {
-        while (!self->m_retired && !self->m_shutDown && self->liveReplicas() < self->m_function->config.minReplicas)
+        while (!self->m_retired && !self->m_shutDown && !self->backingOff()
+            && self->liveReplicas() < self->m_function->config.minReplicas)
             self->startReplica();
         self->publish();
     });
@@ -208,8 +220,10 @@ void FunctionPool::replicaReady(const std::shared_ptr<Replica> &replica)
     if (std::find(m_replicas.begin(), m_replicas.end(), replica) == m_replicas.end())
         return;
     if (replica->callsServed() == 0 && !m_running.contains(replica.get())
-        && std::find(m_idle.begin(), m_idle.end(), replica) == m_idle.end())
+        && std::find(m_idle.begin(), m_idle.end(), replica) == m_idle.end()) {
         emit("replica_started", replica->id(), {});
+        clearStartFailure();
+    }
     m_running.erase(replica.get());
     if ((m_retired && m_queue.empty()) || m_shutDown) {
         stopReplica(replica, "retired");
@@ -237,6 +251,7 @@ void FunctionPool::replicaGone(const std::shared_ptr<Replica> &replica, std::opt
     }
     const bool stoppedByPool = m_stopping.erase(replica.get()) > 0;
     if (startFailure && startFailure->code != runtime_errors::shuttingDown) {
+        recordStartFailure(*startFailure);
         emit("start_failed", replica->id(), startFailure->message);
         // Starting again at once would fail the same way: answer the waiting calls with the reason.
         if (m_idle.empty() && m_running.empty())
@@ -249,6 +264,60 @@ void FunctionPool::replicaGone(const std::shared_ptr<Replica> &replica, std::opt
     }
     startReplicasForDemand();
     publish();
+}
+
+void FunctionPool::recordStartFailure(const InvokeError &failure)
+{
+    using namespace std::chrono_literals;
+    ++m_startFailures;
+    m_startFailureMessage = failure.message;
+    // Replicas started together fail together: one round of failures doubles the wait once.
+    const auto now = Clock::now();
+    if (now >= m_retryAt) {
+        const int doublings = std::min(m_backoffRound++, 7);
+        m_retryAt = now + std::min<Clock::duration>(500ms * (1 << doublings), 60s);
+    }
+    {
+        const std::lock_guard lock(m_failureMutex);
+        m_publishedFailure = StartFailure {m_startFailureMessage, m_startFailures, 0};
+        m_publishedRetryAt = m_retryAt;
+    }
+    if (m_function->config.minReplicas > 0 && !m_retired && !m_shutDown) {
+        m_backoffTimer.expires_at(m_retryAt);
+        m_backoffTimer.async_wait([self = shared_from_this()](const boost::system::error_code &error) {
+            if (!error)
+                self->warmUp();
+        });
+    }
+}
+
+void FunctionPool::clearStartFailure()
+{
+    if (m_startFailures == 0)
+        return;
+    m_startFailures = 0;
+    m_backoffRound = 0;
+    m_retryAt = {};
+    m_backoffTimer.cancel();
+    const std::lock_guard lock(m_failureMutex);
+    m_publishedFailure.reset();
+}
+
+bool FunctionPool::backingOff() const
+{
+    return m_startFailures > 0 && Clock::now() < m_retryAt;
+}
+
+InvokeError FunctionPool::startFailedError() const
+{
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m_retryAt - Clock::now());
+    const int retryAfter = int(std::max<long long>(1, (left.count() + 999) / 1000));
+    return {runtime_errors::startFailed,
+        503,
+        m_function->name + " fails to start (" + std::to_string(m_startFailures) + " times in a row; next attempt in "
+            + std::to_string(retryAfter) + " s): " + m_startFailureMessage,
+        {},
+        retryAfter};
 }
 
 void FunctionPool::scheduleSweep()
@@ -401,6 +470,7 @@ void FunctionPool::retire()
 {
     boost::asio::post(m_strand, [self = shared_from_this()] {
         self->m_retired = true;
+        self->m_backoffTimer.cancel();
         self->stopIdleIfRetired();
         self->publish();
     });
@@ -425,6 +495,7 @@ void FunctionPool::shutdown()
         self->m_shutDown = true;
         self->m_idleTimer.cancel();
         self->m_sweepTimer.cancel();
+        self->m_backoffTimer.cancel();
         self->failQueued(InvokeError {runtime_errors::shuttingDown, 503, "the agent is shutting down", {}});
         for (auto &[replica, call] : self->m_running) {
             if (!call->done())

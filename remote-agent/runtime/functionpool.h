@@ -11,11 +11,19 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <set>
 #include <vector>
 
 namespace rune::agent
 {
+
+/** Why a function's replicas fail to start, while they do (absent once one starts). */
+struct StartFailure {
+    std::string message; ///< the last failure's reason, as a caller would get it
+    int failures = 0; ///< failed starts in a row
+    long long retryInMs = 0; ///< until the next start may be tried; 0: at the next call
+};
 
 /** A pool's numbers for metrics and listings; read from any thread. */
 struct PoolSnapshot {
@@ -27,6 +35,7 @@ struct PoolSnapshot {
     std::uint64_t crashed = 0; ///< replicas that died on their own
     std::uint64_t scaleUps = 0; ///< replicas started because calls were waiting
     std::uint64_t scaleDowns = 0; ///< replicas stopped for being idle (or evicted)
+    std::optional<StartFailure> startFailure;
 };
 
 /** Something worth telling the console about: a replica started, crashed, timed out. */
@@ -44,8 +53,10 @@ using EventSink = std::function<void(RuntimeEvent)>;
  * The replicas of one version of one function, and the calls waiting for them. A call takes an
  * idle replica, or waits in a bounded queue while the pool starts more replicas (up to the
  * function's maximum). Past its deadline a waiting call gets 504, and a running call's replica
- * is killed (its state is unknown) and replaced. Everything runs on the pool's strand; invoke()
- * and the other public methods may be called from any thread.
+ * is killed (its state is unknown) and replaced. A function whose replicas fail to start is not
+ * started again at once: the pool backs off (0.5 s doubling to 60 s, reset by a start that
+ * succeeds) and meanwhile answers 503 start_failed with the reason and Retry-After. Everything
+ * runs on the pool's strand; invoke() and the other public methods may be called from any thread.
  */
 class FunctionPool final : public ReplicaObserver, public std::enable_shared_from_this<FunctionPool>
 {
@@ -92,6 +103,12 @@ private:
     void scheduleSweep();
     void sweepDeadlines();
     void stopReplica(const std::shared_ptr<Replica> &replica, const char *why);
+    void recordStartFailure(const InvokeError &failure);
+    void clearStartFailure();
+    /** Whether starting a replica now would go against the backoff. */
+    bool backingOff() const;
+    /** The 503 for a call that arrives while the pool backs off. */
+    InvokeError startFailedError() const;
     void emit(std::string kind, const std::string &replica, std::string detail) const;
     int liveReplicas() const;
 
@@ -122,6 +139,16 @@ private:
     boost::asio::steady_timer m_sweepTimer;
     bool m_sweepScheduled = false;
     bool m_idleCheckScheduled = false;
+
+    // Failed starts in a row (strand only), and their copy for snapshot() (under m_failureMutex).
+    int m_startFailures = 0;
+    int m_backoffRound = 0;
+    std::chrono::steady_clock::time_point m_retryAt;
+    std::string m_startFailureMessage;
+    boost::asio::steady_timer m_backoffTimer; ///< warms the minimum up again once the backoff ends
+    mutable std::mutex m_failureMutex;
+    std::optional<StartFailure> m_publishedFailure;
+    std::chrono::steady_clock::time_point m_publishedRetryAt;
 };
 
 } // namespace rune::agent

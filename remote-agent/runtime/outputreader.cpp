@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtime/outputreader.h"
 
+#include "runtime/utf8text.h"
+
 #include <array>
 #include <cerrno>
 #include <poll.h>
@@ -107,19 +109,44 @@ void OutputReader::consume(std::string_view bytes)
         const auto take = newline == std::string_view::npos ? bytes.size() : newline;
         m_partial.append(bytes.substr(0, take));
         bytes.remove_prefix(newline == std::string_view::npos ? take : take + 1);
-        if (newline != std::string_view::npos || m_partial.size() >= maxLineBytes)
+        if (newline != std::string_view::npos)
             flushPartial();
+        else
+            emitLongPieces();
     }
+}
+
+void OutputReader::emitLongPieces()
+{
+    // Split where a character starts, so text that is UTF-8 stays UTF-8 on both sides of the cut.
+    std::size_t used = 0;
+    while (m_partial.size() - used >= maxLineBytes) {
+        const std::string_view rest = std::string_view(m_partial).substr(used);
+        const std::size_t cut = utf8CutPoint(rest, maxLineBytes);
+        emit(rest.substr(0, cut));
+        used += cut;
+    }
+    m_partial.erase(0, used);
 }
 
 void OutputReader::flushPartial()
 {
+    emitLongPieces();
     if (m_partial.empty())
         return;
     if (m_partial.back() == '\r')
         m_partial.pop_back();
-    m_handler(m_partial);
+    emit(m_partial);
     m_partial.clear();
+}
+
+void OutputReader::emit(std::string_view line)
+{
+    // Whatever a process prints, the log store, its followers and the events get valid UTF-8.
+    if (isValidUtf8(line))
+        m_handler(line);
+    else
+        m_handler(validUtf8(line));
 }
 
 } // namespace rune::agent

@@ -13,8 +13,9 @@ namespace rune::agent
 {
 
 /**
- * Turns a child's stdout or stderr pipe into lines, read by the reactor. Keeps the last few KiB
- * so a crash report can quote what the process said before it died.
+ * Turns a child's stdout or stderr pipe into lines, read by the reactor. Lines are valid UTF-8
+ * (bytes that are not become U+FFFD) and at most 16 KiB, split only where a character starts.
+ * Keeps the last few KiB so a crash report can quote what the process said before it died.
  */
 class OutputReader
 {
@@ -42,7 +43,10 @@ private:
     /** Reads what the pipe holds now; false once the writers are gone. */
     bool readAvailable();
     void consume(std::string_view bytes);
+    /** Hands on full-length pieces of an unfinished line that grew past the line limit. */
+    void emitLongPieces();
     void flushPartial();
+    void emit(std::string_view line);
 
     boost::asio::posix::stream_descriptor m_pipe;
     LineHandler m_handler;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtime/replica.h"
 
+#include "log.h"
 #include "runtime/execreplica.h"
+#include "runtime/utf8text.h"
 #include "runtime/workerreplica.h"
 
 #include <algorithm>
@@ -86,7 +88,12 @@ void Replica::emitLine(const char *stream, std::string_view text, const std::str
     line.requestId = requestId;
     line.stream = stream;
     line.text = std::string(text);
-    sink(std::move(line));
+    // What a function prints must never cost it its call: a failing sink loses the line only.
+    try {
+        sink(std::move(line));
+    } catch (const std::exception &error) {
+        logLine(std::string("a line of ") + m_setup.function->name + "'s output was lost: " + error.what());
+    }
 }
 
 std::shared_ptr<ReplicaObserver> Replica::observer() const
@@ -108,9 +115,14 @@ std::string lastLine(const std::string &output)
         last.pop_back();
     if (const auto newline = last.rfind('\n'); newline != std::string::npos)
         last.erase(0, newline + 1);
-    if (last.size() > 300)
-        last.erase(0, last.size() - 300);
-    return last;
+    if (last.size() > 300) {
+        // Cut where a character starts, so the quote stays readable text.
+        std::size_t cut = last.size() - 300;
+        for (int skipped = 0; skipped < 3 && (static_cast<unsigned char>(last[cut]) & 0xc0) == 0x80; ++skipped)
+            ++cut;
+        last.erase(0, cut);
+    }
+    return validUtf8(last);
 }
 
 InvokeError crashError(const std::string &how, const std::string &stderrTail, bool outOfMemory)

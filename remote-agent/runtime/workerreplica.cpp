@@ -3,6 +3,7 @@
 
 #include "log.h"
 #include "runtime/launch.h"
+#include "runtime/reply.h"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -19,16 +20,11 @@ namespace
 
 constexpr int channelFd = 3;
 
-HeaderList headerList(const nlohmann::json &json)
+// A string field of a worker's message, or @p fallback when it is missing or not a string.
+std::string textField(const nlohmann::json &header, const char *name, std::string fallback)
 {
-    HeaderList headers;
-    if (!json.is_array())
-        return headers;
-    for (const auto &pair : json) {
-        if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string())
-            headers.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
-    }
-    return headers;
+    const auto found = header.find(name);
+    return found != header.end() && found->is_string() ? found->get<std::string>() : std::move(fallback);
 }
 
 // Written by hand: it is built for every call, and nlohmann::json's object tree costs more than
@@ -229,7 +225,21 @@ void WorkerReplica::readChannel()
 
 void WorkerReplica::onBytes(std::size_t bytes)
 {
-    m_decoder.feed({m_readBuffer.data(), bytes});
+    // The worker is untrusted: nothing it sends may throw past this point and strand its call.
+    try {
+        decodeMessages({m_readBuffer.data(), bytes});
+    } catch (const std::exception &error) {
+        failCall({runtime_errors::protocolError,
+            502,
+            std::string("the worker's message broke the agent: ") + error.what(),
+            {}});
+        kill();
+    }
+}
+
+void WorkerReplica::decodeMessages(std::string_view bytes)
+{
+    m_decoder.feed(bytes);
     for (;;) {
         auto message = m_decoder.next();
         if (!message) {
@@ -252,20 +262,22 @@ void WorkerReplica::onBytes(std::size_t bytes)
 
 void WorkerReplica::onMessage(WireMessage message)
 {
-    const std::string type = message.header.value("type", std::string());
+    const std::string type = textField(message.header, "type", {});
     if (type == "ready" && m_state == State::Starting)
         return onReady();
     if (type == "init_error" && m_state == State::Starting) {
         m_startFailure = InvokeError {runtime_errors::initFailed,
             502,
-            "the function's handler could not be loaded: "
-                + message.header.value("error", std::string("unknown error")),
+            "the function's handler could not be loaded: " + textField(message.header, "error", "unknown error"),
             {}};
         return kill();
     }
     if (type == "result" && m_call)
         return onResult(std::move(message));
-    failCall({runtime_errors::protocolError, 502, "the worker sent an unexpected '" + type + "' message", {}});
+    failCall({runtime_errors::protocolError,
+        502,
+        "the worker sent an unexpected " + (type.empty() ? std::string("untyped") : "'" + type + "'") + " message",
+        {}});
     kill();
 }
 
@@ -281,26 +293,25 @@ void WorkerReplica::onResult(WireMessage message)
 {
     // Lines printed before the result belong to this call, even if the pipe was not read yet.
     OutputReader::drain(*m_stdout, *m_stderr);
-    InvokeResponse response;
-    response.status = message.header.value("status", 200);
-    if (response.status < 100 || response.status > 599)
-        response.status = 502;
-    response.headers = headerList(message.header.value("headers", nlohmann::json()));
-    response.body = std::move(message.body);
-    response.functionError = message.header.contains("error");
+    InvokeResult result = decodeWorkerResult(message.header, std::move(message.body), m_call->invocation.requestId);
     const auto call = std::exchange(m_call, nullptr);
+    if (!result && result.error().code == runtime_errors::protocolError) {
+        // A worker that garbles its own protocol cannot be trusted with the next call.
+        call->complete(std::move(result));
+        return kill();
+    }
     ++m_calls;
     m_lastUsed = std::chrono::steady_clock::now();
     m_state = State::Idle;
     if (retiring) {
-        call->complete(std::move(response));
+        call->complete(std::move(result));
         return stop("retired");
     }
     // The worker gets its next call before this answer goes out: it runs on another core while
     // the agent writes the answer, instead of waiting for it.
     if (auto watcher = observer())
         watcher->replicaReady(shared_from_this());
-    call->complete(std::move(response));
+    call->complete(std::move(result));
 }
 
 void WorkerReplica::run(std::shared_ptr<PendingCall> call)

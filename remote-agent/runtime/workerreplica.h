@@ -38,6 +38,7 @@ private:
     void launch();
     void readChannel();
     void onBytes(std::size_t bytes);
+    void decodeMessages(std::string_view bytes);
     void onMessage(WireMessage message);
     void onReady();
     void onResult(WireMessage message);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "triggers/cronexpression.h"
 
+#include "runtime/utf8text.h"
+
 #include <array>
 #include <cctype>
-#include <charconv>
 #include <vector>
 
 namespace rune::agent
@@ -29,22 +30,52 @@ constexpr std::array<FieldSpec, 5> fields {FieldSpec {"minute", 0, 59, nullptr},
     FieldSpec {"month", 1, 12, monthNames},
     FieldSpec {"day of week", 0, 7, dayNames}};
 
-std::optional<int> value(std::string_view text, const FieldSpec &spec)
+std::string excerpt(std::string_view text)
+{
+    return "'" + textExcerpt(text) + "'";
+}
+
+// A whole number of at most @p digits digits, so nothing read here can overflow.
+std::optional<int> smallNumber(std::string_view text, std::size_t digits)
+{
+    if (text.empty() || text.size() > digits)
+        return std::nullopt;
+    int number = 0;
+    for (const char c : text) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        number = number * 10 + (c - '0');
+    }
+    return number;
+}
+
+std::expected<int, std::string> value(std::string_view text, const FieldSpec &spec)
 {
     if (spec.names && text.size() == 3) {
-        for (int index = 0; index <= spec.high - spec.low && index < (spec.names == monthNames ? 12 : 7); ++index) {
-            std::string lower(text);
-            for (char &c : lower)
-                c = char(std::tolower(static_cast<unsigned char>(c)));
+        const int count = spec.names == monthNames ? 12 : 7;
+        std::string lower(text);
+        for (char &c : lower)
+            c = char(std::tolower(static_cast<unsigned char>(c)));
+        for (int index = 0; index < count; ++index) {
             if (lower == spec.names[index])
                 return spec.low + index;
         }
     }
-    int number = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-    if (error != std::errc {} || end != text.data() + text.size() || number < spec.low || number > spec.high)
-        return std::nullopt;
-    return number;
+    const auto number = smallNumber(text, 2);
+    if (!number || *number < spec.low || *number > spec.high)
+        return std::unexpected(
+            excerpt(text) + " is not a value from " + std::to_string(spec.low) + " to " + std::to_string(spec.high));
+    return *number;
+}
+
+// The step after '/': from 1 to the width of the field, so stepping can never overflow.
+std::expected<int, std::string> stepOf(std::string_view text, const FieldSpec &spec)
+{
+    const int widest = spec.high - spec.low + 1;
+    const auto step = smallNumber(text, 2);
+    if (!step || *step < 1 || *step > widest)
+        return std::unexpected("the step " + excerpt(text) + " must be from 1 to " + std::to_string(widest));
+    return *step;
 }
 
 std::vector<std::string_view> split(std::string_view text, char separator)
@@ -59,35 +90,54 @@ std::vector<std::string_view> split(std::string_view text, char separator)
     }
 }
 
-// Sets the bits of one comma-separated field; false when any item is malformed.
-template <std::size_t N> bool parseField(std::string_view text, const FieldSpec &spec, std::bitset<N> &bits)
+struct ItemRange {
+    int first;
+    int last;
+    int step;
+};
+
+// One item of a field: "*", "5", "1-5", "*/15", "5/15" or "1-30/2".
+std::expected<ItemRange, std::string> parseItem(std::string_view item, const FieldSpec &spec)
+{
+    const auto slash = item.find('/');
+    const std::string_view range = item.substr(0, slash);
+    ItemRange parsed {spec.low, spec.high, 1};
+    if (slash != std::string_view::npos) {
+        const auto step = stepOf(item.substr(slash + 1), spec);
+        if (!step)
+            return std::unexpected(step.error());
+        parsed.step = *step;
+    }
+    if (range == "*")
+        return parsed;
+    const auto dash = range.find('-');
+    const auto from = value(range.substr(0, dash), spec);
+    if (!from)
+        return std::unexpected(from.error());
+    const auto to = dash == std::string_view::npos ? from : value(range.substr(dash + 1), spec);
+    if (!to)
+        return std::unexpected(to.error());
+    if (*to < *from)
+        return std::unexpected("the range " + excerpt(range) + " runs backwards");
+    parsed.first = *from;
+    // "5/15" means from 5 to the end in steps of 15.
+    parsed.last = dash == std::string_view::npos && slash != std::string_view::npos ? spec.high : *to;
+    return parsed;
+}
+
+// Sets the bits of one comma-separated field; the reason when any item is malformed.
+template <std::size_t N>
+std::expected<void, std::string> parseField(std::string_view text, const FieldSpec &spec, std::bitset<N> &bits)
 {
     for (const std::string_view item : split(text, ',')) {
-        const auto slash = item.find('/');
-        const std::string_view range = item.substr(0, slash);
-        int step = 1;
-        if (slash != std::string_view::npos) {
-            const std::string_view stepText = item.substr(slash + 1);
-            const auto [end, error] = std::from_chars(stepText.data(), stepText.data() + stepText.size(), step);
-            if (error != std::errc {} || end != stepText.data() + stepText.size() || step < 1)
-                return false;
-        }
-        int first = spec.low;
-        int last = spec.high;
-        if (range != "*") {
-            const auto dash = range.find('-');
-            const auto from = value(range.substr(0, dash), spec);
-            const auto to = dash == std::string_view::npos ? from : value(range.substr(dash + 1), spec);
-            if (!from || !to || *to < *from)
-                return false;
-            first = *from;
-            // "5/15" means from 5 to the end in steps of 15.
-            last = dash == std::string_view::npos && slash != std::string_view::npos ? spec.high : *to;
-        }
-        for (int v = first; v <= last; v += step)
+        const auto range = parseItem(item, spec);
+        if (!range)
+            return std::unexpected(range.error());
+        // Values are at most 31 and steps at most 60: no overflow, every bit within the set.
+        for (int v = range->first; v <= range->last; v += range->step)
             bits.set(std::size_t(&spec == &fields[4] ? v % 7 : v));
     }
-    return true;
+    return {};
 }
 
 } // namespace
@@ -105,21 +155,19 @@ std::expected<CronExpression, std::string> CronExpression::parse(std::string_vie
         rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
     }
     if (parts.size() != 5)
-        return std::unexpected("a cron schedule has five fields (minute hour day-of-month month day-of-week), '"
-            + std::string(text) + "' has " + std::to_string(parts.size()));
+        return std::unexpected("a cron schedule has five fields (minute hour day-of-month month day-of-week), "
+            + excerpt(text) + " has " + std::to_string(parts.size()));
     CronExpression cron;
     cron.m_text = std::string(text);
-    const bool ok[] = {parseField(parts[0], fields[0], cron.m_minutes),
+    const std::expected<void, std::string> parsed[] = {parseField(parts[0], fields[0], cron.m_minutes),
         parseField(parts[1], fields[1], cron.m_hours),
         parseField(parts[2], fields[2], cron.m_days),
         parseField(parts[3], fields[3], cron.m_months),
         parseField(parts[4], fields[4], cron.m_weekdays)};
     for (std::size_t index = 0; index < fields.size(); ++index) {
-        if (!ok[index]) {
-            return std::unexpected("the " + std::string(fields[index].name) + " field '" + std::string(parts[index])
-                + "' of the cron schedule is not valid (allowed " + std::to_string(fields[index].low) + "-"
-                + std::to_string(fields[index].high) + ", lists, ranges and steps)");
-        }
+        if (!parsed[index])
+            return std::unexpected("the " + std::string(fields[index].name) + " field " + excerpt(parts[index])
+                + " of the cron schedule is not valid: " + parsed[index].error());
     }
     cron.m_anyDay = parts[2] == "*";
     cron.m_anyWeekday = parts[4] == "*";

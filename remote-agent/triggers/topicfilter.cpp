@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "triggers/topicfilter.h"
 
+#include "runtime/utf8text.h"
+
 #include <vector>
 
 namespace rune::agent
@@ -39,20 +41,51 @@ bool topicMatches(std::string_view filter, std::string_view topic)
     return wanted.size() == given.size();
 }
 
+namespace
+{
+
+std::string excerpt(std::string_view text)
+{
+    return "'" + textExcerpt(text) + "'";
+}
+
+// What every MQTT topic string must be (MQTT 3.1.1 1.5.3, 4.7.3): UTF-8 without U+0000, 1 to 65535 bytes.
+std::optional<std::string> topicTextProblem(std::string_view text, const char *what)
+{
+    if (text.empty())
+        return "an MQTT " + std::string(what) + " must not be empty";
+    if (text.size() > maxTopicBytes)
+        return "an MQTT " + std::string(what) + " is at most 65535 bytes long";
+    if (text.find('\0') != std::string_view::npos)
+        return "the MQTT " + std::string(what) + " " + excerpt(text) + " contains a NUL character";
+    if (!isValidUtf8(text))
+        return "the MQTT " + std::string(what) + " " + excerpt(text) + " is not valid UTF-8";
+    return std::nullopt;
+}
+
+} // namespace
+
 std::optional<std::string> topicFilterProblem(std::string_view filter)
 {
-    if (filter.empty())
-        return "an MQTT topic filter must not be empty";
-    if (filter.size() > 65535)
-        return std::string("an MQTT topic filter is at most 65535 bytes long");
+    if (auto problem = topicTextProblem(filter, "topic filter"))
+        return problem;
     const auto parts = levels(filter);
     for (std::size_t index = 0; index < parts.size(); ++index) {
         const std::string_view level = parts[index];
         if (level.find('#') != std::string_view::npos && (level != "#" || index + 1 < parts.size()))
-            return "in the MQTT topic filter '" + std::string(filter) + "', # must be a whole last level";
+            return "in the MQTT topic filter " + excerpt(filter) + ", # must be a whole last level";
         if (level.find('+') != std::string_view::npos && level != "+")
-            return "in the MQTT topic filter '" + std::string(filter) + "', + must be a whole level";
+            return "in the MQTT topic filter " + excerpt(filter) + ", + must be a whole level";
     }
+    return std::nullopt;
+}
+
+std::optional<std::string> topicNameProblem(std::string_view topic)
+{
+    if (auto problem = topicTextProblem(topic, "topic"))
+        return problem;
+    if (topic.find_first_of("+#") != std::string_view::npos)
+        return "the MQTT topic " + excerpt(topic) + " must not contain + or # (those are for filters)";
     return std::nullopt;
 }
 

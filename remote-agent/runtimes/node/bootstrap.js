@@ -6,7 +6,8 @@
 //   agent -> worker  {"type": "load", "dir", "handler", "env"}   (first, to a worker started with --standby)
 //                    {"type": "invoke", "id", "method", "path", "query", "headers", "deadline_ms"} + body
 //   worker -> agent  {"type": "ready"} | {"type": "init_error", "error"}
-//                    {"type": "result", "id", "status", "headers", "error"?} + body
+//                    {"type": "result", "id", "status", "headers", "error"?, "error_code"?} + body
+//                    (error_code "out_of_memory": an allocation the memory limit did not allow)
 // stdout and stderr go to the function's log; the agent tags each line with the call in flight.
 'use strict';
 
@@ -147,6 +148,11 @@ function encode(value) {
     return { status, headers: Object.entries(headers).map(([k, v]) => [String(k), String(v)]), body };
 }
 
+// A buffer or array the memory limit did not allow (a full heap aborts V8 instead: see the agent).
+function isAllocationFailure(error) {
+    return error instanceof RangeError && /allocation failed/i.test(String(error.message));
+}
+
 async function handle(socket, handler, header, body) {
     const id = header.id || '';
     const deadline = Date.now() + (header.deadline_ms || 30000);
@@ -157,8 +163,12 @@ async function handle(socket, handler, header, body) {
     } catch (error) {
         console.error(error && error.stack ? error.stack : String(error));
         const text = error instanceof Error ? `${error.name}: ${error.message}` : `Error: ${String(error)}`;
-        send(socket, { type: 'result', id, status: 500, error: text,
-            headers: [['Content-Type', 'text/plain; charset=utf-8']] }, Buffer.from(text, 'utf8'));
+        const reply = { type: 'result', id, status: 500, error: text,
+            headers: [['Content-Type', 'text/plain; charset=utf-8']] };
+        // Marked, so the caller gets 502 out_of_memory like a worker V8 or the kernel ended.
+        if (isAllocationFailure(error))
+            reply.error_code = 'out_of_memory';
+        send(socket, reply, Buffer.from(text, 'utf8'));
     }
 }
 

@@ -7,7 +7,8 @@ frames (a 4-byte big-endian length, then the bytes): a JSON header and the raw b
     agent -> worker  {"type": "load", "dir", "handler", "env"}   (first, to a worker started with --standby)
                      {"type": "invoke", "id", "method", "path", "query", "headers", "deadline_ms"} + body
     worker -> agent  {"type": "ready"} | {"type": "init_error", "error"}
-                     {"type": "result", "id", "status", "headers", "error"?} + body
+                     {"type": "result", "id", "status", "headers", "error"?, "error_code"?} + body
+                     (error_code "out_of_memory": the handler hit the memory limit)
 
 stdout and stderr go to the function's log; the agent tags each line with the call in flight.
 """
@@ -139,28 +140,51 @@ def encode(value):
     return int(status), [[str(k), str(v)] for k, v in headers.items()], body
 
 
+def out_of_memory(request_id):
+    """The reply for a call that hit the memory limit, built without allocating much."""
+    try:
+        sys.stderr.write("MemoryError: the handler ran out of memory\n")
+        sys.stderr.flush()
+    except BaseException:  # writing may need memory too; the reply matters more
+        pass
+    return {"type": "result", "id": request_id, "status": 500, "error": "MemoryError",
+            "error_code": "out_of_memory", "headers": []}
+
+
+def call(handler, header, body):
+    """One call's reply header and body; the handler's own failures become a 500 reply."""
+    request_id = header.get("id", "")
+    deadline = time.monotonic() + header.get("deadline_ms", 30000) / 1000.0
+    try:
+        result = handler(make_event(header, body), Context(request_id, deadline))
+        status, headers, payload = encode(result)
+        return {"type": "result", "id": request_id, "status": status, "headers": headers}, payload
+    except MemoryError:
+        # Marked, so the caller gets 502 out_of_memory like a worker the kernel killed, not a 500.
+        return out_of_memory(request_id), b""
+    except Exception as error:  # the function's own failure: a 500 for the caller, details in the log
+        # The traceback starts at the handler: this loop's own frame is of no use to its author.
+        traceback.print_exception(type(error), error, error.__traceback__.tb_next)
+        sys.stderr.flush()
+        text = "%s: %s" % (type(error).__name__, error)
+        reply = {"type": "result", "id": request_id, "status": 500, "error": text,
+                 "headers": [["Content-Type", "text/plain; charset=utf-8"]]}
+        return reply, text.encode("utf-8", "replace")
+
+
 def serve(channel, handler):
     while True:
         try:
             header, body = channel.receive()
         except EOFError:
             return
-        request_id = header.get("id", "")
-        deadline = time.monotonic() + header.get("deadline_ms", 30000) / 1000.0
         try:
-            result = handler(make_event(header, body), Context(request_id, deadline))
-            status, headers, payload = encode(result)
-            reply = {"type": "result", "id": request_id, "status": status, "headers": headers}
-        except Exception as error:  # the function's own failure: a 500 for the caller, details in the log
-            # The traceback starts at the handler: this loop's own frame is of no use to its author.
-            traceback.print_exception(type(error), error, error.__traceback__.tb_next)
-            sys.stderr.flush()
-            text = "%s: %s" % (type(error).__name__, error)
-            reply = {"type": "result", "id": request_id, "status": 500, "error": text,
-                     "headers": [["Content-Type", "text/plain; charset=utf-8"]]}
-            payload = text.encode("utf-8", "replace")
-        sys.stdout.flush()
-        channel.send(reply, payload)
+            reply, payload = call(handler, header, body)
+            sys.stdout.flush()
+            channel.send(reply, payload)
+        except MemoryError:
+            reply = payload = None
+            channel.send(out_of_memory(header.get("id", "")))
 
 
 def wait_for_function(channel):

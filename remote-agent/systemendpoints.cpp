@@ -44,7 +44,7 @@ void addSystemEndpoints(
             const auto uptime = std::chrono::steady_clock::now() - startedAt;
             exchange.respondJson(http::status::ok, healthJson(*config->current(), uptime));
         },
-        RouteOptions {.requiresToken = false, .maxBodyBytes = std::nullopt, .bodyLimit = {}});
+        healthCheckRoute());
     router.add(http::verb::get, protocol::paths::info, [config](Exchange exchange) {
         exchange.respondJson(http::status::ok, infoJson(*config->current()));
     });

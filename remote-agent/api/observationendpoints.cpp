@@ -2,6 +2,7 @@
 // What the console watches: function logs, agent events and metrics.
 #include "api/agentservices.h"
 #include "api/followstream.h"
+#include "jsontext.h"
 #include "metrics/metricsformat.h"
 #include "protocol.h"
 
@@ -50,13 +51,13 @@ void logs(const Exchange &exchange, AgentServices &services)
     const std::uint64_t lastSeen = backlog.empty() ? 0 : backlog.back().seq;
     const auto id = services.logs.follow(filter, [stream, lastSeen](const LogLine &line) {
         if (line.seq > lastSeen)
-            stream->push(toJson(line).dump());
+            stream->push(jsonText(toJson(line)));
     });
     stream->onClose([&services, id] {
         services.logs.unfollow(id);
     });
     for (const LogLine &line : backlog)
-        stream->push(toJson(line).dump());
+        stream->push(jsonText(toJson(line)));
     stream->start();
 }
 
@@ -72,13 +73,13 @@ void events(const Exchange &exchange, AgentServices &services)
     const std::uint64_t lastSeen = backlog.empty() ? after : backlog.back()["seq"].get<std::uint64_t>();
     const auto id = services.events.follow([stream, lastSeen](const nlohmann::json &event) {
         if (event["seq"].get<std::uint64_t>() > lastSeen)
-            stream->push(event.dump());
+            stream->push(jsonText(event));
     });
     stream->onClose([&services, id] {
         services.events.unfollow(id);
     });
     for (const auto &event : backlog)
-        stream->push(event.dump());
+        stream->push(jsonText(event));
     stream->start();
 }
 

@@ -72,10 +72,13 @@ Admission admitRequest(const RequestArrival &arrival, const Router &router, cons
     const RequestHeader &header = arrival.header;
     const std::string_view target = asStdView(header.target());
     RouteMatch match = router.match(header.method(), target);
-    if (arrival.overCapacity && !(match.route && match.route->options.servedWhenFull))
-        return reject(http::status::service_unavailable,
+    if (arrival.overCapacity && !(match.route && match.route->options.servedWhenFull)) {
+        Admission admission = reject(http::status::service_unavailable,
             httpcode::tooManyConnections,
             "the agent has as many connections as it serves; try again shortly");
+        admission.rejection->set(http::field::retry_after, "2");
+        return admission;
+    }
     if (needsToken(match, targetPath(target), config)
         && !bearerTokenMatches(asStdView(header[http::field::authorization]), config.token)) {
         Admission admission =

@@ -12,10 +12,15 @@ namespace rune::agent
 namespace
 {
 
-bool forbidsBody(http::status status)
+// By number: Beast's status enum does not know every code a function may answer with (103).
+bool isInterim(unsigned status)
 {
-    return http::to_status_class(status) == http::status_class::informational || status == http::status::no_content
-        || status == http::status::not_modified;
+    return status >= 100 && status < 200;
+}
+
+bool forbidsBody(unsigned status)
+{
+    return isInterim(status) || status == 204 || status == 304;
 }
 
 void setConnection(http::response_header<> &header, const ResponseFraming &framing)
@@ -50,14 +55,14 @@ Response makeErrorResponse(http::status status, std::string_view code, std::stri
 
 bool frameResponse(Response &response, const ResponseFraming &framing)
 {
-    if (http::to_status_class(response.result()) == http::status_class::informational) {
+    if (isInterim(response.result_int())) {
         response = makeErrorResponse(http::status::internal_server_error,
             protocol::errorcode::internal,
             "the handler answered with the interim status " + std::to_string(response.result_int()));
     }
     response.version(11);
     response.erase(http::field::transfer_encoding);
-    if (forbidsBody(response.result())) {
+    if (forbidsBody(response.result_int())) {
         response.body().clear();
         response.erase(http::field::content_length);
     } else {

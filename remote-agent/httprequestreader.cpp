@@ -241,12 +241,22 @@ std::optional<HttpRequestReader::Step> HttpRequestReader::lineProblem(const Line
     return std::nullopt;
 }
 
+// A line with its CRLF against the header limit (nextLine only bounded the text before it).
+std::optional<HttpRequestReader::Step> HttpRequestReader::countHeaderLine(std::string_view line, bool requestLine)
+{
+    m_headerBytes += line.size() + 2;
+    if (m_headerBytes <= m_limits.maxHeaderBytes)
+        return std::nullopt;
+    return lineProblem(LineResult {LineResult::Kind::tooLong, {}}, requestLine);
+}
+
 std::optional<HttpRequestReader::Step> HttpRequestReader::onRequestLine()
 {
     const LineResult result = nextLine(headerRoom());
     if (auto problem = lineProblem(result, true))
         return problem;
-    m_headerBytes += result.text.size() + 2;
+    if (auto problem = countHeaderLine(result.text, true))
+        return problem;
     // Empty lines before a request are allowed (RFC 9112 2.2); they count against the limit.
     if (result.text.empty())
         return std::nullopt;
@@ -314,7 +324,8 @@ std::optional<HttpRequestReader::Step> HttpRequestReader::onFieldLine(bool trail
     const LineResult result = nextLine(headerRoom());
     if (auto problem = lineProblem(result, false))
         return problem;
-    m_headerBytes += result.text.size() + 2;
+    if (auto problem = countHeaderLine(result.text, false))
+        return problem;
     if (result.text.empty())
         return trailer ? finishBody() : finishHeader();
     if (++m_fieldCount > m_limits.maxHeaderFields)
@@ -371,8 +382,10 @@ std::optional<HttpRequestReader::Step> HttpRequestReader::addField(std::string_v
 
 std::optional<HttpRequestReader::Step> HttpRequestReader::finishHeader()
 {
-    if (m_request.version() == 11 ? m_hostFields != 1 : m_hostFields > 1)
-        return fail(http::status::bad_request, errorcode::badRequest, "an HTTP/1.1 request needs one Host header");
+    // Two Hosts could name two targets. None is let through: the agent serves one site, and the
+    // controller's gateway forwards calls without one.
+    if (m_hostFields > 1)
+        return fail(http::status::bad_request, errorcode::badRequest, "the request has more than one Host header");
     if (auto problem = checkFraming())
         return problem;
     m_keepAlive = !m_connectionClose && (m_request.version() == 11 || m_connectionKeepAlive);

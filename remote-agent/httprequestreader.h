@@ -98,6 +98,7 @@ private:
     // The next CRLF-terminated line, without its CRLF, if it has arrived and is no longer than @p limit.
     LineResult nextLine(std::size_t limit);
     std::optional<Step> lineProblem(const LineResult &result, bool requestLine);
+    std::optional<Step> countHeaderLine(std::string_view line, bool requestLine);
     std::optional<Step> onRequestLine();
     std::optional<Step> setVersion(std::string_view version);
     std::string_view originForm(std::string_view target);

@@ -205,18 +205,38 @@ public:
             raw += line + "\r\n";
         if (!body.isEmpty())
             raw += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
-        return sendRaw(raw + "\r\n" + body);
+        return sendRaw(raw + "\r\n" + body, 5000, method == "HEAD");
     }
 
-    HttpReply sendRaw(const QByteArray &raw, int timeoutMs = 5000)
+    /** @p headerOnly: the answer to a HEAD request, which has no body whatever its Content-Length. */
+    HttpReply sendRaw(const QByteArray &raw, int timeoutMs = 5000, bool headerOnly = false)
     {
         m_socket.write(raw);
         m_socket.flush();
-        return readReply(timeoutMs);
+        return readReply(timeoutMs, headerOnly);
     }
 
-    /** Reads one response (Content-Length, chunked, or until the server closes). */
-    HttpReply readReply(int timeoutMs = 5000)
+    /** Waits until the server closes the connection, keeping whatever it still sent (see leftover()). */
+    bool waitForClose(int timeoutMs = 5000)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (m_socket.state() == QAbstractSocket::ConnectedState && timer.elapsed() < timeoutMs) {
+            m_socket.waitForReadyRead(50);
+            m_buffer += m_socket.readAll();
+        }
+        m_buffer += m_socket.readAll();
+        return m_socket.state() != QAbstractSocket::ConnectedState;
+    }
+
+    /** Bytes received but not part of a response read so far. */
+    QByteArray leftover() const
+    {
+        return m_buffer;
+    }
+
+    /** Reads one response (Content-Length, chunked, or until the server closes; none for HEAD, 1xx, 204, 304). */
+    HttpReply readReply(int timeoutMs = 5000, bool headerOnly = false)
     {
         m_deadline.start();
         m_timeoutMs = timeoutMs;
@@ -229,9 +249,11 @@ public:
             const auto colon = line.indexOf(':');
             reply.headers.insert(line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed());
         }
-        if (!readBody(reply))
+        const int status = statusParts.at(1).toInt();
+        const bool bodyless = headerOnly || status / 100 == 1 || status == 204 || status == 304;
+        if (!bodyless && !readBody(reply))
             return reply;
-        reply.status = statusParts.at(1).toInt();
+        reply.status = status;
         return reply;
     }
 

@@ -209,11 +209,12 @@ HttpRequestReader::LineResult HttpRequestReader::nextLine(std::size_t limit)
         // A line's CR may still be on its way, so the limit is only passed one byte later.
         return {m_scanned > limit + 1 ? LineResult::Kind::tooLong : LineResult::Kind::needMore, {}};
     }
+    // The same test as above, so where the input happened to be split cannot change the answer.
     const std::size_t length = newline - m_consumed;
+    if (length > limit + 1)
+        return {LineResult::Kind::tooLong, {}};
     if (length == 0 || m_input[newline - 1] != '\r')
         return {LineResult::Kind::bareLineFeed, {}};
-    if (length - 1 > limit)
-        return {LineResult::Kind::tooLong, {}};
     const std::string_view line(m_input.data() + m_consumed, length - 1);
     m_consumed = newline + 1;
     m_scanned = 0;

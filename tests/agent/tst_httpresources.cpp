@@ -122,6 +122,21 @@ qint64 residentKiB(qint64 pid)
     return -1;
 }
 
+// The agent as systemd and most shells start a daemon: 1024 open files, a higher hard limit.
+std::unique_ptr<TestAgent> agentWithLowOpenFileLimit(QStringList args = {}, QString agentToken = {})
+{
+    auto agent = std::make_unique<TestAgent>(std::move(args), std::move(agentToken));
+    agent->stop();
+    agent->setChildModifier([] {
+        rlimit limit {};
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+        limit.rlim_cur = std::min<rlim_t>(1024, limit.rlim_max);
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    });
+    agent->start();
+    return agent;
+}
+
 // Lets this test hold a thousand connections and more.
 void raiseOwnOpenFileLimit()
 {
@@ -198,16 +213,18 @@ void TestHttpResources::initTestCase()
 
 void TestHttpResources::openFileLimitIsRaised()
 {
-    TestAgent agent;
-    QVERIFY(agent.waitForPort());
-    QFile limits(QStringLiteral("/proc/%1/limits").arg(agent.process().processId()));
+    const auto agent = agentWithLowOpenFileLimit();
+    QVERIFY(agent->waitForPort());
+    QFile limits(QStringLiteral("/proc/%1/limits").arg(agent->process().processId()));
     QVERIFY(limits.open(QIODevice::ReadOnly));
     for (const QByteArray &line : limits.readAll().split('\n')) {
         if (!line.startsWith("Max open files"))
             continue;
         const QList<QByteArray> fields = line.mid(14).simplified().split(' ');
         QVERIFY(fields.size() >= 2);
-        QCOMPARE(fields.at(0), fields.at(1)); // soft raised to hard
+        QCOMPARE(fields.at(0), fields.at(1)); // soft raised from 1024 to hard
+        if (fields.at(1) == "1024")
+            QSKIP("the hard open-file limit is 1024 here: there is nothing to raise");
         return;
     }
     QFAIL("no open-file limit in /proc");
@@ -220,7 +237,11 @@ void TestHttpResources::healthAnswersPastAThousandIdleConnections()
     constexpr int idleCount = 1100; // more than the 1024 descriptors a daemon often starts with
     if (own.rlim_cur < 2 * idleCount + 200)
         QSKIP("this process may not open 2400 files (RLIMIT_NOFILE hard limit too low)");
-    TestAgent agent({}, token);
+    if (own.rlim_max < 3 * idleCount)
+        QSKIP("the hard open-file limit leaves the agent no room past 1024");
+    // Started with 1024 open files: the agent raises that limit, or it could not take them all.
+    const auto started = agentWithLowOpenFileLimit({}, token);
+    TestAgent &agent = *started;
     QVERIFY(agent.waitForPort());
     for (const quint16 port : {agent.port(), agent.invokePort()}) {
         std::vector<std::unique_ptr<RawConnection>> idle;
@@ -369,6 +390,7 @@ void TestHttpResources::stalledUploadsStayWithinTheBudget()
     // Refused before their bodies: what they still sent was read and thrown away, not kept.
     QCOMPARE(refused, 16);
     const qint64 grown = residentKiB(pid) - before;
+    qInfo("agent resident memory grew by %lld KiB with 20 uploads of 7 of 8 MiB stalled", grown);
     // The four admitted bodies are 28 MiB in; allow for the allocator, never the 140 MiB sent.
     QVERIFY2(grown < (budget >> 10) + 8 * 1024, qPrintable(QStringLiteral("grew by %1 KiB").arg(grown)));
 

@@ -13,6 +13,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <functional>
 
 namespace rune::test
 {
@@ -59,6 +60,12 @@ public:
         m_port = 0;
         m_invokePort = 0;
         m_process.start(QStringLiteral(RUNE_AGENT_BINARY), args + m_extraArgs);
+    }
+
+    /** Runs @p modifier in the child before the agent starts (from the next start() on): limits. */
+    void setChildModifier(const std::function<void()> &modifier)
+    {
+        m_process.setChildProcessModifier(modifier);
     }
 
     /** SIGTERM, then SIGKILL if it does not exit in time; true when it exited by itself with 0. */

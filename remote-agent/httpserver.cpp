@@ -95,10 +95,8 @@ std::optional<bool> HttpServer::admitConnection()
 {
     if (m_maxConnections == 0 || m_connections->regular() < m_maxConnections)
         return false;
-    if (const auto idle = m_connections->longestIdle()) {
-        idle->closeIfIdle();
+    if (const auto idle = m_connections->longestIdle(); idle && idle->closeIfIdle())
         return false;
-    }
     // Beyond the cap, a few connections more for health checks: they close after one answer.
     const std::size_t spare = std::max<std::size_t>(16, m_maxConnections / 16);
     if (m_connections->overCapacity() >= spare)

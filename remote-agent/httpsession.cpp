@@ -72,12 +72,17 @@ void HttpSession::stop()
     });
 }
 
-void HttpSession::closeIfIdle()
+bool HttpSession::closeIfIdle()
 {
+    // Claimed here, on the accepting thread, so a burst of new connections does not pick the
+    // same idle one again and again.
+    if (m_idleSince.exchange(0) == 0)
+        return false;
     net::post(m_socket.get_executor(), [self = shared_from_this()] {
         if (self->m_phase == Phase::waiting && self->m_reader.idle() && !self->m_closed)
             self->closeNow();
     });
+    return true;
 }
 
 std::optional<std::chrono::steady_clock::time_point> HttpSession::idleSince() const
@@ -307,6 +312,7 @@ void HttpSession::refuseUnreadable(const RequestFailure &failure)
 
 void HttpSession::nextRequest()
 {
+    m_framing = ResponseFraming {}; // until the next header says otherwise
     m_phase = Phase::waiting;
     m_deadline = Deadline::none;
     processInput();

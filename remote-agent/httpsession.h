@@ -44,8 +44,9 @@ public:
     void start();
     // Graceful stop: an idle connection closes now, a busy one after its current response.
     void stop();
-    // Makes room for a new connection: closes this one if it is still idle.
-    void closeIfIdle();
+    // Makes room for a new connection: closes this one if it is still idle. False when it is not
+    // idle (any more) or another new connection has claimed it already. Any thread.
+    bool closeIfIdle();
     // Since when the connection has waited for its next request with nothing of it received;
     // nullopt while it is busy or closed. Any thread.
     std::optional<std::chrono::steady_clock::time_point> idleSince() const;

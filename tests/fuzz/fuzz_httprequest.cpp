@@ -47,7 +47,8 @@ void checkHeader(const HttpRequestReader &reader)
     (void)targetTextProblem(asStdView(header.target()));
     Response response {http::status::no_content, 11};
     response.body() = "x";
-    frameResponse(response, ResponseFraming {header.method() == http::verb::head, header.version(), reader.keepAlive()});
+    frameResponse(
+        response, ResponseFraming {header.method() == http::verb::head, header.version(), reader.keepAlive()});
     check(response.body().empty() && response[http::field::content_length].empty());
 }
 

@@ -358,7 +358,8 @@ std::string usageText()
            "  cgroup_parent, max_processes_per_replica, cpu_seconds_per_replica, queue_limit_per_function,\n"
            "  log_max_file_bytes, log_keep_files, warm_pool_size, memory_budget_mib, cold_start_wait_seconds,\n"
            "  io_threads, triggers (auto|on|off), mqtt_url, mqtt_username, mqtt_password_file, mqtt_client_id,\n"
-           "  max_connections (per port; 0: from the open-file limit), max_buffered_body_bytes (all request\n"
+           "  max_connections (per port, read at start; 0: from the open-file limit), max_buffered_body_bytes (all "
+           "request\n"
            "  bodies held at once, default 256 MiB), min_body_bytes_per_second (default 1024) and\n"
            "  body_rate_window_seconds (default 10): a slower upload gets 408.\n"
            "SIGHUP re-reads the config and token files; SIGTERM stops after in-flight requests.\n";

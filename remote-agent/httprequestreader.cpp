@@ -115,6 +115,9 @@ std::string_view codingName(std::string_view element)
 HttpRequestReader::HttpRequestReader(RequestLimits limits)
     : m_limits(limits)
 {
+    // Beast stores a field's name and value, and the target, with 16-bit lengths and throws past
+    // them: a header limit below that keeps every line storable.
+    m_limits.maxHeaderBytes = std::min<std::size_t>(m_limits.maxHeaderBytes, 60 * 1024);
     startRequest();
 }
 
@@ -287,13 +290,14 @@ std::optional<HttpRequestReader::Step> HttpRequestReader::onRequestLine()
 
 std::optional<HttpRequestReader::Step> HttpRequestReader::setVersion(std::string_view version)
 {
-    if (version == "HTTP/1.1" || version == "HTTP/1.0") {
-        m_request.version(version == "HTTP/1.1" ? 11 : 10);
-        return std::nullopt;
-    }
     const bool wellFormed = version.size() == 8 && version.starts_with("HTTP/")
         && std::isdigit(static_cast<unsigned char>(version[5])) && version[6] == '.'
         && std::isdigit(static_cast<unsigned char>(version[7]));
+    if (wellFormed && version[5] == '1') {
+        // A later 1.x is read as 1.1, the highest this server speaks (RFC 9110 6.2).
+        m_request.version(version[7] == '0' ? 10 : 11);
+        return std::nullopt;
+    }
     if (wellFormed)
         return fail(http::status::http_version_not_supported,
             httpcode::versionNotSupported,

@@ -174,8 +174,15 @@ void HttpSession::onHeader()
     m_framing = ResponseFraming {
         header.method() == http::verb::head, header.version(), m_reader.keepAlive() && !m_overCapacity && !m_stopping};
     const auto config = m_context.config->current();
-    m_admission =
-        admitRequest(RequestArrival {header, m_reader.declaredLength(), m_overCapacity}, *m_context.router, *config);
+    try {
+        m_admission = admitRequest(
+            RequestArrival {header, m_reader.declaredLength(), m_overCapacity}, *m_context.router, *config);
+    } catch (const std::exception &failure) {
+        // A route's body-limit hook, or memory: the request is answered, the connection closed.
+        logLine(std::string("admission failed: ") + failure.what());
+        return refuseUnreadable(
+            RequestFailure {http::status::internal_server_error, protocol::errorcode::internal, "internal error"});
+    }
     if (m_admission.rejection)
         return refuse(std::move(*m_admission.rejection));
     if (auto refusal = reserveBody())

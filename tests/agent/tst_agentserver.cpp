@@ -449,6 +449,14 @@ void TestAgentServer::badInvocationExitsWithTwo_data()
     QTest::newRow("unknown setting") << config("# ok\ncolour = blue\n") << QStringLiteral(":2: unknown setting");
     QTest::newRow("bad body limit") << config("max_body_bytes = lots\n") << QStringLiteral("max_body_bytes");
     QTest::newRow("too many io threads") << config("io_threads = 65\n") << QStringLiteral("io_threads must be");
+    QTest::newRow("no body budget") << config("max_buffered_body_bytes = 0\n")
+                                    << QStringLiteral("max_buffered_body_bytes must be");
+    QTest::newRow("no body rate") << config("min_body_bytes_per_second = 0\n")
+                                  << QStringLiteral("min_body_bytes_per_second must be");
+    QTest::newRow("bad rate window") << config("body_rate_window_seconds = soon\n")
+                                     << QStringLiteral("body_rate_window_seconds must be");
+    QTest::newRow("bad connection cap") << config("max_connections = -5\n")
+                                        << QStringLiteral("max_connections must be");
 }
 
 void TestAgentServer::badInvocationExitsWithTwo()

@@ -141,6 +141,8 @@ void TestHttpRequestReader::framingIsRefused_data()
     QTest::newRow("NUL in a value") << post + QByteArray("X-A: a\0b\r\n\r\n", 12) << 400;
     QTest::newRow("space in target") << QByteArray("GET /a b HTTP/1.1\r\nHost: h\r\n\r\n") << 400;
     QTest::newRow("HTTP/2") << QByteArray("GET /x HTTP/2.0\r\nHost: h\r\n\r\n") << 505;
+    QTest::newRow("HTTP/0.9") << QByteArray("GET /x HTTP/0.9\r\n\r\n") << 505;
+    QTest::newRow("lower-case version") << QByteArray("GET /x http/1.1\r\nHost: h\r\n\r\n") << 400;
     QTest::newRow("not HTTP") << QByteArray("this is not HTTP at all\r\n\r\n") << 400;
     QTest::newRow("bad chunk size") << post + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" << 400;
     QTest::newRow("chunk size of 17 digits") << post + "Transfer-Encoding: chunked\r\n\r\n00000000000000001\r\na\r\n"
@@ -258,6 +260,7 @@ void TestHttpRequestReader::keepAliveFollowsTheVersion_data()
                                << false;
     QTest::newRow("1.0") << QByteArray("GET / HTTP/1.0\r\n\r\n") << false;
     QTest::newRow("1.0 keep-alive") << QByteArray("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n") << true;
+    QTest::newRow("1.2 is read as 1.1") << QByteArray("GET / HTTP/1.2\r\nHost: h\r\n\r\n") << true;
 }
 
 void TestHttpRequestReader::keepAliveFollowsTheVersion()

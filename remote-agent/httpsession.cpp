@@ -32,8 +32,7 @@ constexpr auto writeTimeout = 60s;
 constexpr auto lingerTimeout = 2s;
 // Read at most this much at a time: what is read is parsed before more is read, so this bounds
 // what a connection buffers beyond the body it was allowed.
-constexpr std::size_t readChunkBytes = 64 * 1024;
-constexpr std::size_t minReadBytes = 4096;
+constexpr std::size_t readBytes = 32 * 1024;
 constexpr char retryAfterSeconds[] = "2";
 
 } // namespace
@@ -151,9 +150,7 @@ void HttpSession::onReadable(beast::error_code error)
         return timeOutRequest();
     if (error || m_closed)
         return closeNow();
-    const std::size_t available = m_socket.available(error);
-    const std::size_t wanted = std::clamp<std::size_t>(error ? 0 : available, minReadBytes, readChunkBytes);
-    const auto room = m_reader.prepare(wanted);
+    const auto room = m_reader.prepare(readBytes);
     const std::size_t got = m_socket.read_some(net::buffer(room.data(), room.size()), error);
     m_reader.commit(got);
     if (error == net::error::would_block || error == net::error::try_again)
@@ -325,22 +322,50 @@ void HttpSession::nextRequest()
     processInput();
 }
 
+// The timer is lazy: one wait stays pending, and a later deadline only moves where it waits
+// next. Most deadlines are later than the last (idle, then write), so a request costs no timer
+// operation; only an earlier one (a header or body deadline) restarts the wait.
 void HttpSession::arm(Deadline deadline, std::chrono::steady_clock::duration after)
 {
     m_deadline = deadline;
-    const unsigned generation = ++m_deadlineGeneration;
-    m_timer.expires_after(after);
-    m_timer.async_wait([self = shared_from_this(), generation, deadline](beast::error_code error) {
-        if (!error && generation == self->m_deadlineGeneration)
-            self->onDeadline(deadline);
-    });
+    m_deadlineAt = std::chrono::steady_clock::now() + after;
+    if (!m_timerWaiting || m_timer.expiry() > m_deadlineAt)
+        waitForDeadline();
 }
 
 void HttpSession::disarm()
 {
     m_deadline = Deadline::none;
-    ++m_deadlineGeneration;
+}
+
+void HttpSession::waitForDeadline()
+{
+    m_timerWaiting = true;
+    const unsigned generation = ++m_timerGeneration;
+    m_timer.expires_at(m_deadlineAt);
+    m_timer.async_wait([self = shared_from_this(), generation](beast::error_code error) {
+        if (error || generation != self->m_timerGeneration)
+            return; // stopped, or replaced by an earlier deadline
+        self->m_timerWaiting = false;
+        self->onTimer();
+    });
+}
+
+void HttpSession::stopTimer()
+{
+    m_deadline = Deadline::none;
+    m_timerWaiting = false;
+    ++m_timerGeneration;
     m_timer.cancel();
+}
+
+void HttpSession::onTimer()
+{
+    if (m_deadline == Deadline::none)
+        return; // the next arm() starts waiting again
+    if (std::chrono::steady_clock::now() < m_deadlineAt)
+        return waitForDeadline(); // the deadline moved on since this wait began
+    onDeadline(m_deadline);
 }
 
 void HttpSession::onDeadline(Deadline deadline)
@@ -518,7 +543,6 @@ void HttpSession::closeNow()
         return;
     m_closed = true;
     setIdle(false);
-    disarm();
     failPending();
     beast::error_code ignored;
     m_socket.shutdown(tcp::socket::shutdown_both, ignored);
@@ -547,7 +571,7 @@ void HttpSession::drainThenClose()
 
 void HttpSession::closeSocket()
 {
-    disarm();
+    stopTimer(); // the pending wait holds this session alive
     beast::error_code ignored;
     m_socket.close(ignored);
     // The descriptor is free: the connection no longer counts against the port's cap.

@@ -84,6 +84,9 @@ private:
 
     void arm(Deadline deadline, std::chrono::steady_clock::duration after);
     void disarm();
+    void waitForDeadline();
+    void stopTimer();
+    void onTimer();
     void onDeadline(Deadline deadline);
     void onBodyWindow();
     void timeOutRequest();
@@ -117,7 +120,9 @@ private:
     std::array<char, 4096> m_discard {};
     Phase m_phase = Phase::waiting;
     Deadline m_deadline = Deadline::none;
-    unsigned m_deadlineGeneration = 0;
+    std::chrono::steady_clock::time_point m_deadlineAt;
+    unsigned m_timerGeneration = 0;
+    bool m_timerWaiting = false;
     std::uint64_t m_windowBytes = 0; // body bytes in the current rate window
     std::atomic<std::int64_t> m_idleSince {0}; // steady_clock ticks; 0: busy
     bool m_overCapacity = false;

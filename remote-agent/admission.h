@@ -19,9 +19,17 @@ struct Admission {
     std::optional<Response> rejection; // set: answer this instead of running a handler
 };
 
-Admission admitRequest(const RequestHeader &header,
-    std::optional<std::uint64_t> contentLength,
-    const Router &router,
-    const Config &config);
+// The header of a request as the connection knows it.
+struct RequestArrival {
+    const RequestHeader &header;
+    std::optional<std::uint64_t> contentLength;
+    // The connection is over its port's cap: only routes served when full are answered.
+    bool overCapacity = false;
+};
+
+// In order: the connection cap, the bearer token (401 before 404, so a client without it learns
+// nothing), names that are not text (400), the route (404, 405), the route's own admission
+// hook, and the body limit (413).
+Admission admitRequest(const RequestArrival &arrival, const Router &router, const Config &config);
 
 } // namespace rune::agent

@@ -14,8 +14,10 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <pwd.h>
+#include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -61,6 +63,40 @@ nlohmann::json eventJson(const RuntimeEvent &event)
     return json;
 }
 
+// The soft open-file limit after raising it to the hard one: systemd and most shells start
+// daemons at 1024, which a busy port passes alone.
+rlim_t raiseOpenFileLimit()
+{
+    rlimit limit {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return 1024;
+    rlim_t wanted = limit.rlim_max;
+    if (wanted == RLIM_INFINITY) {
+        // The kernel refuses more than fs.nr_open.
+        wanted = 1 << 20;
+        std::ifstream("/proc/sys/fs/nr_open") >> wanted;
+    }
+    const rlim_t before = limit.rlim_cur;
+    if (wanted > before) {
+        limit.rlim_cur = wanted;
+        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0)
+            limit.rlim_cur = before;
+    }
+    logLine("open files: soft limit " + std::to_string(before) + " raised to " + std::to_string(limit.rlim_cur)
+        + " (hard limit "
+        + (limit.rlim_max == RLIM_INFINITY ? std::string("unlimited") : std::to_string(limit.rlim_max)) + ")");
+    return limit.rlim_cur;
+}
+
+// Each port's share of the descriptors: a quarter, after a reserve for the agent's own files.
+// The two ports (and their spare room for health checks) take about half, the function
+// processes' pipes and files the rest.
+std::size_t automaticConnectionCap(rlim_t openFiles)
+{
+    constexpr rlim_t reserve = 256;
+    return std::max<std::size_t>(64, std::size_t(openFiles > reserve ? (openFiles - reserve) / 4 : 0));
+}
+
 } // namespace
 
 int Agent::ioThreadCount(const Config &config)
@@ -82,8 +118,8 @@ Agent::Agent(CommandLine commandLine, Config config)
     , m_config(std::make_shared<LiveConfig>(std::move(config)))
     , m_router(std::make_shared<Router>())
     , m_invokeRouter(std::make_shared<Router>())
-    , m_server(m_io, ServerContext {m_router, m_config})
-    , m_invokeServer(m_io, ServerContext {m_invokeRouter, m_config})
+    , m_server(m_io, ServerContext {m_router, m_config, m_bodyBudget})
+    , m_invokeServer(m_io, ServerContext {m_invokeRouter, m_config, m_bodyBudget})
     , m_signals(m_io, SIGTERM, SIGINT, SIGHUP)
     , m_sampleTimer(m_io)
     , m_reapTimer(m_io)
@@ -244,6 +280,7 @@ int Agent::run()
         std::cerr << "rune-agent: " << prepared.error() << '\n';
         return 1;
     }
+    limitConnections();
     const auto where = listenAll();
     if (!where) {
         std::cerr << "rune-agent: " << where.error() << '\n';
@@ -262,6 +299,19 @@ int Agent::run()
     runThreads();
     logLine("stopped");
     return 0;
+}
+
+void Agent::limitConnections()
+{
+    const rlim_t openFiles = raiseOpenFileLimit();
+    const auto config = m_config->current();
+    const std::size_t cap = config->maxConnections > 0 ? config->maxConnections : automaticConnectionCap(openFiles);
+    if (config->maxConnections > 0 && 2 * cap + 512 > openFiles)
+        logLine("max_connections " + std::to_string(cap) + " per port leaves few of the " + std::to_string(openFiles)
+            + " open files for functions");
+    logLine("at most " + std::to_string(cap) + " connections per port");
+    m_server.setMaxConnections(cap);
+    m_invokeServer.setMaxConnections(cap);
 }
 
 void Agent::sampleNode()

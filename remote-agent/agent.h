@@ -43,6 +43,8 @@ private:
     void sampleNode();
     void reapOrphansRegularly();
     void runThreads();
+    /** Raises the open-file limit and derives each port's connection cap from it. */
+    void limitConnections();
 
     /** Threads running m_io: the configured number, else half the cores, from one to eight. */
     static int ioThreadCount(const Config &config);
@@ -56,6 +58,7 @@ private:
     std::shared_ptr<LiveConfig> m_config;
     std::shared_ptr<Router> m_router;
     std::shared_ptr<Router> m_invokeRouter;
+    std::shared_ptr<BodyBudget> m_bodyBudget = std::make_shared<BodyBudget>(); // both ports' bodies
     std::unique_ptr<FunctionStore> m_store;
     std::unique_ptr<LogStore> m_logs;
     EventLog m_events;

@@ -154,6 +154,20 @@ std::optional<std::expected<void, std::string>> applyNumberSetting(
         return setPositive(config.logMaxFileBytes, key, value);
     if (key == "log_keep_files")
         return setPositive(config.logKeepFiles, key, value);
+    if (key == "max_buffered_body_bytes")
+        return setPositive(config.maxBufferedBodyBytes, key, value);
+    if (key == "min_body_bytes_per_second")
+        return setPositive(config.minBodyBytesPerSecond, key, value);
+    if (key == "body_rate_window_seconds")
+        return setPositive(config.bodyRateWindowSeconds, key, value);
+    if (key == "max_connections") {
+        const auto number = parseNumber<std::uint64_t>(value, key);
+        if (!number)
+            return std::unexpected(
+                "max_connections must be 0 (automatic) or a whole number, got '" + std::string(value) + "'");
+        config.maxConnections = *number;
+        return std::expected<void, std::string> {};
+    }
     return std::nullopt;
 }
 
@@ -369,7 +383,11 @@ std::string usageText()
            "  python3, node, cgroups (on|off), cgroup_parent, cgroup_name, max_processes_per_replica,\n"
            "  cpu_seconds_per_replica, queue_limit_per_function,\n"
            "  log_max_file_bytes, log_keep_files, warm_pool_size, memory_budget_mib, cold_start_wait_seconds,\n"
-           "  io_threads, triggers (auto|on|off), mqtt_url, mqtt_username, mqtt_password_file, mqtt_client_id.\n"
+           "  io_threads, triggers (auto|on|off), mqtt_url, mqtt_username, mqtt_password_file, mqtt_client_id,\n"
+           "  max_connections (per port, read at start; 0: from the open-file limit), max_buffered_body_bytes (all "
+           "request\n"
+           "  bodies held at once, default 256 MiB), min_body_bytes_per_second (default 1024) and\n"
+           "  body_rate_window_seconds (default 10): a slower upload gets 408.\n"
            "SIGHUP re-reads the config and token files; SIGTERM stops after in-flight requests.\n";
 }
 

@@ -68,6 +68,14 @@ struct Config {
     std::string mqttPassword;
     std::string mqttClientId; // empty: rune-agent-<hostname>-<control port>
 
+    // The HTTP servers. Connections per listening port; 0: from the open-file limit at start.
+    std::uint64_t maxConnections = 0;
+    // Request bodies all connections may hold at once; a body that does not fit gets 503.
+    std::uint64_t maxBufferedBodyBytes = 256ull << 20;
+    // A body slower than this, averaged over each window (the first twice as long), gets 408.
+    std::uint64_t minBodyBytesPerSecond = 1024;
+    int bodyRateWindowSeconds = 10;
+
     // Function logs on disk: rotated past this size, this many old files kept.
     std::uint64_t logMaxFileBytes = 8ull << 20;
     int logKeepFiles = 3;

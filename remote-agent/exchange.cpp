@@ -14,6 +14,7 @@ struct Exchange::State {
     Request request;
     PathParams params;
     std::shared_ptr<ResponseChannel> channel;
+    std::shared_ptr<const void> resources;
     std::atomic<bool> answered {false};
     std::atomic<bool> streaming {false};
     std::atomic<bool> streamFinished {false};
@@ -29,8 +30,9 @@ struct Exchange::State {
     }
 };
 
-Exchange::Exchange(Request request, PathParams params, std::shared_ptr<ResponseChannel> channel)
-    : m_state(std::make_shared<State>(std::move(request), std::move(params), std::move(channel)))
+Exchange::Exchange(
+    Request request, PathParams params, std::shared_ptr<ResponseChannel> channel, std::shared_ptr<const void> resources)
+    : m_state(std::make_shared<State>(std::move(request), std::move(params), std::move(channel), std::move(resources)))
 {
 }
 
@@ -84,8 +86,15 @@ StreamWriter Exchange::beginStream(http::status status, std::string_view content
         header.version(11);
         header.set(http::field::server, "rune-agent/" RUNE_VERSION);
         header.set(http::field::content_type, asBeastView(contentType));
-        m_state->streaming = true;
-        m_state->channel->sendStreamHeader(std::move(header));
+        if (m_state->request.method() == http::verb::head) {
+            // The header is the whole answer; the writer is finished before it starts, so a
+            // producer stops at its first write.
+            m_state->streamFinished = true;
+            m_state->channel->sendResponse(Response(std::move(header)));
+        } else {
+            m_state->streaming = true;
+            m_state->channel->sendStreamHeader(std::move(header));
+        }
     }
     return StreamWriter(m_state);
 }

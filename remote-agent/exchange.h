@@ -38,7 +38,12 @@ class StreamWriter;
 class Exchange
 {
 public:
-    Exchange(Request request, PathParams params, std::shared_ptr<ResponseChannel> channel);
+    // @p resources (the request body's share of the agent's buffer budget) are released when
+    // the exchange ends, together with the body.
+    Exchange(Request request,
+        PathParams params,
+        std::shared_ptr<ResponseChannel> channel,
+        std::shared_ptr<const void> resources = {});
 
     const Request &request() const;
     const std::string &body() const;
@@ -52,7 +57,8 @@ public:
     void respond(Response response) const;
     void respondJson(http::status status, const nlohmann::json &body) const;
     void respondError(http::status status, std::string_view code, std::string_view message) const;
-    // A chunked response of unknown length (log streaming); counts as the answer.
+    // A response of unknown length (log streaming), chunked to HTTP/1.1 clients; counts as the
+    // answer. To a HEAD request only the header goes out and the writer takes nothing.
     StreamWriter beginStream(http::status status, std::string_view contentType) const;
 
 private:

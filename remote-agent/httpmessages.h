@@ -17,6 +17,18 @@ using Response = http::response<http::string_body>;
 
 inline constexpr std::string_view jsonContentType = "application/json";
 
+// Error codes of the HTTP layer itself, beside the API's own in protocol.h.
+namespace httpcode
+{
+inline constexpr char uriTooLong[] = "uri_too_long";
+inline constexpr char headerTooLarge[] = "header_too_large";
+inline constexpr char versionNotSupported[] = "http_version_not_supported";
+inline constexpr char notImplemented[] = "not_implemented";
+inline constexpr char requestTimeout[] = "request_timeout";
+inline constexpr char overloaded[] = "overloaded";
+inline constexpr char tooManyConnections[] = "too_many_connections";
+} // namespace httpcode
+
 // Boost 1.74's Beast speaks boost::string_view; the agent speaks std::string_view.
 inline std::string_view asStdView(beast::string_view text)
 {
@@ -32,5 +44,21 @@ Response makeJsonResponse(http::status status, const nlohmann::json &body);
 
 // The one error shape of the API: {"error":{"code":"...","message":"..."}}.
 Response makeErrorResponse(http::status status, std::string_view code, std::string_view message);
+
+// What the answer to one request must look like on the wire.
+struct ResponseFraming {
+    bool headRequest = false; // the header only, with the length a GET would have had
+    unsigned clientVersion = 11; // 10: no chunked coding, keep-alive only when asked for
+    bool keepAlive = true;
+};
+
+// Sets the framing fields of a complete answer (Content-Length, Connection) from its body, and
+// makes it one the protocol allows: 1xx/204/304 carry no body, 204 and 1xx no Content-Length, and
+// an interim status, which cannot end an exchange, becomes a 500. True when the body is sent.
+bool frameResponse(Response &response, const ResponseFraming &framing);
+
+// The same for the header of a streamed answer: chunked to an HTTP/1.1 client; to an HTTP/1.0
+// client the body runs until the connection closes. True when the body is chunked.
+bool frameStreamHeader(http::response_header<> &header, const ResponseFraming &framing);
 
 } // namespace rune::agent

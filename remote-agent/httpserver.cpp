@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <sstream>
 
 namespace rune::agent
 {
@@ -20,6 +21,13 @@ HttpServer::HttpServer(net::io_context &io, ServerContext context)
     , m_timer(m_strand)
     , m_context(std::move(context))
 {
+    if (!m_context.bodyBudget)
+        m_context.bodyBudget = std::make_shared<BodyBudget>();
+}
+
+void HttpServer::setMaxConnections(std::size_t connections)
+{
+    m_maxConnections = connections;
 }
 
 std::expected<tcp::endpoint, std::string> HttpServer::listen(const ListenAddress &address)
@@ -70,30 +78,60 @@ void HttpServer::onAccept(boost::system::error_code error, tcp::socket socket)
         });
         return;
     }
+    const auto admitted = admitConnection();
+    if (!admitted) {
+        refuseConnection(socket);
+        return accept();
+    }
     // Small responses must not wait for Nagle's algorithm: it costs ~40 ms per request.
     socket.set_option(tcp::no_delay(true), error);
-    auto session = std::make_shared<HttpSession>(std::move(socket), m_context);
-    track(session);
+    auto session = std::make_shared<HttpSession>(std::move(socket), m_context, m_connections, *admitted);
+    m_connections->add(session, *admitted);
     session->start();
     accept();
 }
 
-void HttpServer::track(const std::shared_ptr<HttpSession> &session)
+std::optional<bool> HttpServer::admitConnection()
 {
-    const std::lock_guard lock(m_sessionsMutex);
-    std::erase_if(m_sessions, [](const auto &weak) {
-        return weak.expired();
-    });
-    m_sessions.push_back(session);
+    if (m_maxConnections == 0 || m_connections->regular() < m_maxConnections)
+        return false;
+    if (const auto idle = m_connections->longestIdle(); idle && idle->closeIfIdle())
+        return false;
+    // Beyond the cap, a few connections more for health checks: they close after one answer.
+    const std::size_t spare = std::max<std::size_t>(16, m_maxConnections / 16);
+    if (m_connections->overCapacity() >= spare)
+        return std::nullopt;
+    return true;
+}
+
+// Past the cap and its spare room: a fixed answer if the socket takes it at once, then close.
+void HttpServer::refuseConnection(tcp::socket &socket)
+{
+    static const std::string refusal = [] {
+        Response response = makeErrorResponse(http::status::service_unavailable,
+            httpcode::tooManyConnections,
+            "the agent has as many connections as it serves; try again shortly");
+        response.set(http::field::retry_after, "2");
+        response.set(http::field::connection, "close");
+        std::ostringstream text;
+        text << response;
+        return text.str();
+    }();
+    boost::system::error_code ignored;
+    socket.non_blocking(true, ignored);
+    socket.write_some(net::buffer(refusal.data(), refusal.size()), ignored);
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_lastRefusalLog > 10s) {
+        m_lastRefusalLog = now;
+        logLine("connection cap reached on a port: refusing new connections");
+    }
 }
 
 std::size_t HttpServer::liveSessions()
 {
-    const std::lock_guard lock(m_sessionsMutex);
-    std::erase_if(m_sessions, [](const auto &weak) {
-        return weak.expired();
-    });
-    return m_sessions.size();
+    return m_connections->regular() + m_connections->overCapacity();
 }
 
 void HttpServer::shutdown(std::chrono::steady_clock::duration grace, std::function<void()> onDrained)
@@ -110,11 +148,8 @@ void HttpServer::shutdown(std::chrono::steady_clock::duration grace, std::functi
 
 void HttpServer::stopSessions()
 {
-    const std::lock_guard lock(m_sessionsMutex);
-    for (const auto &weak : m_sessions) {
-        if (auto session = weak.lock())
-            session->stop();
-    }
+    for (const auto &session : m_connections->all())
+        session->stop();
 }
 
 void HttpServer::waitForDrain(std::chrono::steady_clock::time_point deadline, std::function<void()> onDrained)

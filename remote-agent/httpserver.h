@@ -10,20 +10,24 @@
 #include <chrono>
 #include <expected>
 #include <functional>
-#include <mutex>
+#include <optional>
 #include <vector>
 
 namespace rune::agent
 {
 
 // Accepts connections and hands each to an HttpSession on its own strand. Knows its sessions
-// only weakly, to stop them and to tell when the last one has finished.
+// only weakly, to stop them and to tell when the last one has finished. At its connection cap it
+// closes the connection idle the longest to make room; when none is idle, a new connection
+// serves one health check (anything else gets 503 too_many_connections) and closes.
 class HttpServer final
 {
 public:
     HttpServer(boost::asio::io_context &io, ServerContext context);
 
     std::expected<boost::asio::ip::tcp::endpoint, std::string> listen(const ListenAddress &address);
+    // 0: no cap. Set before start().
+    void setMaxConnections(std::size_t connections);
     void start();
     // Stops accepting, lets busy connections finish their current response, and calls onDrained
     // once no connection is left or the grace period is over, whichever comes first.
@@ -33,7 +37,9 @@ public:
 private:
     void accept();
     void onAccept(boost::system::error_code error, boost::asio::ip::tcp::socket socket);
-    void track(const std::shared_ptr<HttpSession> &session);
+    // nullopt: refuse the connection outright; else whether it is over the cap.
+    std::optional<bool> admitConnection();
+    void refuseConnection(boost::asio::ip::tcp::socket &socket);
     void stopSessions();
     void waitForDrain(std::chrono::steady_clock::time_point deadline, std::function<void()> onDrained);
 
@@ -42,8 +48,9 @@ private:
     boost::asio::ip::tcp::acceptor m_acceptor;
     boost::asio::steady_timer m_timer;
     ServerContext m_context;
-    std::mutex m_sessionsMutex;
-    std::vector<std::weak_ptr<HttpSession>> m_sessions;
+    std::shared_ptr<ConnectionTable> m_connections = std::make_shared<ConnectionTable>();
+    std::size_t m_maxConnections = 0;
+    std::chrono::steady_clock::time_point m_lastRefusalLog;
     bool m_stopping = false;
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "router.h"
 
+#include <algorithm>
+
 namespace rune::agent
 {
 
@@ -85,6 +87,30 @@ int hexValue(char digit)
     return -1;
 }
 
+// HEAD is GET without the body (RFC 9110 9.3.2): wherever GET is served, so is HEAD.
+bool methodFits(http::verb routeMethod, http::verb method)
+{
+    return routeMethod == method || routeMethod == anyMethod
+        || (method == http::verb::head && routeMethod == http::verb::get);
+}
+
+void addAllowed(std::vector<std::string_view> &allowed, std::string_view method)
+{
+    if (std::find(allowed.begin(), allowed.end(), method) == allowed.end())
+        allowed.push_back(method);
+}
+
+std::string joined(const std::vector<std::string_view> &methods)
+{
+    std::string text;
+    for (const auto method : methods) {
+        if (!text.empty())
+            text += ", ";
+        text += method;
+    }
+    return text;
+}
+
 } // namespace
 
 void Router::add(http::verb method, std::string_view pattern, Handler handler, RouteOptions options)
@@ -98,17 +124,23 @@ void Router::add(http::verb method, std::string_view pattern, Handler handler, R
 RouteMatch Router::match(http::verb method, std::string_view target) const
 {
     const auto segments = splitPath(targetPath(target));
-    RouteMatch result;
+    bool pathKnown = false;
+    std::vector<std::string_view> allowed;
     for (const Route &route : m_routes) {
         auto params = matchSegments(route, segments);
         if (!params)
             continue;
-        if (route.method == method || route.method == anyMethod)
+        if (methodFits(route.method, method))
             return RouteMatch {RouteMatch::Outcome::found, &route, std::move(*params), {}};
+        pathKnown = true;
+        addAllowed(allowed, asStdView(http::to_string(route.method)));
+        if (route.method == http::verb::get)
+            addAllowed(allowed, "HEAD");
+    }
+    RouteMatch result;
+    if (pathKnown) {
         result.outcome = RouteMatch::Outcome::methodNotAllowed;
-        if (!result.allowedMethods.empty())
-            result.allowedMethods += ", ";
-        result.allowedMethods += asStdView(http::to_string(route.method));
+        result.allowedMethods = joined(allowed);
     }
     return result;
 }
@@ -147,6 +179,93 @@ std::optional<std::string> queryValue(std::string_view target, std::string_view 
         const auto equals = pair.find('=');
         if (percentDecode(pair.substr(0, equals), true) == name)
             return equals == std::string_view::npos ? std::string() : percentDecode(pair.substr(equals + 1), true);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    }
+    return std::nullopt;
+}
+
+namespace
+{
+
+// How many continuation bytes follow @p lead, and the range the first of them must fall in
+// (narrower after E0, ED, F0 and F4: that is what rules out overlong forms, surrogates and code
+// points past U+10FFFF). 0 continuation bytes for a lead byte that is never valid.
+struct Utf8Lead {
+    int continuations = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xbf;
+};
+
+Utf8Lead utf8Lead(unsigned char lead)
+{
+    if (lead >= 0xc2 && lead <= 0xdf)
+        return {1};
+    if (lead == 0xe0)
+        return {2, 0xa0, 0xbf};
+    if (lead == 0xed)
+        return {2, 0x80, 0x9f};
+    if (lead >= 0xe1 && lead <= 0xef)
+        return {2};
+    if (lead == 0xf0)
+        return {3, 0x90, 0xbf};
+    if (lead >= 0xf1 && lead <= 0xf3)
+        return {3};
+    if (lead == 0xf4)
+        return {3, 0x80, 0x8f};
+    return {0};
+}
+
+std::optional<std::string> segmentProblem(std::string_view raw, bool inPath, std::string_view what)
+{
+    const std::string decoded = percentDecode(raw, !inPath);
+    if (!isValidUtf8(decoded))
+        return std::string(what) + " '" + std::string(raw) + "' is not valid UTF-8 once percent-decoded";
+    if (inPath && decoded.find('\0') != std::string::npos)
+        return "the path segment '" + std::string(raw) + "' holds a NUL byte";
+    return std::nullopt;
+}
+
+} // namespace
+
+bool isValidUtf8(std::string_view text)
+{
+    for (std::size_t index = 0; index < text.size();) {
+        const auto lead = static_cast<unsigned char>(text[index++]);
+        if (lead < 0x80)
+            continue;
+        const Utf8Lead expected = utf8Lead(lead);
+        if (expected.continuations == 0 || text.size() - index < std::size_t(expected.continuations))
+            return false;
+        const auto first = static_cast<unsigned char>(text[index]);
+        if (first < expected.low || first > expected.high)
+            return false;
+        for (int extra = 1; extra < expected.continuations; ++extra) {
+            if ((static_cast<unsigned char>(text[index + std::size_t(extra)]) & 0xc0) != 0x80)
+                return false;
+        }
+        index += std::size_t(expected.continuations);
+    }
+    return true;
+}
+
+std::optional<std::string> targetTextProblem(std::string_view target)
+{
+    for (const auto segment : splitPath(targetPath(target))) {
+        if (auto problem = segmentProblem(segment, true, "the path segment"))
+            return problem;
+    }
+    const auto question = target.find('?');
+    std::string_view query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        const auto equals = pair.find('=');
+        if (auto problem = segmentProblem(pair.substr(0, equals), false, "the query parameter"))
+            return problem;
+        if (equals != std::string_view::npos) {
+            if (auto problem = segmentProblem(pair.substr(equals + 1), false, "the query value"))
+                return problem;
+        }
         query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     }
     return std::nullopt;

@@ -26,7 +26,21 @@ struct RouteOptions {
     // Decides the limit from the path, before the body is read (a function's own max payload);
     // wins over maxBodyBytes when it answers.
     std::function<std::optional<std::uint64_t>(const PathParams &)> bodyLimit;
+    // Decides from the path and the header, before the body is read, whether the request may go
+    // on: an answer to give instead (a function's own token check), or nullopt. Must not throw.
+    std::function<std::optional<Response>(const PathParams &, const RequestHeader &)> admit;
+    // Answered even on a connection over the port's connection cap: health checks.
+    bool servedWhenFull = false;
 };
+
+// For health checks: no token, and answered even when the port is at its connection cap.
+inline RouteOptions healthCheckRoute()
+{
+    RouteOptions options;
+    options.requiresToken = false;
+    options.servedWhenFull = true;
+    return options;
+}
 
 // Matches every method (the invoke port passes any method through to the function).
 inline constexpr http::verb anyMethod = http::verb::unknown;
@@ -67,5 +81,12 @@ std::string percentDecode(std::string_view text, bool plusIsSpace = false);
 // The path part of a request target, without the query string.
 std::string_view targetPath(std::string_view target);
 std::optional<std::string> queryValue(std::string_view target, std::string_view name);
+
+// Well-formed UTF-8 (RFC 3629): no stray continuation bytes, overlong forms, surrogates, code
+// points above U+10FFFF or truncated sequences.
+bool isValidUtf8(std::string_view text);
+// Why the percent-decoded path segments, query names or query values of @p target are not text
+// a handler can take (invalid UTF-8, or a NUL byte in the path); nullopt when they all are.
+std::optional<std::string> targetTextProblem(std::string_view target);
 
 } // namespace rune::agent

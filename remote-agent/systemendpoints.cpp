@@ -61,7 +61,7 @@ void addSystemEndpoints(Router &router,
             const auto uptime = std::chrono::steady_clock::now() - startedAt;
             exchange.respondJson(http::status::ok, healthJson(*config->current(), uptime));
         },
-        RouteOptions {.requiresToken = false, .maxBodyBytes = std::nullopt, .bodyLimit = {}});
+        healthCheckRoute());
     router.add(http::verb::get, protocol::paths::info, [config, isolation](Exchange exchange) {
         nlohmann::json info = infoJson(*config->current());
         info[protocol::info::isolation] = *isolation;

@@ -2,17 +2,50 @@
 // The invoke port: what a function's own callers reach.
 #include "api/agentservices.h"
 #include "api/invoke.h"
+#include "bearerauth.h"
+#include "protocol.h"
 
 #include <nlohmann/json.hpp>
 
 namespace rune::agent
 {
 
+namespace
+{
+
+// A caller of a function whose auth is "token" without the right token is refused from the
+// header, before the agent takes in a body it would throw away. The handler checks again.
+std::function<std::optional<Response>(const PathParams &, const RequestHeader &)> functionTokenCheck(
+    std::shared_ptr<AgentServices> services)
+{
+    return [services](const PathParams &params, const RequestHeader &header) -> std::optional<Response> {
+        const auto name = params.find("name");
+        const auto target = name == params.end() ? std::nullopt : FunctionTarget::parse(name->second);
+        if (!target || (services->gateway && services->gateway->routes(target->name)))
+            return std::nullopt; // the handler answers, or the node the gateway forwards to decides
+        const auto pool = services->host.route(*target);
+        if (!pool || (*pool)->function().config.auth != "token")
+            return std::nullopt;
+        const auto config = services->config->current();
+        const std::string &token = config->invokeToken.empty() ? config->token : config->invokeToken;
+        if (token.empty() || bearerTokenMatches(asStdView(header[http::field::authorization]), token))
+            return std::nullopt;
+        Response denied = makeErrorResponse(http::status::unauthorized,
+            protocol::errorcode::unauthorized,
+            "the function '" + target->name + "' needs a bearer token");
+        denied.set(http::field::www_authenticate, "Bearer");
+        return denied;
+    };
+}
+
+} // namespace
+
 void addInvokeEndpoints(Router &router, std::shared_ptr<AgentServices> services)
 {
     RouteOptions options;
     options.requiresToken = false; // functions are public or check their own token
     options.bodyLimit = functionPayloadLimit(services);
+    options.admit = functionTokenCheck(services);
     router.add(
         anyMethod,
         "/function/{name}/{rest*}",
@@ -31,7 +64,7 @@ void addInvokeEndpoints(Router &router, std::shared_ptr<AgentServices> services)
         [](Exchange exchange) {
             exchange.respondJson(http::status::ok, {{"status", "ok"}});
         },
-        RouteOptions {.requiresToken = false, .maxBodyBytes = std::nullopt, .bodyLimit = {}});
+        healthCheckRoute());
 }
 
 void addClusterEndpoints(Router &router, std::shared_ptr<AgentServices> services)

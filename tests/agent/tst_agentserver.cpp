@@ -127,7 +127,8 @@ public:
 
     quint16 start()
     {
-        m_server = std::make_unique<agent::HttpServer>(m_io, agent::ServerContext {m_router, m_config});
+        m_server = std::make_unique<agent::HttpServer>(
+            m_io, agent::ServerContext {m_router, m_config, std::make_shared<agent::BodyBudget>()});
         const auto endpoint = m_server->listen(agent::ListenAddress {"127.0.0.1", 0});
         if (!endpoint)
             return 0;
@@ -291,7 +292,7 @@ void TestAgentServer::wrongMethodIsNotAllowed()
     const HttpReply reply = httpRequest(agent.port(), "DELETE", "/v1/info", agent.token());
     QCOMPARE(reply.status, 405);
     QCOMPARE(errorCode(reply), QStringLiteral("method_not_allowed"));
-    QCOMPARE(reply.header("allow"), QByteArray("GET"));
+    QCOMPARE(reply.header("allow"), QByteArray("GET, HEAD")); // HEAD is served wherever GET is
 }
 
 void TestAgentServer::malformedRequestIsBadRequest()
@@ -448,6 +449,14 @@ void TestAgentServer::badInvocationExitsWithTwo_data()
     QTest::newRow("unknown setting") << config("# ok\ncolour = blue\n") << QStringLiteral(":2: unknown setting");
     QTest::newRow("bad body limit") << config("max_body_bytes = lots\n") << QStringLiteral("max_body_bytes");
     QTest::newRow("too many io threads") << config("io_threads = 65\n") << QStringLiteral("io_threads must be");
+    QTest::newRow("no body budget") << config("max_buffered_body_bytes = 0\n")
+                                    << QStringLiteral("max_buffered_body_bytes must be");
+    QTest::newRow("no body rate") << config("min_body_bytes_per_second = 0\n")
+                                  << QStringLiteral("min_body_bytes_per_second must be");
+    QTest::newRow("bad rate window") << config("body_rate_window_seconds = soon\n")
+                                     << QStringLiteral("body_rate_window_seconds must be");
+    QTest::newRow("bad connection cap") << config("max_connections = -5\n")
+                                        << QStringLiteral("max_connections must be");
 }
 
 void TestAgentServer::badInvocationExitsWithTwo()

@@ -13,6 +13,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <functional>
 #include <unistd.h>
 
 namespace rune::test
@@ -67,6 +68,12 @@ public:
         m_port = 0;
         m_invokePort = 0;
         m_process.start(QStringLiteral(RUNE_AGENT_BINARY), args + m_extraArgs);
+    }
+
+    /** Runs @p modifier in the child before the agent starts (from the next start() on): limits. */
+    void setChildModifier(const std::function<void()> &modifier)
+    {
+        m_process.setChildProcessModifier(modifier);
     }
 
     /** SIGTERM, then SIGKILL if it does not exit in time; true when it exited by itself with 0. */
@@ -216,18 +223,38 @@ public:
             raw += line + "\r\n";
         if (!body.isEmpty())
             raw += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
-        return sendRaw(raw + "\r\n" + body);
+        return sendRaw(raw + "\r\n" + body, 5000, method == "HEAD");
     }
 
-    HttpReply sendRaw(const QByteArray &raw, int timeoutMs = 5000)
+    /** @p headerOnly: the answer to a HEAD request, which has no body whatever its Content-Length. */
+    HttpReply sendRaw(const QByteArray &raw, int timeoutMs = 5000, bool headerOnly = false)
     {
         m_socket.write(raw);
         m_socket.flush();
-        return readReply(timeoutMs);
+        return readReply(timeoutMs, headerOnly);
     }
 
-    /** Reads one response (Content-Length, chunked, or until the server closes). */
-    HttpReply readReply(int timeoutMs = 5000)
+    /** Waits until the server closes the connection, keeping whatever it still sent (see leftover()). */
+    bool waitForClose(int timeoutMs = 5000)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (m_socket.state() == QAbstractSocket::ConnectedState && timer.elapsed() < timeoutMs) {
+            m_socket.waitForReadyRead(50);
+            m_buffer += m_socket.readAll();
+        }
+        m_buffer += m_socket.readAll();
+        return m_socket.state() != QAbstractSocket::ConnectedState;
+    }
+
+    /** Bytes received but not part of a response read so far. */
+    QByteArray leftover() const
+    {
+        return m_buffer;
+    }
+
+    /** Reads one response (Content-Length, chunked, or until the server closes; none for HEAD, 1xx, 204, 304). */
+    HttpReply readReply(int timeoutMs = 5000, bool headerOnly = false)
     {
         m_deadline.start();
         m_timeoutMs = timeoutMs;
@@ -240,9 +267,11 @@ public:
             const auto colon = line.indexOf(':');
             reply.headers.insert(line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed());
         }
-        if (!readBody(reply))
+        const int status = statusParts.at(1).toInt();
+        const bool bodyless = headerOnly || status / 100 == 1 || status == 204 || status == 304;
+        if (!bodyless && !readBody(reply))
             return reply;
-        reply.status = statusParts.at(1).toInt();
+        reply.status = status;
         return reply;
     }
 

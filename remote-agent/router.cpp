@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "router.h"
 
+#include "runtime/utf8text.h"
+
 #include <algorithm>
 
 namespace rune::agent
@@ -187,34 +189,6 @@ std::optional<std::string> queryValue(std::string_view target, std::string_view 
 namespace
 {
 
-// How many continuation bytes follow @p lead, and the range the first of them must fall in
-// (narrower after E0, ED, F0 and F4: that is what rules out overlong forms, surrogates and code
-// points past U+10FFFF). 0 continuation bytes for a lead byte that is never valid.
-struct Utf8Lead {
-    int continuations = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xbf;
-};
-
-Utf8Lead utf8Lead(unsigned char lead)
-{
-    if (lead >= 0xc2 && lead <= 0xdf)
-        return {1};
-    if (lead == 0xe0)
-        return {2, 0xa0, 0xbf};
-    if (lead == 0xed)
-        return {2, 0x80, 0x9f};
-    if (lead >= 0xe1 && lead <= 0xef)
-        return {2};
-    if (lead == 0xf0)
-        return {3, 0x90, 0xbf};
-    if (lead >= 0xf1 && lead <= 0xf3)
-        return {3};
-    if (lead == 0xf4)
-        return {3, 0x80, 0x8f};
-    return {0};
-}
-
 std::optional<std::string> segmentProblem(std::string_view raw, bool inPath, std::string_view what)
 {
     const std::string decoded = percentDecode(raw, !inPath);
@@ -226,27 +200,6 @@ std::optional<std::string> segmentProblem(std::string_view raw, bool inPath, std
 }
 
 } // namespace
-
-bool isValidUtf8(std::string_view text)
-{
-    for (std::size_t index = 0; index < text.size();) {
-        const auto lead = static_cast<unsigned char>(text[index++]);
-        if (lead < 0x80)
-            continue;
-        const Utf8Lead expected = utf8Lead(lead);
-        if (expected.continuations == 0 || text.size() - index < std::size_t(expected.continuations))
-            return false;
-        const auto first = static_cast<unsigned char>(text[index]);
-        if (first < expected.low || first > expected.high)
-            return false;
-        for (int extra = 1; extra < expected.continuations; ++extra) {
-            if ((static_cast<unsigned char>(text[index + std::size_t(extra)]) & 0xc0) != 0x80)
-                return false;
-        }
-        index += std::size_t(expected.continuations);
-    }
-    return true;
-}
 
 std::optional<std::string> targetTextProblem(std::string_view target)
 {

@@ -82,9 +82,6 @@ std::string percentDecode(std::string_view text, bool plusIsSpace = false);
 std::string_view targetPath(std::string_view target);
 std::optional<std::string> queryValue(std::string_view target, std::string_view name);
 
-// Well-formed UTF-8 (RFC 3629): no stray continuation bytes, overlong forms, surrogates, code
-// points above U+10FFFF or truncated sequences.
-bool isValidUtf8(std::string_view text);
 // Why the percent-decoded path segments, query names or query values of @p target are not text
 // a handler can take (invalid UTF-8, or a NUL byte in the path); nullopt when they all are.
 std::optional<std::string> targetTextProblem(std::string_view target);

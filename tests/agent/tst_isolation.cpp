@@ -327,9 +327,9 @@ void TestIsolation::backgroundProcessesEndWithTheFunction()
     const QString marker = QStringLiteral("1000.5151");
     QCOMPARE(deployPython(*m_agent, QStringLiteral("daemon"), daemonSource(marker)).status, 201);
     QCOMPARE(callFunction(m_agent->invokePort(), "GET", "/function/daemon").body, QByteArray("started"));
-    QTRY_VERIFY(processesWith(marker.toUtf8()) >= 2); // the shell and its two sleeps
+    QTRY_VERIFY_WITH_TIMEOUT(processesWith(marker.toUtf8()) >= 2, 20000); // the shell and its two sleeps
     QCOMPARE(httpRequest(m_agent->port(), "DELETE", "/v1/functions/daemon", m_agent->token()).status, 200);
-    QTRY_COMPARE(processesWith(marker.toUtf8()), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(processesWith(marker.toUtf8()), 0, 20000);
 }
 
 void TestIsolation::backgroundProcessesEndAfterTheAgentWasKilled()
@@ -339,14 +339,14 @@ void TestIsolation::backgroundProcessesEndAfterTheAgentWasKilled()
     QVERIFY(agent.waitForPort() != 0);
     QCOMPARE(deployPython(agent, QStringLiteral("daemon"), daemonSource(marker)).status, 201);
     QCOMPARE(callFunction(agent.invokePort(), "GET", "/function/daemon").body, QByteArray("started"));
-    QTRY_VERIFY(processesWith(marker.toUtf8()) >= 2);
+    QTRY_VERIFY_WITH_TIMEOUT(processesWith(marker.toUtf8()) >= 2, 20000);
     const int running = processesWith(marker.toUtf8());
     agent.killHard();
     QThread::msleep(300);
     QCOMPARE(processesWith(marker.toUtf8()), running); // out of the agent's reach while it is gone
     agent.start();
     QVERIFY(agent.waitForPort() != 0);
-    QTRY_COMPARE(processesWith(marker.toUtf8()), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(processesWith(marker.toUtf8()), 0, 20000);
 }
 
 namespace
@@ -367,7 +367,7 @@ void expectDaemonEndsOnDelete(TestAgent &agent, const QString &marker)
     QCOMPARE(deployPython(agent, QStringLiteral("daemon"), daemonSource(marker)).status, 201);
     QCOMPARE(callFunction(agent.invokePort(), "GET", "/function/daemon").body, QByteArray("started"));
     QCOMPARE(httpRequest(agent.port(), "DELETE", "/v1/functions/daemon", agent.token()).status, 200);
-    QTRY_COMPARE(processesWith(marker.toUtf8()), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(processesWith(marker.toUtf8()), 0, 20000);
 }
 
 bool anyContains(const json &list, const QString &text)

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace rune::test;
@@ -120,8 +121,13 @@ void TestStartBackoff::missingExecutableBacksOff()
 
 void TestStartBackoff::successfulStartClearsTheFailure()
 {
-    // Starts once a file appears: the fault goes away without a redeploy.
-    const QString flag = m_agent->dir() + QStringLiteral("/ready-flag");
+    // Starts once a file appears: the fault goes away without a redeploy. Not below /tmp, of
+    // which every function has a private one.
+    const QString flag = QStringLiteral("/var/tmp/rune-startbackoff-%1").arg(QCoreApplication::applicationPid());
+    QFile::remove(flag);
+    const auto removeFlag = qScopeGuard([&flag] {
+        QFile::remove(flag);
+    });
     QCOMPARE(deployPython(*m_agent,
                  QStringLiteral("waiter"),
                  QStringLiteral("import os\n"

@@ -61,19 +61,20 @@ FunctionCounters parseFunctionCounters(FieldReader &function)
     return counters;
 }
 
+// Rates and loads below zero mean nothing: read as zero, like a missing figure.
 void parseNode(FieldReader &node, AgentMetrics &metrics)
 {
     namespace n = protocol::nodemetrics;
     metrics.cpuPercent = std::clamp(node.number(n::cpuPercent), 0.0, 100.0);
-    metrics.load1 = node.number(n::load1);
+    metrics.load1 = std::max(0.0, node.number(n::load1));
     metrics.memoryTotalBytes = node.count(n::memoryTotalBytes);
     metrics.memoryAvailableBytes = node.count(n::memoryAvailableBytes);
     metrics.diskTotalBytes = node.count(n::diskTotalBytes);
     metrics.diskFreeBytes = node.count(n::diskFreeBytes);
-    metrics.diskReadBytesPerSecond = node.number(n::diskReadBytesPerSecond);
-    metrics.diskWriteBytesPerSecond = node.number(n::diskWriteBytesPerSecond);
-    metrics.netReceiveBytesPerSecond = node.number(n::netReceiveBytesPerSecond);
-    metrics.netTransmitBytesPerSecond = node.number(n::netTransmitBytesPerSecond);
+    metrics.diskReadBytesPerSecond = std::max(0.0, node.number(n::diskReadBytesPerSecond));
+    metrics.diskWriteBytesPerSecond = std::max(0.0, node.number(n::diskWriteBytesPerSecond));
+    metrics.netReceiveBytesPerSecond = std::max(0.0, node.number(n::netReceiveBytesPerSecond));
+    metrics.netTransmitBytesPerSecond = std::max(0.0, node.number(n::netTransmitBytesPerSecond));
 }
 
 QString shownValue(const QJsonValue &value)

@@ -6,6 +6,7 @@
 #include "functioncodeview.h"
 #include "functionconfigform.h"
 #include "functionformat.h"
+#include "functionnodestatesview.h"
 #include "functions/deployjob.h"
 #include "functions/functioncatalog.h"
 #include "functions/functionreleases.h"
@@ -44,6 +45,7 @@ FunctionsPane::FunctionsPane(const FunctionServices &services, QWidget *parent)
     , m_titleLabel(new QLabel(this))
     , m_detailLabel(new QLabel(this))
     , m_messageLabel(new QLabel(this))
+    , m_nodeStatesView(new FunctionNodeStatesView(services, this))
     , m_deployProgress(new QProgressBar(this))
     , m_deployButton(new QPushButton(tr("Deploy…"), this))
     , m_blockButton(new QPushButton(tr("Block"), this))
@@ -193,6 +195,7 @@ QWidget *FunctionsPane::buildHeader()
     auto *layout = new QVBoxLayout(box);
     layout->setContentsMargins(6, 2, 6, 2);
     layout->addLayout(row);
+    layout->addWidget(m_nodeStatesView);
     layout->addWidget(m_messageLabel);
 
     connect(m_deployButton, &QPushButton::clicked, this, [this] {
@@ -273,6 +276,7 @@ void FunctionsPane::showFunction(const QString &functionId)
     m_configForm->setConfig(function ? function->config : FunctionConfig());
     m_configForm->setEnabled(function != nullptr);
     m_versionsPanel->setFunction(functionId);
+    m_nodeStatesView->setFunction(functionId);
     m_invokePanel->setFunction(functionId);
     m_logPanel->setFunction(functionId);
     m_messageLabel->clear();
@@ -509,6 +513,11 @@ VersionsPanel *FunctionsPane::versionsPanel() const
 InvokePanel *FunctionsPane::invokePanel() const
 {
     return m_invokePanel;
+}
+
+FunctionNodeStatesView *FunctionsPane::nodeStatesView() const
+{
+    return m_nodeStatesView;
 }
 
 LogPanel *FunctionsPane::logPanel() const

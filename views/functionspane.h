@@ -24,6 +24,7 @@ namespace rune::views
 
 class DeployDialog;
 class FunctionCodeView;
+class FunctionNodeStatesView;
 class FunctionConfigForm;
 class FunctionTreeModel;
 class InvokePanel;
@@ -71,6 +72,8 @@ public:
     VersionsPanel *versionsPanel() const;
     InvokePanel *invokePanel() const;
     LogPanel *logPanel() const;
+    /** Where the selected function's trouble on its nodes is shown. */
+    FunctionNodeStatesView *nodeStatesView() const;
     QTabWidget *tabs() const;
     /** The last result or refusal shown above the tabs. */
     QString messageText() const;
@@ -99,6 +102,7 @@ private:
     QLabel *m_titleLabel;
     QLabel *m_detailLabel;
     QLabel *m_messageLabel;
+    FunctionNodeStatesView *m_nodeStatesView;
     QProgressBar *m_deployProgress;
     QPushButton *m_deployButton;
     QPushButton *m_blockButton;

@@ -6,6 +6,7 @@
 #include "metricchart.h"
 #include "metrics/fleetmetrics.h"
 #include "metrics/metrichistory.h"
+#include "nodeattention.h"
 #include "nodeeventsmodel.h"
 #include "nodefunctionsmodel.h"
 
@@ -61,7 +62,31 @@ const char *const factKeys[] = {"hostname",
     "agent",
     "uptime",
     "load",
-    "labels"};
+    "labels",
+    "isolation",
+    "warnings"};
+
+/** The agent's isolation mechanisms in words; unknown ones as the agent named them. */
+QString isolationText(const NodeIsolation &isolation)
+{
+    if (!isolation.isReported())
+        return NodeDetailPane::tr("not reported (an agent older than the report)");
+    const QHash<QString, QString> words {
+        {u"per-replica"_s, NodeDetailPane::tr("a user per replica")},
+        {u"agent"_s, NodeDetailPane::tr("the agent's user")},
+        {u"cgroup2"_s, NodeDetailPane::tr("cgroup v2")},
+        {u"cgroup1"_s, NodeDetailPane::tr("cgroup v1")},
+        {u"rlimit"_s, NodeDetailPane::tr("RLIMIT_AS")},
+        {u"subreaper"_s, NodeDetailPane::tr("a subreaper")},
+        {u"private"_s, NodeDetailPane::tr("private")},
+        {u"shared"_s, NodeDetailPane::tr("shared")},
+    };
+    const auto word = [&words](const QString &value) {
+        return value.isEmpty() ? u"—"_s : words.value(value, value);
+    };
+    return NodeDetailPane::tr("users: %1 · memory: %2 · processes: %3 · files: %4")
+        .arg(word(isolation.users), word(isolation.memory), word(isolation.processes), word(isolation.filesystem));
+}
 
 } // namespace
 
@@ -73,6 +98,7 @@ NodeDetailPane::NodeDetailPane(NodeList *nodes, FleetMetrics *metrics, MetricHis
     , m_nodeCombo(new QComboBox(this))
     , m_stateLabel(new QLabel(this))
     , m_factsLine(new QLabel(this))
+    , m_attentionLabel(new QLabel(this))
     , m_rangeGroup(new QButtonGroup(this))
     , m_splitter(new QSplitter(Qt::Vertical, this))
     , m_tabs(new QTabWidget(this))
@@ -122,6 +148,7 @@ NodeDetailPane::NodeDetailPane(NodeList *nodes, FleetMetrics *metrics, MetricHis
     });
     connect(history, &MetricHistory::pointAdded, this, &NodeDetailPane::onPoint);
     connect(metrics, &FleetMetrics::sampled, this, &NodeDetailPane::onSample);
+    connect(metrics, &FleetMetrics::updated, this, &NodeDetailPane::updateAttention);
     reloadNodeChoices();
 }
 
@@ -163,12 +190,20 @@ QWidget *NodeDetailPane::buildHeader()
     m_factsLine->setObjectName(u"detailFactsLine"_s);
     m_factsLine->setForegroundRole(QPalette::PlaceholderText);
     m_factsLine->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_factsLine->setTextFormat(Qt::PlainText);
     auto *box = new QWidget(this);
     auto *lines = new QVBoxLayout(box);
     lines->setContentsMargins(0, 0, 0, 0);
     lines->setSpacing(0);
     lines->addWidget(header);
     lines->addWidget(m_factsLine);
+    m_attentionLabel->setObjectName(u"detailAttentionLabel"_s);
+    m_attentionLabel->setTextFormat(Qt::PlainText);
+    m_attentionLabel->setWordWrap(true);
+    m_attentionLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_attentionLabel->setStyleSheet(u"QLabel { color: #b86e00; padding: 2px 0; }"_s);
+    m_attentionLabel->hide();
+    lines->addWidget(m_attentionLabel);
     return box;
 }
 
@@ -229,11 +264,15 @@ QWidget *NodeDetailPane::buildFacts()
         tr("Agent"),
         tr("Agent up for"),
         tr("Load average"),
-        tr("Labels")};
+        tr("Labels"),
+        tr("Isolation"),
+        tr("Isolation warnings")};
     for (int index = 0; index < int(std::size(factKeys)); ++index) {
         auto *value = new QLabel(page);
         value->setObjectName(u"fact_"_s + QString::fromLatin1(factKeys[index]));
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        value->setTextFormat(Qt::PlainText); // what a node says is never markup
+        value->setWordWrap(true);
         form->addRow(titles[index] + u':', value);
         m_factLabels.insert(QString::fromLatin1(factKeys[index]), value);
     }
@@ -399,6 +438,7 @@ void NodeDetailPane::updateFacts()
         m_factsLine->setText(m_nodes->count() == 0 ? tr("No nodes yet: add hosts in Nodes.") : QString());
         for (QLabel *label : std::as_const(m_factLabels))
             label->clear();
+        updateAttention();
         return;
     }
     const NodeFacts &f = node->facts;
@@ -422,11 +462,36 @@ void NodeDetailPane::updateFacts()
                             : QString()},
         {u"agent"_s, f.agentVersion},
         {u"labels"_s, node->labels.join(u", "_s)},
+        {u"isolation"_s, f.agentVersion.isEmpty() ? QString() : isolationText(f.isolation)},
+        {u"warnings"_s,
+            f.isolation.isReported() && f.isolation.warnings.isEmpty() ? tr("none") : f.isolation.warnings.join(u'\n')},
     };
     for (auto it = values.begin(); it != values.end(); ++it)
         m_factLabels.value(it.key())->setText(it.value().isEmpty() ? u"—"_s : it.value());
     if (f.memoryBytes > 0)
         m_charts[Memory]->setCeiling(double(f.memoryBytes));
+    updateAttention();
+}
+
+void NodeDetailPane::updateAttention()
+{
+    const Node *node = m_nodes->find(m_nodeId);
+    const NodeAttention attention = node ? nodeAttention(*node, m_metrics) : NodeAttention();
+    QStringList lines;
+    if (!attention.pollProblem.isEmpty())
+        lines << u"⚠ "_s + attention.pollProblem;
+    if (!attention.isolationWarnings.isEmpty()) {
+        lines << u"⚠ "_s
+                + tr("The agent cannot keep this node's functions fully apart: %1")
+                      .arg(attention.isolationWarnings.join(u"; "_s));
+    }
+    m_attentionLabel->setText(lines.join(u'\n'));
+    m_attentionLabel->setVisible(!lines.isEmpty());
+}
+
+QString NodeDetailPane::attentionText() const
+{
+    return m_attentionLabel->isVisible() ? m_attentionLabel->text() : QString();
 }
 
 QByteArray NodeDetailPane::saveState() const

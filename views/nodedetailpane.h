@@ -57,8 +57,10 @@ public:
     MetricChart *chart(ChartId id) const;
     QTableView *functionsTable() const;
     QTableView *eventsTable() const;
-    /** The host fact shown for @p key ("hostname", "os", "cores", ...); for tests. */
+    /** The host fact shown for @p key ("hostname", "os", "cores", "isolation", "warnings", ...); for tests. */
     QString fact(const QString &key) const;
+    /** What the pane says needs attention (poll problem, isolation warnings); empty when nothing. */
+    QString attentionText() const;
     QByteArray saveState() const;
     void restoreState(const QByteArray &state);
 
@@ -74,6 +76,7 @@ private:
     void onPoint(const QString &nodeId, HistoryRange range, const MetricPoint &point);
     void onSample(const QString &nodeId, const NodeSample &sample);
     void updateFacts();
+    void updateAttention();
     qint64 windowStart(qint64 end) const;
     qint64 gapThreshold() const;
 
@@ -86,6 +89,7 @@ private:
     QComboBox *m_nodeCombo;
     QLabel *m_stateLabel;
     QLabel *m_factsLine;
+    QLabel *m_attentionLabel;
     QButtonGroup *m_rangeGroup;
     QList<MetricChart *> m_charts;
     QSplitter *m_splitter;

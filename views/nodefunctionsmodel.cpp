@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "metrics/fleetmetrics.h"
+#include "nodeattention.h"
 
 #include <QColor>
 
@@ -42,15 +43,12 @@ void NodeFunctionsModel::reload()
 {
     QList<Row> rows;
     if (m_metrics && !m_nodeId.isEmpty()) {
-        const QList<FunctionSample> samples = m_metrics->functionSamples(m_nodeId);
-        for (const AgentFunction &function : m_metrics->functions(m_nodeId)) {
-            Row row {function, {}};
-            for (const FunctionSample &sample : samples) {
-                if (sample.name == function.name)
-                    row.sample = sample;
-            }
-            rows << row;
-        }
+        // By name: a node may list thousands of functions, and this runs at every poll.
+        QHash<QString, FunctionSample> samples;
+        for (const FunctionSample &sample : m_metrics->functionSamples(m_nodeId))
+            samples.insert(sample.name, sample);
+        for (const AgentFunction &function : m_metrics->functions(m_nodeId))
+            rows << Row {function, samples.value(function.name)};
     }
     // Same functions in the same order: only the figures moved, so no reset (selection stays).
     const bool sameRows = rows.size() == m_rows.size()
@@ -88,7 +86,7 @@ QVariant NodeFunctionsModel::display(const Row &row, int column) const
     case Version:
         return u"v%1"_s.arg(f.version);
     case State:
-        return f.state;
+        return f.startFailure ? tr("cannot start") : f.state;
     case Runtime:
         return f.runtime;
     case Replicas:
@@ -106,6 +104,16 @@ QVariant NodeFunctionsModel::display(const Row &row, int column) const
     default:
         return {};
     }
+}
+
+QString startFailureText(const StartFailure &failure)
+{
+    const QString retry = failure.retryInMs > 0
+        ? NodeFunctionsModel::tr("the agent tries again in %1").arg(formatMilliseconds(double(failure.retryInMs)))
+        : NodeFunctionsModel::tr("the agent tries again at the next call");
+    return NodeFunctionsModel::tr(
+        "Its replicas cannot start (%n failure(s) in a row; %1): %2", nullptr, failure.failures)
+        .arg(retry, failure.message);
 }
 
 QVariant NodeFunctionsModel::data(const QModelIndex &index, int role) const
@@ -138,10 +146,16 @@ QVariant NodeFunctionsModel::data(const QModelIndex &index, int role) const
     case Qt::TextAlignmentRole:
         return index.column() >= Replicas ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case Qt::ForegroundRole:
-        if (index.column() == State && row.function.state == u"BLOCKED"_s)
+        if (index.column() == State && (row.function.state == u"BLOCKED"_s || row.function.startFailure))
             return QColor(0xdc, 0x3c, 0x3c);
         return {};
+    case Qt::DecorationRole:
+        if (index.column() == Name && row.function.startFailure)
+            return attentionBadge();
+        return {};
     case Qt::ToolTipRole:
+        if (row.function.startFailure && (index.column() == Name || index.column() == State))
+            return startFailureText(*row.function.startFailure);
         if (index.column() == P99)
             return tr("Since the agent started");
         if (index.column() == Latency)

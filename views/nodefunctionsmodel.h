@@ -15,6 +15,9 @@ class FleetMetrics;
 namespace rune::views
 {
 
+/** "Its replicas cannot start (3 failures in a row; the agent tries again in 4.00 s): <the agent's message>". */
+QString startFailureText(const StartFailure &failure);
+
 /**
  * The functions deployed on one node: version, state, runtime, replicas (ready of running),
  * calls in flight, and their calls per second, errors and latency, from the node's function

@@ -41,6 +41,7 @@ NodesPane::NodesPane(const FleetServices &services, QWidget *parent)
     , m_splitter(new QSplitter(Qt::Vertical, this))
     , m_actions(new NodeActions(services.nodes, services.operations, this))
 {
+    m_model->setMetrics(services.metrics);
     m_proxy->setSourceModel(m_model);
     m_filterEdit->setObjectName(u"nodesFilterEdit"_s);
     m_filterEdit->setPlaceholderText(tr("Filter by name, role, address, label or state (Ctrl+F)"));

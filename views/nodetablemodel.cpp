@@ -3,6 +3,8 @@
 
 #include "cluster/nodelist.h"
 #include "format.h"
+#include "metrics/fleetmetrics.h"
+#include "nodeattention.h"
 
 using namespace Qt::StringLiterals;
 
@@ -12,6 +14,20 @@ namespace rune::views
 NodeTableModel::NodeTableModel(NodeList *nodes, QObject *parent)
     : NodeRowsModel(nodes, ColumnCount, parent)
 {
+}
+
+void NodeTableModel::setMetrics(FleetMetrics *metrics)
+{
+    if (m_metrics)
+        m_metrics->disconnect(this);
+    m_metrics = metrics;
+    if (!metrics)
+        return;
+    // Once per batch of polls: a problem that comes or goes changes the marker and the tooltips.
+    connect(metrics, &FleetMetrics::updated, this, [this] {
+        if (rowCount() > 0)
+            Q_EMIT dataChanged(index(0, Name), index(rowCount() - 1, Name), {Qt::DecorationRole, Qt::ToolTipRole});
+    });
 }
 
 QVariant NodeTableModel::data(const QModelIndex &index, int role) const
@@ -27,20 +43,34 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     case NodeIdRole:
         return node.id;
     case Qt::DecorationRole:
-        return index.column() == State ? QVariant(stateBadge(node.state)) : QVariant();
+        if (index.column() == State)
+            return stateBadge(node.state);
+        if (index.column() == Name && !nodeAttention(node, m_metrics).isEmpty())
+            return attentionBadge();
+        return {};
     case Qt::TextAlignmentRole:
         return index.column() >= Cores && index.column() <= Disk ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                                                                  : QVariant();
     case Qt::ToolTipRole:
         if (index.column() == State)
             return stateToolTip(node);
-        if (index.column() == Name && !node.facts.hostname.isEmpty())
-            return tr("%1 — %2, kernel %3, agent %4")
-                .arg(node.facts.hostname, node.facts.os, node.facts.kernel, node.facts.agentVersion);
+        if (index.column() == Name)
+            return nameToolTip(node);
         return {};
     default:
         return {};
     }
+}
+
+QString NodeTableModel::nameToolTip(const Node &node) const
+{
+    QStringList parts;
+    if (!node.facts.hostname.isEmpty())
+        parts << tr("%1 — %2, kernel %3, agent %4")
+                     .arg(node.facts.hostname, node.facts.os, node.facts.kernel, node.facts.agentVersion);
+    if (const NodeAttention attention = nodeAttention(node, m_metrics); !attention.isEmpty())
+        parts << attention.toolTip();
+    return parts.join(u"\n\n"_s);
 }
 
 QString NodeTableModel::stateToolTip(const Node &node) const
@@ -51,6 +81,8 @@ QString NodeTableModel::stateToolTip(const Node &node) const
     }
     if (!node.agent.local && node.agent.token.isEmpty())
         return tr("Not provisioned yet: select it and choose Provision.");
+    if (const Error *problem = m_metrics ? m_metrics->problem(node.id) : nullptr)
+        return problem->message;
     if (node.state == NodeState::Undefined)
         return tr("The console cannot reach its agent.");
     return {};

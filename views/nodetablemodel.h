@@ -7,6 +7,7 @@
 
 namespace rune
 {
+class FleetMetrics;
 class NodeList;
 struct Node;
 } // namespace rune
@@ -28,6 +29,8 @@ public:
     };
 
     explicit NodeTableModel(NodeList *nodes, QObject *parent = nullptr);
+    /** Marks the nodes whose last poll went wrong (null: only the agents' isolation warnings). */
+    void setMetrics(FleetMetrics *metrics);
 
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
@@ -36,6 +39,9 @@ private:
     QVariant displayData(int row, int column) const;
     QVariant sortData(int row, int column) const;
     QString stateToolTip(const Node &node) const;
+    QString nameToolTip(const Node &node) const;
+
+    QPointer<FleetMetrics> m_metrics;
 };
 
 } // namespace rune::views

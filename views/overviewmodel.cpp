@@ -5,6 +5,7 @@
 #include "format.h"
 #include "meterdelegate.h"
 #include "metrics/fleetmetrics.h"
+#include "nodeattention.h"
 
 using namespace Qt::StringLiterals;
 
@@ -18,7 +19,7 @@ OverviewModel::OverviewModel(NodeList *nodes, FleetMetrics *metrics, QObject *pa
     // One signal for the whole table per batch of polls: a thousand nodes cost one repaint.
     connect(metrics, &FleetMetrics::updated, this, [this] {
         if (rowCount() > 0)
-            Q_EMIT dataChanged(index(0, Cpu), index(rowCount() - 1, Errors));
+            Q_EMIT dataChanged(index(0, Name), index(rowCount() - 1, Errors)); // problems mark names and states
     });
 }
 
@@ -38,7 +39,11 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
     case MeterDelegate::ValueRole:
         return meter(sample, index.column());
     case Qt::DecorationRole:
-        return index.column() == State ? QVariant(stateBadge(node.state)) : QVariant();
+        if (index.column() == State)
+            return stateBadge(node.state);
+        if (index.column() == Name && !nodeAttention(node, m_metrics).isEmpty())
+            return attentionBadge();
+        return {};
     case Qt::TextAlignmentRole:
         return index.column() == Invocations || index.column() == Errors ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                                                                          : QVariant();
@@ -126,11 +131,16 @@ QVariant OverviewModel::meter(const NodeSample *sample, int column) const
 
 QVariant OverviewModel::toolTip(const Node &node, const NodeSample *sample, int column) const
 {
+    const NodeAttention attention = nodeAttention(node, m_metrics);
     switch (column) {
-    case Name:
-        return node.facts.hostname.isEmpty()
+    case Name: {
+        const QString where = node.facts.hostname.isEmpty()
             ? node.address()
             : tr("%1 — %2, %3, kernel %4").arg(node.address(), node.facts.hostname, node.facts.os, node.facts.kernel);
+        return attention.isEmpty() ? where : where + u"\n\n"_s + attention.toolTip();
+    }
+    case State:
+        return attention.pollProblem.isEmpty() ? QVariant() : attention.pollProblem;
     case Cpu:
         return sample ? tr("Load average %1 on %n core(s)", nullptr, node.facts.cores).arg(sample->load1, 0, 'f', 2)
                       : QVariant();

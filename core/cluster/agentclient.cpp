@@ -3,6 +3,7 @@
 
 #include "cluster/agentjson.h"
 #include "cluster/agentprotocol.h"
+#include "cluster/boundedreply.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -21,20 +22,42 @@ namespace
 {
 
 using agentjson::field;
-using agentjson::parseObject;
+using agentjson::FieldReader;
 
-Result<void> requireFields(const QJsonObject &object, std::initializer_list<const char *> names)
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("rune::AgentClient", text);
+}
+
+// What each answer may weigh. The agent's health and facts are a few hundred bytes and a page of
+// events a few dozen KiB; metrics and function lists grow with the functions (agentjson's cap).
+constexpr qint64 maxFactsBytes = 256 * 1024;
+constexpr qint64 maxEventsBytes = 2 * 1024 * 1024;
+
+Result<void> requireFields(const FieldReader &object, std::initializer_list<const char *> names)
 {
     QStringList missing;
     for (const char *name : names) {
-        if (!object.contains(field(name)))
+        if (!object.contains(name))
             missing << field(name);
     }
     if (missing.isEmpty())
         return {};
     return fail(u"agent.bad_response"_s,
-        QCoreApplication::translate("rune", "The agent's answer lacks the field(s) %1; is it a different version?")
-            .arg(missing.join(u", "_s)));
+        tr("The agent's answer lacks the field(s) %1; is it a different version?").arg(missing.join(u", "_s)));
+}
+
+NodeIsolation parseIsolation(FieldReader &info)
+{
+    namespace i = protocol::isolation;
+    FieldReader isolation(info.object(protocol::info::isolation), tr("the isolation"), info);
+    return NodeIsolation {
+        isolation.text(i::users),
+        isolation.text(i::memory),
+        isolation.text(i::processes),
+        isolation.text(i::filesystem),
+        isolation.texts(i::warnings),
+    };
 }
 
 } // namespace
@@ -42,58 +65,67 @@ Result<void> requireFields(const QJsonObject &object, std::initializer_list<cons
 Result<AgentHealth> parseAgentHealth(const QByteArray &body)
 {
     namespace h = protocol::health;
-    auto object = parseObject(body);
+    auto object = agentjson::parseObject(body);
     if (!object)
         return std::unexpected(object.error());
-    if (auto ok = requireFields(*object, {h::status, h::version, h::role}); !ok)
+    FieldReader reader(*object, tr("the health answer"));
+    if (auto ok = requireFields(reader, {h::status, h::version, h::role}); !ok)
         return std::unexpected(ok.error());
-    return AgentHealth {
-        object->value(field(h::status)).toString(),
-        object->value(field(h::version)).toString(),
-        object->value(field(h::role)).toString(),
-        object->value(field(h::uptimeSeconds)).toInteger(),
+    AgentHealth health {
+        reader.text(h::status),
+        reader.text(h::version),
+        reader.text(h::role),
+        reader.count(h::uptimeSeconds),
     };
+    if (const auto error = reader.error())
+        return std::unexpected(*error);
+    return health;
 }
 
 Result<NodeFacts> parseAgentInfo(const QByteArray &body)
 {
     namespace i = protocol::info;
-    auto object = parseObject(body);
+    auto object = agentjson::parseObject(body);
     if (!object)
         return std::unexpected(object.error());
-    if (auto ok = requireFields(*object, {i::hostname, i::os, i::arch, i::cores, i::memoryBytes}); !ok)
+    FieldReader reader(*object, tr("the host facts"));
+    if (auto ok = requireFields(reader, {i::hostname, i::os, i::arch, i::cores, i::memoryBytes}); !ok)
         return std::unexpected(ok.error());
     NodeFacts facts;
-    facts.hostname = object->value(field(i::hostname)).toString();
-    facts.os = object->value(field(i::os)).toString();
-    facts.kernel = object->value(field(i::kernel)).toString();
-    facts.arch = object->value(field(i::arch)).toString();
-    facts.agentVersion = object->value(field(i::agentVersion)).toString();
-    facts.cores = object->value(field(i::cores)).toInt();
-    facts.memoryBytes = object->value(field(i::memoryBytes)).toInteger();
-    facts.diskBytes = object->value(field(i::diskBytes)).toInteger();
-    facts.diskFreeBytes = object->value(field(i::diskFreeBytes)).toInteger();
+    facts.hostname = reader.text(i::hostname);
+    facts.os = reader.text(i::os);
+    facts.kernel = reader.text(i::kernel);
+    facts.arch = reader.text(i::arch);
+    facts.agentVersion = reader.text(i::agentVersion);
+    facts.cores = reader.smallCount(i::cores);
+    facts.memoryBytes = reader.count(i::memoryBytes);
+    facts.diskBytes = reader.count(i::diskBytes);
+    facts.diskFreeBytes = reader.count(i::diskFreeBytes);
+    facts.isolation = parseIsolation(reader);
+    if (const auto error = reader.error())
+        return std::unexpected(*error);
     return facts;
 }
 
 Error parseAgentError(int httpStatus, const QByteArray &body)
 {
     namespace e = protocol::error;
-    const auto object = parseObject(body);
-    const auto error = object ? object->value(field(e::object)).toObject() : QJsonObject();
-    if (error.contains(field(e::code))) {
-        return Error {u"agent."_s + error.value(field(e::code)).toString(), error.value(field(e::message)).toString()};
-    }
-    return Error {u"agent.http_%1"_s.arg(httpStatus),
-        QCoreApplication::translate("rune", "The agent answered HTTP %1 without an explanation.").arg(httpStatus)};
+    const auto object = agentjson::parseObject(body);
+    FieldReader answer(object ? *object : QJsonObject(), tr("the error"));
+    FieldReader error(answer.object(e::object), tr("the error"), answer);
+    const QString code = error.text(e::code);
+    const QString message = error.text(e::message);
+    if (!code.isEmpty() && !answer.error())
+        return Error {u"agent."_s + code, message};
+    return Error {
+        u"agent.http_%1"_s.arg(httpStatus), tr("The agent answered HTTP %1 without an explanation.").arg(httpStatus)};
 }
 
-HttpAgentClient::HttpAgentClient(
-    QNetworkAccessManager *network, QUrl baseUrl, QString token, std::chrono::milliseconds timeout)
+HttpAgentClient::HttpAgentClient(QNetworkAccessManager *network, QUrl baseUrl, QString token, ReplyLimits limits)
     : m_network(network)
     , m_baseUrl(std::move(baseUrl))
     , m_token(std::move(token))
-    , m_timeout(timeout)
+    , m_limits(limits)
 {
 }
 
@@ -107,7 +139,8 @@ QString HttpAgentClient::token() const
     return m_token;
 }
 
-void HttpAgentClient::get(const QString &path, QObject *context, Callback<QByteArray> done, const QUrlQuery &query)
+void HttpAgentClient::get(
+    const QString &path, QObject *context, Callback<QByteArray> done, const QUrlQuery &query, qint64 maxBytes)
 {
     if (!m_network) {
         done(fail(u"agent.closed"_s, QCoreApplication::translate("rune", "The console is shutting down.")));
@@ -117,40 +150,40 @@ void HttpAgentClient::get(const QString &path, QObject *context, Callback<QByteA
     url.setPath(path);
     if (!query.isEmpty())
         url.setQuery(query);
-    QNetworkRequest request(url);
-    request.setTransferTimeout(int(m_timeout.count()));
-    if (!m_token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
-    QNetworkReply *reply = m_network->get(request);
-    const QString where = m_baseUrl.authority();
-    QObject::connect(reply, &QNetworkReply::finished, context, [reply, where, done = std::move(done)] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray body = reply->readAll();
-        if (status == 0) {
-            done(fail(u"agent.unreachable"_s,
-                QCoreApplication::translate("rune", "Cannot reach the agent at %1: %2.")
-                    .arg(where, reply->errorString())));
-        } else if (status < 200 || status >= 300) {
-            done(std::unexpected(parseAgentError(status, body)));
-        } else {
-            done(body);
-        }
-    });
+    const QNetworkRequest request = agentRequest(url, m_token);
+    ReplyLimits limits = m_limits;
+    limits.maxBytes = std::min(limits.maxBytes, maxBytes);
+    readBounded(m_network->get(request),
+        limits,
+        m_baseUrl.authority(),
+        context,
+        [done = std::move(done)](QNetworkReply *reply, Result<QByteArray> body) {
+            done(controlAnswer(reply, std::move(body)));
+        });
 }
 
 void HttpAgentClient::fetchHealth(QObject *context, Callback<AgentHealth> done)
 {
-    get(field(protocol::paths::health), context, [done = std::move(done)](Result<QByteArray> body) {
-        done(body ? parseAgentHealth(*body) : std::unexpected(body.error()));
-    });
+    get(
+        field(protocol::paths::health),
+        context,
+        [done = std::move(done)](Result<QByteArray> body) {
+            done(body ? parseAgentHealth(*body) : std::unexpected(body.error()));
+        },
+        {},
+        maxFactsBytes);
 }
 
 void HttpAgentClient::fetchInfo(QObject *context, Callback<NodeFacts> done)
 {
-    get(field(protocol::paths::info), context, [done = std::move(done)](Result<QByteArray> body) {
-        done(body ? parseAgentInfo(*body) : std::unexpected(body.error()));
-    });
+    get(
+        field(protocol::paths::info),
+        context,
+        [done = std::move(done)](Result<QByteArray> body) {
+            done(body ? parseAgentInfo(*body) : std::unexpected(body.error()));
+        },
+        {},
+        maxFactsBytes);
 }
 
 void HttpAgentClient::fetchMetrics(QObject *context, int windowSeconds, Callback<AgentMetrics> done)
@@ -190,7 +223,8 @@ void HttpAgentClient::fetchEvents(quint64 afterSeq, int limit, QObject *context,
         [done = std::move(done)](Result<QByteArray> body) {
             done(body ? parseAgentEvents(*body) : std::unexpected(body.error()));
         },
-        query);
+        query,
+        maxEventsBytes);
 }
 
 } // namespace rune

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cluster/agentmetrics.h"
+#include "cluster/boundedreply.h"
 #include "cluster/node.h"
 #include "util/result.h"
 
@@ -53,14 +54,15 @@ public:
     virtual void fetchEvents(quint64 afterSeq, int limit, QObject *context, Callback<QList<AgentEvent>> done) = 0;
 };
 
-/** AgentClient over HTTP to a base URL (a local agent, or the local end of an SSH tunnel). */
+/**
+ * AgentClient over HTTP to a base URL (a local agent, or the local end of an SSH tunnel). Every
+ * answer is read within @p limits, so a node that floods, trickles or hangs costs one bounded
+ * request and an Error, never a stuck poll.
+ */
 class HttpAgentClient final : public AgentClient
 {
 public:
-    HttpAgentClient(QNetworkAccessManager *network,
-        QUrl baseUrl,
-        QString token,
-        std::chrono::milliseconds timeout = std::chrono::seconds(3));
+    HttpAgentClient(QNetworkAccessManager *network, QUrl baseUrl, QString token, ReplyLimits limits = {});
 
     void fetchHealth(QObject *context, Callback<AgentHealth> done) override;
     void fetchInfo(QObject *context, Callback<NodeFacts> done) override;
@@ -69,7 +71,11 @@ public:
     void fetchEvents(quint64 afterSeq, int limit, QObject *context, Callback<QList<AgentEvent>> done) override;
 
     /** GET @p path (with @p query); the body of a 2xx answer, else the agent's error. */
-    void get(const QString &path, QObject *context, Callback<QByteArray> done, const QUrlQuery &query = {});
+    void get(const QString &path,
+        QObject *context,
+        Callback<QByteArray> done,
+        const QUrlQuery &query = {},
+        qint64 maxBytes = agentjson::maxAnswerBytes);
 
     QUrl baseUrl() const;
     QString token() const;
@@ -78,7 +84,7 @@ private:
     QPointer<QNetworkAccessManager> m_network;
     QUrl m_baseUrl;
     QString m_token;
-    std::chrono::milliseconds m_timeout;
+    ReplyLimits m_limits;
 };
 
 } // namespace rune

@@ -18,79 +18,78 @@ namespace
 {
 
 using agentjson::field;
-using agentjson::parseObject;
+using agentjson::FieldReader;
 
-Result<QJsonArray> arrayField(const QJsonObject &object, const char *name)
+QString tr(const char *text)
 {
-    const QJsonValue value = object.value(field(name));
-    if (!value.isArray()) {
-        return fail(u"agent.bad_response"_s,
-            QCoreApplication::translate("rune", "The agent's answer lacks the list \"%1\"; is it a different version?")
-                .arg(field(name)));
-    }
-    return value.toArray();
+    return QCoreApplication::translate("rune::AgentMetrics", text);
 }
 
-double number(const QJsonObject &object, const char *name)
-{
-    return object.value(field(name)).toDouble();
-}
+/** An event detail lists this many fields at most: the agent's events have two or three. */
+constexpr int maxDetailFields = 16;
 
-qint64 integer(const QJsonObject &object, const char *name)
-{
-    return qint64(object.value(field(name)).toDouble());
-}
-
-QString text(const QJsonObject &object, const char *name)
-{
-    return object.value(field(name)).toString();
-}
-
-LatencySummary parseLatency(const QJsonObject &object)
+LatencySummary parseLatency(FieldReader &parent, const char *name)
 {
     namespace l = protocol::latency;
-    return {integer(object, l::count),
-        number(object, l::meanMs),
-        number(object, l::p50Ms),
-        number(object, l::p90Ms),
-        number(object, l::p99Ms),
-        number(object, l::windowSeconds)};
+    FieldReader latency(parent.object(name), tr("a latency summary"), parent);
+    return {latency.count(l::count),
+        latency.number(l::meanMs),
+        latency.number(l::p50Ms),
+        latency.number(l::p90Ms),
+        latency.number(l::p99Ms),
+        latency.number(l::windowSeconds)};
 }
 
-FunctionCounters parseFunctionCounters(const QJsonObject &object)
+FunctionCounters parseFunctionCounters(FieldReader &function)
 {
     namespace f = protocol::functionmetrics;
     FunctionCounters counters;
-    counters.name = text(object, f::name);
-    counters.deployed = object.contains(field(f::version));
-    counters.version = int(integer(object, f::version));
-    counters.invocations = integer(object, f::invocations);
-    counters.errors = integer(object, f::errors);
-    counters.coldStarts = integer(object, f::coldStarts);
-    counters.timeouts = integer(object, f::timeouts);
-    counters.latency = parseLatency(object.value(field(f::latency)).toObject());
-    counters.coldStartLatency = parseLatency(object.value(field(f::coldStartLatency)).toObject());
-    if (const QJsonValue recent = object.value(field(f::recentLatency)); recent.isObject())
-        counters.recentLatency = parseLatency(recent.toObject());
-    counters.replicas = int(integer(object, f::replicas));
-    counters.inFlight = int(integer(object, f::inFlight));
-    counters.queued = int(integer(object, f::queued));
+    counters.name = function.text(f::name);
+    counters.deployed = function.contains(f::version);
+    counters.version = function.smallCount(f::version);
+    counters.invocations = function.count(f::invocations);
+    counters.errors = function.count(f::errors);
+    counters.coldStarts = function.count(f::coldStarts);
+    counters.timeouts = function.count(f::timeouts);
+    counters.latency = parseLatency(function, f::latency);
+    counters.coldStartLatency = parseLatency(function, f::coldStartLatency);
+    if (function.contains(f::recentLatency))
+        counters.recentLatency = parseLatency(function, f::recentLatency);
+    counters.replicas = function.smallCount(f::replicas);
+    counters.inFlight = function.smallCount(f::inFlight);
+    counters.queued = function.smallCount(f::queued);
     return counters;
 }
 
-void parseNode(const QJsonObject &node, AgentMetrics &metrics)
+// Rates and loads below zero mean nothing: read as zero, like a missing figure.
+void parseNode(FieldReader &node, AgentMetrics &metrics)
 {
     namespace n = protocol::nodemetrics;
-    metrics.cpuPercent = number(node, n::cpuPercent);
-    metrics.load1 = number(node, n::load1);
-    metrics.memoryTotalBytes = integer(node, n::memoryTotalBytes);
-    metrics.memoryAvailableBytes = integer(node, n::memoryAvailableBytes);
-    metrics.diskTotalBytes = integer(node, n::diskTotalBytes);
-    metrics.diskFreeBytes = integer(node, n::diskFreeBytes);
-    metrics.diskReadBytesPerSecond = number(node, n::diskReadBytesPerSecond);
-    metrics.diskWriteBytesPerSecond = number(node, n::diskWriteBytesPerSecond);
-    metrics.netReceiveBytesPerSecond = number(node, n::netReceiveBytesPerSecond);
-    metrics.netTransmitBytesPerSecond = number(node, n::netTransmitBytesPerSecond);
+    metrics.cpuPercent = std::clamp(node.number(n::cpuPercent), 0.0, 100.0);
+    metrics.load1 = std::max(0.0, node.number(n::load1));
+    metrics.memoryTotalBytes = node.count(n::memoryTotalBytes);
+    metrics.memoryAvailableBytes = node.count(n::memoryAvailableBytes);
+    metrics.diskTotalBytes = node.count(n::diskTotalBytes);
+    metrics.diskFreeBytes = node.count(n::diskFreeBytes);
+    metrics.diskReadBytesPerSecond = std::max(0.0, node.number(n::diskReadBytesPerSecond));
+    metrics.diskWriteBytesPerSecond = std::max(0.0, node.number(n::diskWriteBytesPerSecond));
+    metrics.netReceiveBytesPerSecond = std::max(0.0, node.number(n::netReceiveBytesPerSecond));
+    metrics.netTransmitBytesPerSecond = std::max(0.0, node.number(n::netTransmitBytesPerSecond));
+}
+
+QString shownValue(const QJsonValue &value)
+{
+    if (value.isString())
+        return value.toString().left(agentjson::maxTextLength);
+    if (value.isDouble())
+        return QString::number(value.toDouble());
+    if (value.isBool())
+        return value.toBool() ? u"true"_s : u"false"_s;
+    if (value.isNull())
+        return u"null"_s;
+    // Nested values are shown as JSON, cut short: the parser has already bounded their depth.
+    const QJsonDocument document = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
+    return QString::fromUtf8(document.toJson(QJsonDocument::Compact).left(agentjson::maxTextLength));
 }
 
 /** Every field of @p event the console does not read by name, as "key=value" words. */
@@ -100,96 +99,134 @@ QString eventDetail(const QJsonObject &event)
     static const QStringList known {
         field(e::seq), field(e::timeMs), field(e::kind), field(e::function), field(e::version)};
     QStringList words;
-    for (auto it = event.begin(); it != event.end(); ++it) {
+    for (auto it = event.begin(); it != event.end() && words.size() < maxDetailFields; ++it) {
         if (known.contains(it.key()))
             continue;
-        const QJsonValue value = it.value();
-        const QString shown = value.isString() ? value.toString()
-            : value.isDouble()                 ? QString::number(value.toDouble())
-            : value.isBool()                   ? (value.toBool() ? u"true"_s : u"false"_s)
-                             : QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
         // The agent's own sentence reads best as it is; other fields are named.
-        words << (it.key() == field(e::detail) ? shown : it.key() + u'=' + shown);
+        const QString shown = shownValue(it.value());
+        words << (it.key() == field(e::detail) ? shown : it.key().left(64) + u'=' + shown);
     }
-    return words.join(u' ');
+    QString detail = words.join(u' ');
+    if (detail.size() > agentjson::maxTextLength)
+        detail = detail.left(agentjson::maxTextLength) + u'…';
+    return detail;
+}
+
+/** The entries of a list every one of which must be an object. */
+QList<QJsonObject> objectsOf(FieldReader &reader, const char *name, const QString &what)
+{
+    QList<QJsonObject> objects;
+    const QJsonArray list = reader.list(name);
+    objects.reserve(list.size());
+    for (const QJsonValue &value : list) {
+        if (!value.isObject()) {
+            reader.note(
+                tr("the list \"%1\" of %2 holds %3, not objects.").arg(field(name), what, agentjson::kindName(value)));
+            break;
+        }
+        objects.append(value.toObject());
+    }
+    return objects;
+}
+
+Result<void> requireList(const FieldReader &reader, const char *name)
+{
+    if (reader.contains(name))
+        return {};
+    return std::unexpected(agentjson::notProtocol(tr("the list \"%1\" is missing.").arg(field(name))));
 }
 
 } // namespace
 
+std::optional<StartFailure> parseStartFailure(FieldReader &function)
+{
+    namespace s = protocol::startfailure;
+    if (!function.contains(protocol::functions::startFailure))
+        return std::nullopt;
+    FieldReader failure(function.object(protocol::functions::startFailure), tr("a start failure"), function);
+    return StartFailure {failure.text(s::message), failure.smallCount(s::failures), failure.count(s::retryInMs)};
+}
+
 Result<AgentMetrics> parseAgentMetrics(const QByteArray &body)
 {
     namespace m = protocol::metrics;
-    auto object = parseObject(body);
+    auto object = agentjson::parseObject(body);
     if (!object)
         return std::unexpected(object.error());
-    const QJsonValue node = object->value(field(m::node));
-    if (!node.isObject()) {
-        return fail(u"agent.bad_response"_s,
-            QCoreApplication::translate(
-                "rune", "The agent's metrics lack the \"node\" object; is it a different version?"));
-    }
+    FieldReader answer(*object, tr("the metrics"));
+    if (!object->value(field(m::node)).isObject())
+        return std::unexpected(agentjson::notProtocol(tr("metrics without the \"node\" object.")));
     AgentMetrics metrics;
-    metrics.timeMs = integer(*object, m::timeMs);
-    metrics.role = text(*object, m::role);
-    metrics.uptimeSeconds = number(*object, m::uptimeSeconds);
-    parseNode(node.toObject(), metrics);
-    const QJsonArray functions = object->value(field(m::functions)).toArray();
+    metrics.timeMs = answer.count(m::timeMs);
+    metrics.role = answer.text(m::role);
+    metrics.uptimeSeconds = std::max(0.0, answer.number(m::uptimeSeconds));
+    FieldReader node(answer.object(m::node), tr("the node's metrics"), answer);
+    parseNode(node, metrics);
+    // Older agents and idle ones may leave the function list out.
+    const QList<QJsonObject> functions = objectsOf(answer, m::functions, tr("the metrics"));
     metrics.functions.reserve(functions.size());
-    for (const QJsonValue &function : functions) {
-        if (function.isObject())
-            metrics.functions.append(parseFunctionCounters(function.toObject()));
+    for (const QJsonObject &entry : functions) {
+        FieldReader function(entry, tr("a function's metrics"), answer);
+        metrics.functions.append(parseFunctionCounters(function));
     }
+    if (const auto error = answer.error())
+        return std::unexpected(*error);
     return metrics;
 }
 
 Result<QList<AgentFunction>> parseAgentFunctions(const QByteArray &body)
 {
     namespace f = protocol::functions;
-    auto object = parseObject(body);
+    auto object = agentjson::parseObject(body);
     if (!object)
         return std::unexpected(object.error());
-    auto list = arrayField(*object, f::list);
-    if (!list)
-        return std::unexpected(list.error());
+    FieldReader answer(*object, tr("the function list"));
+    if (auto ok = requireList(answer, f::list); !ok)
+        return std::unexpected(ok.error());
     QList<AgentFunction> functions;
-    for (const QJsonValue &value : std::as_const(*list)) {
-        const QJsonObject entry = value.toObject();
+    for (const QJsonObject &entry : objectsOf(answer, f::list, tr("the function list"))) {
+        FieldReader reader(entry, tr("a function"), answer);
         AgentFunction function;
-        function.name = text(entry, f::name);
-        function.version = int(integer(entry, f::version));
-        function.state = text(entry, f::state);
-        function.runtime = text(entry, f::runtime);
-        function.replicas = int(integer(entry, f::replicas));
-        function.replicasReady = int(integer(entry, f::replicasReady));
-        function.inFlight = int(integer(entry, f::inFlight));
-        function.queued = int(integer(entry, f::queued));
+        function.name = reader.text(f::name);
+        function.version = reader.smallCount(f::version);
+        function.state = reader.text(f::state);
+        function.runtime = reader.text(f::runtime);
+        function.replicas = reader.smallCount(f::replicas);
+        function.replicasReady = reader.smallCount(f::replicasReady);
+        function.inFlight = reader.smallCount(f::inFlight);
+        function.queued = reader.smallCount(f::queued);
+        function.startFailure = parseStartFailure(reader);
         if (!function.name.isEmpty())
             functions.append(function);
     }
+    if (const auto error = answer.error())
+        return std::unexpected(*error);
     return functions;
 }
 
 Result<QList<AgentEvent>> parseAgentEvents(const QByteArray &body)
 {
     namespace e = protocol::events;
-    auto object = parseObject(body);
+    auto object = agentjson::parseObject(body);
     if (!object)
         return std::unexpected(object.error());
-    auto list = arrayField(*object, e::list);
-    if (!list)
-        return std::unexpected(list.error());
+    FieldReader answer(*object, tr("the events"));
+    if (auto ok = requireList(answer, e::list); !ok)
+        return std::unexpected(ok.error());
     QList<AgentEvent> events;
-    for (const QJsonValue &value : std::as_const(*list)) {
-        const QJsonObject entry = value.toObject();
+    for (const QJsonObject &entry : objectsOf(answer, e::list, tr("the events"))) {
+        FieldReader reader(entry, tr("an event"), answer);
         AgentEvent event;
-        event.seq = quint64(integer(entry, e::seq));
-        event.timeMs = integer(entry, e::timeMs);
-        event.kind = text(entry, e::kind);
-        event.function = text(entry, e::function);
-        event.version = int(integer(entry, e::version));
+        event.seq = quint64(reader.count(e::seq));
+        event.timeMs = reader.count(e::timeMs);
+        event.kind = reader.text(e::kind);
+        event.function = reader.text(e::function);
+        event.version = reader.smallCount(e::version);
         event.detail = eventDetail(entry);
         events.append(event);
     }
+    if (const auto error = answer.error())
+        return std::unexpected(*error);
     return events;
 }
 

@@ -60,6 +60,15 @@ struct AgentMetrics {
     QList<FunctionCounters> functions;
 };
 
+/** Why a function's replicas cannot start (a crash loop the agent backs off from). */
+struct StartFailure {
+    QString message; ///< the agent's sentence: what the last start said
+    int failures = 0; ///< failed starts in a row
+    qint64 retryInMs = 0; ///< until the agent tries again
+
+    bool operator==(const StartFailure &) const = default;
+};
+
 /** One deployed function as `GET /v1/functions` lists it. */
 struct AgentFunction {
     QString name;
@@ -70,6 +79,7 @@ struct AgentFunction {
     int replicasReady = 0;
     int inFlight = 0;
     int queued = 0;
+    std::optional<StartFailure> startFailure; ///< set while its replicas cannot start
 
     bool operator==(const AgentFunction &) const = default;
 };
@@ -90,6 +100,13 @@ struct AgentEvent {
  * numbers read as zero, so a newer or older agent still shows what it can.
  */
 Result<AgentMetrics> parseAgentMetrics(const QByteArray &body);
+namespace agentjson
+{
+class FieldReader;
+}
+
+/** A function object's `start_failure`; nothing when absent (it starts, or the agent is older). */
+std::optional<StartFailure> parseStartFailure(agentjson::FieldReader &function);
 /** Parses a `/v1/functions` body. */
 Result<QList<AgentFunction>> parseAgentFunctions(const QByteArray &body);
 /** Parses a `/v1/events` body, oldest first. */

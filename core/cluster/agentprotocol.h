@@ -27,7 +27,18 @@ inline constexpr char diskBytes[] = "disk_bytes";
 inline constexpr char diskFreeBytes[] = "disk_free_bytes";
 inline constexpr char agentVersion[] = "agent_version";
 inline constexpr char role[] = "role";
+inline constexpr char isolation[] = "isolation"; ///< absent from agents before isolation was reported
 } // namespace info
+
+/** The "isolation" object of /v1/info: how the agent keeps replicas apart, and what it could not do. */
+namespace isolation
+{
+inline constexpr char users[] = "users"; ///< "per-replica" or "agent"
+inline constexpr char memory[] = "memory"; ///< "cgroup2", "cgroup1" or "rlimit"
+inline constexpr char processes[] = "processes"; ///< "cgroup2" or "subreaper"
+inline constexpr char filesystem[] = "filesystem"; ///< "private" or "shared"
+inline constexpr char warnings[] = "warnings"; ///< sentences; empty when nothing is missing
+} // namespace isolation
 
 namespace metrics
 {
@@ -93,7 +104,17 @@ inline constexpr char replicas[] = "replicas";
 inline constexpr char replicasReady[] = "replicas_ready";
 inline constexpr char inFlight[] = "in_flight";
 inline constexpr char queued[] = "queued";
+inline constexpr char startFailure[] = "start_failure"; ///< only while the replicas cannot start
+inline constexpr char versions[] = "versions"; ///< GET /v1/functions/<name> only
 } // namespace functions
+
+/** The "start_failure" object of a function in /v1/functions and /v1/functions/<name>. */
+namespace startfailure
+{
+inline constexpr char message[] = "message";
+inline constexpr char failures[] = "failures"; ///< failed starts in a row
+inline constexpr char retryInMs[] = "retry_in_ms"; ///< until the agent tries again
+} // namespace startfailure
 
 /** GET /v1/events?since=<seq>: {"events": [...]}. */
 namespace events

@@ -6,6 +6,12 @@ using namespace Qt::StringLiterals;
 namespace rune
 {
 
+bool NodeIsolation::isReported() const
+{
+    return !users.isEmpty() || !memory.isEmpty() || !processes.isEmpty() || !filesystem.isEmpty()
+        || !warnings.isEmpty();
+}
+
 QString nodeRoleName(NodeRole role)
 {
     switch (role) {

@@ -31,6 +31,20 @@ struct SshEndpoint {
     bool operator==(const SshEndpoint &) const = default;
 };
 
+/** How the agent keeps function replicas apart (`isolation` in `GET /v1/info`). */
+struct NodeIsolation {
+    QString users; ///< "per-replica" or "agent"
+    QString memory; ///< "cgroup2", "cgroup1" or "rlimit"
+    QString processes; ///< "cgroup2" or "subreaper"
+    QString filesystem; ///< "private" or "shared"
+    QStringList warnings; ///< what the agent could not isolate, in its words
+
+    /** False for an agent too old to say. */
+    bool isReported() const;
+
+    bool operator==(const NodeIsolation &) const = default;
+};
+
 /** Host facts as reported by the node's agent (`GET /v1/info`). */
 struct NodeFacts {
     QString hostname;
@@ -42,6 +56,7 @@ struct NodeFacts {
     qint64 memoryBytes = 0;
     qint64 diskBytes = 0;
     qint64 diskFreeBytes = 0;
+    NodeIsolation isolation; ///< not kept in the store: read again at the first poll
 
     bool operator==(const NodeFacts &) const = default;
 };

@@ -99,6 +99,13 @@ int NodeMonitor::unreachableAfter() const
     return m_unreachableAfter;
 }
 
+void NodeMonitor::setReplyLimits(const ReplyLimits &limits)
+{
+    toWorker([worker = m_worker, limits] {
+        worker->setReplyLimits(limits);
+    });
+}
+
 void NodeMonitor::setWatched(const QStringList &nodeIds)
 {
     toWorker([worker = m_worker, ids = QSet<QString>(nodeIds.begin(), nodeIds.end())] {
@@ -214,8 +221,11 @@ void NodeMonitor::openTunnel(const Node &node)
         const Node *current = m_nodes->find(id);
         if (!current || current->ssh != wanted.ssh || current->agent.controlPort != wanted.remotePort)
             return;
-        if (!port)
+        if (!port) {
+            if (m_metrics)
+                m_metrics->setProblem(id, port.error());
             return onSilence(id); // retried by retryTunnels()
+        }
         m_tunnels.insert(id, Tunnel {wanted.ssh, wanted.remotePort, *port});
         sync(*current);
     });
@@ -242,6 +252,8 @@ void NodeMonitor::apply(const PollReport &report)
     const QString &id = report.nodeId;
     if (!m_nodes->find(id) || !m_endpoints.contains(id))
         return; // removed while its poll was under way
+    if (m_metrics)
+        m_metrics->setProblem(id, report.error ? report.error : report.partError);
     if (report.error)
         return onSilence(id);
     m_failures.remove(id);

@@ -47,6 +47,8 @@ public:
     std::chrono::milliseconds backgroundInterval() const;
     void setUnreachableAfter(int polls);
     int unreachableAfter() const;
+    /** How much of an agent's answer is read, and for how long (nodes added from now on). */
+    void setReplyLimits(const ReplyLimits &limits);
 
     /** The nodes on screen now: polled at the fast interval. */
     void setWatched(const QStringList &nodeIds);

@@ -4,6 +4,8 @@
 #include <QNetworkAccessManager>
 #include <QRandomGenerator>
 
+using namespace Qt::StringLiterals;
+
 namespace rune
 {
 
@@ -13,6 +15,19 @@ namespace
 constexpr int factsEveryPolls = 60;
 /** The newest events asked for at once. */
 constexpr int eventsPerPoll = 200;
+/** A failure that cost the console a full answer's worth of bytes or of waiting. */
+bool isCostly(const Error &error)
+{
+    return error.code == u"agent.too_large"_s || error.code == u"agent.timeout"_s;
+}
+
+/** The first failure of a poll's secondary parts is the one shown on the node. */
+void notePartError(PollReport &report, const Error &error)
+{
+    if (!report.partError)
+        report.partError = error;
+}
+
 } // namespace
 
 struct PollWorker::Target {
@@ -26,6 +41,7 @@ struct PollWorker::Target {
     int pollsSinceFacts = 0;
     quint64 lastEventSeq = 0;
     std::shared_ptr<PollReport> report;
+    bool backingOff = false; ///< its last answer was too large or too slow: polled at the slow pace
 };
 
 PollWorker::PollWorker(QObject *parent)
@@ -59,7 +75,7 @@ void PollWorker::setTarget(const QString &nodeId, const QUrl &baseUrl, const QSt
     const bool replacing = bool(target);
     target = std::make_shared<Target>();
     target->nodeId = nodeId;
-    target->client = std::make_unique<HttpAgentClient>(network(), baseUrl, token);
+    target->client = std::make_unique<HttpAgentClient>(network(), baseUrl, token, m_limits);
     // A crowd of new nodes is spread over one period instead of all asking in the same instant.
     const qint64 period = periodOf(*target);
     const double crowd = std::min(1.0, double(m_targets.size()) / 100.0);
@@ -90,6 +106,11 @@ void PollWorker::setIntervals(std::chrono::milliseconds fast, std::chrono::milli
     m_slowMs = std::max<qint64>(m_fastMs, slow.count());
     // Fine enough that a node is polled close to its due time, coarse enough to cost nothing.
     m_tick.setInterval(std::chrono::milliseconds(std::clamp<qint64>(m_fastMs / 10, 10, 100)));
+}
+
+void PollWorker::setReplyLimits(const ReplyLimits &limits)
+{
+    m_limits = limits;
 }
 
 void PollWorker::refreshFacts(const QString &nodeId)
@@ -123,6 +144,8 @@ void PollWorker::pollAll()
 
 qint64 PollWorker::periodOf(const Target &target) const
 {
+    if (target.backingOff)
+        return m_slowMs;
     return m_watched.contains(target.nodeId) || target.nodeId == m_focus ? m_fastMs : m_slowMs;
 }
 
@@ -157,7 +180,9 @@ void PollWorker::poll(Target &target)
             return;
         if (!metrics) {
             report->error = metrics.error();
+            t->backingOff = isCostly(metrics.error());
         } else {
+            t->backingOff = false;
             const AgentMetrics *previous = t->previous ? &*t->previous : nullptr;
             report->sample = deriveSample(previous, *metrics);
             if (focused)
@@ -167,25 +192,34 @@ void PollWorker::poll(Target &target)
                 report->eventsRestarted = true;
             }
             t->previous = *metrics;
+            // Only a node that answered its metrics is asked more: one that does not costs one request.
+            pollFacts(*t, report);
+            if (focused)
+                pollFocusExtras(*t, report);
         }
         partDone(t->nodeId);
     });
-    if (target.wantFacts || ++target.pollsSinceFacts >= factsEveryPolls) {
-        ++target.partsPending;
-        target.client->fetchInfo(this, [this, weak, report](Result<NodeFacts> facts) {
-            const auto t = weak.lock();
-            if (!t || t->report != report)
-                return;
-            if (facts) {
-                report->facts = *facts;
-                t->wantFacts = false;
-                t->pollsSinceFacts = 0;
-            }
-            partDone(t->nodeId);
-        });
-    }
-    if (focused)
-        pollFocusExtras(target, report);
+}
+
+void PollWorker::pollFacts(Target &target, const std::shared_ptr<PollReport> &report)
+{
+    if (!target.wantFacts && ++target.pollsSinceFacts < factsEveryPolls)
+        return;
+    const std::weak_ptr<Target> weak = m_targets.value(target.nodeId);
+    ++target.partsPending;
+    target.client->fetchInfo(this, [this, weak, report](Result<NodeFacts> facts) {
+        const auto t = weak.lock();
+        if (!t || t->report != report)
+            return;
+        if (facts) {
+            report->facts = *facts;
+            t->wantFacts = false;
+            t->pollsSinceFacts = 0;
+        } else {
+            notePartError(*report, facts.error());
+        }
+        partDone(t->nodeId);
+    });
 }
 
 void PollWorker::pollFocusExtras(Target &target, const std::shared_ptr<PollReport> &report)
@@ -198,6 +232,8 @@ void PollWorker::pollFocusExtras(Target &target, const std::shared_ptr<PollRepor
             return;
         if (functions)
             report->functions = *functions;
+        else
+            notePartError(*report, functions.error());
         partDone(t->nodeId);
     });
     target.client->fetchEvents(
@@ -205,7 +241,9 @@ void PollWorker::pollFocusExtras(Target &target, const std::shared_ptr<PollRepor
             const auto t = weak.lock();
             if (!t || t->report != report)
                 return;
-            if (events && !events->isEmpty()) {
+            if (!events) {
+                notePartError(*report, events.error());
+            } else if (!events->isEmpty()) {
                 report->events = *events;
                 t->lastEventSeq = std::max(t->lastEventSeq, events->constLast().seq);
             }

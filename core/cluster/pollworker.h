@@ -22,6 +22,8 @@ namespace rune
 struct PollReport {
     QString nodeId;
     std::optional<Error> error; ///< set when the agent did not answer its metrics
+    /** Set when another part of the poll (facts, functions, events) failed although metrics came. */
+    std::optional<Error> partError;
     NodeSample sample;
     std::optional<NodeFacts> facts; ///< when they were asked for this time
     /** For the focused node only: per-function rates, deployed functions and new events. */
@@ -52,6 +54,8 @@ public:
     void setWatched(const QSet<QString> &nodeIds);
     void setFocus(const QString &nodeId);
     void setIntervals(std::chrono::milliseconds fast, std::chrono::milliseconds slow);
+    /** How much of an answer is read, for how long; for targets set from now on. */
+    void setReplyLimits(const ReplyLimits &limits);
     /** Asks @p nodeId's host facts at its next poll. */
     void refreshFacts(const QString &nodeId);
     void start();
@@ -66,6 +70,7 @@ private:
     struct Target;
     void tick();
     void poll(Target &target);
+    void pollFacts(Target &target, const std::shared_ptr<PollReport> &report);
     void pollFocusExtras(Target &target, const std::shared_ptr<PollReport> &report);
     void partDone(const QString &nodeId);
     void flush();
@@ -82,6 +87,7 @@ private:
     QTimer m_flush;
     QElapsedTimer m_clock;
     QList<PollReport> m_batch;
+    ReplyLimits m_limits;
 };
 
 } // namespace rune

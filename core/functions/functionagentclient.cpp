@@ -2,6 +2,9 @@
 #include "functions/functionagentclient.h"
 
 #include "cluster/agentclient.h"
+#include "cluster/agentjson.h"
+#include "cluster/agentprotocol.h"
+#include "cluster/boundedreply.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -25,13 +28,20 @@ QString tr(const char *text)
     return QCoreApplication::translate("rune::FunctionAgentClient", text);
 }
 
-constexpr int controlTimeoutMs = 10000;
-constexpr int deployTimeoutMs = 120000;
+using namespace std::chrono_literals;
 
-Error unreachable(const QUrl &url, QNetworkReply *reply)
+/** A control call: a function's state is a few KiB; the agent answers at once. */
+const ReplyLimits controlLimits {agentjson::maxAnswerBytes, 10s, 30s};
+/** A deploy sends up to the agent's 64 MiB archive limit, maybe over a slow SSH tunnel. */
+const ReplyLimits deployLimits {agentjson::maxAnswerBytes, 120s, 15min};
+/** The most of a function's answer the invoke panel keeps. */
+constexpr qint64 maxInvokeAnswerBytes = 16 * 1024 * 1024;
+
+/** A call may take the function's own timeout in silence; the whole exchange a little longer. */
+ReplyLimits invokeLimits(int timeoutMs)
 {
-    return Error {
-        u"agent.unreachable"_s, tr("Cannot reach the agent at %1: %2.").arg(url.authority(), reply->errorString())};
+    const std::chrono::milliseconds silence(std::max(timeoutMs, 1000));
+    return ReplyLimits {maxInvokeAnswerBytes, silence, 2 * silence + 10s};
 }
 
 QString functionPath(const QString &name, const QString &suffix = {})
@@ -53,6 +63,21 @@ QUrl invokeUrl(const QUrl &base, const QString &prefix, const QString &path)
     return url;
 }
 
+/** Completes @p result with what @p reply answered (any HTTP status). */
+InvokeResult invokeResult(InvokeResult result, QNetworkReply *reply, QByteArray body)
+{
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+    for (const auto &[name, value] : reply->rawHeaderPairs())
+        result.headers.append({QString::fromLatin1(name), QString::fromUtf8(value)});
+    result.body = std::move(body);
+    if (const QString id = result.header(u"X-Request-Id"_s); !id.isEmpty())
+        result.requestId = id;
+    result.agentVersion = result.header(u"X-Rune-Version"_s).toInt();
+    result.coldStart = result.header(u"X-Rune-Cold-Start"_s) == u"1"_s;
+    return result;
+}
+
 } // namespace
 
 QString InvokeResult::header(const QString &name) const
@@ -66,22 +91,32 @@ QString InvokeResult::header(const QString &name) const
 
 Result<AgentFunctionStatus> parseAgentFunction(const QByteArray &body)
 {
-    QJsonParseError parseError;
-    const QJsonObject object = QJsonDocument::fromJson(body, &parseError).object();
-    if (parseError.error != QJsonParseError::NoError || !object.contains(u"name"_s)
-        || !object.value(u"version"_s).isDouble())
-        return fail(u"agent.bad_response"_s,
-            tr("The agent's answer about a function is not what this console expects; is it a different version?"));
+    namespace f = protocol::functions;
+    const auto object = agentjson::parseObject(body);
+    if (!object)
+        return std::unexpected(object.error());
+    agentjson::FieldReader reader(*object, tr("the function"));
+    if (!object->value(agentjson::field(f::name)).isString() || !object->value(agentjson::field(f::version)).isDouble())
+        return std::unexpected(agentjson::notProtocol(tr("a function without a name or version.")));
     AgentFunctionStatus status;
-    status.name = object.value(u"name"_s).toString();
-    status.version = object.value(u"version"_s).toInt();
-    status.state = object.value(u"state"_s).toString();
-    status.runtime = object.value(u"runtime"_s).toString();
-    status.replicas = object.value(u"replicas"_s).toInt();
-    status.replicasReady = object.value(u"replicas_ready"_s).toInt();
-    status.inFlight = object.value(u"in_flight"_s).toInt();
-    for (const QJsonValue &version : object.value(u"versions"_s).toArray())
-        status.versions.append(version.toInt());
+    status.name = reader.text(f::name);
+    status.version = reader.smallCount(f::version);
+    status.state = reader.text(f::state);
+    status.runtime = reader.text(f::runtime);
+    status.replicas = reader.smallCount(f::replicas);
+    status.replicasReady = reader.smallCount(f::replicasReady);
+    status.inFlight = reader.smallCount(f::inFlight);
+    status.startFailure = parseStartFailure(reader);
+    const QJsonArray versions = reader.list(f::versions);
+    for (const QJsonValue &version : versions) {
+        if (!version.isDouble()) {
+            reader.note(tr("the list \"versions\" holds %1, not numbers.").arg(agentjson::kindName(version)));
+            break;
+        }
+        status.versions.append(int(std::clamp(version.toDouble(), 0.0, 1e6)));
+    }
+    if (const auto error = reader.error())
+        return std::unexpected(*error);
     return status;
 }
 
@@ -100,7 +135,7 @@ void HttpFunctionAgentClient::send(const QByteArray &verb,
     const QString &path,
     const QByteArray &body,
     const QList<QPair<QByteArray, QByteArray>> &headers,
-    int timeoutMs,
+    const ReplyLimits &limits,
     QObject *context,
     Progress progress,
     Callback<QByteArray> done)
@@ -111,28 +146,19 @@ void HttpFunctionAgentClient::send(const QByteArray &verb,
     }
     QUrl url = m_address.controlUrl;
     url.setPath(path, QUrl::StrictMode);
-    QNetworkRequest request(url);
-    request.setTransferTimeout(timeoutMs);
-    if (!m_address.token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_address.token.toUtf8());
+    QNetworkRequest request = agentRequest(url, m_address.token);
     for (const auto &[name, value] : headers)
         request.setRawHeader(name, value);
     QNetworkReply *reply = m_network->sendCustomRequest(request, verb, body);
-    QObject::connect(context, &QObject::destroyed, reply, &QNetworkReply::abort);
     if (progress)
         QObject::connect(reply, &QNetworkReply::uploadProgress, context, progress);
-    const QUrl base = m_address.controlUrl;
-    QObject::connect(reply, &QNetworkReply::finished, context, [reply, base, done = std::move(done)] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray answer = reply->readAll();
-        if (status == 0)
-            done(std::unexpected(unreachable(base, reply)));
-        else if (status < 200 || status >= 300)
-            done(std::unexpected(parseAgentError(status, answer)));
-        else
-            done(answer);
-    });
+    readBounded(reply,
+        limits,
+        m_address.controlUrl.authority(),
+        context,
+        [done = std::move(done)](QNetworkReply *answered, Result<QByteArray> answer) {
+            done(controlAnswer(answered, std::move(answer)));
+        });
 }
 
 void HttpFunctionAgentClient::deploy(const QString &name,
@@ -150,7 +176,7 @@ void HttpFunctionAgentClient::deploy(const QString &name,
         functionPath(name),
         archive,
         headers,
-        deployTimeoutMs,
+        deployLimits,
         context,
         std::move(progress),
         [done = std::move(done)](Result<QByteArray> body) {
@@ -164,7 +190,7 @@ void HttpFunctionAgentClient::fetchFunction(const QString &name, QObject *contex
         functionPath(name),
         {},
         {},
-        controlTimeoutMs,
+        controlLimits,
         context,
         {},
         [done = std::move(done)](Result<QByteArray> body) {
@@ -178,7 +204,7 @@ void HttpFunctionAgentClient::removeFunction(const QString &name, QObject *conte
         functionPath(name),
         {},
         {},
-        controlTimeoutMs,
+        controlLimits,
         context,
         {},
         [done = std::move(done)](Result<QByteArray> body) {
@@ -193,7 +219,7 @@ void HttpFunctionAgentClient::removeVersion(
         functionPath(name, u"/versions/%1"_s.arg(agentVersion)),
         {},
         {},
-        controlTimeoutMs,
+        controlLimits,
         context,
         {},
         [done = std::move(done)](Result<QByteArray> body) {
@@ -208,7 +234,7 @@ void HttpFunctionAgentClient::setBlocked(
         functionPath(name, blocked ? u":block"_s : u":unblock"_s),
         {},
         {},
-        controlTimeoutMs,
+        controlLimits,
         context,
         {},
         [done = std::move(done)](Result<QByteArray> body) {
@@ -233,8 +259,8 @@ void HttpFunctionAgentClient::invoke(const InvokeRequest &call, QObject *context
     }
     const QUrl url = direct ? invokeUrl(m_address.invokeUrl, u"/function/"_s + target, call.path)
                             : invokeUrl(m_address.controlUrl, functionPath(target, u"/invoke"_s), {});
-    QNetworkRequest request(url);
-    request.setTransferTimeout(call.timeoutMs);
+    // The caller's own headers (an Authorization, an Accept-Encoding) go over the defaults.
+    QNetworkRequest request = agentRequest(url, {});
     const QString requestId =
         call.requestId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : call.requestId;
     bool hasAuthorization = false;
@@ -247,32 +273,21 @@ void HttpFunctionAgentClient::invoke(const InvokeRequest &call, QObject *context
     request.setRawHeader("X-Request-Id", requestId.toUtf8());
     auto timer = std::make_shared<QElapsedTimer>();
     timer->start();
-    const QDateTime at = QDateTime::currentDateTimeUtc();
+    InvokeResult result;
+    result.nodeId = m_address.nodeId;
+    result.requestId = requestId;
+    result.at = QDateTime::currentDateTimeUtc();
     QNetworkReply *reply = m_network->sendCustomRequest(request, call.method.toUpper().toLatin1(), call.body);
-    QObject::connect(context, &QObject::destroyed, reply, &QNetworkReply::abort);
-    const QString nodeId = m_address.nodeId;
-    QObject::connect(reply, &QNetworkReply::finished, context, [=, done = std::move(done)] {
-        reply->deleteLater();
-        InvokeResult result;
-        result.nodeId = nodeId;
-        result.requestId = requestId;
-        result.at = at;
-        result.latencyMs = timer->elapsed();
-        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (result.status == 0) {
-            done(std::unexpected(unreachable(url, reply)));
-            return;
-        }
-        result.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
-        for (const auto &[name, value] : reply->rawHeaderPairs())
-            result.headers.append({QString::fromLatin1(name), QString::fromUtf8(value)});
-        result.body = reply->readAll();
-        if (const QString id = result.header(u"X-Request-Id"_s); !id.isEmpty())
-            result.requestId = id;
-        result.agentVersion = result.header(u"X-Rune-Version"_s).toInt();
-        result.coldStart = result.header(u"X-Rune-Cold-Start"_s) == u"1"_s;
-        done(result);
-    });
+    readBounded(reply,
+        invokeLimits(call.timeoutMs),
+        url.authority(),
+        context,
+        [result, timer, done = std::move(done)](QNetworkReply *answered, Result<QByteArray> body) mutable {
+            if (!body)
+                return done(std::unexpected(body.error()));
+            result.latencyMs = timer->elapsed();
+            done(invokeResult(std::move(result), answered, std::move(*body)));
+        });
 }
 
 FunctionAgentClientFactory httpFunctionAgentClients(QNetworkAccessManager *network)

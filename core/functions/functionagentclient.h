@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "cluster/agentmetrics.h"
 #include "util/result.h"
 
 #include <QByteArray>
@@ -20,6 +21,8 @@ class QNetworkAccessManager;
 
 namespace rune
 {
+
+struct ReplyLimits;
 
 /**
  * How the console reaches one node's agent: its control API (directly for a demo node, else
@@ -44,6 +47,7 @@ struct AgentFunctionStatus {
     int replicasReady = 0;
     int inFlight = 0;
     QList<int> versions; ///< every version the agent keeps
+    std::optional<StartFailure> startFailure; ///< set while its replicas cannot start
 
     bool operator==(const AgentFunctionStatus &) const = default;
 };
@@ -137,7 +141,7 @@ private:
         const QString &path,
         const QByteArray &body,
         const QList<QPair<QByteArray, QByteArray>> &headers,
-        int timeoutMs,
+        const ReplyLimits &limits,
         QObject *context,
         Progress progress,
         Callback<QByteArray> done);

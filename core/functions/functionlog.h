@@ -47,7 +47,9 @@ Result<FunctionLogLine> parseFunctionLogLine(const QByteArray &json, const QStri
 /**
  * Follows one function's log on one agent: `GET /v1/logs?function=<name>&follow=1`, newline-
  * delimited JSON read as it arrives. When the stream breaks (the agent restarts, a tunnel
- * drops) it connects again every few seconds, asking only for lines it has not seen.
+ * drops) it connects again every few seconds, asking only for lines it has not seen. A node that
+ * sends something else — a line that is not a log line, a line without end, bytes that never make
+ * a line — has its stream broken off, with the reason in connectionChanged().
  */
 class FunctionLogFollower final : public QObject
 {
@@ -70,6 +72,8 @@ public:
     QString function() const;
     /** How long to wait before connecting again after the stream broke. */
     void setRetryInterval(std::chrono::milliseconds interval);
+    /** How long the stream may bring no complete line (the agent's keep-alive included) before it is broken off. */
+    void setSilenceTimeout(std::chrono::milliseconds timeout);
 
 Q_SIGNALS:
     /** New lines, oldest first; each seen once. */
@@ -80,7 +84,11 @@ Q_SIGNALS:
 private:
     void connectNow();
     void onReadyRead();
+    /** Moves the complete lines of the pending bytes into @p lines, up to the first that is not a log line. */
+    std::optional<Error> takeLines(QList<FunctionLogLine> &lines);
     void onFinished();
+    void dropReply();
+    void breakStream(const QString &problem);
 
     QPointer<QNetworkAccessManager> m_network;
     AgentAddress m_address;
@@ -89,6 +97,8 @@ private:
     QPointer<QNetworkReply> m_reply;
     QByteArray m_pending;
     QTimer m_retry;
+    QTimer m_lineWatchdog; ///< restarted by every complete line
+    QTimer m_drain; ///< reads on at the next turn what one turn left
     quint64 m_lastSeq = 0;
     qint64 m_lastTimeMs = 0;
     bool m_connected = false;

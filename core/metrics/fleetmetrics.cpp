@@ -1,8 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "metrics/fleetmetrics.h"
 
+#include <limits>
+
 namespace rune
 {
+
+namespace
+{
+
+/** Figures a hostile node reports may be absurdly large: a fleet's sum stops at INT_MAX. */
+int saturatingAdd(int sum, int value)
+{
+    return int(std::min<qint64>(qint64(sum) + value, std::numeric_limits<int>::max()));
+}
+
+} // namespace
 
 double FleetTotals::errorRate() const
 {
@@ -39,9 +52,9 @@ FleetTotals FleetMetrics::totals() const
         totals.memoryTotalBytes += s.memoryTotalBytes;
         totals.diskUsedBytes += s.diskUsedBytes;
         totals.diskTotalBytes += s.diskTotalBytes;
-        totals.functions += s.functions;
-        totals.replicas += s.replicas;
-        totals.inFlight += s.inFlight;
+        totals.functions = saturatingAdd(totals.functions, s.functions);
+        totals.replicas = saturatingAdd(totals.replicas, s.replicas);
+        totals.inFlight = saturatingAdd(totals.inFlight, s.inFlight);
     }
     totals.cpuPercent = totals.reporting > 0 ? cpu / totals.reporting : 0.0;
     return totals;
@@ -78,6 +91,24 @@ void FleetMetrics::markSilent(const QString &nodeId)
     if (it == m_nodes.end() || !it->latest)
         return;
     it->latest.reset();
+    m_dirty = true;
+}
+
+const Error *FleetMetrics::problem(const QString &nodeId) const
+{
+    const auto it = m_nodes.constFind(nodeId);
+    return it == m_nodes.constEnd() || !it->problem ? nullptr : &*it->problem;
+}
+
+void FleetMetrics::setProblem(const QString &nodeId, const std::optional<Error> &problem)
+{
+    const auto it = m_nodes.find(nodeId);
+    if (it == m_nodes.end() && !problem)
+        return;
+    NodeData &node = it == m_nodes.end() ? m_nodes[nodeId] : *it;
+    if (node.problem == problem)
+        return;
+    node.problem = problem;
     m_dirty = true;
 }
 

@@ -3,6 +3,7 @@
 
 #include "cluster/agentmetrics.h"
 #include "metrics/nodesample.h"
+#include "util/result.h"
 
 #include <QHash>
 #include <QObject>
@@ -55,10 +56,17 @@ public:
     QList<AgentFunction> functions(const QString &nodeId) const;
     /** The node's latest events, oldest first. */
     QList<AgentEvent> events(const QString &nodeId) const;
+    /**
+     * What went wrong at the node's last poll (unreachable, an answer that is not the agent's
+     * protocol, too large, too slow); nullptr when the poll went well.
+     */
+    const Error *problem(const QString &nodeId) const;
 
     void record(const QString &nodeId, const NodeSample &sample);
     /** The node did not answer: its figures are no longer current. */
     void markSilent(const QString &nodeId);
+    /** What the node's last poll ran into; nullopt: nothing. */
+    void setProblem(const QString &nodeId, const std::optional<Error> &problem);
     void setFunctionSamples(const QString &nodeId, const QList<FunctionSample> &samples);
     void setFunctions(const QString &nodeId, const QList<AgentFunction> &functions);
     void addEvents(const QString &nodeId, const QList<AgentEvent> &events, bool agentRestarted);
@@ -67,7 +75,7 @@ public:
     void endBatch();
 
 Q_SIGNALS:
-    /** Latest samples changed (once per batch of polls, not once per node). */
+    /** Latest samples or problems changed (once per batch of polls, not once per node). */
     void updated();
     /** Every new sample, as it arrives. */
     void sampled(const QString &nodeId, const rune::NodeSample &sample);
@@ -82,6 +90,7 @@ private:
         QList<AgentFunction> functions;
         std::deque<AgentEvent> events;
         quint64 lastSeq = 0;
+        std::optional<Error> problem;
     };
 
     QHash<QString, NodeData> m_nodes;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "metrics/nodesample.h"
 
+#include <QHash>
 #include <algorithm>
+#include <limits>
 
 namespace rune
 {
@@ -24,6 +26,12 @@ double NodeSample::errorRate() const
 namespace
 {
 
+/** A sum of figures a node reported, which may be absurdly large: it stops at INT_MAX. */
+int saturatingAdd(int sum, int value)
+{
+    return int(std::min<qint64>(qint64(sum) + value, std::numeric_limits<int>::max()));
+}
+
 /** Seconds between two answers; 0 when they cannot be compared. */
 double intervalSeconds(const AgentMetrics *previous, const AgentMetrics &current)
 {
@@ -32,15 +40,16 @@ double intervalSeconds(const AgentMetrics *previous, const AgentMetrics &current
     return std::max(0.0, double(current.receivedMs - previous->receivedMs) / 1000.0);
 }
 
-const FunctionCounters *findFunction(const AgentMetrics *metrics, const QString &name)
+/** The previous answer's functions by name: a lookup per function, not a scan (a node may list thousands). */
+QHash<QString, const FunctionCounters *> byName(const AgentMetrics *metrics)
 {
+    QHash<QString, const FunctionCounters *> functions;
     if (!metrics)
-        return nullptr;
-    for (const FunctionCounters &function : metrics->functions) {
-        if (function.name == name)
-            return &function;
-    }
-    return nullptr;
+        return functions;
+    functions.reserve(metrics->functions.size());
+    for (const FunctionCounters &function : metrics->functions)
+        functions.insert(function.name, &function);
+    return functions;
 }
 
 /** Calls, errors and summed latency (warm and cold) of one function between two answers. */
@@ -104,17 +113,18 @@ NodeSample deriveSample(const AgentMetrics *previous, const AgentMetrics &curren
     sample.netTransmitBytesPerSecond = current.netTransmitBytesPerSecond;
 
     const double seconds = intervalSeconds(previous, current);
+    const auto before = byName(seconds > 0 ? previous : nullptr);
     Delta total;
     for (const FunctionCounters &function : current.functions) {
         if (function.deployed) {
             ++sample.functions;
-            sample.replicas += function.replicas;
-            sample.inFlight += function.inFlight;
+            sample.replicas = saturatingAdd(sample.replicas, function.replicas);
+            sample.inFlight = saturatingAdd(sample.inFlight, function.inFlight);
         }
         sample.p99LatencyMs = std::max(sample.p99LatencyMs, p99Of(function));
         if (seconds <= 0)
             continue;
-        const Delta d = delta(findFunction(previous, function.name), function);
+        const Delta d = delta(before.value(function.name), function);
         total.calls += d.calls;
         total.errors += d.errors;
         total.timedCalls += d.timedCalls;
@@ -131,6 +141,7 @@ NodeSample deriveSample(const AgentMetrics *previous, const AgentMetrics &curren
 QList<FunctionSample> deriveFunctionSamples(const AgentMetrics *previous, const AgentMetrics &current)
 {
     const double seconds = intervalSeconds(previous, current);
+    const auto before = byName(seconds > 0 ? previous : nullptr);
     QList<FunctionSample> samples;
     for (const FunctionCounters &function : current.functions) {
         if (!function.deployed)
@@ -145,7 +156,7 @@ QList<FunctionSample> deriveFunctionSamples(const AgentMetrics *previous, const 
         sample.errors = function.errors;
         sample.p99LatencyMs = p99Of(function);
         if (seconds > 0) {
-            const Delta d = delta(findFunction(previous, function.name), function);
+            const Delta d = delta(before.value(function.name), function);
             sample.invocationsPerSecond = d.calls / seconds;
             sample.errorsPerSecond = d.errors / seconds;
             sample.meanLatencyMs = d.meanLatencyMs();

@@ -161,7 +161,7 @@ void NodeJob::waitForHealth(std::function<void()> next)
         if (!port)
             return failStep(port.error());
         m_agent = std::make_unique<HttpAgentClient>(
-            m_context.network, QUrl(u"http://127.0.0.1:%1"_s.arg(*port)), m_node.agent.token, std::chrono::seconds(3));
+            m_context.network, QUrl(u"http://127.0.0.1:%1"_s.arg(*port)), m_node.agent.token);
         pollHealth(deadline, next);
     });
 }

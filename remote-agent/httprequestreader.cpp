@@ -387,10 +387,11 @@ std::optional<HttpRequestReader::Step> HttpRequestReader::addField(std::string_v
 
 std::optional<HttpRequestReader::Step> HttpRequestReader::finishHeader()
 {
-    // Two Hosts could name two targets. None is let through: the agent serves one site, and the
-    // controller's gateway forwards calls without one.
+    // Two Hosts could name two targets; an HTTP/1.1 request must name one (RFC 9112 3.2).
     if (m_hostFields > 1)
         return fail(http::status::bad_request, errorcode::badRequest, "the request has more than one Host header");
+    if (m_hostFields == 0 && m_request.version() == 11)
+        return fail(http::status::bad_request, errorcode::badRequest, "an HTTP/1.1 request needs a Host header");
     if (auto problem = checkFraming())
         return problem;
     m_keepAlive = !m_connectionClose && (m_request.version() == 11 || m_connectionKeepAlive);

@@ -138,6 +138,7 @@ void TestHttpRequestReader::framingIsRefused_data()
     QTest::newRow("folded line") << post + "X-A: 1\r\n 2\r\n\r\n" << 400;
     QTest::newRow("bare LF") << QByteArray("GET /x HTTP/1.1\nHost: h\n\n") << 400;
     QTest::newRow("two hosts") << QByteArray("GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") << 400;
+    QTest::newRow("HTTP/1.1 without Host") << QByteArray("GET /x HTTP/1.1\r\nAccept: */*\r\n\r\n") << 400;
     QTest::newRow("NUL in a value") << post + QByteArray("X-A: a\0b\r\n\r\n", 12) << 400;
     QTest::newRow("space in target") << QByteArray("GET /a b HTTP/1.1\r\nHost: h\r\n\r\n") << 400;
     QTest::newRow("HTTP/2") << QByteArray("GET /x HTTP/2.0\r\nHost: h\r\n\r\n") << 505;

@@ -110,8 +110,9 @@ int Agent::ioThreadCount(const Config &config)
     return int(std::clamp(std::thread::hardware_concurrency() / 2, 1u, 8u));
 }
 
-Agent::Agent(CommandLine commandLine, Config config)
+Agent::Agent(CommandLine commandLine, Config config, AgentHooks hooks)
     : m_commandLine(std::move(commandLine))
+    , m_hooks(std::move(hooks))
     , m_startedAt(std::chrono::steady_clock::now())
     , m_ioThreads(ioThreadCount(config))
     , m_io(m_ioThreads)
@@ -154,8 +155,8 @@ std::expected<void, std::string> Agent::prepareRuntime()
     const std::filesystem::path state = config->stateDir;
     m_store = std::make_unique<FunctionStore>(state, ArchiveLimits {config->maxUnpackedBytes, config->maxArchiveFiles});
     m_store->recover();
-    if (const char *pause = std::getenv("RUNE_AGENT_TEST_DEPLOY_PAUSE"))
-        m_store->setPauseAfter(pause);
+    if (m_hooks.afterDeployStep)
+        m_store->setAfterStep(m_hooks.afterDeployStep);
     m_logs = std::make_unique<LogStore>(
         state / "logs", LogStore::Limits {config->logMaxFileBytes, config->logKeepFiles, 20000});
     m_node = std::make_unique<NodeSampler>(config->stateDir);

@@ -11,17 +11,29 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <string_view>
 
 namespace rune::agent
 {
+
+/**
+ * Where a program built around the agent library can step into the agent's work. rune-agent
+ * itself passes none; the crash tests' agent (tests/agent/deploypauseagent.cpp) stops a deploy
+ * half-way to be killed there.
+ */
+struct AgentHooks {
+    /** Runs on the deploy's thread after each step of a deploy: "staged", "renamed", "linked". */
+    std::function<void(std::string_view step)> afterDeployStep;
+};
 
 // The daemon as a whole: the control API and invoke servers on a small thread pool, the function
 // runtime, signals (SIGTERM/SIGINT stop gracefully, SIGHUP reloads), and systemd readiness.
 class Agent final
 {
 public:
-    Agent(CommandLine commandLine, Config config);
+    Agent(CommandLine commandLine, Config config, AgentHooks hooks = {});
     Agent(const Agent &) = delete;
     Agent &operator=(const Agent &) = delete;
     ~Agent();
@@ -51,6 +63,7 @@ private:
     static constexpr auto shutdownGrace = std::chrono::seconds(10);
 
     CommandLine m_commandLine;
+    AgentHooks m_hooks;
     std::chrono::steady_clock::time_point m_startedAt;
     int m_ioThreads;
     boost::asio::io_context m_io;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "protocol.h"
+
 #include <boost/beast/http.hpp>
 #include <nlohmann/json_fwd.hpp>
 #include <string_view>
@@ -17,17 +19,8 @@ using Response = http::response<http::string_body>;
 
 inline constexpr std::string_view jsonContentType = "application/json";
 
-// Error codes of the HTTP layer itself, beside the API's own in protocol.h.
-namespace httpcode
-{
-inline constexpr char uriTooLong[] = "uri_too_long";
-inline constexpr char headerTooLarge[] = "header_too_large";
-inline constexpr char versionNotSupported[] = "http_version_not_supported";
-inline constexpr char notImplemented[] = "not_implemented";
-inline constexpr char requestTimeout[] = "request_timeout";
-inline constexpr char overloaded[] = "overloaded";
-inline constexpr char tooManyConnections[] = "too_many_connections";
-} // namespace httpcode
+// The HTTP layer's error codes are the API's (protocol.h); this name is the one its code uses.
+namespace httpcode = protocol::errorcode;
 
 // Boost 1.74's Beast speaks boost::string_view; the agent speaks std::string_view.
 inline std::string_view asStdView(beast::string_view text)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "api/deployrequest.h"
 
-#include "jsontext.h"
+#include "deployconfig.h"
 
 #include <algorithm>
 #include <cctype>
@@ -67,18 +67,6 @@ std::expected<std::map<std::string, std::string>, std::string> splitMultipart(
     }
 }
 
-std::expected<nlohmann::json, std::string> parseConfig(std::string_view text)
-{
-    if (trim(text).empty())
-        return nlohmann::json::object();
-    auto json = parseJsonText(text, maxConfigBytes);
-    if (!json)
-        return std::unexpected("the function configuration " + json.error());
-    if (!json->is_object())
-        return std::unexpected(std::string("the function configuration must be a JSON object"));
-    return std::move(*json);
-}
-
 } // namespace
 
 std::string headerParameter(std::string_view value, std::string_view parameter)
@@ -110,16 +98,18 @@ std::expected<DeployRequest, std::string> parseDeployRequest(
         auto parts = splitMultipart(body, boundary);
         if (!parts)
             return std::unexpected(parts.error());
-        const auto archive = parts->find("archive");
+        const auto archive = parts->find(protocol::deploy::archivePart);
         if (archive == parts->end())
             return std::unexpected(std::string("the multipart body has no 'archive' part with the code"));
         request.archive = std::move(archive->second);
-        auto config = parseConfig(parts->contains("config") ? std::string_view(parts->at("config")) : "");
+        auto config = protocol::parseConfigText(parts->contains(protocol::deploy::configPart)
+                ? std::string_view(parts->at(protocol::deploy::configPart))
+                : "");
         if (!config)
             return std::unexpected(config.error());
         request.config = std::move(*config);
     } else {
-        auto config = parseConfig(configHeaderValue);
+        auto config = protocol::parseConfigText(configHeaderValue);
         if (!config)
             return std::unexpected(config.error() + " (header " + configHeader + ")");
         request.config = std::move(*config);

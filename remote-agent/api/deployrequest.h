@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "configkeys.h"
+#include "protocol.h"
+
 #include <cstddef>
 #include <expected>
 #include <nlohmann/json.hpp>
@@ -17,16 +20,16 @@ struct DeployRequest {
 };
 
 /** A function's configuration is a few KiB; anything past this is refused before it is parsed. */
-inline constexpr std::size_t maxConfigBytes = 1u << 20;
+inline constexpr std::size_t maxConfigBytes = protocol::limits::maxConfigBytes;
 
 /** The header that carries the configuration when the body is the bare archive. */
-inline constexpr char configHeader[] = "X-Rune-Config";
+inline constexpr const char *configHeader = protocol::deploy::configHeader;
 
 /**
  * Reads a deploy from either a `multipart/form-data` body with the parts `config` (JSON) and
  * `archive` (the tar.gz), or a bare archive body with the configuration as JSON in the
- * X-Rune-Config header. The configuration is parsed with parseJsonText (at most maxConfigBytes,
- * bounded nesting). Errors are sentences naming what is wrong.
+ * X-Rune-Config header. The configuration is read with protocol::parseConfigText (at most
+ * maxConfigBytes, bounded nesting). Errors are sentences naming what is wrong.
  */
 std::expected<DeployRequest, std::string> parseDeployRequest(
     std::string_view contentType, std::string_view configHeaderValue, std::string body);

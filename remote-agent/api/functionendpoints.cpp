@@ -24,7 +24,7 @@ nlohmann::json startFailureJson(const StartFailure &failure)
 
 nlohmann::json statusJson(const FunctionStatus &status)
 {
-    const FunctionConfig &config = status.record.config;
+    const protocol::FunctionConfig &config = status.record.config;
     nlohmann::json json = {{"name", status.record.name},
         {"version", status.record.version},
         {"state", status.state},
@@ -34,7 +34,7 @@ nlohmann::json statusJson(const FunctionStatus &status)
         {"replicas_ready", status.pool.ready},
         {"in_flight", status.pool.busy},
         {"queued", status.pool.queued},
-        {"config", toJson(config)}};
+        {"config", protocol::toJson(config)}};
     if (status.pool.startFailure)
         json["start_failure"] = startFailureJson(*status.pool.startFailure);
     return json;
@@ -64,10 +64,11 @@ void respondDeployError(const Exchange &exchange, const DeployError &error)
     std::string message;
     for (const std::string &problem : error.problems)
         message += (message.empty() ? "" : "; ") + problem;
-    const auto status = error.code == "storage" ? http::status::internal_server_error : http::status::bad_request;
+    const auto status =
+        error.code == errorcode::storage ? http::status::internal_server_error : http::status::bad_request;
     namespace field = protocol::error;
     exchange.respond(makeJsonResponse(status,
-        {{field::object, {{field::code, error.code}, {field::message, message}, {"problems", error.problems}}}}));
+        {{field::object, {{field::code, error.code}, {field::message, message}, {field::problems, error.problems}}}}));
 }
 
 // Ends a function's UPDATING state however its deploy ends, an exception included.
@@ -107,8 +108,8 @@ void deployNow(const Exchange &exchange, AgentServices &services, const std::str
 void deploy(const Exchange &exchange, const std::shared_ptr<AgentServices> &services, FunctionOperations &operations)
 {
     const std::string name(exchange.param("name"));
-    if (const auto problems = checkFunctionName(name); !problems.empty())
-        return respondDeployError(exchange, DeployError {"invalid_config", problems});
+    if (const auto problems = protocol::checkFunctionName(name); !problems.empty())
+        return respondDeployError(exchange, DeployError {errorcode::invalidConfig, problems});
     // Listed as UPDATING from now until its turn has come and gone.
     services->host.beginUpdate(name);
     operations.post(exchange, "deploying '" + name + "'", [services, name](const Exchange &queued) {

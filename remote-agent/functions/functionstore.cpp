@@ -8,8 +8,6 @@
 #include <chrono>
 #include <fcntl.h>
 #include <fstream>
-#include <iostream>
-#include <thread>
 #include <unistd.h>
 
 namespace rune::agent
@@ -67,7 +65,7 @@ int versionOf(const fs::path &dir)
 
 DeployError storageError(const std::string &what)
 {
-    return DeployError {"storage", {what}};
+    return DeployError {protocol::errorcode::storage, {what}};
 }
 
 } // namespace
@@ -88,23 +86,21 @@ void FunctionStore::setDeployCheck(std::function<std::optional<std::string>()> c
     m_deployCheck = std::move(check);
 }
 
-void FunctionStore::setPauseAfter(std::string step)
+void FunctionStore::setAfterStep(std::function<void(std::string_view step)> hook)
 {
-    m_pauseAfter = std::move(step);
+    m_afterStep = std::move(hook);
 }
 
-void FunctionStore::pauseIf(std::string_view step) const
+void FunctionStore::stepDone(std::string_view step) const
 {
-    if (m_pauseAfter != step)
-        return;
-    std::cerr << "rune-agent: deploy paused after step " << step << std::endl;
-    std::this_thread::sleep_for(std::chrono::minutes(5));
+    if (m_afterStep)
+        m_afterStep(step);
 }
 
 std::vector<int> FunctionStore::versions(const std::string &name) const
 {
     std::vector<int> numbers;
-    if (!checkFunctionName(name).empty())
+    if (!protocol::checkFunctionName(name).empty())
         return numbers;
     std::lock_guard lock(m_mutex);
     const int serving = currentVersion(name);
@@ -168,7 +164,7 @@ std::optional<FunctionRecord> FunctionStore::load(const std::string &name, int v
     const fs::path dir = functionDir(name) / ("v" + std::to_string(version));
     std::ifstream in(dir / configFile);
     const auto json = nlohmann::json::parse(in, nullptr, false);
-    auto config = parseFunctionConfig(json);
+    auto config = protocol::parseFunctionConfig(json);
     if (!config)
         return std::nullopt;
     std::error_code error;
@@ -177,7 +173,7 @@ std::optional<FunctionRecord> FunctionStore::load(const std::string &name, int v
 }
 
 std::expected<fs::path, DeployError> FunctionStore::stage(
-    const std::string &name, std::string_view archive, const FunctionConfig &config)
+    const std::string &name, std::string_view archive, const protocol::FunctionConfig &config)
 {
     const fs::path staging = functionDir(name) / (stagingPrefix + uniqueSuffix());
     std::error_code error;
@@ -187,9 +183,9 @@ std::expected<fs::path, DeployError> FunctionStore::stage(
     auto extracted = extractArchive(archive, staging / "code", m_limits);
     if (!extracted) {
         fs::remove_all(staging, error);
-        return std::unexpected(DeployError {"bad_archive", {extracted.error()}});
+        return std::unexpected(DeployError {protocol::errorcode::badArchive, {extracted.error()}});
     }
-    if (!writeFileSynced(staging / configFile, jsonText(toJson(config), 2))) {
+    if (!writeFileSynced(staging / configFile, jsonText(protocol::toJson(config), 2))) {
         fs::remove_all(staging, error);
         return std::unexpected(storageError("cannot write the configuration"));
     }
@@ -199,12 +195,14 @@ std::expected<fs::path, DeployError> FunctionStore::stage(
 std::expected<FunctionRecord, DeployError> FunctionStore::deploy(
     const std::string &name, std::string_view archive, const nlohmann::json &configJson)
 {
-    auto problems = checkFunctionName(name);
-    auto config = parseFunctionConfig(configJson);
-    if (!config)
-        problems.insert(problems.end(), config.error().begin(), config.error().end());
+    auto problems = protocol::checkFunctionName(name);
+    auto config = protocol::parseFunctionConfig(configJson);
+    if (!config) {
+        const auto messages = protocol::messagesOf(config.error());
+        problems.insert(problems.end(), messages.begin(), messages.end());
+    }
     if (!problems.empty())
-        return std::unexpected(DeployError {"invalid_config", problems});
+        return std::unexpected(DeployError {protocol::errorcode::invalidConfig, problems});
     if (m_deployCheck) {
         if (auto problem = m_deployCheck())
             return std::unexpected(storageError("the function could not run here: " + *problem));
@@ -213,19 +211,19 @@ std::expected<FunctionRecord, DeployError> FunctionStore::deploy(
     auto staging = stage(name, archive, *config);
     if (!staging)
         return std::unexpected(staging.error());
-    pauseIf("staged");
+    stepDone("staged");
     std::lock_guard lock(m_mutex);
     const int version = nextVersion(name);
     const std::string versionName = "v" + std::to_string(version);
     std::error_code error;
     fs::rename(*staging, functionDir(name) / versionName, error);
     syncPath(functionDir(name));
-    pauseIf("renamed");
+    stepDone("renamed");
     // The switch: a new link beside the old, renamed over it in one step.
     const fs::path link = functionDir(name) / (std::string(currentLink) + stagingPrefix + uniqueSuffix());
     if (!error)
         fs::create_symlink(versionName, link, error);
-    pauseIf("linked");
+    stepDone("linked");
     if (!error)
         fs::rename(link, functionDir(name) / currentLink, error);
     if (error)
@@ -236,7 +234,7 @@ std::expected<FunctionRecord, DeployError> FunctionStore::deploy(
 
 std::optional<FunctionRecord> FunctionStore::current(const std::string &name) const
 {
-    if (!checkFunctionName(name).empty())
+    if (!protocol::checkFunctionName(name).empty())
         return std::nullopt;
     std::lock_guard lock(m_mutex);
     const int version = currentVersion(name);
@@ -245,7 +243,7 @@ std::optional<FunctionRecord> FunctionStore::current(const std::string &name) co
 
 std::optional<FunctionRecord> FunctionStore::version(const std::string &name, int number) const
 {
-    if (!checkFunctionName(name).empty() || number <= 0)
+    if (!protocol::checkFunctionName(name).empty() || number <= 0)
         return std::nullopt;
     std::lock_guard lock(m_mutex);
     return number > currentVersion(name) ? std::nullopt : load(name, number);
@@ -258,7 +256,7 @@ std::vector<FunctionRecord> FunctionStore::list() const
     std::error_code error;
     for (const auto &entry : fs::directory_iterator(m_root, error)) {
         const std::string name = entry.path().filename().string();
-        if (!checkFunctionName(name).empty())
+        if (!protocol::checkFunctionName(name).empty())
             continue;
         if (auto record = load(name, currentVersion(name)))
             records.push_back(*record);
@@ -271,7 +269,7 @@ std::vector<FunctionRecord> FunctionStore::list() const
 
 bool FunctionStore::remove(const std::string &name)
 {
-    if (!checkFunctionName(name).empty())
+    if (!protocol::checkFunctionName(name).empty())
         return false;
     std::lock_guard lock(m_mutex);
     if (currentVersion(name) == 0)
@@ -288,7 +286,7 @@ bool FunctionStore::remove(const std::string &name)
 
 std::expected<void, FunctionStore::RemoveVersionError> FunctionStore::removeVersion(const std::string &name, int number)
 {
-    if (!checkFunctionName(name).empty() || number <= 0)
+    if (!protocol::checkFunctionName(name).empty() || number <= 0)
         return std::unexpected(RemoveVersionError::notFound);
     std::lock_guard lock(m_mutex);
     const int serving = currentVersion(name);
@@ -309,7 +307,7 @@ std::expected<void, FunctionStore::RemoveVersionError> FunctionStore::removeVers
 
 bool FunctionStore::setBlocked(const std::string &name, bool blocked)
 {
-    if (!checkFunctionName(name).empty())
+    if (!protocol::checkFunctionName(name).empty())
         return false;
     std::lock_guard lock(m_mutex);
     if (currentVersion(name) == 0)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "deployconfig.h"
 #include "functions/archive.h"
-#include "functions/functionconfig.h"
+#include "protocol.h"
 
 #include <filesystem>
 #include <functional>
@@ -18,14 +19,14 @@ namespace rune::agent
 struct FunctionRecord {
     std::string name;
     int version = 0;
-    FunctionConfig config;
+    protocol::FunctionConfig config;
     bool blocked = false;
     std::filesystem::path codeDir;
 };
 
 /** Why a deploy was refused: a machine code and every problem in words. */
 struct DeployError {
-    std::string code; ///< invalid_config, bad_archive, storage
+    std::string code; ///< protocol::errorcode's invalidConfig, badArchive or storage
     std::vector<std::string> problems;
 };
 
@@ -40,11 +41,8 @@ class FunctionStore
 public:
     explicit FunctionStore(std::filesystem::path stateDir, ArchiveLimits limits = {});
 
-    /**
-     * For crash tests only: the deploy step after which to stop and wait to be killed
-     * ("staged", "renamed" or "linked"); empty in production.
-     */
-    void setPauseAfter(std::string step);
+    /** Runs @p hook after each step of a deploy ("staged", "renamed", "linked"): see AgentHooks. */
+    void setAfterStep(std::function<void(std::string_view step)> hook);
 
     /**
      * A check that runs before every deploy and refuses it with the problem it names: that the
@@ -75,13 +73,13 @@ private:
     std::optional<FunctionRecord> load(const std::string &name, int version) const;
     int currentVersion(const std::string &name) const;
     int nextVersion(const std::string &name) const;
-    void pauseIf(std::string_view step) const;
+    void stepDone(std::string_view step) const;
     std::expected<std::filesystem::path, DeployError> stage(
-        const std::string &name, std::string_view archive, const FunctionConfig &config);
+        const std::string &name, std::string_view archive, const protocol::FunctionConfig &config);
 
     std::filesystem::path m_root;
     ArchiveLimits m_limits;
-    std::string m_pauseAfter;
+    std::function<void(std::string_view)> m_afterStep;
     std::function<std::optional<std::string>()> m_deployCheck;
     mutable std::mutex m_mutex;
 };

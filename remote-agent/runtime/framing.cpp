@@ -2,7 +2,7 @@
 #include "runtime/framing.h"
 
 #include "jsontext.h"
-#include "runtime/utf8text.h"
+#include "utf8text.h"
 
 #include <array>
 

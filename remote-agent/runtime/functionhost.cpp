@@ -13,7 +13,7 @@ std::optional<FunctionTarget> FunctionTarget::parse(std::string_view text)
 {
     const auto at = text.find('@');
     FunctionTarget target {std::string(text.substr(0, at)), std::nullopt};
-    if (target.name.empty() || !checkFunctionName(target.name).empty())
+    if (target.name.empty() || !protocol::checkFunctionName(target.name).empty())
         return std::nullopt;
     if (at == std::string_view::npos)
         return target;

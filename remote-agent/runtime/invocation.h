@@ -2,6 +2,7 @@
 #pragma once
 
 #include "logs/logstore.h"
+#include "protocol.h"
 
 #include <chrono>
 #include <expected>
@@ -44,29 +45,15 @@ struct InvokeResponse {
 
 /** Why a call produced no function response; httpStatus always agrees with code. */
 struct InvokeError {
-    std::string code; ///< see errorcodes below
+    std::string code; ///< one of protocol::errorcode
     int httpStatus = 500;
     std::string message; ///< a sentence the caller can act on
     std::string requestId;
     int retryAfterSeconds = 0; ///< for a 503: when to try again (Retry-After); 0: one second
 };
 
-namespace runtime_errors
-{
-inline constexpr char timeout[] = "timeout"; // 504
-inline constexpr char crashed[] = "crashed"; // 502
-inline constexpr char outOfMemory[] = "out_of_memory"; // 502
-inline constexpr char initFailed[] = "init_failed"; // 502: the handler could not be loaded
-inline constexpr char spawnFailed[] = "spawn_failed"; // 502: the process could not be started
-inline constexpr char responseTooLarge[] = "response_too_large"; // 502
-inline constexpr char protocolError[] = "protocol_error"; // 502: the worker broke the framing or the result's fields
-inline constexpr char badResponse[] = "bad_response"; // 502: the function's answer is not valid HTTP
-inline constexpr char startFailed[] = "start_failed"; // 503: the function fails to start; retried with backoff
-inline constexpr char overloaded[] = "overloaded"; // 503: replicas busy and the wait queue full
-inline constexpr char shuttingDown[] = "shutting_down"; // 503
-inline constexpr char coldStartTimeout[] = "cold_start_timeout"; // 503: the first replica is still starting
-inline constexpr char payloadTooLarge[] = "payload_too_large"; // 413
-} // namespace runtime_errors
+// The codes of a failed call are the API's (protocol.h); this name is the one the runtime uses.
+namespace runtime_errors = protocol::errorcode;
 
 using InvokeResult = std::expected<InvokeResponse, InvokeError>;
 

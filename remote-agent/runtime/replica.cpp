@@ -3,8 +3,8 @@
 
 #include "log.h"
 #include "runtime/execreplica.h"
-#include "runtime/utf8text.h"
 #include "runtime/workerreplica.h"
+#include "utf8text.h"
 
 #include <algorithm>
 

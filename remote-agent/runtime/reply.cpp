@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtime/reply.h"
 
-#include "runtime/utf8text.h"
+#include "utf8text.h"
 
 #include <algorithm>
 #include <array>

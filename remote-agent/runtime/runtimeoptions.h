@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "functions/functionconfig.h"
+#include "deployconfig.h"
 #include "runtime/invocation.h"
 #include "runtime/sandbox.h"
 
@@ -47,7 +47,7 @@ struct FunctionSpec {
     std::string name;
     int version = 0;
     std::filesystem::path codeDir;
-    FunctionConfig config;
+    protocol::FunctionConfig config;
 };
 
 class MemoryBudget;

@@ -2,7 +2,7 @@
 #include "triggers/triggerservice.h"
 
 #include "log.h"
-#include "triggers/topicfilter.h"
+#include "topicfilter.h"
 
 #include <boost/asio/post.hpp>
 
@@ -68,9 +68,9 @@ void TriggerService::refresh()
     std::vector<MqttEntry> subscriptions;
     std::map<std::string, int> filters;
     for (const FunctionStatus &status : m_host.list()) {
-        for (const Trigger &trigger : status.record.config.triggers) {
+        for (const protocol::Trigger &trigger : status.record.config.triggers) {
             if (trigger.type == "cron") {
-                if (auto schedule = CronExpression::parse(trigger.value))
+                if (auto schedule = protocol::CronExpression::parse(trigger.value))
                     cron.push_back({status.record.name, std::move(*schedule)});
             } else if (trigger.type == "mqtt") {
                 subscriptions.push_back({status.record.name, trigger.value, trigger.resultTopic, trigger.qos});
@@ -133,7 +133,7 @@ void TriggerService::onMessage(MqttMessage message)
     {
         const std::lock_guard lock(m_mutex);
         for (const MqttEntry &entry : m_subscriptions) {
-            if (topicMatches(entry.filter, message.topic))
+            if (protocol::topicMatches(entry.filter, message.topic))
                 matching.push_back(entry);
         }
     }

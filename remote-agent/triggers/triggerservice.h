@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "cronexpression.h"
 #include "logs/eventlog.h"
 #include "metrics/functionmetrics.h"
 #include "runtime/functionhost.h"
-#include "triggers/cronexpression.h"
 #include "triggers/mqttclient.h"
 
 #include <boost/asio/io_context.hpp>
@@ -43,7 +43,7 @@ public:
 private:
     struct CronEntry {
         std::string function;
-        CronExpression schedule;
+        protocol::CronExpression schedule;
     };
     struct MqttEntry {
         std::string function;

@@ -78,7 +78,9 @@ void TestDeployLifecycle::killDuringDeployLeavesOneWholeVersion()
             .status,
         201);
     agent.stop();
-    agent.start({QStringLiteral("RUNE_AGENT_TEST_DEPLOY_PAUSE=") + step});
+    // The agent built for this test (deploypauseagent.cpp) stops the deploy after the step.
+    agent.setProgram(QStringLiteral(RUNE_DEPLOY_PAUSE_AGENT));
+    agent.start({}, {QStringLiteral("--pause-after-deploy-step"), step});
     QVERIFY(agent.waitForPort());
     // The deploy never answers: the agent stops at the step and is killed there.
     auto pending = std::async(std::launch::async, [port = agent.port()] {
@@ -89,6 +91,7 @@ void TestDeployLifecycle::killDuringDeployLeavesOneWholeVersion()
     agent.killHard();
     pending.wait();
 
+    agent.setProgram({});
     agent.start();
     QVERIFY(agent.waitForPort());
     const auto reply = callFunction(agent.invokePort(), "GET", "/function/atomic");

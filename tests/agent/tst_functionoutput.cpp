@@ -4,7 +4,7 @@
 // the log store, log and event followers and the event list never choke on them.
 
 #include "../common/functions.h"
-#include "runtime/utf8text.h"
+#include "utf8text.h"
 
 #include <QTest>
 
@@ -129,7 +129,7 @@ void TestFunctionOutput::invalidUtf8LinesAreAnsweredAndLogged()
     bool replaced = false;
     for (const json &line : lines) {
         const std::string text = line.value("text", std::string());
-        QVERIFY2(rune::agent::isValidUtf8(text), text.c_str());
+        QVERIFY2(rune::isValidUtf8(text), text.c_str());
         replaced = replaced || text.find(replacement) != std::string::npos;
     }
     QVERIFY(replaced);
@@ -149,7 +149,7 @@ void TestFunctionOutput::longNonAsciiLinesSplitAtCharacters()
     }));
     for (const json &line : lines) {
         const std::string text = line.value("text", std::string());
-        QVERIFY(rune::agent::isValidUtf8(text));
+        QVERIFY(rune::isValidUtf8(text));
         QVERIFY(text.size() <= 16 * 1024);
         joined += text;
     }
@@ -181,7 +181,7 @@ void TestFunctionOutput::followersGetValidJson()
         });
     }));
     for (const json &line : lines)
-        QVERIFY(rune::agent::isValidUtf8(line.value("text", std::string())));
+        QVERIFY(rune::isValidUtf8(line.value("text", std::string())));
     // The event follower lived through it too.
     QVERIFY(events.socket().state() == QAbstractSocket::ConnectedState);
 }

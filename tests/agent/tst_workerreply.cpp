@@ -4,10 +4,11 @@
 // never a response that splits or smuggles.
 
 #include "runtime/reply.h"
-#include "runtime/utf8text.h"
+#include "utf8text.h"
 
 #include <QTest>
 
+using namespace rune;
 using namespace rune::agent;
 using json = nlohmann::json;
 

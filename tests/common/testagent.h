@@ -52,8 +52,11 @@ public:
         stop();
     }
 
-    /** Starts the agent (again) on the same state directory; ports change. */
-    void start(const QStringList &moreEnvironment = {})
+    /**
+     * Starts the agent (again) on the same state directory; ports change. @p moreArgs are added
+     * to the command line of this start only.
+     */
+    void start(const QStringList &moreEnvironment = {}, const QStringList &moreArgs = {})
     {
         QStringList args {QStringLiteral("--listen"),
             QStringLiteral("127.0.0.1:0"),
@@ -67,7 +70,14 @@ public:
         m_process.setEnvironment(QProcess::systemEnvironment() + m_extraEnvironment + moreEnvironment);
         m_port = 0;
         m_invokePort = 0;
-        m_process.start(QStringLiteral(RUNE_AGENT_BINARY), args + m_extraArgs);
+        m_process.start(
+            m_program.isEmpty() ? QStringLiteral(RUNE_AGENT_BINARY) : m_program, args + m_extraArgs + moreArgs);
+    }
+
+    /** The program the next start() runs instead of rune-agent (a test build of it); empty: rune-agent. */
+    void setProgram(const QString &program)
+    {
+        m_program = program;
     }
 
     /** Runs @p modifier in the child before the agent starts (from the next start() on): limits. */
@@ -168,6 +178,7 @@ private:
     QProcess m_process;
     QString m_token;
     QStringList m_extraArgs;
+    QString m_program; ///< empty: RUNE_AGENT_BINARY
     QStringList m_extraEnvironment;
     QByteArray m_output;
     quint16 m_port = 0;

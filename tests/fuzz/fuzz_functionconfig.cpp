@@ -3,16 +3,17 @@
 // field (cron schedules and MQTT topic filters included). Nothing may throw or crash, and a
 // configuration that passes must pass again after the agent wrote it down and read it back.
 
-#include "functions/functionconfig.h"
+#include "cronexpression.h"
+#include "deployconfig.h"
 #include "jsontext.h"
-#include "triggers/cronexpression.h"
-#include "triggers/topicfilter.h"
+#include "topicfilter.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-using namespace rune::agent;
+using namespace rune;
+using namespace rune::protocol;
 
 namespace
 {

@@ -5,13 +5,14 @@
 
 #include "runtime/framing.h"
 #include "runtime/reply.h"
-#include "runtime/utf8text.h"
+#include "utf8text.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+using namespace rune;
 using namespace rune::agent;
 
 namespace

@@ -3,12 +3,12 @@
 // checks read is bounded, and what passes no bound is refused with a sentence naming it, never
 // an exception, an overflow or a stack that runs out.
 
-#include "functions/functionconfig.h"
-#include "triggers/cronexpression.h"
+#include "cronexpression.h"
+#include "deployconfig.h"
 
 #include <QTest>
 
-using namespace rune::agent;
+using namespace rune::protocol;
 using json = nlohmann::json;
 
 Q_DECLARE_METATYPE(json)
@@ -130,7 +130,7 @@ void TestConfigBounds::refusedConfigsNameTheProblem()
     const auto parsed = parseFunctionConfig(config);
     QVERIFY(!parsed);
     QString all;
-    for (const std::string &problem : parsed.error()) {
+    for (const std::string &problem : messagesOf(parsed.error())) {
         all += QString::fromStdString(problem) + QStringLiteral("; ");
         QVERIFY2(problem.size() < 400, problem.c_str()); // a hostile value is never quoted whole
     }

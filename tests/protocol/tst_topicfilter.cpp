@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // MQTT topic filters as brokers apply them: + one level, # the rest, $-topics left alone.
 
-#include "triggers/topicfilter.h"
+#include "topicfilter.h"
 
 #include <QTest>
 
-using namespace rune::agent;
+using namespace rune::protocol;
 
 class TestTopicFilter final : public QObject
 {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "triggers/topicfilter.h"
+#include "topicfilter.h"
 
-#include "runtime/utf8text.h"
+#include "utf8text.h"
 
 #include <vector>
 
-namespace rune::agent
+namespace rune::protocol
 {
 
 namespace
@@ -89,4 +89,4 @@ std::optional<std::string> topicNameProblem(std::string_view topic)
     return std::nullopt;
 }
 
-} // namespace rune::agent
+} // namespace rune::protocol

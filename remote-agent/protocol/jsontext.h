@@ -7,15 +7,18 @@
 #include <string>
 #include <string_view>
 
-namespace rune::agent
+namespace rune
 {
 
 /**
- * The only way the agent turns JSON into text (answers, log lines, events, files): strings that
- * are not valid UTF-8 (a file name from an archive, a line a function printed, a name a client
- * sent) come out with U+FFFD in place of the bad bytes instead of throwing.
+ * The only way the agent (and the protocol library) turns JSON into text (answers, log lines, events, files): strings
+ * that are not valid UTF-8 (a file name from an archive, a line a function printed, a name a client sent) come out with
+ * U+FFFD in place of the bad bytes instead of throwing.
  */
 std::string jsonText(const nlohmann::json &value, int indent = -1);
+
+/** @p value as compact JSON for quoting in an error message: cut after about @p maxBytes with "...". */
+std::string jsonTextExcerpt(const nlohmann::json &value, std::size_t maxBytes = 40);
 
 /** How deep untrusted JSON may nest: deeper documents are refused before they are parsed. */
 inline constexpr int maxJsonDepth = 64;
@@ -28,4 +31,4 @@ inline constexpr int maxJsonDepth = 64;
 std::expected<nlohmann::json, std::string> parseJsonText(
     std::string_view text, std::size_t maxBytes, int maxDepth = maxJsonDepth);
 
-} // namespace rune::agent
+} // namespace rune

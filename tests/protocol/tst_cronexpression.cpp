@@ -2,12 +2,12 @@
 // Cron schedules as admins write them: fields, lists, ranges, steps, names, the day-of-month /
 // day-of-week rule, and the next run in local time.
 
-#include "triggers/cronexpression.h"
+#include "cronexpression.h"
 
 #include <QTest>
 #include <cstdlib>
 
-using namespace rune::agent;
+using namespace rune::protocol;
 
 class TestCronExpression final : public QObject
 {

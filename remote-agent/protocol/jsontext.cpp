@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "jsontext.h"
 
-namespace rune::agent
+#include "utf8text.h"
+
+namespace rune
 {
 
 std::string jsonText(const nlohmann::json &value, int indent)
 {
     return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string jsonTextExcerpt(const nlohmann::json &value, std::size_t maxBytes)
+{
+    return textExcerpt(jsonText(value), maxBytes);
 }
 
 namespace
@@ -58,4 +65,4 @@ std::expected<nlohmann::json, std::string> parseJsonText(std::string_view text, 
     }
 }
 
-} // namespace rune::agent
+} // namespace rune

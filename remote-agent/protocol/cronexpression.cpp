@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "triggers/cronexpression.h"
+#include "cronexpression.h"
 
-#include "runtime/utf8text.h"
+#include "utf8text.h"
 
 #include <array>
 #include <cctype>
 #include <vector>
 
-namespace rune::agent
+namespace rune::protocol
 {
 
 namespace
@@ -140,25 +140,78 @@ std::expected<void, std::string> parseField(std::string_view text, const FieldSp
     return {};
 }
 
-} // namespace
-
-std::expected<CronExpression, std::string> CronExpression::parse(std::string_view text)
+// The words of a schedule, split at runs of spaces and tabs.
+std::vector<std::string_view> fieldsOf(std::string_view text)
 {
-    std::vector<std::string_view> parts;
+    std::vector<std::string_view> words;
     for (std::string_view rest = text; !rest.empty();) {
         const auto start = rest.find_first_not_of(" \t");
         if (start == std::string_view::npos)
             break;
         rest.remove_prefix(start);
         const auto end = rest.find_first_of(" \t");
-        parts.push_back(rest.substr(0, end));
+        words.push_back(rest.substr(0, end));
         rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
     }
-    if (parts.size() != 5)
-        return std::unexpected("a cron schedule has five fields (minute hour day-of-month month day-of-week), "
-            + excerpt(text) + " has " + std::to_string(parts.size()));
+    return words;
+}
+
+struct Shorthand {
+    std::string_view name;
+    std::string_view fields;
+};
+
+// Classic cron's shorthands, spelt as it spells them (lowercase).
+constexpr std::array<Shorthand, 7> shorthands {Shorthand {"@yearly", "0 0 1 1 *"},
+    Shorthand {"@annually", "0 0 1 1 *"},
+    Shorthand {"@monthly", "0 0 1 * *"},
+    Shorthand {"@weekly", "0 0 * * 0"},
+    Shorthand {"@daily", "0 0 * * *"},
+    Shorthand {"@midnight", "0 0 * * *"},
+    Shorthand {"@hourly", "0 * * * *"}};
+
+std::optional<std::string_view> shorthandFields(std::string_view word)
+{
+    for (const Shorthand &shorthand : shorthands) {
+        if (shorthand.name == word)
+            return shorthand.fields;
+    }
+    return std::nullopt;
+}
+
+std::string shorthandNames()
+{
+    std::string names;
+    for (const Shorthand &shorthand : shorthands)
+        names += (names.empty() ? "" : ", ") + std::string(shorthand.name);
+    return names;
+}
+
+} // namespace
+
+std::expected<CronExpression, std::string> CronExpression::parse(std::string_view text)
+{
+    std::vector<std::string_view> words = fieldsOf(text);
+    if (words.size() == 1 && words.front().starts_with('@')) {
+        const auto fiveFields = shorthandFields(words.front());
+        if (!fiveFields)
+            return std::unexpected(
+                "the cron shorthand " + excerpt(words.front()) + " is not one of " + shorthandNames());
+        words = fieldsOf(*fiveFields);
+    } else if (words.size() != 5) {
+        return std::unexpected("a cron schedule has five fields (minute hour day-of-month month day-of-week) or is a "
+                               "shorthand such as @hourly; "
+            + excerpt(text) + " has " + std::to_string(words.size()));
+    }
+    auto cron = parseFields(words);
+    if (cron)
+        cron->m_text = std::string(text);
+    return cron;
+}
+
+std::expected<CronExpression, std::string> CronExpression::parseFields(const std::vector<std::string_view> &parts)
+{
     CronExpression cron;
-    cron.m_text = std::string(text);
     const std::expected<void, std::string> parsed[] = {parseField(parts[0], fields[0], cron.m_minutes),
         parseField(parts[1], fields[1], cron.m_hours),
         parseField(parts[2], fields[2], cron.m_days),
@@ -222,4 +275,4 @@ const std::string &CronExpression::text() const
     return m_text;
 }
 
-} // namespace rune::agent
+} // namespace rune::protocol

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace rune::agent
+namespace rune
 {
 
 /**
@@ -33,4 +33,4 @@ std::size_t utf8CutPoint(std::string_view text, std::size_t maxBytes);
  */
 std::string textExcerpt(std::string_view text, std::size_t maxBytes = 40);
 
-} // namespace rune::agent
+} // namespace rune

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "runtime/utf8text.h"
+#include "utf8text.h"
 
 #include <cstdint>
 
-namespace rune::agent
+namespace rune
 {
 
 namespace
@@ -99,4 +99,4 @@ std::string textExcerpt(std::string_view text, std::size_t maxBytes)
     return validUtf8(text.substr(0, cut)) + (cut < text.size() ? "..." : "");
 }
 
-} // namespace rune::agent
+} // namespace rune

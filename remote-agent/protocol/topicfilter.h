@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace rune::agent
+namespace rune::protocol
 {
 
 /** Whether an MQTT topic matches a subscription filter (`+` one level, `#` the rest, MQTT 3.1.1 4.7). */
@@ -21,4 +21,4 @@ std::optional<std::string> topicFilterProblem(std::string_view filter);
 /** Why @p topic is not a topic a message can be published to (a filter's rules, and no wildcards), or nullopt. */
 std::optional<std::string> topicNameProblem(std::string_view topic);
 
-} // namespace rune::agent
+} // namespace rune::protocol

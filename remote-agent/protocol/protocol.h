@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// The agent's API: its paths, the JSON field names of its answers and its error codes, defined
+// once for the agent that serves them and the console that reads them. The answers' shapes are
+// also pinned by the fixtures in tests/fixtures/protocol/, which both sides are tested against.
+// A function's configuration (the body of a deploy) is in deployconfig.h.
+
+namespace rune::protocol
+{
+
+namespace paths
+{
+inline constexpr char apiPrefix[] = "/v1/"; ///< the control API; everything else is the invoke port's
+inline constexpr char health[] = "/v1/health";
+inline constexpr char info[] = "/v1/info";
+inline constexpr char metrics[] = "/v1/metrics";
+inline constexpr char functions[] = "/v1/functions"; ///< and /v1/functions/<name>[/...]
+inline constexpr char events[] = "/v1/events";
+inline constexpr char logs[] = "/v1/logs";
+inline constexpr char triggers[] = "/v1/triggers";
+inline constexpr char invokePrefix[] = "/function/"; ///< /function/<name>[@v<N>][/path] on the invoke port
+} // namespace paths
+
+/** PUT /v1/functions/<name>: the code archive and the configuration (deployconfig.h). */
+namespace deploy
+{
+inline constexpr char configHeader[] = "X-Rune-Config"; ///< the configuration beside a bare archive body
+inline constexpr char configPart[] = "config"; ///< multipart/form-data: the configuration
+inline constexpr char archivePart[] = "archive"; ///< multipart/form-data: the tar or tar.gz
+} // namespace deploy
+
+/** GET /v1/health. */
+namespace health
+{
+inline constexpr char status[] = "status";
+inline constexpr char version[] = "version";
+inline constexpr char role[] = "role";
+inline constexpr char uptimeSeconds[] = "uptime_s";
+inline constexpr char statusOk[] = "ok";
+} // namespace health
+
+/** GET /v1/info: the node's facts. */
+namespace info
+{
+inline constexpr char hostname[] = "hostname";
+inline constexpr char os[] = "os";
+inline constexpr char kernel[] = "kernel";
+inline constexpr char arch[] = "arch";
+inline constexpr char cores[] = "cores";
+inline constexpr char memoryBytes[] = "memory_bytes";
+inline constexpr char diskBytes[] = "disk_bytes";
+inline constexpr char diskFreeBytes[] = "disk_free_bytes";
+inline constexpr char agentVersion[] = "agent_version";
+inline constexpr char role[] = "role";
+inline constexpr char isolation[] = "isolation"; ///< absent from agents before isolation was reported
+} // namespace info
+
+/** The "isolation" object of /v1/info: how the agent keeps replicas apart, and what it could not do. */
+namespace isolation
+{
+inline constexpr char users[] = "users"; ///< usersPerReplica or usersAgent
+inline constexpr char usersPerReplica[] = "per-replica";
+inline constexpr char usersAgent[] = "agent";
+inline constexpr char memory[] = "memory"; ///< "cgroup2", "cgroup1" or "rlimit"
+inline constexpr char processes[] = "processes"; ///< "cgroup2" or "subreaper"
+inline constexpr char filesystem[] = "filesystem"; ///< filesystemPrivate or filesystemShared
+inline constexpr char filesystemPrivate[] = "private";
+inline constexpr char filesystemShared[] = "shared";
+inline constexpr char uidRange[] = "uid_range";
+inline constexpr char warnings[] = "warnings"; ///< sentences; empty when nothing is missing
+} // namespace isolation
+
+/** GET /v1/metrics. */
+namespace metrics
+{
+inline constexpr char timeMs[] = "time_ms";
+inline constexpr char role[] = "role";
+inline constexpr char uptimeSeconds[] = "uptime_s";
+inline constexpr char node[] = "node";
+inline constexpr char functions[] = "functions";
+} // namespace metrics
+
+/** The "node" object of /v1/metrics. */
+namespace nodemetrics
+{
+inline constexpr char cpuPercent[] = "cpu_percent";
+inline constexpr char load1[] = "load1";
+inline constexpr char memoryTotalBytes[] = "memory_total_bytes";
+inline constexpr char memoryAvailableBytes[] = "memory_available_bytes";
+inline constexpr char diskTotalBytes[] = "disk_total_bytes";
+inline constexpr char diskFreeBytes[] = "disk_free_bytes";
+inline constexpr char diskReadBytesPerSecond[] = "disk_read_bytes_per_s";
+inline constexpr char diskWriteBytesPerSecond[] = "disk_write_bytes_per_s";
+inline constexpr char netReceiveBytesPerSecond[] = "net_rx_bytes_per_s";
+inline constexpr char netTransmitBytesPerSecond[] = "net_tx_bytes_per_s";
+} // namespace nodemetrics
+
+/** One entry of the "functions" array of /v1/metrics. */
+namespace functionmetrics
+{
+inline constexpr char name[] = "name";
+inline constexpr char version[] = "version";
+inline constexpr char invocations[] = "invocations";
+inline constexpr char errors[] = "errors";
+inline constexpr char coldStarts[] = "cold_starts";
+inline constexpr char timeouts[] = "timeouts";
+inline constexpr char latency[] = "latency";
+inline constexpr char coldStartLatency[] = "cold_start_latency";
+inline constexpr char recentLatency[] = "recent_latency"; ///< the warm calls of ?window=N seconds
+inline constexpr char replicas[] = "replicas";
+inline constexpr char inFlight[] = "in_flight";
+inline constexpr char queued[] = "queued";
+} // namespace functionmetrics
+
+/** The "latency" and "cold_start_latency" objects (since the agent started) and "recent_latency". */
+namespace latency
+{
+inline constexpr char count[] = "count";
+inline constexpr char meanMs[] = "mean_ms";
+inline constexpr char p50Ms[] = "p50_ms";
+inline constexpr char p90Ms[] = "p90_ms";
+inline constexpr char p99Ms[] = "p99_ms";
+inline constexpr char windowSeconds[] = "window_s"; ///< recent_latency only: the seconds it covers
+} // namespace latency
+
+/** GET /v1/functions: {"functions": [...]}, and GET /v1/functions/<name>: one of them. */
+namespace functions
+{
+inline constexpr char list[] = "functions";
+inline constexpr char name[] = "name";
+inline constexpr char version[] = "version";
+inline constexpr char state[] = "state";
+inline constexpr char runtime[] = "runtime";
+inline constexpr char handler[] = "handler";
+inline constexpr char replicas[] = "replicas";
+inline constexpr char replicasReady[] = "replicas_ready";
+inline constexpr char inFlight[] = "in_flight";
+inline constexpr char queued[] = "queued";
+inline constexpr char config[] = "config"; ///< the deployed configuration (deployconfig.h)
+inline constexpr char startFailure[] = "start_failure"; ///< only while the replicas cannot start
+inline constexpr char versions[] = "versions"; ///< GET /v1/functions/<name> only
+} // namespace functions
+
+/** The "start_failure" object of a function in /v1/functions and /v1/functions/<name>. */
+namespace startfailure
+{
+inline constexpr char message[] = "message";
+inline constexpr char failures[] = "failures"; ///< failed starts in a row
+inline constexpr char retryInMs[] = "retry_in_ms"; ///< until the agent tries again
+} // namespace startfailure
+
+/** GET /v1/events?since=<seq>&limit=<n>: {"events": [...]}. */
+namespace events
+{
+inline constexpr char list[] = "events";
+inline constexpr char seq[] = "seq";
+inline constexpr char timeMs[] = "time_ms";
+inline constexpr char kind[] = "kind";
+inline constexpr char function[] = "function";
+inline constexpr char version[] = "version";
+inline constexpr char replica[] = "replica";
+inline constexpr char detail[] = "detail";
+inline constexpr char sinceQuery[] = "since";
+inline constexpr char limitQuery[] = "limit";
+} // namespace events
+
+/** The one error shape of the API: {"error": {"code", "message"}}; a refused deploy adds "problems". */
+namespace error
+{
+inline constexpr char object[] = "error";
+inline constexpr char code[] = "code";
+inline constexpr char message[] = "message";
+inline constexpr char problems[] = "problems"; ///< invalid_config: every problem, one sentence each
+} // namespace error
+
+// The machine-readable error codes; the HTTP status of an answer always agrees with its code.
+namespace errorcode
+{
+// The control API.
+inline constexpr char badRequest[] = "bad_request"; // 400
+inline constexpr char unauthorized[] = "unauthorized"; // 401
+inline constexpr char notFound[] = "not_found"; // 404
+inline constexpr char methodNotAllowed[] = "method_not_allowed"; // 405
+inline constexpr char internal[] = "internal"; // 500
+// A deploy.
+inline constexpr char invalidConfig[] = "invalid_config"; // 400: with "problems"
+inline constexpr char badArchive[] = "bad_archive"; // 400
+inline constexpr char storage[] = "storage"; // 500: the node could not store the function
+// HTTP itself.
+inline constexpr char payloadTooLarge[] = "payload_too_large"; // 413: also a body over max_payload_bytes
+inline constexpr char uriTooLong[] = "uri_too_long"; // 414
+inline constexpr char headerTooLarge[] = "header_too_large"; // 431
+inline constexpr char versionNotSupported[] = "http_version_not_supported"; // 505
+inline constexpr char notImplemented[] = "not_implemented"; // 501
+inline constexpr char requestTimeout[] = "request_timeout"; // 408
+inline constexpr char tooManyConnections[] = "too_many_connections"; // 503
+// Calling a function.
+inline constexpr char blocked[] = "blocked"; // 423
+inline constexpr char timeout[] = "timeout"; // 504
+inline constexpr char crashed[] = "crashed"; // 502
+inline constexpr char outOfMemory[] = "out_of_memory"; // 502
+inline constexpr char initFailed[] = "init_failed"; // 502: the handler could not be loaded
+inline constexpr char spawnFailed[] = "spawn_failed"; // 502: the process could not be started
+inline constexpr char responseTooLarge[] = "response_too_large"; // 502
+inline constexpr char protocolError[] = "protocol_error"; // 502: the worker broke the framing or the result's fields
+inline constexpr char badResponse[] = "bad_response"; // 502: the function's answer is not valid HTTP
+inline constexpr char startFailed[] = "start_failed"; // 503: the function fails to start; retried with backoff
+inline constexpr char overloaded[] = "overloaded"; // 503: replicas busy and the wait queue full, or the node's
+inline constexpr char shuttingDown[] = "shutting_down"; // 503
+inline constexpr char coldStartTimeout[] = "cold_start_timeout"; // 503: the first replica is still starting
+// The controller's gateway.
+inline constexpr char noNodeAvailable[] = "no_node_available"; // 502: nothing was sent
+inline constexpr char upstreamFailed[] = "upstream_failed"; // 502: the node went away after the call was sent
+inline constexpr char invalidUpstreamAnswer[] = "invalid_upstream_answer"; // 502
+inline constexpr char upstreamTimeout[] = "upstream_timeout"; // 504
+} // namespace errorcode
+
+} // namespace rune::protocol

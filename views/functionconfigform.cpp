@@ -57,12 +57,13 @@ FunctionConfigForm::FunctionConfigForm(QWidget *parent)
           u" MiB"_s,
           FunctionConfig::memoryStepMiB))
     , m_timeoutSpin(spin(this, "timeoutSpin", 0, 3600, u" s"_s))
-    , m_payloadSpin(spin(this, "payloadSpin", 0, 128 * 1024, u" KiB"_s, 256))
+    , m_payloadSpin(spin(this, "payloadSpin", 0, int(FunctionConfig::maxPayloadLimitBytes / 1024), u" KiB"_s, 256))
     , m_minReplicasSpin(spin(this, "minReplicasSpin", 0, 1000, {}))
     , m_maxReplicasSpin(spin(this, "maxReplicasSpin", 0, 1000, {}))
     , m_concurrencySpin(spin(this, "concurrencySpin", 0, 1000, {}))
     , m_idleSpin(spin(this, "idleSpin", 0, 7 * 24 * 3600, u" s"_s, 30))
-    , m_triggerTable(table(this, "triggerTable", {tr("Type"), tr("Schedule or topic")}))
+    , m_triggerTable(table(
+          this, "triggerTable", {tr("Type"), tr("Schedule or topic"), tr("QoS (MQTT)"), tr("Result topic (MQTT)")}))
     , m_envTable(table(this, "envTable", {tr("Name"), tr("Value")}))
     , m_authCombo(new QComboBox(this))
     , m_saveButton(new QPushButton(tr("Save configuration"), this))
@@ -224,6 +225,16 @@ void FunctionConfigForm::addTriggerRow(const Trigger &trigger)
     });
     m_triggerTable->setCellWidget(row, 0, type);
     m_triggerTable->setItem(row, 1, new QTableWidgetItem(trigger.value));
+    // MQTT only: at most once (0) or at least once (1); the broker's answer topic for a 2xx answer.
+    auto *qos = new QComboBox(m_triggerTable);
+    qos->addItem(tr("0: at most once"), 0);
+    qos->addItem(tr("1: at least once"), 1);
+    qos->setCurrentIndex(qos->findData(trigger.qos));
+    connect(qos, &QComboBox::currentIndexChanged, this, [this] {
+        revalidate();
+    });
+    m_triggerTable->setCellWidget(row, 2, qos);
+    m_triggerTable->setItem(row, 3, new QTableWidgetItem(trigger.resultTopic));
 }
 
 void FunctionConfigForm::setConfig(const FunctionConfig &config)
@@ -272,8 +283,16 @@ FunctionConfig FunctionConfigForm::config() const
     for (int row = 0; row < m_triggerTable->rowCount(); ++row) {
         const auto *type = qobject_cast<QComboBox *>(m_triggerTable->cellWidget(row, 0));
         const QTableWidgetItem *value = m_triggerTable->item(row, 1);
-        config.triggers.append(
-            Trigger {TriggerType(type ? type->currentData().toInt() : 0), value ? value->text().trimmed() : QString()});
+        const auto *qos = qobject_cast<QComboBox *>(m_triggerTable->cellWidget(row, 2));
+        const QTableWidgetItem *resultTopic = m_triggerTable->item(row, 3);
+        Trigger trigger {
+            TriggerType(type ? type->currentData().toInt() : 0), value ? value->text().trimmed() : QString()};
+        // Kept only where the agent keeps them, so an untouched configuration stays unmodified.
+        if (trigger.type == TriggerType::Mqtt) {
+            trigger.qos = qos ? qos->currentData().toInt() : 0;
+            trigger.resultTopic = resultTopic ? resultTopic->text().trimmed() : QString();
+        }
+        config.triggers.append(trigger);
     }
     config.env.clear();
     for (int row = 0; row < m_envTable->rowCount(); ++row) {
@@ -308,8 +327,14 @@ void FunctionConfigForm::revalidate()
         return;
     QHash<QString, QStringList> byField;
     const QList<ConfigProblem> found = problems();
-    for (const ConfigProblem &problem : found)
-        byField[problem.field] << problem.message[0].toUpper() + problem.message.mid(1) + u'.';
+    QStringList general; // about the configuration as a whole: shown in the summary
+    for (const ConfigProblem &problem : found) {
+        const QString sentence = problem.message + u'.'; // the agent's words, as its answer to a deploy has them
+        if (m_messages.contains(problem.field))
+            byField[problem.field] << sentence;
+        else
+            general << sentence;
+    }
     for (auto it = m_messages.cbegin(); it != m_messages.cend(); ++it) {
         const QStringList messages = byField.value(it.key());
         it.value()->setText(messages.join(u'\n'));
@@ -319,7 +344,8 @@ void FunctionConfigForm::revalidate()
     m_saveButton->setEnabled(modified && found.isEmpty());
     m_revertButton->setEnabled(modified);
     if (!found.isEmpty())
-        m_summaryLabel->setText(tr("%n problem(s) to fix before saving.", nullptr, int(found.size())));
+        m_summaryLabel->setText(
+            (QStringList {tr("%n problem(s) to fix before saving.", nullptr, int(found.size()))} + general).join(u' '));
     else if (modified)
         m_summaryLabel->setText(tr("Changed. Saved changes go to the agents with the next deploy."));
     else

@@ -18,9 +18,10 @@ namespace rune::views
 
 /**
  * A function's configuration as a form: runtime, handler, memory (64 MiB steps), timeout,
- * payload limit, replicas, concurrency, idle time before scaling to zero, triggers,
- * environment and auth. Each field shows core's validation message beside it as the user
- * types; Save is offered only for a valid, changed configuration.
+ * payload limit, replicas, concurrency, idle time before scaling to zero, triggers (with the
+ * QoS and result topic of MQTT ones), environment and auth. Each field shows the agent's own
+ * message beside it as the user types (FunctionConfig::problems()); Save is offered only for a
+ * valid, changed configuration.
  */
 class FunctionConfigForm final : public QWidget
 {

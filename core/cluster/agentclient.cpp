@@ -2,8 +2,8 @@
 #include "cluster/agentclient.h"
 
 #include "cluster/agentjson.h"
-#include "cluster/agentprotocol.h"
 #include "cluster/boundedreply.h"
+#include "protocol.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

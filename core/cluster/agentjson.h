@@ -8,7 +8,7 @@
 #include <memory>
 #include <optional>
 
-// Reading the agent's JSON answers (field names in cluster/agentprotocol.h). A node's answer is
+// Reading the agent's JSON answers (field names in remote-agent/protocol/protocol.h). A node's answer is
 // untrusted: every parser of what a node sends goes through parseObject(), and reads fields with
 // the helpers below, which bound what a hostile or broken node can make the console hold or show.
 namespace rune::agentjson

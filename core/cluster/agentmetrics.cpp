@@ -2,7 +2,7 @@
 #include "cluster/agentmetrics.h"
 
 #include "cluster/agentjson.h"
-#include "cluster/agentprotocol.h"
+#include "protocol.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

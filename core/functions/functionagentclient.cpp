@@ -3,8 +3,8 @@
 
 #include "cluster/agentclient.h"
 #include "cluster/agentjson.h"
-#include "cluster/agentprotocol.h"
 #include "cluster/boundedreply.h"
+#include "protocol.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -46,7 +46,8 @@ ReplyLimits invokeLimits(int timeoutMs)
 
 QString functionPath(const QString &name, const QString &suffix = {})
 {
-    return u"/v1/functions/"_s + QString::fromLatin1(QUrl::toPercentEncoding(name)) + suffix;
+    return QLatin1StringView(protocol::paths::functions) + u'/' + QString::fromLatin1(QUrl::toPercentEncoding(name))
+        + suffix;
 }
 
 /** "/items?x=1" → path "/items" and query "x=1" under @p base + @p prefix. */
@@ -161,6 +162,23 @@ void HttpFunctionAgentClient::send(const QByteArray &verb,
         });
 }
 
+DeployBody deployBody(const QByteArray &archive, const QJsonObject &config)
+{
+    // A random boundary, and another in the unlikely case the archive holds it.
+    QByteArray boundary;
+    do
+        boundary = "rune-" + QUuid::createUuid().toByteArray(QUuid::Id128);
+    while (archive.contains(boundary));
+    const QByteArray delimiter = "--" + boundary;
+    QByteArray body;
+    body += delimiter + "\r\nContent-Disposition: form-data; name=\"" + protocol::deploy::configPart
+        + "\"\r\nContent-Type: application/json\r\n\r\n" + QJsonDocument(config).toJson(QJsonDocument::Compact);
+    body += "\r\n" + delimiter + "\r\nContent-Disposition: form-data; name=\"" + protocol::deploy::archivePart
+        + "\"; filename=\"code.tar.gz\"\r\nContent-Type: application/gzip\r\n\r\n" + archive;
+    body += "\r\n" + delimiter + "--\r\n";
+    return {"multipart/form-data; boundary=" + boundary, body};
+}
+
 void HttpFunctionAgentClient::deploy(const QString &name,
     const QByteArray &archive,
     const QJsonObject &config,
@@ -168,14 +186,11 @@ void HttpFunctionAgentClient::deploy(const QString &name,
     Progress progress,
     Callback<AgentFunctionStatus> done)
 {
-    const QList<QPair<QByteArray, QByteArray>> headers = {
-        {"Content-Type", "application/gzip"},
-        {"X-Rune-Config", QJsonDocument(config).toJson(QJsonDocument::Compact)},
-    };
+    DeployBody request = deployBody(archive, config);
     send("PUT",
         functionPath(name),
-        archive,
-        headers,
+        request.body,
+        {{"Content-Type", request.contentType}},
         deployLimits,
         context,
         std::move(progress),

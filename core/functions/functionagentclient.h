@@ -24,6 +24,19 @@ namespace rune
 
 struct ReplyLimits;
 
+/** The body of a deploy and its Content-Type. */
+struct DeployBody {
+    QByteArray contentType;
+    QByteArray body;
+};
+
+/**
+ * A deploy as the console sends it: multipart/form-data with the parts "config" (@p config as
+ * JSON) and "archive", so a configuration of any size the agent accepts (up to 1 MiB) gets
+ * there; a header would stop at the agent's header limit.
+ */
+DeployBody deployBody(const QByteArray &archive, const QJsonObject &config);
+
 /**
  * How the console reaches one node's agent: its control API (directly for a demo node, else
  * the local end of an SSH tunnel) and, when reachable, its invoke port.

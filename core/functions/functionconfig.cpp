@@ -1,116 +1,28 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "functions/functionconfig.h"
 
-#include <QCoreApplication>
-#include <QRegularExpression>
+#include "deployconfig.h"
+
+#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
+// The checks themselves are the agent's (remote-agent/protocol/deployconfig.h): the console only
+// converts. A configuration is checked in the very bytes a deploy sends, so no conversion can
+// make the console accept what an agent refuses, or the other way round.
+
 namespace rune
 {
-
-namespace
-{
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rune::FunctionConfig", text);
-}
-
-QString handlerProblem(FunctionRuntime runtime, const QString &handler)
-{
-    if (handler.isEmpty())
-        return tr("the handler must not be empty");
-    if (runtime == FunctionRuntime::Exec) {
-        const QStringList parts = handler.split(u'/');
-        if (handler.startsWith(u'/') || parts.contains(u".."_s) || handler.contains(QChar(u'\0')))
-            return tr("the handler must be a path inside the function's files, e.g. bin/handler (got \"%1\")")
-                .arg(handler);
-        return {};
-    }
-    // module.function, where the module may be a dotted or slashed path to a file in the function.
-    static const QRegularExpression pattern(u"^[A-Za-z0-9_][A-Za-z0-9_./-]*\\.[A-Za-z_$][A-Za-z0-9_$]*$"_s);
-    if (!pattern.match(handler).hasMatch())
-        return tr("the handler must be module.function, e.g. handler.handle (got \"%1\")").arg(handler);
-    return {};
-}
-
-void checkMemory(int memoryMiB, QList<ConfigProblem> &problems)
-{
-    using C = FunctionConfig;
-    if (memoryMiB < C::minMemoryMiB || memoryMiB > C::maxMemoryMiB)
-        problems << ConfigProblem {QLatin1StringView(configkeys::memoryMiB),
-            tr("memory must be between %1 and %2 MiB (got %3 MiB)")
-                .arg(C::minMemoryMiB)
-                .arg(C::maxMemoryMiB)
-                .arg(memoryMiB)};
-    if (memoryMiB % C::memoryStepMiB != 0)
-        problems << ConfigProblem {QLatin1StringView(configkeys::memoryMiB),
-            tr("memory must be a multiple of %1 MiB (got %2 MiB)").arg(C::memoryStepMiB).arg(memoryMiB)};
-}
-
-void checkLimits(const FunctionConfig &config, QList<ConfigProblem> &problems)
-{
-    if (config.timeoutSeconds < 1 || config.timeoutSeconds > FunctionConfig::maxTimeoutSeconds)
-        problems << ConfigProblem {QLatin1StringView(configkeys::timeoutSeconds),
-            tr("the timeout must be between 1 and %1 seconds (got %2 s)")
-                .arg(FunctionConfig::maxTimeoutSeconds)
-                .arg(config.timeoutSeconds)};
-    if (config.maxPayloadBytes < 1 || config.maxPayloadBytes > FunctionConfig::maxPayloadLimitBytes)
-        problems << ConfigProblem {QLatin1StringView(configkeys::maxPayloadBytes),
-            tr("the maximum payload must be between 1 byte and %1 MiB (got %2 bytes)")
-                .arg(FunctionConfig::maxPayloadLimitBytes / (1024 * 1024))
-                .arg(config.maxPayloadBytes)};
-}
-
-void checkScaling(const FunctionConfig &config, QList<ConfigProblem> &problems)
-{
-    if (config.minReplicas < 0)
-        problems << ConfigProblem {QLatin1StringView(configkeys::minReplicas),
-            tr("the minimum number of replicas must not be negative (got %1)").arg(config.minReplicas)};
-    if (config.maxReplicas < 1)
-        problems << ConfigProblem {QLatin1StringView(configkeys::maxReplicas),
-            tr("the maximum number of replicas must be at least 1 (got %1)").arg(config.maxReplicas)};
-    else if (config.maxReplicas < config.minReplicas)
-        problems << ConfigProblem {QLatin1StringView(configkeys::maxReplicas),
-            tr("the maximum number of replicas (%1) must not be below the minimum (%2)")
-                .arg(config.maxReplicas)
-                .arg(config.minReplicas)};
-    if (config.targetConcurrency < 1)
-        problems << ConfigProblem {QLatin1StringView(configkeys::targetConcurrency),
-            tr("the target concurrency must be at least 1 call per replica (got %1)").arg(config.targetConcurrency)};
-    if (config.idleToZeroSeconds < 0)
-        problems << ConfigProblem {QLatin1StringView(configkeys::idleToZeroSeconds),
-            tr("the idle time before scaling to zero must not be negative; use 0 for never (got %1 s)")
-                .arg(config.idleToZeroSeconds)};
-}
-
-void checkTriggersAndEnv(const FunctionConfig &config, QList<ConfigProblem> &problems)
-{
-    for (qsizetype i = 0; i < config.triggers.size(); ++i) {
-        const QString problem = triggerProblem(config.triggers.at(i));
-        if (!problem.isEmpty())
-            problems << ConfigProblem {
-                QLatin1StringView(configkeys::triggers), tr("trigger %1: %2").arg(i + 1).arg(problem)};
-    }
-    for (auto it = config.env.cbegin(); it != config.env.cend(); ++it) {
-        const QString problem = envNameProblem(it.key());
-        if (!problem.isEmpty())
-            problems << ConfigProblem {QLatin1StringView(configkeys::env), problem};
-    }
-}
-
-} // namespace
 
 QString functionRuntimeName(FunctionRuntime runtime)
 {
     switch (runtime) {
     case FunctionRuntime::Python3:
-        return u"python3"_s;
+        return QLatin1StringView(protocol::configvalues::python3);
     case FunctionRuntime::Node:
-        return u"node"_s;
+        return QLatin1StringView(protocol::configvalues::node);
     case FunctionRuntime::Exec:
-        return u"exec"_s;
+        return QLatin1StringView(protocol::configvalues::exec);
     }
     return {};
 }
@@ -126,7 +38,8 @@ std::optional<FunctionRuntime> functionRuntimeFromName(QStringView name)
 
 QString functionAuthName(FunctionAuth auth)
 {
-    return auth == FunctionAuth::Public ? u"public"_s : u"token"_s;
+    return QLatin1StringView(
+        auth == FunctionAuth::Public ? protocol::configvalues::authPublic : protocol::configvalues::authToken);
 }
 
 std::optional<FunctionAuth> functionAuthFromName(QStringView name)
@@ -138,17 +51,24 @@ std::optional<FunctionAuth> functionAuthFromName(QStringView name)
     return std::nullopt;
 }
 
+QList<ConfigProblem> deployConfigProblems(const QJsonObject &config)
+{
+    const QByteArray text = QJsonDocument(config).toJson(QJsonDocument::Compact);
+    const auto json = protocol::parseConfigText(std::string_view(text.constData(), std::size_t(text.size())));
+    if (!json)
+        return {ConfigProblem {{}, QString::fromStdString(json.error())}};
+    const auto parsed = protocol::parseFunctionConfig(*json);
+    if (parsed)
+        return {};
+    QList<ConfigProblem> problems;
+    for (const protocol::ConfigProblem &problem : parsed.error())
+        problems << ConfigProblem {QString::fromStdString(problem.field), QString::fromStdString(problem.message)};
+    return problems;
+}
+
 QList<ConfigProblem> FunctionConfig::problems() const
 {
-    QList<ConfigProblem> problems;
-    const QString handlerIssue = handlerProblem(runtime, handler);
-    if (!handlerIssue.isEmpty())
-        problems << ConfigProblem {QLatin1StringView(configkeys::handler), handlerIssue};
-    checkMemory(memoryMiB, problems);
-    checkLimits(*this, problems);
-    checkScaling(*this, problems);
-    checkTriggersAndEnv(*this, problems);
-    return problems;
+    return deployConfigProblems(toJson());
 }
 
 QStringList FunctionConfig::validate() const
@@ -161,29 +81,13 @@ QStringList FunctionConfig::validate() const
 
 QString functionNameProblem(const QString &name)
 {
-    static const QRegularExpression pattern(u"^[a-z][a-z0-9-]*$"_s);
-    if (name.isEmpty())
-        return tr("the function name must not be empty");
-    if (name.size() > 63)
-        return tr("the function name must be at most 63 characters long (got %1)").arg(name.size());
-    if (!pattern.match(name).hasMatch())
-        return tr("the function name \"%1\" must start with a letter and use only lowercase letters, digits and "
-                  "'-'")
-            .arg(name);
-    return {};
+    const auto problems = protocol::checkFunctionName(name.toStdString());
+    return problems.empty() ? QString() : QString::fromStdString(problems.front());
 }
 
 QString envNameProblem(const QString &name)
 {
-    static const QRegularExpression pattern(u"^[A-Za-z_][A-Za-z0-9_]*$"_s);
-    if (!pattern.match(name).hasMatch())
-        return tr("the environment variable name \"%1\" is not valid: use letters, digits and '_', and do not start "
-                  "with a digit")
-            .arg(name);
-    if (name.startsWith(QLatin1StringView(FunctionConfig::reservedEnvPrefix)))
-        return tr("the environment variable name \"%1\" is reserved: names starting with %2 are set by Rune")
-            .arg(name, QLatin1StringView(FunctionConfig::reservedEnvPrefix));
-    return {};
+    return QString::fromStdString(protocol::envNameProblem(name.toStdString()));
 }
 
 } // namespace rune

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "configkeys.h"
 #include "functions/trigger.h"
 #include "util/result.h"
 
@@ -15,7 +16,7 @@
 namespace rune
 {
 
-/** How the agent runs a function's code (DESIGN.md "Functions"). */
+/** How the agent runs a function's code. */
 enum class FunctionRuntime {
     Python3, ///< long-running worker that imports the handler once
     Node, ///< long-running worker that requires the handler once
@@ -38,61 +39,45 @@ QString functionAuthName(FunctionAuth auth);
 /** Parses a name made by functionAuthName(), ignoring case. */
 std::optional<FunctionAuth> functionAuthFromName(QStringView name);
 
-/** The JSON field names of a function's configuration, shared by the store and the deploy request. */
-namespace configkeys
-{
-inline constexpr char runtime[] = "runtime";
-inline constexpr char handler[] = "handler";
-inline constexpr char memoryMiB[] = "memory_mib";
-inline constexpr char timeoutSeconds[] = "timeout_seconds";
-inline constexpr char maxPayloadBytes[] = "max_payload_bytes";
-inline constexpr char minReplicas[] = "min_replicas";
-inline constexpr char maxReplicas[] = "max_replicas";
-inline constexpr char targetConcurrency[] = "target_concurrency";
-inline constexpr char idleToZeroSeconds[] = "idle_to_zero_seconds";
-inline constexpr char triggers[] = "triggers";
-inline constexpr char triggerType[] = "type";
-inline constexpr char triggerValue[] = "value";
-inline constexpr char env[] = "env";
-inline constexpr char auth[] = "auth";
-} // namespace configkeys
+/** The JSON keys of a function's configuration: the agent's (remote-agent/protocol/configkeys.h). */
+namespace configkeys = protocol::configkeys;
 
 /** One problem of a configuration and the field it is about, for a form to show beside it. */
 struct ConfigProblem {
-    QString field; ///< a configkeys name: "memory_mib", "triggers", ...
-    QString message; ///< a sentence the user can act on
+    QString field; ///< a configkeys name: "memory_mib", "triggers", ...; empty: the whole configuration
+    QString message; ///< the agent's sentence for it, word for word
 
     bool operator==(const ConfigProblem &) const = default;
 };
 
 /**
- * How a function runs and scales. The defaults make a working python3 function that scales to
- * zero after five idle minutes and is invoked over HTTP with a token.
+ * How a function runs and scales. Defaults and limits are the agent's (protocol::defaults and
+ * protocol::limits), but for two choices of the console for a new function: an HTTP trigger,
+ * and callers must send the invoke token.
  */
 struct FunctionConfig {
-    static constexpr int memoryStepMiB = 64;
-    static constexpr int minMemoryMiB = 64;
-    static constexpr int maxMemoryMiB = 16384;
-    static constexpr int maxTimeoutSeconds = 900;
-    static constexpr qint64 maxPayloadLimitBytes = 64 * 1024 * 1024; ///< the agent holds a payload in memory
-    static constexpr char reservedEnvPrefix[] = "RUNE_"; ///< set by the agent itself
+    static constexpr int memoryStepMiB = protocol::limits::memoryStepMiB;
+    static constexpr int minMemoryMiB = protocol::limits::minMemoryMiB;
+    static constexpr int maxMemoryMiB = protocol::limits::maxMemoryMiB;
+    static constexpr int maxTimeoutSeconds = protocol::limits::maxTimeoutSeconds;
+    static constexpr qint64 maxPayloadLimitBytes = protocol::limits::maxPayloadBytes;
 
     FunctionRuntime runtime = FunctionRuntime::Python3;
-    QString handler = QStringLiteral("handler.handle"); ///< module.function; for exec, a path in the files
-    int memoryMiB = 128;
-    int timeoutSeconds = 30;
-    qint64 maxPayloadBytes = 6 * 1024 * 1024;
-    int minReplicas = 0;
-    int maxReplicas = 4;
-    int targetConcurrency = 1; ///< in-flight calls per replica before scaling up
-    int idleToZeroSeconds = 300; ///< 0: never scale to zero
+    QString handler = QLatin1StringView(protocol::defaults::handler); ///< module.function; for exec, a path
+    int memoryMiB = protocol::defaults::memoryMiB;
+    int timeoutSeconds = protocol::defaults::timeoutSeconds;
+    qint64 maxPayloadBytes = qint64(protocol::defaults::maxPayloadBytes);
+    int minReplicas = protocol::defaults::minReplicas;
+    int maxReplicas = protocol::defaults::maxReplicas;
+    int targetConcurrency = protocol::defaults::targetConcurrency; ///< in-flight calls per replica before scaling up
+    int idleToZeroSeconds = protocol::defaults::idleToZeroSeconds; ///< 0: never scale to zero
     QList<Trigger> triggers = {Trigger {}};
     QMap<QString, QString> env;
     FunctionAuth auth = FunctionAuth::Token;
 
     /**
-     * Every problem with this configuration, each a sentence the user can act on, e.g.
-     * "memory must be a multiple of 64 MiB (got 100 MiB)". Empty when the configuration is valid.
+     * Every problem with this configuration, in the agent's words: the configuration as a deploy
+     * sends it (toJson()), checked by the agent's own validator. Empty when every agent accepts it.
      */
     QStringList validate() const;
     /** validate()'s problems, each with the field it is about. */
@@ -113,14 +98,20 @@ struct FunctionConfig {
 };
 
 /**
- * Checks a function name: 1 to 63 characters, lowercase letters, digits and '-', starting with
- * a letter (it appears in URLs, directory names and unit names).
+ * The problems an agent finds with @p config, the JSON of a configuration as a deploy sends it
+ * (FunctionConfig::toJson(), or a stored version's configuration): the same check, the same words.
+ */
+QList<ConfigProblem> deployConfigProblems(const QJsonObject &config);
+
+/**
+ * Checks a function name as the agent does: 1 to 63 characters, lowercase letters, digits and
+ * '-', starting with a letter (it appears in URLs, directory names and unit names).
  *
- * @return empty if valid, else a sentence naming the problem.
+ * @return empty if valid, else the agent's sentence naming the problem.
  */
 QString functionNameProblem(const QString &name);
 
-/** Checks an environment variable name for a function: a valid name, not reserved. Empty if valid. */
+/** Checks an environment variable name as the agent does: a valid name, not reserved. Empty if valid. */
 QString envNameProblem(const QString &name);
 
 } // namespace rune

@@ -106,9 +106,16 @@ private:
 QJsonArray triggersToJson(const QList<Trigger> &triggers)
 {
     QJsonArray array;
-    for (const Trigger &trigger : triggers)
-        array.append(QJsonObject {{QLatin1StringView(configkeys::triggerType), triggerTypeName(trigger.type)},
-            {QLatin1StringView(configkeys::triggerValue), trigger.value}});
+    for (const Trigger &trigger : triggers) {
+        QJsonObject object {{QLatin1StringView(configkeys::triggerType), triggerTypeName(trigger.type)},
+            {QLatin1StringView(configkeys::triggerValue), trigger.value}};
+        // As the agent writes them: only an MQTT trigger has a result topic and a QoS.
+        if (trigger.type == TriggerType::Mqtt) {
+            object.insert(QLatin1StringView(configkeys::triggerResultTopic), trigger.resultTopic);
+            object.insert(QLatin1StringView(configkeys::triggerQos), trigger.qos);
+        }
+        array.append(object);
+    }
     return array;
 }
 
@@ -124,6 +131,8 @@ std::optional<Error> readTriggers(const QJsonArray &array, QList<Trigger> &out)
         Trigger trigger;
         reader.name(configkeys::triggerType, trigger.type, &triggerTypeFromName, u"http, cron, mqtt"_s);
         reader.string(configkeys::triggerValue, trigger.value);
+        reader.string(configkeys::triggerResultTopic, trigger.resultTopic);
+        reader.integer(configkeys::triggerQos, trigger.qos);
         if (reader.error())
             return reader.error();
         out.append(trigger);

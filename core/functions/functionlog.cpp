@@ -4,6 +4,7 @@
 #include "cluster/agentclient.h"
 #include "cluster/agentjson.h"
 #include "cluster/boundedreply.h"
+#include "protocol.h"
 
 #include <QCoreApplication>
 #include <QNetworkAccessManager>
@@ -180,7 +181,7 @@ void FunctionLogFollower::connectNow()
     if (!m_running || !m_network)
         return;
     QUrl url = m_address.controlUrl;
-    url.setPath(u"/v1/logs"_s);
+    url.setPath(QLatin1StringView(protocol::paths::logs));
     QUrlQuery query;
     query.addQueryItem(u"function"_s, m_function);
     query.addQueryItem(u"follow"_s, u"1"_s);

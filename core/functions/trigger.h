@@ -23,31 +23,28 @@ std::optional<TriggerType> triggerTypeFromName(QStringView name);
 /** One trigger of a function. */
 struct Trigger {
     TriggerType type = TriggerType::Http;
-    QString value; ///< cron expression, MQTT topic filter, or unused (http)
+    QString value; ///< cron schedule, MQTT topic filter, or unused (http)
+    QString resultTopic; ///< mqtt: where a 2xx answer is published; empty: nowhere
+    int qos = 0; ///< mqtt: 0 or 1
 
     bool operator==(const Trigger &) const = default;
 };
 
 /**
- * Checks a cron expression: five fields (minute hour day-of-month month day-of-week), each `*`,
- * a number, a range `a-b`, a step `x/n`, or a comma-separated list of those; or one of
- * `@yearly @annually @monthly @weekly @daily @midnight @hourly`. Names of months and days are
- * not accepted, so every agent reads the expression the same way.
+ * Checks a cron schedule as the agent does (remote-agent/protocol/cronexpression.h): five fields
+ * with lists, ranges, steps and month and day names, or a shorthand such as `@hourly`.
  *
- * @return empty if valid, else a sentence naming the problem.
+ * @return empty if valid, else the agent's sentence naming the problem.
  */
 QString cronExpressionProblem(const QString &expression);
 
 /**
- * Checks an MQTT topic filter (MQTT 3.1.1 §4.7): not empty, at most 65535 UTF-8 bytes, no NUL,
- * `+` only as a whole level, `#` only as the whole last level.
+ * Checks an MQTT topic filter as the agent does (MQTT 3.1.1 4.7): `+` only as a whole level, `#`
+ * only as the whole last level, no NUL, at most 65535 bytes.
  *
- * @return empty if valid, else a sentence naming the problem.
+ * @return empty if valid, else the agent's sentence naming the problem.
  */
 QString mqttTopicFilterProblem(const QString &filter);
-
-/** Checks @p trigger's value for its type; empty if valid, else a sentence. */
-QString triggerProblem(const Trigger &trigger);
 
 } // namespace rune
 

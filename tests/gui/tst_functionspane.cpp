@@ -25,6 +25,7 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTreeView>
 
 using namespace Qt::StringLiterals;
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void editSaveDeployInvokeAndSeeTheLog();
     void versionsDiffRollbackAndBlock();
     void configFormShowsCoreMessagesAndSaves();
+    void configFormEditsMqttQosAndResultTopic();
     void newFunctionFromATemplate();
 };
 
@@ -258,10 +260,10 @@ void TestFunctionsPane::configFormShowsCoreMessagesAndSaves()
     QVERIFY(!save->isEnabled()); // nothing changed
 
     form->findChild<QSpinBox *>(u"memorySpin"_s)->setValue(100);
-    QVERIFY2(form->messageFor(u"memory_mib"_s).contains(u"multiple of 64 MiB (got 100 MiB)"_s),
+    QVERIFY2(form->messageFor(u"memory_mib"_s).contains(u"memory_mib must be a multiple of 64 (got 100)"_s),
         qPrintable(form->messageFor(u"memory_mib"_s)));
     form->findChild<QSpinBox *>(u"maxReplicasSpin"_s)->setValue(0);
-    QVERIFY(form->messageFor(u"max_replicas"_s).contains(u"at least 1"_s));
+    QVERIFY(form->messageFor(u"max_replicas"_s).contains(u"between 1 and 1000 (got 0)"_s));
     form->findChild<QLineEdit *>(u"handlerEdit"_s)->setText(u"handler"_s);
     QVERIFY(form->messageFor(u"handler"_s).contains(u"module.function"_s));
     QVERIFY(!save->isEnabled());
@@ -277,6 +279,44 @@ void TestFunctionsPane::configFormShowsCoreMessagesAndSaves()
     QCOMPARE(fx.catalog.find(id)->config.maxReplicas, 6);
     QCOMPARE(fx.store->loadFunctions()->first().config.memoryMiB, 256);
     RUNE_TRY_VERIFY(!save->isEnabled());
+}
+
+void TestFunctionsPane::configFormEditsMqttQosAndResultTopic()
+{
+    FunctionFixture fx(0);
+    QVERIFY(fx.load());
+    const QString id = fx.create(u"hello"_s);
+    PaneWindow window(fx);
+    views::FunctionsPane *pane = window.pane;
+    pane->selectFunction(id);
+    pane->showTab(views::FunctionsPane::Tab::Configuration);
+    views::FunctionConfigForm *form = pane->configForm();
+    auto *triggers = form->findChild<QTableWidget *>(u"triggerTable"_s);
+    const int row = triggers->rowCount();
+    form->findChild<QPushButton *>(u"addTriggerButton"_s)->click();
+    QCOMPARE(triggers->rowCount(), row + 1);
+    auto *type = qobject_cast<QComboBox *>(triggers->cellWidget(row, 0));
+    auto *qos = qobject_cast<QComboBox *>(triggers->cellWidget(row, 2));
+    QVERIFY(type && qos);
+    type->setCurrentIndex(type->findData(int(rune::TriggerType::Mqtt)));
+    triggers->item(row, 1)->setText(u"cars/+/crash"_s);
+    qos->setCurrentIndex(qos->findData(1));
+    triggers->item(row, 3)->setText(u"alerts/#"_s);
+    // A wildcard in the topic an answer is published to: the agent's words, beside the triggers.
+    QVERIFY2(form->messageFor(u"triggers"_s).contains(u"result_topic"_s), qPrintable(form->messageFor(u"triggers"_s)));
+    auto *save = form->findChild<QPushButton *>(u"saveConfigButton"_s);
+    QVERIFY(!save->isEnabled());
+
+    triggers->item(row, 3)->setText(u"alerts/crash"_s);
+    QVERIFY2(form->messageFor(u"triggers"_s).isEmpty(), qPrintable(form->messageFor(u"triggers"_s)));
+    QVERIFY(save->isEnabled());
+    save->click();
+    RUNE_TRY_COMPARE(fx.catalog.find(id)->config.triggers.size(), qsizetype(row + 1));
+    const rune::Trigger saved = fx.store->loadFunctions()->first().config.triggers.at(row);
+    QCOMPARE(saved.type, rune::TriggerType::Mqtt);
+    QCOMPARE(saved.value, u"cars/+/crash"_s);
+    QCOMPARE(saved.qos, 1);
+    QCOMPARE(saved.resultTopic, u"alerts/crash"_s);
 }
 
 void TestFunctionsPane::newFunctionFromATemplate()

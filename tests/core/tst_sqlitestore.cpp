@@ -46,7 +46,7 @@ Node sampleNode(const QString &id)
     node.agent = {7471, u"s3cret-token"_s, false};
     node.labels = {u"rack-1"_s, u"ssd"_s};
     node.facts = {
-        u"box"_s, u"Debian GNU/Linux 12"_s, u"6.1.0"_s, u"x86_64"_s, u"0.1.0"_s, 16, 64LL << 30, 1LL << 40, 1LL << 39};
+        u"box"_s, u"Debian GNU/Linux 12"_s, u"6.1.0"_s, u"x86_64"_s, u"0.1.0"_s, 16, 64LL << 30, 1LL << 40, 1LL << 39, {}};
     node.state = NodeState::Rebooting;
     node.targetAction = NodeAction::Reboot;
     node.targetSince = QDateTime(QDate(2026, 11, 2), QTime(10, 30, 5), Qt::UTC);

@@ -3,12 +3,12 @@
 
 #include "cluster/nodelist.h"
 #include "format.h"
-#include "functions/background.h"
 #include "functions/deployjob.h"
 #include "functions/functioncatalog.h"
 #include "functions/functionreleases.h"
 #include "functions/functionworkspace.h"
 #include "packagetablemodel.h"
+#include "util/background.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -22,7 +22,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QTableView>
-#include <QThreadPool>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -216,7 +215,6 @@ void DeployDialog::updateTargetFields()
 void DeployDialog::scanDrop(const QStringList &paths)
 {
     runInBackground(
-        QThreadPool::globalInstance(),
         this,
         [paths] {
             return FunctionPackage::scan(paths);
@@ -288,7 +286,6 @@ void DeployDialog::startDeploy()
     m_statusLabel->setText(tr("Reading the files…"));
     const FunctionPackage package = m_package;
     runInBackground(
-        QThreadPool::globalInstance(),
         this,
         [package] {
             return package.readFiles();

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cluster/localcluster.h"
 
+#include "util/background.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QtConcurrent>
 #include <csignal>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -129,17 +129,18 @@ void LocalCluster::start(const QList<LocalAgentSpec> &specs)
 {
     for (const LocalAgentSpec &spec : specs) {
         const QString stateDir = m_baseDir + u'/' + spec.name;
-        auto *watcher = new QFutureWatcher<Prepared>(this);
-        connect(watcher, &QFutureWatcher<Prepared>::finished, this, [this, watcher, spec] {
-            watcher->deleteLater();
-            const Prepared prepared = watcher->result();
-            if (!prepared.error.isEmpty()) {
-                Q_EMIT agentFailed(nodeId(spec.name), prepared.error);
-                return;
-            }
-            launch(spec, prepared.stateDir, prepared.token, prepared.configFile);
-        });
-        watcher->setFuture(QtConcurrent::run(prepareStateDir, stateDir));
+        runInBackground(
+            this,
+            [stateDir] {
+                return prepareStateDir(stateDir);
+            },
+            [this, spec](const Prepared &prepared) {
+                if (!prepared.error.isEmpty()) {
+                    Q_EMIT agentFailed(nodeId(spec.name), prepared.error);
+                    return;
+                }
+                launch(spec, prepared.stateDir, prepared.token, prepared.configFile);
+            });
     }
 }
 

@@ -9,19 +9,19 @@
 #include "functions/functioncatalog.h"
 #include "functions/functioninvoker.h"
 #include "functions/functionreleases.h"
+#include "functions/functionspane.h"
 #include "functions/functionworkspace.h"
-#include "functionspane.h"
-#include "guiprompter.h"
-#include "mainwindow.h"
 #include "metrics/fleetmetrics.h"
 #include "metrics/metrichistory.h"
 #include "provision/nodeoperations.h"
 #include "provision/nodesessions.h"
 #include "provision/sshagentaccess.h"
 #include "settings/settings.h"
+#include "shell/guiprompter.h"
+#include "shell/mainwindow.h"
+#include "shell/theme.h"
 #include "ssh/libsshtransport.h"
 #include "store/store.h"
-#include "theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

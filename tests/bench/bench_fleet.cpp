@@ -6,10 +6,10 @@
 //   bench_fleet N [SECONDS] [WARMUP_SECONDS]     (run by tests/bench/fleet.sh)
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
-#include "mainwindow.h"
 #include "metrics/fleetmetrics.h"
 #include "metrics/metrichistory.h"
 #include "settings/settings.h"
+#include "shell/mainwindow.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

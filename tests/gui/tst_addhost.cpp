@@ -4,24 +4,24 @@
 // prompt, provisioning progress to done, live figures in Node detail, and Terminate from the
 // toolbar. Needs root (namespaces, test users); skipped otherwise.
 #include "../cluster/testcluster.h"
-#include "addhostdialog.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
-#include "guiprompter.h"
-#include "mainwindow.h"
-#include "metricchart.h"
+#include "fleet/addhostdialog.h"
+#include "fleet/nodeactions.h"
+#include "fleet/nodedetailpane.h"
+#include "fleet/nodespane.h"
+#include "fleet/provisioningmodel.h"
+#include "fleet/provisioningpanel.h"
 #include "metrics/fleetmetrics.h"
 #include "metrics/metrichistory.h"
-#include "nodeactions.h"
-#include "nodedetailpane.h"
-#include "nodespane.h"
 #include "provision/nodeoperations.h"
 #include "provision/nodesessions.h"
 #include "provision/sshagentaccess.h"
-#include "provisioningmodel.h"
-#include "provisioningpanel.h"
 #include "settings/settings.h"
+#include "shell/guiprompter.h"
+#include "shell/mainwindow.h"
 #include "ssh/libsshtransport.h"
+#include "widgets/metricchart.h"
 
 #include <QAction>
 #include <QApplication>

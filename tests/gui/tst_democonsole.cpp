@@ -11,13 +11,13 @@
 #include "functions/functioncatalog.h"
 #include "functions/functioninvoker.h"
 #include "functions/functionreleases.h"
+#include "functions/functionspane.h"
+#include "functions/functiontreemodel.h"
 #include "functions/functionworkspace.h"
-#include "functionspane.h"
-#include "functiontreemodel.h"
-#include "logpanel.h"
-#include "logtablemodel.h"
-#include "mainwindow.h"
+#include "functions/logpanel.h"
+#include "functions/logtablemodel.h"
 #include "settings/settings.h"
+#include "shell/mainwindow.h"
 #include "store/store.h"
 
 #include <QNetworkAccessManager>

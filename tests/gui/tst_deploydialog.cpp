@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Dropping a real folder on the console's window: what is packaged (.runeignore), the target
 // function, per-node results, and the function that comes out of it on real agents.
-#include "deploydialog.h"
-#include "functioncodeview.h"
 #include "functionguihelpers.h"
+#include "functions/deploydialog.h"
 #include "functions/deployjob.h"
-#include "mainwindow.h"
-#include "packagetablemodel.h"
+#include "functions/functioncodeview.h"
+#include "functions/packagetablemodel.h"
 #include "settings/settings.h"
+#include "shell/mainwindow.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>

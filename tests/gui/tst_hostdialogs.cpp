@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Adding hosts without a machine behind them: what the two dialogs accept, refuse and explain,
 // and the hosts they put in the Nodes list.
-#include "addhostdialog.h"
-#include "bulkadddialog.h"
 #include "cluster/nodelist.h"
-#include "nodeactions.h"
-#include "nodespane.h"
-#include "nodetablemodel.h"
+#include "fleet/addhostdialog.h"
+#include "fleet/bulkadddialog.h"
+#include "fleet/nodeactions.h"
+#include "fleet/nodespane.h"
+#include "fleet/nodetablemodel.h"
 #include "provision/nodeoperations.h"
 
 #include <QAction>

@@ -7,16 +7,16 @@
 #include "../common/testagent.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
+#include "fleet/nodeattention.h"
+#include "fleet/nodedetailpane.h"
+#include "fleet/nodefunctionsmodel.h"
+#include "fleet/nodespane.h"
+#include "fleet/nodetablemodel.h"
+#include "fleet/overviewmodel.h"
 #include "metrics/fleetmetrics.h"
 #include "metrics/historystore.h"
 #include "metrics/metrichistory.h"
-#include "nodeattention.h"
-#include "nodedetailpane.h"
-#include "nodefunctionsmodel.h"
-#include "nodespane.h"
-#include "nodetablemodel.h"
-#include "overviewmodel.h"
-#include "theme.h"
+#include "shell/theme.h"
 
 #include <QApplication>
 #include <QDir>

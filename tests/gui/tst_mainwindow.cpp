@@ -2,9 +2,9 @@
 #include "cluster/localcluster.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
-#include "mainwindow.h"
-#include "nodespane.h"
+#include "fleet/nodespane.h"
 #include "settings/settings.h"
+#include "shell/mainwindow.h"
 
 #include <QApplication>
 #include <QDir>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cluster/nodelist.h"
-#include "nodetablemodel.h"
+#include "fleet/nodetablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

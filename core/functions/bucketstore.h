@@ -14,7 +14,7 @@ namespace rune
 {
 
 /**
- * The console's copy of every function's files (DESIGN.md "Functions": storage on the console):
+ * The console's copy of every function's files (ARCHITECTURE.md, "Where data lives"):
  *
  * ```
  * <root>/<project>/<function>/working/...          the files being edited

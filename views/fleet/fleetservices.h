@@ -19,8 +19,8 @@ namespace rune::views
 {
 
 /**
- * The core services the fleet's panes (Overview, Nodes, Node detail) work with, built by app/.
- * Only nodes is required; a pane whose service is missing shows less (tests build what they need).
+ * The core services the fleet's panes (Overview, Nodes, Node detail) work with: every one is
+ * there, as views::Console builds them (shell/console.h).
  */
 struct FleetServices {
     NodeList *nodes = nullptr;

@@ -97,10 +97,8 @@ NodeActions::NodeActions(NodeList *nodes, NodeOperations *operations, QWidget *p
     });
     connect(nodes, &NodeList::nodeChanged, this, &NodeActions::update);
     connect(nodes, &NodeList::nodeRemoved, this, &NodeActions::update);
-    if (operations) {
-        connect(operations, &NodeOperations::nodeFinished, this, &NodeActions::update);
-        connect(operations, &NodeOperations::idle, this, &NodeActions::update);
-    }
+    connect(operations, &NodeOperations::nodeFinished, this, &NodeActions::update);
+    connect(operations, &NodeOperations::idle, this, &NodeActions::update);
     update();
 }
 
@@ -138,8 +136,6 @@ QString NodeActions::refusal(const Node &node, NodeAction action) const
 {
     if (node.agent.local)
         return tr("%1 belongs to the local demo cluster, which the console runs itself.").arg(node.name);
-    if (!m_operations)
-        return tr("This console cannot act on machines.");
     if (m_operations->isBusy(node.id))
         return tr("%1: another action is under way; wait until it ends.").arg(node.name);
     const auto started = beginAction(node.state, action);
@@ -151,7 +147,7 @@ QString NodeActions::removalRefusal(const Node &node) const
     if (node.agent.local)
         return tr("%1 belongs to the local demo cluster; start the console with --demo=off to leave it out.")
             .arg(node.name);
-    if (m_operations && m_operations->isBusy(node.id))
+    if (m_operations->isBusy(node.id))
         return tr("%1: an action is under way; wait until it ends or cancel it.").arg(node.name);
     if (node.state == NodeState::Running || node.state == NodeState::Suspended || isTransitional(node.state))
         return tr("%1 is %2: terminate it first, so its agent does not stay behind.")

@@ -32,11 +32,11 @@ QString NodeAttention::toolTip() const
     return lines.join(u'\n');
 }
 
-NodeAttention nodeAttention(const Node &node, const FleetMetrics *metrics)
+NodeAttention nodeAttention(const Node &node, const FleetMetrics &metrics)
 {
     NodeAttention attention;
     attention.isolationWarnings = node.facts.isolation.warnings;
-    if (const Error *problem = metrics ? metrics->problem(node.id) : nullptr)
+    if (const Error *problem = metrics.problem(node.id))
         attention.pollProblem = problem->message;
     return attention;
 }

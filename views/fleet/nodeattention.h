@@ -28,8 +28,8 @@ struct NodeAttention {
     QString toolTip() const;
 };
 
-/** @p node's attention points; @p metrics may be null (no poll problems known). */
-NodeAttention nodeAttention(const Node &node, const FleetMetrics *metrics);
+/** @p node's attention points: what its agent reported and what @p metrics knows of its last poll. */
+NodeAttention nodeAttention(const Node &node, const FleetMetrics &metrics);
 
 /** An amber warning triangle, for the rows of nodes that need attention. */
 QIcon attentionBadge();

@@ -476,7 +476,7 @@ void NodeDetailPane::updateFacts()
 void NodeDetailPane::updateAttention()
 {
     const Node *node = m_nodes->find(m_nodeId);
-    const NodeAttention attention = node ? nodeAttention(*node, m_metrics) : NodeAttention();
+    const NodeAttention attention = node ? nodeAttention(*node, *m_metrics) : NodeAttention();
     QStringList lines;
     if (!attention.pollProblem.isEmpty())
         lines << u"⚠ "_s + attention.pollProblem;

@@ -37,10 +37,8 @@ void NodeEventsModel::reload()
 {
     beginResetModel();
     m_events.clear();
-    if (m_metrics) {
-        const QList<AgentEvent> events = m_metrics->events(m_nodeId);
-        m_events = QList<AgentEvent>(events.rbegin(), events.rend());
-    }
+    const QList<AgentEvent> events = m_metrics->events(m_nodeId);
+    m_events = QList<AgentEvent>(events.rbegin(), events.rend());
     endResetModel();
 }
 

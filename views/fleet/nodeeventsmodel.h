@@ -4,7 +4,6 @@
 #include "cluster/agentmetrics.h"
 
 #include <QAbstractTableModel>
-#include <QPointer>
 
 namespace rune
 {
@@ -36,7 +35,7 @@ private:
     void reload();
     void addNewer();
 
-    QPointer<FleetMetrics> m_metrics;
+    FleetMetrics *m_metrics;
     QString m_nodeId;
     QList<AgentEvent> m_events; ///< newest first
 };

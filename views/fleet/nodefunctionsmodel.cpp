@@ -42,7 +42,7 @@ QString NodeFunctionsModel::node() const
 void NodeFunctionsModel::reload()
 {
     QList<Row> rows;
-    if (m_metrics && !m_nodeId.isEmpty()) {
+    if (!m_nodeId.isEmpty()) {
         // By name: a node may list thousands of functions, and this runs at every poll.
         QHash<QString, FunctionSample> samples;
         for (const FunctionSample &sample : m_metrics->functionSamples(m_nodeId))

@@ -5,7 +5,6 @@
 #include "metrics/nodesample.h"
 
 #include <QAbstractTableModel>
-#include <QPointer>
 
 namespace rune
 {
@@ -50,7 +49,7 @@ private:
     void reload();
     QVariant display(const Row &row, int column) const;
 
-    QPointer<FleetMetrics> m_metrics;
+    FleetMetrics *m_metrics;
     QString m_nodeId;
     QList<Row> m_rows;
 };

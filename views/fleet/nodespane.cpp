@@ -32,7 +32,7 @@ namespace rune::views
 NodesPane::NodesPane(const FleetServices &services, QWidget *parent)
     : QWidget(parent)
     , m_services(services)
-    , m_model(new NodeTableModel(services.nodes, this))
+    , m_model(new NodeTableModel(services.nodes, services.metrics, this))
     , m_proxy(new NodeFilterProxy(services.nodes, NodeTableModel::SortRole, this))
     , m_toolBar(new QToolBar(this))
     , m_filterEdit(new QLineEdit(this))
@@ -41,7 +41,6 @@ NodesPane::NodesPane(const FleetServices &services, QWidget *parent)
     , m_splitter(new QSplitter(Qt::Vertical, this))
     , m_actions(new NodeActions(services.nodes, services.operations, this))
 {
-    m_model->setMetrics(services.metrics);
     m_proxy->setSourceModel(m_model);
     m_filterEdit->setObjectName(u"nodesFilterEdit"_s);
     m_filterEdit->setPlaceholderText(tr("Filter by name, role, address, label or state (Ctrl+F)"));
@@ -88,14 +87,12 @@ NodesPane::NodesPane(const FleetServices &services, QWidget *parent)
     topLayout->addWidget(m_table, 1);
     m_splitter->setObjectName(u"nodesSplitter"_s);
     m_splitter->addWidget(top);
-    if (services.operations) {
-        m_panel = new ProvisioningPanel(services.nodes, services.operations, this);
-        m_splitter->addWidget(m_panel);
-        m_splitter->setStretchFactor(0, 3);
-        m_splitter->setStretchFactor(1, 2);
-        m_panel->hide();
-        connect(m_panel, &ProvisioningPanel::activity, m_panel, &QWidget::show);
-    }
+    m_panel = new ProvisioningPanel(services.nodes, services.operations, this);
+    m_splitter->addWidget(m_panel);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_panel->hide();
+    connect(m_panel, &ProvisioningPanel::activity, m_panel, &QWidget::show);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
@@ -125,9 +122,6 @@ void NodesPane::buildToolBar()
     addMany->setObjectName(u"addManyHostsAction"_s);
     addMany->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
     addMany->setToolTip(tr("Paste user@host:port lines, or import a CSV file or ~/.ssh/config (Ctrl+Shift+N)"));
-    const bool canAct = m_services.operations != nullptr;
-    add->setEnabled(canAct);
-    addMany->setEnabled(canAct);
     m_toolBar->addSeparator();
     for (QAction *action : m_actions->all()) {
         if (action == m_actions->removeAction())
@@ -226,8 +220,6 @@ void NodesPane::updateSummary()
 
 void NodesPane::addHost()
 {
-    if (!m_services.operations)
-        return;
     auto *dialog = new AddHostDialog(m_services.nodes, m_services.connectTo, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
@@ -238,8 +230,6 @@ void NodesPane::addHost()
 
 void NodesPane::addManyHosts()
 {
-    if (!m_services.operations)
-        return;
     auto *dialog = new BulkAddDialog(m_services.nodes, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
@@ -262,7 +252,7 @@ void NodesPane::addNodes(const QList<Node> &nodes, bool provision)
 
 void NodesPane::start(const QStringList &nodeIds, NodeAction action)
 {
-    if (!m_panel || nodeIds.isEmpty())
+    if (nodeIds.isEmpty())
         return;
     const auto started = m_panel->start(nodeIds, action);
     Q_EMIT message(started ? tr("%1 started on %n host(s).", nullptr, int(nodeIds.size())).arg(nodeActionName(action))

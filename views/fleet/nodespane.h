@@ -76,7 +76,7 @@ private:
     QTableView *m_table;
     QSplitter *m_splitter;
     NodeActions *m_actions;
-    ProvisioningPanel *m_panel = nullptr;
+    ProvisioningPanel *m_panel;
     VisibleRows *m_visible;
     QTimer m_summaryTimer;
 };

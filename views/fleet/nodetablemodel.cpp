@@ -11,18 +11,10 @@ using namespace Qt::StringLiterals;
 namespace rune::views
 {
 
-NodeTableModel::NodeTableModel(NodeList *nodes, QObject *parent)
+NodeTableModel::NodeTableModel(NodeList *nodes, FleetMetrics *metrics, QObject *parent)
     : NodeRowsModel(nodes, ColumnCount, parent)
+    , m_metrics(metrics)
 {
-}
-
-void NodeTableModel::setMetrics(FleetMetrics *metrics)
-{
-    if (m_metrics)
-        m_metrics->disconnect(this);
-    m_metrics = metrics;
-    if (!metrics)
-        return;
     // Once per batch of polls: a problem that comes or goes changes the marker and the tooltips.
     connect(metrics, &FleetMetrics::updated, this, [this] {
         if (rowCount() > 0)
@@ -45,7 +37,7 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     case Qt::DecorationRole:
         if (index.column() == State)
             return stateBadge(node.state);
-        if (index.column() == Name && !nodeAttention(node, m_metrics).isEmpty())
+        if (index.column() == Name && !nodeAttention(node, *m_metrics).isEmpty())
             return attentionBadge();
         return {};
     case Qt::TextAlignmentRole:
@@ -68,7 +60,7 @@ QString NodeTableModel::nameToolTip(const Node &node) const
     if (!node.facts.hostname.isEmpty())
         parts << tr("%1 — %2, kernel %3, agent %4")
                      .arg(node.facts.hostname, node.facts.os, node.facts.kernel, node.facts.agentVersion);
-    if (const NodeAttention attention = nodeAttention(node, m_metrics); !attention.isEmpty())
+    if (const NodeAttention attention = nodeAttention(node, *m_metrics); !attention.isEmpty())
         parts << attention.toolTip();
     return parts.join(u"\n\n"_s);
 }
@@ -81,7 +73,7 @@ QString NodeTableModel::stateToolTip(const Node &node) const
     }
     if (!node.agent.local && node.agent.token.isEmpty())
         return tr("Not provisioned yet: select it and choose Provision.");
-    if (const Error *problem = m_metrics ? m_metrics->problem(node.id) : nullptr)
+    if (const Error *problem = m_metrics->problem(node.id))
         return problem->message;
     if (node.state == NodeState::Undefined)
         return tr("The console cannot reach its agent.");

@@ -3,8 +3,6 @@
 
 #include "fleet/noderowsmodel.h"
 
-#include <QPointer>
-
 namespace rune
 {
 class FleetMetrics;
@@ -28,9 +26,8 @@ public:
         SortRole, ///< raw value for sorting: numbers as numbers
     };
 
-    explicit NodeTableModel(NodeList *nodes, QObject *parent = nullptr);
-    /** Marks the nodes whose last poll went wrong (null: only the agents' isolation warnings). */
-    void setMetrics(FleetMetrics *metrics);
+    /** Marks the nodes whose last poll went wrong, as @p metrics (which outlives the model) knows. */
+    NodeTableModel(NodeList *nodes, FleetMetrics *metrics, QObject *parent = nullptr);
 
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
@@ -41,7 +38,7 @@ private:
     QString stateToolTip(const Node &node) const;
     QString nameToolTip(const Node &node) const;
 
-    QPointer<FleetMetrics> m_metrics;
+    FleetMetrics *m_metrics;
 };
 
 } // namespace rune::views

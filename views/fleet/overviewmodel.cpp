@@ -28,7 +28,7 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid) || !nodes())
         return {};
     const Node &node = nodes()->at(index.row());
-    const NodeSample *sample = m_metrics ? m_metrics->latest(node.id) : nullptr;
+    const NodeSample *sample = m_metrics->latest(node.id);
     switch (role) {
     case Qt::DisplayRole:
         return display(node, sample, index.column());
@@ -41,7 +41,7 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
     case Qt::DecorationRole:
         if (index.column() == State)
             return stateBadge(node.state);
-        if (index.column() == Name && !nodeAttention(node, m_metrics).isEmpty())
+        if (index.column() == Name && !nodeAttention(node, *m_metrics).isEmpty())
             return attentionBadge();
         return {};
     case Qt::TextAlignmentRole:
@@ -131,7 +131,7 @@ QVariant OverviewModel::meter(const NodeSample *sample, int column) const
 
 QVariant OverviewModel::toolTip(const Node &node, const NodeSample *sample, int column) const
 {
-    const NodeAttention attention = nodeAttention(node, m_metrics);
+    const NodeAttention attention = nodeAttention(node, *m_metrics);
     switch (column) {
     case Name: {
         const QString where = node.facts.hostname.isEmpty()

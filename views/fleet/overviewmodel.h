@@ -3,8 +3,6 @@
 
 #include "fleet/noderowsmodel.h"
 
-#include <QPointer>
-
 namespace rune
 {
 class FleetMetrics;
@@ -44,7 +42,7 @@ private:
     QVariant meter(const NodeSample *sample, int column) const;
     QVariant toolTip(const Node &node, const NodeSample *sample, int column) const;
 
-    QPointer<FleetMetrics> m_metrics;
+    FleetMetrics *m_metrics;
 };
 
 } // namespace rune::views

@@ -20,8 +20,6 @@ FunctionNodeStatesView::FunctionNodeStatesView(const FunctionServices &services,
     setWordWrap(true);
     setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     hide();
-    if (!services.agents || !services.catalog)
-        return;
     m_states = new FunctionNodeStates(services.agents, this);
     connect(m_states, &FunctionNodeStates::changed, this, &FunctionNodeStatesView::refresh);
     // A deploy or a removal changes the nodes that have the function.
@@ -41,8 +39,6 @@ FunctionNodeStates *FunctionNodeStatesView::states() const
 void FunctionNodeStatesView::setFunction(const QString &functionId)
 {
     m_functionId = functionId;
-    if (!m_states)
-        return;
     const Function *function = m_services.catalog->find(functionId);
     if (!function)
         m_states->setFunction({}, {});

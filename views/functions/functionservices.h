@@ -18,7 +18,7 @@ class NodeList;
 namespace rune::views
 {
 
-/** The core services the Functions pane and its dialogs work with; app/main.cpp builds them. */
+/** The core services the Functions pane and its dialogs work with; views::Console builds them. */
 struct FunctionServices {
     FunctionCatalog *catalog = nullptr;
     FunctionWorkspace *workspace = nullptr;

@@ -9,7 +9,6 @@
 #include "fleet/overviewpane.h"
 #include "functions/functionspane.h"
 #include "settings/settings.h"
-#include "shell/emptystatepane.h"
 #include "shell/theme.h"
 #include "widgets/format.h"
 
@@ -33,26 +32,11 @@ using namespace Qt::StringLiterals;
 namespace rune::views
 {
 
-namespace
-{
-FleetServices fleetOf(NodeList *nodes)
-{
-    FleetServices fleet;
-    fleet.nodes = nodes;
-    return fleet;
-}
-} // namespace
-
-MainWindow::MainWindow(Settings *settings, NodeList *nodes, QWidget *parent)
-    : MainWindow(settings, fleetOf(nodes), parent)
-{
-}
-
-MainWindow::MainWindow(Settings *settings, const FleetServices &fleet, QWidget *parent)
+MainWindow::MainWindow(const ConsoleServices &services, QWidget *parent)
     : QMainWindow(parent)
-    , m_settings(settings)
-    , m_nodes(fleet.nodes)
-    , m_fleet(fleet)
+    , m_settings(services.settings)
+    , m_nodes(services.fleet.nodes)
+    , m_services(services)
     , m_navigation(new QListWidget(this))
     , m_panes(new QStackedWidget(this))
     , m_fleetStatus(new QLabel(this))
@@ -108,69 +92,28 @@ void MainWindow::addPane(const QString &iconName, const QString &title, QWidget 
 
 void MainWindow::buildPanes()
 {
-    if (m_fleet.metrics) {
-        m_overviewPane = new OverviewPane(m_nodes, m_fleet.metrics, this);
-        connect(m_overviewPane, &OverviewPane::nodeActivated, this, &MainWindow::showNode);
-        connect(m_overviewPane, &OverviewPane::visibleNodesChanged, this, &MainWindow::updateWatched);
-        addPane(u"overview"_s, tr("Overview"), m_overviewPane);
-    } else {
-        addPane(u"overview"_s,
-            tr("Overview"),
-            new EmptyStatePane(u":/icons/overview.svg"_s,
-                tr("Overview"),
-                tr("Every node at a glance: state, load and invocations. "
-                   "The status bar already shows the fleet's summary."),
-                this));
-    }
-    m_nodesPane = new NodesPane(m_fleet, this);
+    const FleetServices &fleet = m_services.fleet;
+    m_overviewPane = new OverviewPane(m_nodes, fleet.metrics, this);
+    connect(m_overviewPane, &OverviewPane::nodeActivated, this, &MainWindow::showNode);
+    connect(m_overviewPane, &OverviewPane::visibleNodesChanged, this, &MainWindow::updateWatched);
+    addPane(u"overview"_s, tr("Overview"), m_overviewPane);
+
+    m_nodesPane = new NodesPane(fleet, this);
     connect(m_nodesPane, &NodesPane::nodeActivated, this, &MainWindow::showNode);
     connect(m_nodesPane, &NodesPane::visibleNodesChanged, this, &MainWindow::updateWatched);
     connect(m_nodesPane, &NodesPane::message, this, [this](const QString &text) {
         statusBar()->showMessage(text, 8000);
     });
     addPane(u"nodes"_s, tr("Nodes"), m_nodesPane);
-    if (m_fleet.metrics && m_fleet.history) {
-        m_detailPane = new NodeDetailPane(m_nodes, m_fleet.metrics, m_fleet.history, this);
-        connect(m_detailPane, &NodeDetailPane::nodeChanged, this, &MainWindow::updateWatched);
-        if (m_fleet.monitor)
-            m_detailPane->setSampleInterval(m_fleet.monitor->backgroundInterval());
-        addPane(u"node-detail"_s, tr("Node detail"), m_detailPane);
-    } else {
-        addPane(u"node-detail"_s,
-            tr("Node detail"),
-            new EmptyStatePane(u":/icons/node-detail.svg"_s,
-                tr("Node detail"),
-                tr("Live charts of one node: CPU, memory, disk, network and invocations."),
-                this));
-    }
-    addPane(u"functions"_s,
-        tr("Functions"),
-        new EmptyStatePane(u":/icons/functions.svg"_s,
-            tr("No functions yet"),
-            tr("Projects, functions and their code, versions, invocations and logs."),
-            this));
-    addPane(u"scaling"_s,
-        tr("Scaling"),
-        new EmptyStatePane(u":/icons/scaling.svg"_s,
-            tr("Scaling"),
-            tr("Replicas against load over time, per function and node."),
-            this));
-    addPane(u"benchmarks"_s,
-        tr("Benchmarks"),
-        new EmptyStatePane(u":/icons/benchmarks.svg"_s,
-            tr("Benchmarks"),
-            tr("CPU, memory, disk, database and network figures of every node."),
-            this));
-    addPane(u"cost"_s,
-        tr("Cost"),
-        new EmptyStatePane(u":/icons/cost.svg"_s,
-            tr("Cost"),
-            tr("What this cluster costs against AWS Lambda, EC2 and a PaaS."),
-            this));
-    addPane(u"settings"_s,
-        tr("Settings"),
-        new EmptyStatePane(
-            u":/icons/settings.svg"_s, tr("Settings"), tr("Data directory: %1").arg(m_settings->dataDir()), this));
+
+    m_detailPane = new NodeDetailPane(m_nodes, fleet.metrics, fleet.history, this);
+    connect(m_detailPane, &NodeDetailPane::nodeChanged, this, &MainWindow::updateWatched);
+    m_detailPane->setSampleInterval(fleet.monitor->backgroundInterval());
+    addPane(u"node-detail"_s, tr("Node detail"), m_detailPane);
+
+    m_functionsPane = new FunctionsPane(m_services.functions, this);
+    addPane(u"functions"_s, tr("Functions"), m_functionsPane);
+    setAcceptDrops(true);
 }
 
 void MainWindow::buildMenus()
@@ -227,7 +170,7 @@ NodeDetailPane *MainWindow::detailPane() const
 
 void MainWindow::showNode(const QString &nodeId)
 {
-    if (!m_detailPane || nodeId.isEmpty())
+    if (nodeId.isEmpty())
         return;
     m_detailPane->setNode(nodeId);
     showPane(Pane::NodeDetail);
@@ -236,7 +179,7 @@ void MainWindow::showNode(const QString &nodeId)
 void MainWindow::focusFilter()
 {
     // The Overview has its own filter; everywhere else Ctrl+F filters the node list.
-    if (currentPane() == Pane::Overview && m_overviewPane)
+    if (currentPane() == Pane::Overview)
         return m_overviewPane->focusFilter();
     showPane(Pane::Nodes);
     m_nodesPane->focusFilter();
@@ -244,20 +187,18 @@ void MainWindow::focusFilter()
 
 void MainWindow::updateWatched()
 {
-    if (!m_fleet.monitor)
-        return;
     // Nodes on screen are polled every second, the rest less often.
     QStringList watched;
     const Pane pane = currentPane();
-    if (pane == Pane::Overview && m_overviewPane)
+    if (pane == Pane::Overview)
         watched = m_overviewPane->visibleNodes();
     else if (pane == Pane::Nodes)
         watched = m_nodesPane->visibleNodes();
-    const bool detail = pane == Pane::NodeDetail && m_detailPane;
+    const bool detail = pane == Pane::NodeDetail;
     if (detail && !m_detailPane->node().isEmpty())
         watched << m_detailPane->node();
-    m_fleet.monitor->setWatched(watched);
-    m_fleet.monitor->setFocus(detail ? m_detailPane->node() : QString());
+    m_services.fleet.monitor->setWatched(watched);
+    m_services.fleet.monitor->setFocus(detail ? m_detailPane->node() : QString());
 }
 
 void MainWindow::setTheme(Theme *theme)
@@ -281,20 +222,6 @@ void MainWindow::setTheme(Theme *theme)
     }
 }
 
-void MainWindow::setFunctionsPane(FunctionsPane *pane)
-{
-    const int index = int(Pane::Functions);
-    QWidget *placeholder = m_panes->widget(index);
-    const bool shown = m_panes->currentIndex() == index;
-    m_panes->insertWidget(index, pane);
-    m_panes->removeWidget(placeholder);
-    placeholder->deleteLater();
-    if (shown)
-        m_panes->setCurrentIndex(index);
-    m_functionsPane = pane;
-    setAcceptDrops(true);
-}
-
 FunctionsPane *MainWindow::functionsPane() const
 {
     return m_functionsPane;
@@ -302,13 +229,13 @@ FunctionsPane *MainWindow::functionsPane() const
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
-    if (m_functionsPane && event->mimeData()->hasUrls() && FunctionsPane::canDeploy(event->mimeData()->urls()))
+    if (event->mimeData()->hasUrls() && FunctionsPane::canDeploy(event->mimeData()->urls()))
         event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent *event)
 {
-    if (!m_functionsPane || !FunctionsPane::canDeploy(event->mimeData()->urls()))
+    if (!FunctionsPane::canDeploy(event->mimeData()->urls()))
         return;
     event->acceptProposedAction();
     showPane(Pane::Functions);
@@ -335,10 +262,8 @@ void MainWindow::saveLayout()
     m_settings->setValue(Settings::Key::WindowState, saveState());
     m_settings->setValue(Settings::Key::LastPane, int(currentPane()));
     m_settings->setValue(Settings::Key::NodesLayout, m_nodesPane->saveState());
-    if (m_overviewPane)
-        m_settings->setValue(Settings::Key::OverviewLayout, m_overviewPane->saveState());
-    if (m_detailPane)
-        m_settings->setValue(Settings::Key::DetailLayout, m_detailPane->saveState());
+    m_settings->setValue(Settings::Key::OverviewLayout, m_overviewPane->saveState());
+    m_settings->setValue(Settings::Key::DetailLayout, m_detailPane->saveState());
 }
 
 void MainWindow::restoreLayout()
@@ -347,10 +272,8 @@ void MainWindow::restoreLayout()
         resize(1100, 680);
     restoreState(m_settings->value(Settings::Key::WindowState).toByteArray());
     m_nodesPane->restoreState(m_settings->value(Settings::Key::NodesLayout).toByteArray());
-    if (m_overviewPane)
-        m_overviewPane->restoreState(m_settings->value(Settings::Key::OverviewLayout).toByteArray());
-    if (m_detailPane)
-        m_detailPane->restoreState(m_settings->value(Settings::Key::DetailLayout).toByteArray());
+    m_overviewPane->restoreState(m_settings->value(Settings::Key::OverviewLayout).toByteArray());
+    m_detailPane->restoreState(m_settings->value(Settings::Key::DetailLayout).toByteArray());
     const int last = m_settings->value(Settings::Key::LastPane).toInt();
     showPane(last >= 0 && last < int(Pane::Count) ? Pane(last) : Pane::Nodes);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "fleet/fleetservices.h"
+#include "shell/console.h"
 
 #include <QMainWindow>
 #include <QTimer>
@@ -9,12 +9,6 @@
 class QLabel;
 class QListWidget;
 class QStackedWidget;
-
-namespace rune
-{
-class NodeList;
-class Settings;
-} // namespace rune
 
 namespace rune::views
 {
@@ -32,27 +26,23 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    /** Navigation entries, in the order they appear (Ctrl+1 … Ctrl+8). */
-    enum class Pane { Overview, Nodes, NodeDetail, Functions, Scaling, Benchmarks, Cost, Settings, Count };
+    /** Navigation entries, in the order they appear (Ctrl+1 … Ctrl+4). */
+    enum class Pane { Overview, Nodes, NodeDetail, Functions, Count };
 
-    MainWindow(Settings *settings, NodeList *nodes, QWidget *parent = nullptr);
-    /** With the fleet's services: the Overview and Node detail panes, and actions in Nodes. */
-    MainWindow(Settings *settings, const FleetServices &fleet, QWidget *parent = nullptr);
+    /** Every pane, working with @p services (which outlive the window). */
+    explicit MainWindow(const ConsoleServices &services, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     void showPane(Pane pane);
     Pane currentPane() const;
     NodesPane *nodesPane() const;
-    /** Null without FleetMetrics. */
     OverviewPane *overviewPane() const;
-    /** Null without FleetMetrics and MetricHistory. */
     NodeDetailPane *detailPane() const;
     /** Opens @p nodeId in Node detail. */
     void showNode(const QString &nodeId);
     /** Adds View > Theme, switching @p theme (which outlives the window). */
     void setTheme(Theme *theme);
-    /** Puts @p pane in place of the Functions placeholder; files dropped on the window go to it. */
-    void setFunctionsPane(FunctionsPane *pane);
+    /** Files dropped on the window are deployed from here. */
     FunctionsPane *functionsPane() const;
 
 protected:
@@ -72,12 +62,12 @@ private:
 
     Settings *m_settings;
     NodeList *m_nodes;
-    FleetServices m_fleet;
-    OverviewPane *m_overviewPane = nullptr;
-    NodeDetailPane *m_detailPane = nullptr;
+    ConsoleServices m_services;
     QListWidget *m_navigation;
     QStackedWidget *m_panes;
+    OverviewPane *m_overviewPane = nullptr;
     NodesPane *m_nodesPane = nullptr;
+    NodeDetailPane *m_detailPane = nullptr;
     FunctionsPane *m_functionsPane = nullptr;
     QLabel *m_fleetStatus;
     QTimer m_fleetStatusTimer;

@@ -6,7 +6,6 @@
 // does so in tests/cluster.
 #pragma once
 
-#include "ssh/sshprompter.h"
 #include "ssh/sshtransport.h"
 
 #include <QFile>
@@ -163,32 +162,6 @@ public:
 
 private:
     QHash<QString, std::shared_ptr<FakeHost>> m_hosts;
-};
-
-/** The user at the keyboard, answering SSH's questions as the test decided beforehand. */
-class ScriptedPrompter final : public SshPrompter
-{
-public:
-    void askHostKey(const HostKeyInfo &key, std::function<void(bool)> answer) override
-    {
-        questions << QStringLiteral("host key ") + key.fingerprint;
-        answer(acceptHostKeys);
-    }
-    void askPassphrase(const QString &target, std::function<void(std::optional<QString>)> answer) override
-    {
-        questions << QStringLiteral("passphrase ") + target;
-        answer(passphrase);
-    }
-    void askSudoPassword(const QString &target, std::function<void(std::optional<QString>)> answer) override
-    {
-        questions << QStringLiteral("sudo ") + target;
-        answer(sudoPassword);
-    }
-
-    bool acceptHostKeys = false;
-    std::optional<QString> passphrase; ///< unset: declined
-    std::optional<QString> sudoPassword; ///< unset: declined
-    QStringList questions; ///< every question asked, in order
 };
 
 } // namespace rune::test

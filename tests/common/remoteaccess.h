@@ -7,6 +7,7 @@
 #include "provision/nodeoperations.h"
 #include "provision/nodesessions.h"
 #include "provision/sshagentaccess.h"
+#include "scriptedprompter.h"
 
 #include <QNetworkAccessManager>
 

@@ -3,6 +3,7 @@
 // runs as any user, with no sshd. The same operations against real sshd in network namespaces
 // are tests/cluster/tst_provisioning.cpp (root only).
 #include "../common/fakesshtransport.h"
+#include "../common/scriptedprompter.h"
 #include "cluster/nodelist.h"
 #include "provision/nodeoperations.h"
 #include "provision/nodesessions.h"

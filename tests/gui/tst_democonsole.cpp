@@ -4,6 +4,7 @@
 // Functions pane shows them with their log moving. Composed as app/main.cpp composes it
 // (views::Console).
 #include "cluster/localcluster.h"
+#include "cluster/nodemonitor.h"
 #include "consolefixture.h"
 #include "editortesthelpers.h"
 #include "functions/demoworkload.h"

@@ -4,6 +4,7 @@
 #include "cluster/nodemonitor.h"
 #include "consolefixture.h"
 #include "fleet/nodespane.h"
+#include "functions/functionspane.h"
 #include "shell/mainwindow.h"
 
 #include <QApplication>

@@ -107,10 +107,13 @@ void TestMainWindow::shortcutsSwitchPanes()
     // No shortcut beyond the last pane.
     QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_5));
     QCOMPARE(window.currentPane(), MainWindow::Pane::NodeDetail);
+    // Ctrl+F filters the node list from any pane but the Overview, which has its own filter.
+    QTest::keySequence(&window, QKeySequence::Find);
+    QCOMPARE(window.currentPane(), MainWindow::Pane::Nodes);
     QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_1));
     QCOMPARE(window.currentPane(), MainWindow::Pane::Overview);
     QTest::keySequence(&window, QKeySequence::Find);
-    QCOMPARE(window.currentPane(), MainWindow::Pane::Nodes);
+    QCOMPARE(window.currentPane(), MainWindow::Pane::Overview);
 }
 
 void TestMainWindow::filterNarrowsTheList()

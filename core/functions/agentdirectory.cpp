@@ -40,13 +40,6 @@ void AgentDirectory::resolve(const Node &node, QObject *context, Callback done) 
             node.agent.token});
         return;
     }
-    if (!m_sessions) {
-        done(fail(u"agent.unreachable"_s,
-            QCoreApplication::translate(
-                "rune::AgentDirectory", "%1 is reached over SSH, which this console has not set up.")
-                .arg(node.name)));
-        return;
-    }
     const QString id = node.id;
     const QString token = node.agent.token;
     m_sessions->agentTunnel(node, context, [id, token, done = std::move(done)](Result<quint16> port) {

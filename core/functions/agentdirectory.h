@@ -5,7 +5,6 @@
 #include "functions/functionagentclient.h"
 
 #include <QObject>
-#include <QPointer>
 #include <functional>
 
 namespace rune
@@ -23,14 +22,14 @@ class AgentDirectory
 public:
     using Callback = std::function<void(Result<AgentAddress>)>;
 
-    /** Without @p sessions only demo nodes are reachable. */
-    explicit AgentDirectory(NodeSessions *sessions = nullptr);
+    /** Remote nodes are reached through @p sessions, which outlive every copy of this object. */
+    explicit AgentDirectory(NodeSessions *sessions);
 
     /** Resolves @p node; @p done runs on @p context's thread (at once for a demo node). */
     void resolve(const Node &node, QObject *context, Callback done) const;
 
 private:
-    QPointer<NodeSessions> m_sessions;
+    NodeSessions *m_sessions;
 };
 
 } // namespace rune

@@ -26,7 +26,7 @@ public:
     using ClientCallback = std::function<void(Result<std::shared_ptr<FunctionAgentClient>>)>;
     using AddressCallback = std::function<void(Result<AgentAddress>)>;
 
-    FunctionAgents(NodeList *nodes, QNetworkAccessManager *network, AgentDirectory directory = AgentDirectory());
+    FunctionAgents(NodeList *nodes, QNetworkAccessManager *network, AgentDirectory directory);
 
     NodeList *nodes() const;
     QNetworkAccessManager *network() const;

@@ -40,7 +40,7 @@ void SshAgentAccess::probe(const Node &node, QObject *context, std::function<voi
 
 bool SshAgentAccess::isBusy(const QString &nodeId) const
 {
-    return m_operations && m_operations->isBusy(nodeId);
+    return m_operations->isBusy(nodeId);
 }
 
 } // namespace rune

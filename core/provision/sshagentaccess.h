@@ -19,7 +19,7 @@ class NodeSessions;
 class SshAgentAccess final : public RemoteAgentAccess
 {
 public:
-    /** @p operations may be null; both must outlive this object. */
+    /** Both must outlive this object. */
     SshAgentAccess(NodeSessions *sessions, const NodeOperations *operations, ProvisionOptions options);
 
     void openTunnel(const Node &node, QObject *context, std::function<void(Result<quint16>)> done) override;

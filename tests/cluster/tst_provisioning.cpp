@@ -5,6 +5,7 @@
 #include "cluster/agentclient.h"
 #include "cluster/nodemonitor.h"
 #include "functions/functionagents.h"
+#include "metrics/fleetmetrics.h"
 #include "provision/nodeoperations.h"
 #include "provision/nodesessions.h"
 #include "provision/sshagentaccess.h"
@@ -462,8 +463,8 @@ void TestProvisioning::pollingCorrectsWhatItObserves()
 {
     auto ops = operations();
     SshAgentAccess access(m_sessions.get(), ops.get(), m_options);
-    NodeMonitor monitor(&m_nodes);
-    monitor.setRemoteAccess(&access);
+    FleetMetrics metrics;
+    NodeMonitor monitor(&m_nodes, &metrics, &access);
     monitor.setInterval(std::chrono::milliseconds(200));
     monitor.setWatched(allNodes);
     monitor.start();

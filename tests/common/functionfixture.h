@@ -3,9 +3,10 @@
 
 // The console's function services on real agents: a store and a bucket store in a temporary
 // folder, a NodeList of demo-style nodes backed by TestAgents, and the catalog, workspace,
-// releases and invoker wired as app/main.cpp wires them.
+// releases and invoker wired as views::Console (shell/console.cpp) wires them.
 
 #include "cluster/nodelist.h"
+#include "fakesshtransport.h"
 #include "functions/demoworkload.h"
 #include "functions/functionagents.h"
 #include "functions/functioncatalog.h"
@@ -13,6 +14,7 @@
 #include "functions/functionreleases.h"
 #include "functions/functiontemplate.h"
 #include "functions/functionworkspace.h"
+#include "provision/nodesessions.h"
 #include "store/store.h"
 #include "testagent.h"
 
@@ -55,7 +57,8 @@ public:
     explicit FunctionFixture(int agentCount = 1)
         : catalog()
         , network()
-        , agents(&nodes, &network)
+        , sessions(machines.factory())
+        , agents(&nodes, &network, AgentDirectory(&sessions))
     {
         auto opened = Store::open(dir.filePath(QStringLiteral("rune.db")));
         if (!opened)
@@ -195,6 +198,8 @@ public:
     NodeList nodes;
     FunctionCatalog catalog;
     QNetworkAccessManager network;
+    FakeNetwork machines; ///< every node here is local: nothing is reached over SSH
+    NodeSessions sessions;
     FunctionAgents agents;
     std::unique_ptr<Store> store;
     std::unique_ptr<FunctionWorkspace> workspace;

@@ -2,14 +2,14 @@
 // The item models of the fleet's panes, each under QAbstractItemModelTester while its sources
 // change: what a user reads in the Overview, the provisioning panel and Node detail's tables.
 #include "cluster/nodelist.h"
-#include "meterdelegate.h"
+#include "fleet/nodeeventsmodel.h"
+#include "fleet/nodefilterproxy.h"
+#include "fleet/nodefunctionsmodel.h"
+#include "fleet/overviewmodel.h"
+#include "fleet/provisioningmodel.h"
 #include "metrics/fleetmetrics.h"
-#include "nodeeventsmodel.h"
-#include "nodefilterproxy.h"
-#include "nodefunctionsmodel.h"
-#include "overviewmodel.h"
 #include "provision/nodeoperations.h"
-#include "provisioningmodel.h"
+#include "widgets/meterdelegate.h"
 
 #include <QAbstractItemModelTester>
 #include <QNetworkAccessManager>

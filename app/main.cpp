@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The console's program: reads the options, builds the Console (shell/console.h, where the
 // services are composed), shows the window and, if asked, starts the local demo cluster.
-#include "cluster/localcluster.h"
 #include "cluster/nodepersister.h"
-#include "functions/demoworkload.h"
+#include "demo/demoworkload.h"
+#include "demo/localcluster.h"
 #include "functions/functionworkspace.h"
 #include "metrics/metrichistory.h"
 #include "settings/settings.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cluster/nodemonitor.h"
 
-#include "cluster/remoteagentaccess.h"
+#include "agent/remoteagentaccess.h"
 #include "metrics/fleetmetrics.h"
 
 #include <QDateTime>

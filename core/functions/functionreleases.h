@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "agent/functionagents.h"
 #include "functions/deployjob.h"
-#include "functions/functionagents.h"
 #include "functions/functionworkspace.h"
 
 #include <QObject>

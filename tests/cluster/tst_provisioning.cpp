@@ -2,13 +2,13 @@
 // Provisioning and lifecycle actions through the real SSH code against three namespaced nodes:
 // controller (root login), compute1 (passwordless sudo), edge1 (sudo with a password).
 #include "../common/functions.h"
-#include "cluster/agentclient.h"
+#include "agent/agentclient.h"
+#include "agent/functionagents.h"
+#include "agent/sshagentaccess.h"
 #include "cluster/nodemonitor.h"
-#include "functions/functionagents.h"
 #include "metrics/fleetmetrics.h"
 #include "provision/nodeoperations.h"
 #include "provision/nodesessions.h"
-#include "provision/sshagentaccess.h"
 #include "ssh/libsshtransport.h"
 #include "testcluster.h"
 
@@ -360,7 +360,9 @@ void TestProvisioning::consoleDeploysAndInvokesOnARemoteNodeThroughItsTunnel()
 {
     // What the Functions pane does for a node it reaches over SSH: resolve the agent through
     // the node's tunnel, deploy, call the function through the control API, remove it.
-    FunctionAgents agents(&m_nodes, &m_network, AgentDirectory(m_sessions.get()));
+    const auto ops = operations();
+    SshAgentAccess access(m_sessions.get(), ops.get(), m_options);
+    FunctionAgents agents(&m_nodes, &m_network, AgentDirectory(&access));
     const auto client = await<std::shared_ptr<FunctionAgentClient>>([&](QObject *context, auto done) {
         agents.withClient(u"compute1"_s, context, done);
     });

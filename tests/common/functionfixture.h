@@ -5,16 +5,15 @@
 // folder, a NodeList of demo-style nodes backed by TestAgents, and the catalog, workspace,
 // releases and invoker wired as views::Console (shell/console.cpp) wires them.
 
+#include "agent/functionagents.h"
 #include "cluster/nodelist.h"
-#include "fakesshtransport.h"
-#include "functions/demoworkload.h"
-#include "functions/functionagents.h"
+#include "demo/demoworkload.h"
 #include "functions/functioncatalog.h"
 #include "functions/functioninvoker.h"
 #include "functions/functionreleases.h"
 #include "functions/functiontemplate.h"
 #include "functions/functionworkspace.h"
-#include "provision/nodesessions.h"
+#include "remoteaccess.h"
 #include "store/store.h"
 #include "testagent.h"
 
@@ -57,8 +56,8 @@ public:
     explicit FunctionFixture(int agentCount = 1)
         : catalog()
         , network()
-        , sessions(machines.factory())
-        , agents(&nodes, &network, AgentDirectory(&sessions))
+        , remote(&nodes)
+        , agents(&nodes, &network, AgentDirectory(&remote.access))
     {
         auto opened = Store::open(dir.filePath(QStringLiteral("rune.db")));
         if (!opened)
@@ -198,8 +197,7 @@ public:
     NodeList nodes;
     FunctionCatalog catalog;
     QNetworkAccessManager network;
-    FakeNetwork machines; ///< every node here is local: nothing is reached over SSH
-    NodeSessions sessions;
+    RemoteAccess remote; ///< every node here is local: nothing is reached over SSH
     FunctionAgents agents;
     std::unique_ptr<Store> store;
     std::unique_ptr<FunctionWorkspace> workspace;

@@ -3,10 +3,10 @@
 // with scripted machines behind SSH, for the core tests whose own nodes are all local.
 #pragma once
 
+#include "agent/sshagentaccess.h"
 #include "fakesshtransport.h"
 #include "provision/nodeoperations.h"
 #include "provision/nodesessions.h"
-#include "provision/sshagentaccess.h"
 #include "scriptedprompter.h"
 
 #include <QNetworkAccessManager>

@@ -5,9 +5,9 @@
 // stays bounded, each hostile node shows what is wrong with it, and the real one stays Running.
 #include "../common/remoteaccess.h"
 #include "../common/testagent.h"
-#include "cluster/agentclient.h"
+#include "agent/agentclient.h"
+#include "agent/functionagentclient.h"
 #include "cluster/nodemonitor.h"
-#include "functions/functionagentclient.h"
 #include "functions/functionlog.h"
 #include "metrics/fleetmetrics.h"
 

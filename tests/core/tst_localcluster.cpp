@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "../common/remoteaccess.h"
-#include "cluster/localcluster.h"
 #include "cluster/nodemonitor.h"
+#include "demo/localcluster.h"
 #include "metrics/fleetmetrics.h"
 
 #include <QNetworkAccessManager>

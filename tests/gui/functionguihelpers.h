@@ -5,11 +5,11 @@
 // FunctionFixture, and ways to type into whichever code editor the build has.
 
 #include "../common/functionfixture.h"
+#include "agent/functionagents.h"
 #include "editor/codeeditor.h"
 #include "editor/codetextedit.h"
 #include "editor/nativecodeeditor.h"
 #include "editortesthelpers.h"
-#include "functions/functionagents.h"
 #include "functions/functionservices.h"
 #include "functions/functionspane.h"
 

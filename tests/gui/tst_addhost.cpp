@@ -4,6 +4,7 @@
 // prompt, provisioning progress to done, live figures in Node detail, and Terminate from the
 // toolbar. Needs root (namespaces, test users); skipped otherwise.
 #include "../cluster/testcluster.h"
+#include "agent/sshagentaccess.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
 #include "consolefixture.h"
@@ -17,7 +18,6 @@
 #include "metrics/metrichistory.h"
 #include "provision/nodeoperations.h"
 #include "provision/nodesessions.h"
-#include "provision/sshagentaccess.h"
 #include "settings/settings.h"
 #include "shell/guiprompter.h"
 #include "shell/mainwindow.h"

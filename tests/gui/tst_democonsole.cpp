@@ -3,11 +3,11 @@
 // sample functions are deployed from the templates, the synthetic load calls them, and the
 // Functions pane shows them with their log moving. Composed as app/main.cpp composes it
 // (views::Console).
-#include "cluster/localcluster.h"
 #include "cluster/nodemonitor.h"
 #include "consolefixture.h"
+#include "demo/demoworkload.h"
+#include "demo/localcluster.h"
 #include "editortesthelpers.h"
-#include "functions/demoworkload.h"
 #include "functions/functioncatalog.h"
 #include "functions/functionspane.h"
 #include "functions/functiontreemodel.h"

@@ -3,10 +3,10 @@
 // and filters, Node detail's charts, functions and events, and a screenshot of every pane and
 // dialog (light and dark) in build/tests/screenshots/.
 #include "../common/functions.h"
-#include "cluster/localcluster.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
 #include "consolefixture.h"
+#include "demo/localcluster.h"
 #include "fleet/addhostdialog.h"
 #include "fleet/bulkadddialog.h"
 #include "fleet/nodedetailpane.h"

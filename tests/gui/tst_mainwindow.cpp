@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "cluster/localcluster.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
 #include "consolefixture.h"
+#include "demo/localcluster.h"
 #include "fleet/nodespane.h"
 #include "functions/functionspane.h"
 #include "shell/mainwindow.h"

@@ -3,7 +3,7 @@
 
 #include "editor/codetextedit.h"
 #include "editor/syntaxhighlighter.h"
-#include "functions/linediff.h"
+#include "util/linediff.h"
 
 #include <QScrollBar>
 #include <QSplitter>

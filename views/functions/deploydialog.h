@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "functions/functionpackage.h"
 #include "functions/functionservices.h"
+#include "packaging/functionpackage.h"
 
 #include <QDialog>
 #include <QHash>

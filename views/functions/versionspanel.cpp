@@ -4,8 +4,8 @@
 #include "editor/diffview.h"
 #include "functions/functionreleases.h"
 #include "functions/functionworkspace.h"
-#include "functions/linediff.h"
 #include "functions/versiontablemodel.h"
+#include "util/linediff.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "functions/functionservices.h"
-#include "functions/tararchive.h"
+#include "packaging/tararchive.h"
 
 #include <QHash>
 #include <QWidget>

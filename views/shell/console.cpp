@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "shell/console.h"
 
+#include "agent/functionagents.h"
+#include "agent/sshagentaccess.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
 #include "cluster/nodepersister.h"
-#include "functions/functionagents.h"
 #include "functions/functioncatalog.h"
 #include "functions/functioninvoker.h"
 #include "functions/functionreleases.h"
@@ -13,7 +14,6 @@
 #include "metrics/historystore.h"
 #include "metrics/metrichistory.h"
 #include "provision/nodeoperations.h"
-#include "provision/sshagentaccess.h"
 #include "settings/settings.h"
 #include "store/store.h"
 
@@ -108,7 +108,7 @@ void Console::buildFunctions()
     m_catalog = std::make_unique<FunctionCatalog>();
     m_workspace = std::make_unique<FunctionWorkspace>(
         m_store.get(), BucketStore(m_settings->dataDir() + u"/buckets"_s), m_catalog.get());
-    m_agents = std::make_unique<FunctionAgents>(m_nodes.get(), m_network.get(), AgentDirectory(m_sessions.get()));
+    m_agents = std::make_unique<FunctionAgents>(m_nodes.get(), m_network.get(), AgentDirectory(m_remoteAccess.get()));
     m_releases = std::make_unique<FunctionReleases>(m_workspace.get(), m_agents.get());
     m_invoker = std::make_unique<FunctionInvoker>(m_catalog.get(), m_agents.get());
     auto templates = loadFunctionTemplates(u":/templates"_s);

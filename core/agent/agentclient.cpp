@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "cluster/agentclient.h"
+#include "agent/agentclient.h"
 
-#include "cluster/agentjson.h"
+#include "agent/agentjson.h"
+#include "agent/boundedreply.h"
 #include "cluster/agentprotocol.h"
-#include "cluster/boundedreply.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "cluster/localcluster.h"
+#include "demo/localcluster.h"
 
 #include "util/background.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "provision/sshagentaccess.h"
+#include "agent/sshagentaccess.h"
 
 #include "provision/nodeoperations.h"
 #include "provision/nodesessions.h"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "functions/demoworkload.h"
+#include "demo/demoworkload.h"
 
-#include "cluster/localcluster.h"
 #include "cluster/nodelist.h"
+#include "demo/localcluster.h"
 #include "functions/functioninvoker.h"
 #include "functions/functionreleases.h"
 #include "functions/functionworkspace.h"

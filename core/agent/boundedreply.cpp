@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "cluster/boundedreply.h"
+#include "agent/boundedreply.h"
 
-#include "cluster/agentclient.h"
+#include "agent/agentclient.h"
 
 #include <QCoreApplication>
 #include <QLocale>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "functions/functionagents.h"
+#include "agent/functionagents.h"
 
 #include "cluster/nodelist.h"
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "functions/functionagentclient.h"
+#include "agent/functionagentclient.h"
 
-#include "cluster/agentclient.h"
-#include "cluster/agentjson.h"
+#include "agent/agentclient.h"
+#include "agent/agentjson.h"
+#include "agent/boundedreply.h"
 #include "cluster/agentprotocol.h"
-#include "cluster/boundedreply.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

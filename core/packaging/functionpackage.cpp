@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "functions/functionpackage.h"
+#include "packaging/functionpackage.h"
 
-#include "functions/ignorerules.h"
+#include "packaging/ignorerules.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "functions/agentdirectory.h"
+#include "agent/agentdirectory.h"
 
-#include "provision/nodesessions.h"
+#include "agent/remoteagentaccess.h"
 
 #include <QCoreApplication>
 
@@ -20,8 +20,8 @@ QUrl loopback(quint16 port)
 
 } // namespace
 
-AgentDirectory::AgentDirectory(NodeSessions *sessions)
-    : m_sessions(sessions)
+AgentDirectory::AgentDirectory(RemoteAgentAccess *remote)
+    : m_remote(remote)
 {
 }
 
@@ -42,7 +42,7 @@ void AgentDirectory::resolve(const Node &node, QObject *context, Callback done) 
     }
     const QString id = node.id;
     const QString token = node.agent.token;
-    m_sessions->agentTunnel(node, context, [id, token, done = std::move(done)](Result<quint16> port) {
+    m_remote->openTunnel(node, context, [id, token, done = std::move(done)](Result<quint16> port) {
         if (!port)
             done(std::unexpected(port.error()));
         else

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "functions/functionconfig.h"
-#include "functions/tararchive.h"
+#include "packaging/tararchive.h"
 #include "util/result.h"
 
 #include <QList>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "cluster/agentjson.h"
+#include "agent/agentjson.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>

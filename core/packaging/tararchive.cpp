@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A minimal ustar writer and gzip framing around qCompress(): the console packages function
 // code without libarchive or an external tar.
-#include "functions/tararchive.h"
+#include "packaging/tararchive.h"
 
 #include <QCoreApplication>
 #include <QStringList>

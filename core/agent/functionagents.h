@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "functions/agentdirectory.h"
-#include "functions/functionagentclient.h"
+#include "agent/agentdirectory.h"
+#include "agent/functionagentclient.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "cluster/agentmetrics.h"
-#include "cluster/boundedreply.h"
+#include "agent/agentmetrics.h"
+#include "agent/boundedreply.h"
 #include "cluster/node.h"
 #include "util/result.h"
 

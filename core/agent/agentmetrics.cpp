@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "cluster/agentmetrics.h"
+#include "agent/agentmetrics.h"
 
-#include "cluster/agentjson.h"
+#include "agent/agentjson.h"
 #include "cluster/agentprotocol.h"
 
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "cluster/remoteagentaccess.h"
+#include "agent/remoteagentaccess.h"
 #include "provision/provisionoptions.h"
 
 namespace rune

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "cluster/agentjson.h"
+#include "agent/agentjson.h"
 #include "util/result.h"
 
 #include <QByteArray>

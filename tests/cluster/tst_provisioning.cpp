@@ -290,12 +290,14 @@ void TestProvisioning::provisionsThreeNodesInParallel()
         QVERIFY(
             !QFileInfo::exists(m_cluster->dir() + u"/home/"_s + m_cluster->user() + u"/.cache/rune-stage/"_s + name));
     }
-    // In parallel: every node had begun uploading before the first node was done.
+    // In parallel: every node's job had begun before the first node was done (one at a time,
+    // the second would begin only after the first had finished). Which steps overlap beyond the
+    // first depends on how fast each machine answers, so it is not asserted.
     const qsizetype firstDone = order.indexOf(QRegularExpression(u".*:done"_s));
     QVERIFY(firstDone > 0);
     for (const QString &name : allNodes) {
-        const qsizetype upload = order.indexOf(name + u':' + QString::number(int(ProvisionStep::Upload)));
-        QVERIFY2(upload >= 0 && upload < firstDone, qPrintable(order.join(u' ')));
+        const qsizetype begun = order.indexOf(name + u':' + QString::number(int(ProvisionStep::Detect)));
+        QVERIFY2(begun >= 0 && begun < firstDone, qPrintable(order.join(u' ')));
     }
 }
 

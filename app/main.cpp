@@ -1,34 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Composition root: builds core services, hands them to the views.
-#include "cluster/localcluster.h"
-#include "cluster/nodelist.h"
-#include "cluster/nodemonitor.h"
+// The console's program: reads the options, builds the Console (shell/console.h, where the
+// services are composed), shows the window and, if asked, starts the local demo cluster.
 #include "cluster/nodepersister.h"
-#include "functions/demoworkload.h"
-#include "functions/functionagents.h"
-#include "functions/functioncatalog.h"
-#include "functions/functioninvoker.h"
-#include "functions/functionreleases.h"
+#include "demo/demoworkload.h"
+#include "demo/localcluster.h"
 #include "functions/functionworkspace.h"
-#include "functionspane.h"
-#include "guiprompter.h"
-#include "mainwindow.h"
-#include "metrics/fleetmetrics.h"
 #include "metrics/metrichistory.h"
-#include "provision/nodeoperations.h"
-#include "provision/nodesessions.h"
-#include "provision/sshagentaccess.h"
 #include "settings/settings.h"
+#include "shell/console.h"
+#include "shell/guiprompter.h"
+#include "shell/mainwindow.h"
+#include "shell/theme.h"
 #include "ssh/libsshtransport.h"
-#include "store/store.h"
-#include "theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
 #include <QMessageBox>
-#include <QNetworkAccessManager>
 #include <QStatusBar>
 #include <cstdio>
 #include <sys/resource.h>
@@ -98,18 +87,6 @@ void raiseFileLimit()
     }
 }
 
-std::unique_ptr<rune::MetricHistory> openHistory(const QString &dataDir, QString *warning)
-{
-    auto store = rune::HistoryStore::open(dataDir + u"/metrics.db"_s);
-    if (!store) {
-        // Charts still work for as long as the console runs; only older history is missing.
-        *warning =
-            QApplication::translate("main", "Metric history is kept in memory only: %1").arg(store.error().message);
-        return std::make_unique<rune::MetricHistory>(nullptr);
-    }
-    return std::make_unique<rune::MetricHistory>(std::move(*store));
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -128,94 +105,44 @@ int main(int argc, char *argv[])
     rune::views::Theme theme(&app);
     theme.apply(rune::views::themeChoiceFromName(settings.value(rune::Settings::Key::Theme).toString()));
 
-    // Opened before any window exists, so the UI never waits on it.
-    auto store = rune::Store::open(settings.dataDir() + u"/rune.db"_s);
-    if (!store) {
-        QMessageBox::critical(nullptr, QApplication::translate("main", "Rune cannot start"), store.error().message);
-        return 1;
-    }
-    rune::NodeList nodes;
-    if (auto saved = (*store)->loadNodes()) {
-        for (const rune::Node &node : *saved)
-            nodes.add(node);
-    }
-    rune::NodePersister persister(&nodes, store->get());
-
-    rune::FleetMetrics metrics;
-    QString historyWarning;
-    const auto history = openHistory(settings.dataDir(), &historyWarning);
-    QObject::connect(&metrics, &rune::FleetMetrics::sampled, history.get(), &rune::MetricHistory::record);
-
     rune::views::GuiPrompter prompter;
     rune::SshOptions sshOptions;
     sshOptions.knownHostsFile = settings.value(rune::Settings::Key::KnownHostsFile).toString();
-    const auto connectTo = [&sshOptions, &prompter](const rune::SshTarget &target) {
+    rune::views::ConsoleEdges edges;
+    edges.connectTo = [&sshOptions, &prompter](const rune::SshTarget &target) -> std::unique_ptr<rune::SshTransport> {
         return std::make_unique<rune::LibsshTransport>(target, sshOptions, &prompter);
     };
-    rune::NodeSessions sessions([&connectTo](const rune::SshTarget &target) -> std::unique_ptr<rune::SshTransport> {
-        return connectTo(target);
-    });
-    QNetworkAccessManager network;
-    rune::ProvisionOptions provisioning;
-    provisioning.agentBinary = resolveAgentBinary(*options, settings);
-    rune::NodeOperations operations(&nodes, &sessions, &network, &prompter, provisioning);
-    rune::SshAgentAccess remoteAccess(&sessions, &operations, provisioning);
+    edges.prompter = &prompter;
+    edges.provisioning.agentBinary = resolveAgentBinary(*options, settings);
+    // Opened before any window exists, so the UI never waits on it.
+    auto console = rune::views::Console::open(&settings, edges);
+    if (!console) {
+        QMessageBox::critical(nullptr, QApplication::translate("main", "Rune cannot start"), console.error().message);
+        return 1;
+    }
+    const rune::views::ConsoleServices &services = (*console)->services();
 
-    rune::NodeMonitor monitor(&nodes, &metrics);
-    monitor.setRemoteAccess(&remoteAccess);
-    monitor.setInterval(std::chrono::milliseconds(settings.value(rune::Settings::Key::PollIntervalMs).toInt()));
-    monitor.setBackgroundInterval(
-        std::chrono::milliseconds(settings.value(rune::Settings::Key::BackgroundPollIntervalMs).toInt()));
-    QObject::connect(&nodes, &rune::NodeList::nodeAboutToBeRemoved, &sessions, [&](qsizetype row) {
-        const QString id = nodes.at(row).id;
-        history->forget(id);
-        sessions.drop(id);
-    });
-
-    rune::views::FleetServices fleet;
-    fleet.nodes = &nodes;
-    fleet.metrics = &metrics;
-    fleet.history = history.get();
-    fleet.monitor = &monitor;
-    fleet.operations = &operations;
-    fleet.connectTo = connectTo;
-    rune::views::MainWindow window(&settings, fleet);
+    rune::views::MainWindow window(services);
     window.setTheme(&theme);
     prompter.setWindow(&window);
-    if (!historyWarning.isEmpty())
-        window.statusBar()->showMessage(historyWarning);
-
-    // Functions: the catalog, their files under <data dir>/buckets, versions on the agents.
-    rune::FunctionCatalog catalog;
-    rune::FunctionWorkspace workspace(store->get(), rune::BucketStore(settings.dataDir() + u"/buckets"_s), &catalog);
-    rune::FunctionAgents agents(&nodes, &network, rune::AgentDirectory(&sessions));
-    rune::FunctionReleases releases(&workspace, &agents);
-    rune::FunctionInvoker invoker(&catalog, &agents);
-    auto templates = rune::loadFunctionTemplates(u":/templates"_s);
-    if (!templates)
-        qWarning("%s", qPrintable(templates.error().message));
-    const rune::views::FunctionServices functionServices {&catalog,
-        &workspace,
-        &releases,
-        &invoker,
-        &agents,
-        &nodes,
-        templates.value_or(QList<rune::FunctionTemplate>())};
-    window.setFunctionsPane(new rune::views::FunctionsPane(functionServices, &window));
-    workspace.load(&window, [&window](rune::Result<void> loaded) {
+    for (const QString &warning : (*console)->warnings()) {
+        qWarning("%s", qPrintable(warning));
+        window.statusBar()->showMessage(warning);
+    }
+    services.functions.workspace->load(&window, [&window](rune::Result<void> loaded) {
         if (!loaded)
             window.statusBar()->showMessage(loaded.error().message);
     });
     std::unique_ptr<rune::DemoWorkload> demoWorkload;
     std::unique_ptr<rune::LocalCluster> demo;
     if (options->demo) {
-        if (provisioning.agentBinary.isEmpty()) {
+        if (edges.provisioning.agentBinary.isEmpty()) {
             window.statusBar()->showMessage(QApplication::translate("main",
                 "rune-agent not found: the local demo cluster is off. "
                 "Set its path with --agent-binary."));
         } else {
-            demo =
-                std::make_unique<rune::LocalCluster>(&nodes, provisioning.agentBinary, settings.dataDir() + u"/demo"_s);
+            demo = std::make_unique<rune::LocalCluster>(
+                services.fleet.nodes, edges.provisioning.agentBinary, settings.dataDir() + u"/demo"_s);
             QObject::connect(demo.get(),
                 &rune::LocalCluster::agentFailed,
                 &window,
@@ -224,8 +151,9 @@ int main(int argc, char *argv[])
                 });
             demo->start(rune::LocalCluster::defaultLayout());
             // Two sample functions and a light load, so there is something to look at.
+            const rune::views::FunctionServices &functions = services.functions;
             demoWorkload = std::make_unique<rune::DemoWorkload>(
-                &workspace, &releases, &invoker, &nodes, functionServices.templates);
+                functions.workspace, functions.releases, functions.invoker, functions.nodes, functions.templates);
             QObject::connect(
                 demoWorkload.get(), &rune::DemoWorkload::problem, &window, [&window](const QString &message) {
                     window.statusBar()->showMessage(message);
@@ -233,14 +161,15 @@ int main(int argc, char *argv[])
             demoWorkload->start();
         }
     }
-    QObject::connect(&persister, &rune::NodePersister::saveFailed, &window, [&window](const QString &message) {
-        window.statusBar()->showMessage(QApplication::translate("main", "Could not save: %1").arg(message));
-    });
-    QObject::connect(history.get(), &rune::MetricHistory::storeFailed, &window, [&window](const QString &message) {
-        window.statusBar()->showMessage(QApplication::translate("main", "Metric history: %1").arg(message));
-    });
-    monitor.start();
-    operations.resumePending();
+    QObject::connect(
+        (*console)->persister(), &rune::NodePersister::saveFailed, &window, [&window](const QString &message) {
+            window.statusBar()->showMessage(QApplication::translate("main", "Could not save: %1").arg(message));
+        });
+    QObject::connect(
+        services.fleet.history, &rune::MetricHistory::storeFailed, &window, [&window](const QString &message) {
+            window.statusBar()->showMessage(QApplication::translate("main", "Metric history: %1").arg(message));
+        });
+    (*console)->start();
     window.show();
     return QApplication::exec();
 }

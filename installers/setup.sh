@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # One command for a fresh Debian 12 machine: installs what is missing, builds, then
 #   run   starts the console on the local demo cluster (extra arguments go to the console)
-#   test  runs the whole test suite (the GUI build, then the build without widgets)
+#   test  runs the whole test suite: the GUI tests in the console's own build, then core, the
+#         agent, their tests and the fuzzers built with AddressSanitizer and UBSan (clang 19)
 #   build only builds
 #   bench runs the benchmarks in tests/bench/
 set -euo pipefail
@@ -11,8 +12,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${RUNE_BUILD_DIR:-$here/build}
 core_build_dir=${RUNE_CORE_BUILD_DIR:-$here/build-core}
 jobs=${RUNE_JOBS:-2}
+test_jobs=${RUNE_TEST_JOBS:-$jobs}
 
-packages=(g++ cmake ninja-build pkg-config git clang-format
+packages=(g++ clang-19 libclang-rt-19-dev llvm-19 cmake ninja-build pkg-config git clang-format
   qt6-base-dev qt6-charts-dev qt6-webengine-dev qt6-webchannel-dev libqt6sql6-sqlite libqt6svg6
   libssh-dev nlohmann-json3-dev libboost-dev libarchive-dev libpaho-mqtt-dev
   xvfb xauth openssh-server openssh-client sudo mosquitto mosquitto-clients prometheus iproute2 procps wrk python3 curl)
@@ -61,12 +63,49 @@ install_packages() {
   apt-get install -y -qq --no-install-recommends $missing
 }
 
-configure_and_build() {
+configure() {
   local dir=$1
   shift
   check_node
   cmake -S "$here" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
-  cmake --build "$dir" -j "$jobs"
+}
+
+configure_and_build() {
+  configure "$@"
+  cmake --build "$1" -j "$jobs"
+}
+
+# Runs a step of the test command and says how long it took (where CI's time goes).
+timed() {
+  local what=$1 start=$SECONDS
+  shift
+  "$@"
+  echo "rune: $what took $((SECONDS - start)) s"
+}
+
+# The tests of @dir whose names match @pattern, one a line.
+test_names() {
+  (cd "$1" && ctest -N -R "$2" | sed -n -E 's/^ *Test +#[0-9]+: +//p')
+}
+
+# In the console's own build, the test command runs the GUI tests, the layout check and the
+# linkage check of the agent the console ships (this build's, not the sanitized one).
+gui_tests='^(gui_tst_.*|format_check|agent_tst_agentlinkage)$'
+
+# The sanitized build: clang 19 (libFuzzer and the sanitizers' runtimes), without any widget module
+# (which keeps the layers honest), ASan+UBSan and the fuzzers. A debug build, so assertions (the
+# project's, Qt's, Boost's) are on too; unoptimised with line tables only, which builds in less
+# than half the time of -O1 and still names the file and line of every frame of a report.
+sanitized_compiler=clang++-19
+sanitized_options=(-DRUNE_GUI=OFF -DCMAKE_CXX_COMPILER="$sanitized_compiler" -DRUNE_SANITIZE=ON -DRUNE_FUZZ=ON
+  -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -gline-tables-only")
+
+# CMake cannot switch the compiler of a configured build directory: one configured with another
+# (an older build-core/ built with g++) is configured afresh.
+forget_other_compiler() {
+  local cache=$1/CMakeCache.txt
+  [ -f "$cache" ] || return 0
+  grep -q "^CMAKE_CXX_COMPILER:[A-Z]*=.*$2\$" "$cache" || rm -rf "$cache" "$1/CMakeFiles"
 }
 
 cmd=${1:-}
@@ -88,12 +127,17 @@ run)
   exec "$build_dir/app/rune" --agent-binary "$build_dir/remote-agent/rune-agent" "$@"
   ;;
 test)
-  install_packages
-  configure_and_build "$build_dir"
-  (cd "$build_dir" && ctest --output-on-failure -j "$jobs")
-  # The layering check: core, the agent and their tests build and pass without any widget module.
-  configure_and_build "$core_build_dir" -DRUNE_GUI=OFF
-  (cd "$core_build_dir" && ctest --output-on-failure -j "$jobs")
+  timed "installing packages" install_packages
+  # Core's and the agent's tests run once, sanitized, below; here only what needs this build.
+  timed "configuring $build_dir" configure "$build_dir"
+  # shellcheck disable=SC2046
+  timed "building $build_dir" cmake --build "$build_dir" -j "$jobs" --target rune bench_fleet \
+    $(test_names "$build_dir" "$gui_tests" | grep -vx format_check)
+  (cd "$build_dir" && timed "testing $build_dir" ctest --output-on-failure -j "$test_jobs" -R "$gui_tests")
+  forget_other_compiler "$core_build_dir" "$sanitized_compiler"
+  timed "configuring $core_build_dir" configure "$core_build_dir" "${sanitized_options[@]}"
+  timed "building $core_build_dir" cmake --build "$core_build_dir" -j "$jobs"
+  (cd "$core_build_dir" && timed "testing $core_build_dir" ctest --output-on-failure -j "$test_jobs" -E '^format_check$')
   ;;
 build)
   install_packages

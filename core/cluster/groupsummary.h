@@ -10,7 +10,7 @@ namespace rune
 {
 
 /**
- * One line that describes a group of nodes (DESIGN.md "Machines: lifecycle").
+ * One line that describes a group of nodes (ARCHITECTURE.md, "Lifecycles").
  *
  * - no nodes: "Empty";
  * - all nodes in one state: that state's name, e.g. "Running";

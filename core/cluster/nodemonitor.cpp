@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cluster/nodemonitor.h"
 
-#include "cluster/remoteagentaccess.h"
+#include "agent/remoteagentaccess.h"
 #include "metrics/fleetmetrics.h"
 
 #include <QDateTime>
@@ -11,10 +11,11 @@ using namespace Qt::StringLiterals;
 namespace rune
 {
 
-NodeMonitor::NodeMonitor(NodeList *nodes, FleetMetrics *metrics, QObject *parent)
+NodeMonitor::NodeMonitor(NodeList *nodes, FleetMetrics *metrics, RemoteAgentAccess *access, QObject *parent)
     : QObject(parent)
     , m_nodes(nodes)
     , m_metrics(metrics)
+    , m_access(access)
     , m_thread(std::make_unique<QThread>())
     , m_worker(new PollWorker)
 {
@@ -54,12 +55,6 @@ NodeMonitor::~NodeMonitor()
 template <typename Work> void NodeMonitor::toWorker(Work work)
 {
     QMetaObject::invokeMethod(m_worker, std::move(work), Qt::QueuedConnection);
-}
-
-void NodeMonitor::setRemoteAccess(RemoteAgentAccess *access)
-{
-    m_access = access;
-    syncAll();
 }
 
 void NodeMonitor::setInterval(std::chrono::milliseconds interval)
@@ -164,7 +159,7 @@ bool NodeMonitor::isRemotePollable(const Node &node) const
 {
     // A machine that was never provisioned has no agent (and no token) yet: nothing to poll, and
     // no reason to log in to it behind the admin's back.
-    return m_access && !node.agent.local && !node.ssh.host.isEmpty() && !node.agent.token.isEmpty()
+    return !node.agent.local && !node.ssh.host.isEmpty() && !node.agent.token.isEmpty()
         && node.state != NodeState::Terminated;
 }
 
@@ -212,7 +207,7 @@ void NodeMonitor::sync(const Node &node)
 
 void NodeMonitor::openTunnel(const Node &node)
 {
-    if (!m_access || m_tunnelsOpening.contains(node.id))
+    if (m_tunnelsOpening.contains(node.id))
         return;
     m_tunnelsOpening.insert(node.id);
     const Tunnel wanted {node.ssh, node.agent.controlPort, 0};
@@ -222,8 +217,7 @@ void NodeMonitor::openTunnel(const Node &node)
         if (!current || current->ssh != wanted.ssh || current->agent.controlPort != wanted.remotePort)
             return;
         if (!port) {
-            if (m_metrics)
-                m_metrics->setProblem(id, port.error());
+            m_metrics->setProblem(id, port.error());
             return onSilence(id); // retried by retryTunnels()
         }
         m_tunnels.insert(id, Tunnel {wanted.ssh, wanted.remotePort, *port});
@@ -243,8 +237,7 @@ void NodeMonitor::onReports(const QList<PollReport> &reports)
 {
     for (const PollReport &report : reports)
         apply(report);
-    if (m_metrics)
-        m_metrics->endBatch();
+    m_metrics->endBatch();
 }
 
 void NodeMonitor::apply(const PollReport &report)
@@ -252,20 +245,17 @@ void NodeMonitor::apply(const PollReport &report)
     const QString &id = report.nodeId;
     if (!m_nodes->find(id) || !m_endpoints.contains(id))
         return; // removed while its poll was under way
-    if (m_metrics)
-        m_metrics->setProblem(id, report.error ? report.error : report.partError);
+    m_metrics->setProblem(id, report.error ? report.error : report.partError);
     if (report.error)
         return onSilence(id);
     m_failures.remove(id);
-    if (m_metrics) {
-        m_metrics->record(id, report.sample);
-        if (report.functionSamples)
-            m_metrics->setFunctionSamples(id, *report.functionSamples);
-        if (report.functions)
-            m_metrics->setFunctions(id, *report.functions);
-        if (!report.events.isEmpty() || report.eventsRestarted)
-            m_metrics->addEvents(id, report.events, report.eventsRestarted);
-    }
+    m_metrics->record(id, report.sample);
+    if (report.functionSamples)
+        m_metrics->setFunctionSamples(id, *report.functionSamples);
+    if (report.functions)
+        m_metrics->setFunctions(id, *report.functions);
+    if (!report.events.isEmpty() || report.eventsRestarted)
+        m_metrics->addEvents(id, report.events, report.eventsRestarted);
     observe(id, AgentObservation::Serving, report.facts);
 }
 
@@ -279,9 +269,8 @@ void NodeMonitor::onSilence(const QString &nodeId)
         Q_EMIT polled(nodeId);
         return;
     }
-    if (m_metrics)
-        m_metrics->markSilent(nodeId);
-    if (node->agent.local || !m_access) {
+    m_metrics->markSilent(nodeId);
+    if (node->agent.local) {
         observe(nodeId, AgentObservation::Unreachable);
         return;
     }
@@ -301,7 +290,7 @@ void NodeMonitor::observe(const QString &nodeId, AgentObservation observed, cons
     const Node *current = m_nodes->find(nodeId);
     if (!current)
         return;
-    if (!current->agent.local && m_access && m_access->isBusy(nodeId)) {
+    if (!current->agent.local && m_access->isBusy(nodeId)) {
         Q_EMIT polled(nodeId); // the action under way sets the state
         return;
     }
@@ -329,8 +318,7 @@ void NodeMonitor::forget(const QString &nodeId)
     toWorker([worker = m_worker, nodeId] {
         worker->removeTarget(nodeId);
     });
-    if (m_metrics)
-        m_metrics->forget(nodeId);
+    m_metrics->forget(nodeId);
 }
 
 } // namespace rune

@@ -35,12 +35,14 @@ class NodeMonitor final : public QObject
     Q_DISABLE_COPY_MOVE(NodeMonitor)
 
 public:
-    explicit NodeMonitor(NodeList *nodes, FleetMetrics *metrics = nullptr, QObject *parent = nullptr);
+    /**
+     * Polls @p nodes into @p metrics, reaching remote nodes through @p access; all three must
+     * outlive the monitor.
+     */
+    NodeMonitor(NodeList *nodes, FleetMetrics *metrics, RemoteAgentAccess *access, QObject *parent = nullptr);
     /** Stops the poll thread and waits for it. */
     ~NodeMonitor() override;
 
-    /** Reaches remote nodes through @p access (null: local nodes only). Must outlive the monitor. */
-    void setRemoteAccess(RemoteAgentAccess *access);
     void setInterval(std::chrono::milliseconds interval);
     std::chrono::milliseconds interval() const;
     void setBackgroundInterval(std::chrono::milliseconds interval);
@@ -92,7 +94,7 @@ private:
 
     NodeList *m_nodes;
     FleetMetrics *m_metrics;
-    RemoteAgentAccess *m_access = nullptr;
+    RemoteAgentAccess *m_access;
     std::unique_ptr<QThread> m_thread;
     PollWorker *m_worker;
     std::chrono::milliseconds m_interval {1000};

@@ -13,15 +13,13 @@ NodePersister::NodePersister(NodeList *nodes, Store *store, QObject *parent)
     , m_nodes(nodes)
     , m_store(store)
 {
-    // One thread keeps the writes in the order the changes happened.
-    m_writer.setMaxThreadCount(1);
     connect(nodes, &NodeList::nodeAdded, this, &NodePersister::save);
     connect(nodes, &NodeList::nodeChanged, this, &NodePersister::save);
     connect(nodes, &NodeList::nodeAboutToBeRemoved, this, [this](qsizetype row) {
         const Node node = m_nodes->at(row);
         if (node.agent.local)
             return;
-        m_writer.start([this, id = node.id] {
+        m_writer.post([this, id = node.id] {
             if (auto removed = m_store->removeNode(id); !removed)
                 report(removed.error().message);
         });
@@ -44,7 +42,7 @@ void NodePersister::save(qsizetype row)
     // The demo cluster is rebuilt at every start; only real machines are kept.
     if (node.agent.local)
         return;
-    m_writer.start([this, node] {
+    m_writer.post([this, node] {
         if (auto saved = m_store->saveNode(node); !saved)
             report(saved.error().message);
     });

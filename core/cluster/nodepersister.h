@@ -2,9 +2,9 @@
 #pragma once
 
 #include "cluster/nodelist.h"
+#include "util/background.h"
 
 #include <QObject>
-#include <QThreadPool>
 
 namespace rune
 {
@@ -37,7 +37,7 @@ private:
 
     NodeList *m_nodes;
     Store *m_store;
-    QThreadPool m_writer;
+    SerialQueue m_writer;
 };
 
 } // namespace rune

@@ -11,7 +11,7 @@
 namespace rune
 {
 
-/** Lifecycle state of a machine as the console knows it (DESIGN.md "Machines: lifecycle"). */
+/** Lifecycle state of a machine as the console knows it (ARCHITECTURE.md, "Lifecycles"). */
 enum class NodeState {
     Creating,
     Running,

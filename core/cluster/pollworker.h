@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "cluster/agentclient.h"
+#include "agent/agentclient.h"
 #include "metrics/nodesample.h"
 
 #include <QElapsedTimer>

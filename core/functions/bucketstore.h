@@ -2,7 +2,7 @@
 #pragma once
 
 #include "functions/sampleevent.h"
-#include "functions/tararchive.h"
+#include "packaging/tararchive.h"
 #include "util/result.h"
 
 #include <QJsonObject>
@@ -14,7 +14,7 @@ namespace rune
 {
 
 /**
- * The console's copy of every function's files (DESIGN.md "Functions": storage on the console):
+ * The console's copy of every function's files (ARCHITECTURE.md, "Where data lives"):
  *
  * ```
  * <root>/<project>/<function>/working/...          the files being edited

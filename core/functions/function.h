@@ -11,7 +11,7 @@
 namespace rune
 {
 
-/** A function of a project: what the admin edits and deploys (DESIGN.md "Functions"). */
+/** A function of a project: what the admin edits and deploys. */
 struct Function {
     QString id; ///< stable, generated when the function is created
     QString project; ///< the project it belongs to

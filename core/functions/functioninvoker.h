@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "functions/functionagents.h"
+#include "agent/functionagents.h"
 #include "functions/functioncatalog.h"
 
 #include <QObject>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "functions/functionlog.h"
 
-#include "cluster/agentclient.h"
-#include "cluster/agentjson.h"
-#include "cluster/boundedreply.h"
+#include "agent/agentclient.h"
+#include "agent/agentjson.h"
+#include "agent/boundedreply.h"
 #include "protocol.h"
 
 #include <QCoreApplication>

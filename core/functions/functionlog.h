@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "functions/functionagentclient.h"
+#include "agent/functionagentclient.h"
 #include "util/result.h"
 
 #include <QDateTime>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "functions/functionnodestates.h"
 
-#include "functions/functionagents.h"
+#include "agent/functionagents.h"
 
 namespace rune
 {

@@ -2,8 +2,8 @@
 #include "functions/functionreleases.h"
 
 #include "cluster/nodelist.h"
-#include "functions/background.h"
 #include "store/store.h"
+#include "util/background.h"
 
 #include <QCoreApplication>
 #include <QJsonObject>
@@ -289,8 +289,7 @@ DeployJob *FunctionReleases::start(const QString &functionId, QStringList nodeId
     m_deploying.insert(functionId);
     Q_EMIT deployStarted(job);
 
-    runInBackground(
-        m_workspace->writer(),
+    m_workspace->writer()->run(
         job,
         [store = m_workspace->store(), buckets = m_workspace->buckets(), function, current, source] {
             return prepare(store, buckets, function, current, source);
@@ -378,8 +377,7 @@ void FunctionReleases::complete(DeployJob *job, const Prepared &prepared)
     job->m_completing = true;
     const QList<NodeDeployResult> results = job->results();
     QPointer<DeployJob> guard(job);
-    runInBackground(
-        m_workspace->writer(),
+    m_workspace->writer()->run(
         this,
         [store = m_workspace->store(), buckets = m_workspace->buckets(), prepared, results] {
             return record(store, buckets, prepared, results);
@@ -474,8 +472,7 @@ void FunctionReleases::setBlocked(const QString &functionId, bool blocked, QObje
             if (good.isEmpty())
                 return done(fail(u"function.block_failed"_s,
                     tr("%1 was not %2: %3.").arg(name, blocked ? tr("blocked") : tr("unblocked"), listed(bad))));
-            runInBackground(
-                m_workspace->writer(),
+            m_workspace->writer()->run(
                 context,
                 [store = m_workspace->store(), functionId, number, state] {
                     return store->setVersionState(functionId, number, state);
@@ -548,8 +545,7 @@ void FunctionReleases::retire(const QString &functionId, int number, QObject *co
 
 void FunctionReleases::markRetired(const QString &functionId, int number, QObject *context, Callback<void> done)
 {
-    runInBackground(
-        m_workspace->writer(),
+    m_workspace->writer()->run(
         context,
         [store = m_workspace->store(), functionId, number] {
             return store->setVersionState(functionId, number, FunctionState::Retired);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "agent/functionagents.h"
 #include "functions/deployjob.h"
-#include "functions/functionagents.h"
 #include "functions/functionworkspace.h"
 
 #include <QObject>
@@ -15,7 +15,7 @@ namespace rune
 class Store;
 
 /**
- * Versions and their lifecycle on the agents (DESIGN.md "Versions and lifecycle"):
+ * Versions and their lifecycle on the agents (ARCHITECTURE.md, "Lifecycles"):
  *
  * - deploy() packages the working files; changed code or configuration becomes a new,
  *   immutable version N (UPDATING while it uploads), stored in the bucket store and sent to

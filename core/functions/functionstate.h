@@ -10,7 +10,7 @@
 namespace rune
 {
 
-/** Lifecycle state of one function version (DESIGN.md "Versions and lifecycle"). */
+/** Lifecycle state of one function version (ARCHITECTURE.md, "Lifecycles"). */
 enum class FunctionState {
     Latest, ///< the newest edit
     Published, ///< a released version, callable as name@vN

@@ -3,7 +3,7 @@
 
 #include "functions/functionconfig.h"
 #include "functions/sampleevent.h"
-#include "functions/tararchive.h"
+#include "packaging/tararchive.h"
 #include "util/result.h"
 
 #include <QList>

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "functions/functionworkspace.h"
 
-#include "functions/background.h"
 #include "store/store.h"
 
 #include <QCoreApplication>
@@ -69,7 +68,6 @@ FunctionWorkspace::FunctionWorkspace(Store *store, BucketStore buckets, Function
     , m_buckets(std::move(buckets))
     , m_catalog(catalog)
 {
-    m_writer.setMaxThreadCount(1);
 }
 
 FunctionWorkspace::~FunctionWorkspace()
@@ -92,7 +90,7 @@ Store *FunctionWorkspace::store() const
     return m_store;
 }
 
-QThreadPool *FunctionWorkspace::writer()
+SerialQueue *FunctionWorkspace::writer()
 {
     return &m_writer;
 }
@@ -107,8 +105,7 @@ Result<Function> FunctionWorkspace::known(const QString &id) const
 
 void FunctionWorkspace::load(QObject *context, Callback<void> done)
 {
-    runInBackground(
-        &m_writer,
+    m_writer.run(
         context,
         [store = m_store, buckets = m_buckets] {
             return loadAll(store, buckets);
@@ -163,8 +160,7 @@ void FunctionWorkspace::createFunction(const QString &project,
     function.project = project;
     function.name = name;
     function.config = config;
-    runInBackground(
-        &m_writer,
+    m_writer.run(
         context,
         [store = m_store, buckets = m_buckets, function, files]() mutable -> Result<QStringList> {
             if (auto written = buckets.replaceWorkingFiles(function.project, function.name, files); !written)
@@ -189,8 +185,7 @@ void FunctionWorkspace::onWriter(const QString &id, QObject *context, Callback<T
     const auto function = known(id);
     if (!function)
         return report<T>(done, std::unexpected(function.error()));
-    runInBackground(
-        &m_writer,
+    m_writer.run(
         context,
         [work = std::move(work), function = *function]() mutable -> Result<T> {
             return work(function);
@@ -236,8 +231,7 @@ void FunctionWorkspace::refreshFiles(const QString &id)
     const Function *function = m_catalog->find(id);
     if (!function)
         return;
-    runInBackground(
-        &m_writer,
+    m_writer.run(
         this,
         [buckets = m_buckets, function = *function] {
             return buckets.workingPaths(function.project, function.name);
@@ -307,8 +301,7 @@ void FunctionWorkspace::saveConfig(
             fail(u"function.config_invalid"_s,
                 tr("The configuration of %1 was not saved: %2.").arg(function->name, problems.join(u"; "_s))));
     function->config = config;
-    runInBackground(
-        &m_writer,
+    m_writer.run(
         context,
         [store = m_store, function = *function] {
             return store->saveFunction(function);

@@ -4,9 +4,9 @@
 #include "functions/bucketstore.h"
 #include "functions/functioncatalog.h"
 #include "functions/functiontemplate.h"
+#include "util/background.h"
 
 #include <QObject>
-#include <QThreadPool>
 #include <functional>
 
 namespace rune
@@ -36,7 +36,7 @@ public:
     const BucketStore &buckets() const;
     Store *store() const;
     /** The thread writes run on, shared with FunctionReleases so they keep one order. */
-    QThreadPool *writer();
+    SerialQueue *writer();
 
     /** Reads every function from the store and the bucket store into the catalog. */
     void load(QObject *context, Callback<void> done = {});
@@ -100,7 +100,7 @@ private:
     Store *m_store;
     BucketStore m_buckets;
     FunctionCatalog *m_catalog;
-    QThreadPool m_writer;
+    SerialQueue m_writer;
 };
 
 /** Checks a project name with the rules of function names; empty if valid. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "cluster/agentmetrics.h"
+#include "agent/agentmetrics.h"
 #include "metrics/nodesample.h"
 #include "util/result.h"
 

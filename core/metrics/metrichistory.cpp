@@ -28,11 +28,6 @@ MetricHistory::MetricHistory(std::unique_ptr<HistoryStore> store, QObject *paren
 {
     qRegisterMetaType<rune::MetricPoint>();
     qRegisterMetaType<rune::HistoryRange>();
-    // One thread each, kept alive: one SQLite connection per thread, opened once.
-    for (QThreadPool *pool : {&m_writer, &m_reader}) {
-        pool->setMaxThreadCount(1);
-        pool->setExpiryTimeout(-1);
-    }
     m_flushTimer.setInterval(5s);
     connect(&m_flushTimer, &QTimer::timeout, this, [this] {
         flush();
@@ -117,7 +112,7 @@ void MetricHistory::load(const QString &nodeId, HistoryRange range, QObject *con
         return;
     }
     const std::deque<MetricPoint> recent = range == HistoryRange::OneHour ? history.hour.recent : history.day.recent;
-    m_reader.start([this, store = m_store, nodeId, range, fromMs, recent, answer] {
+    m_reader.post([this, store = m_store, nodeId, range, fromMs, recent, answer] {
         auto stored = store->load(nodeId, range, fromMs);
         if (!stored)
             report(stored.error().message);
@@ -137,7 +132,7 @@ void MetricHistory::forget(const QString &nodeId)
         return point.nodeId == nodeId;
     });
     if (m_store) {
-        m_writer.start([this, store = m_store, nodeId] {
+        m_writer.post([this, store = m_store, nodeId] {
             if (auto done = store->forget(nodeId); !done)
                 report(done.error().message);
         });
@@ -147,7 +142,7 @@ void MetricHistory::forget(const QString &nodeId)
 void MetricHistory::flush(bool wait)
 {
     if (m_store && !m_pending.isEmpty()) {
-        m_writer.start([this, store = m_store, points = std::exchange(m_pending, {})] {
+        m_writer.post([this, store = m_store, points = std::exchange(m_pending, {})] {
             if (auto written = store->write(points); !written)
                 report(written.error().message);
         });
@@ -159,7 +154,7 @@ void MetricHistory::flush(bool wait)
 void MetricHistory::prune()
 {
     const qint64 time = now();
-    m_writer.start([this, store = m_store, time] {
+    m_writer.post([this, store = m_store, time] {
         for (const HistoryRange range : {HistoryRange::OneHour, HistoryRange::Day}) {
             if (auto done = store->prune(range, time - rangeSpan(range).count() - marginMs); !done)
                 report(done.error().message);

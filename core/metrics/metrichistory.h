@@ -3,10 +3,10 @@
 
 #include "metrics/historystore.h"
 #include "metrics/metricpoint.h"
+#include "util/background.h"
 
 #include <QHash>
 #include <QObject>
-#include <QThreadPool>
 #include <QTimer>
 #include <deque>
 #include <functional>
@@ -70,8 +70,8 @@ private:
     std::shared_ptr<HistoryStore> m_store;
     QHash<QString, NodeHistory> m_nodes;
     QList<StoredPoint> m_pending;
-    QThreadPool m_writer;
-    QThreadPool m_reader;
+    SerialQueue m_writer;
+    SerialQueue m_reader;
     QTimer m_flushTimer;
     QTimer m_pruneTimer;
 };

@@ -95,7 +95,7 @@ Result<void> NodeOperations::perform(const QStringList &nodeIds, NodeAction acti
         Node node = *current;
         if (action == NodeAction::Provision && node.agent.token.isEmpty())
             node.agent.token = newToken();
-        // Recorded before anything happens on the node (DESIGN.md, "Machines: lifecycle").
+        // Recorded before anything happens on the node (ARCHITECTURE.md, "Lifecycles").
         node.state = *transitional;
         node.targetAction = action;
         node.targetSince = QDateTime::currentDateTimeUtc();

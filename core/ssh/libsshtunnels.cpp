@@ -4,6 +4,8 @@
 #include "ssh/libsshworker.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSocketNotifier>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -14,6 +16,47 @@ using namespace Qt::StringLiterals;
 
 namespace rune
 {
+
+namespace
+{
+
+/**
+ * The machine answered over SSH but nothing listens on @p remotePort there (the agent is
+ * stopped), or the session is gone. A bare close would read, to the HTTP client at the local
+ * end, like a node that answers with something other than HTTP; so the tunnel says what it knows
+ * in the agent's own error format (the console's clients read `{"error":{"code","message"}}` as
+ * "agent.<code>"). The request is read first: closing with it unread would reset the connection
+ * and lose the answer.
+ */
+void refuseUnreachable(QTcpSocket *socket, quint16 remotePort)
+{
+    const QString message = QCoreApplication::translate("rune::SshSession",
+        "Cannot reach the agent through SSH: nothing accepts connections on the machine's port %1 (the agent is "
+        "stopped), or the SSH connection has dropped.")
+                                .arg(remotePort);
+    const QByteArray body =
+        QJsonDocument(QJsonObject {{u"error"_s, QJsonObject {{u"code"_s, u"unreachable"_s}, {u"message"_s, message}}}})
+            .toJson(QJsonDocument::Compact);
+    const QByteArray answer = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                              "Content-Length: "
+        + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    const auto answerOnce = [socket, answer] {
+        socket->readAll();
+        if (socket->property("rune_answered").toBool())
+            return;
+        socket->setProperty("rune_answered", true);
+        socket->write(answer);
+        socket->disconnectFromHost();
+    };
+    QObject::connect(socket, &QTcpSocket::readyRead, socket, answerOnce);
+    QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    // A client that sends nothing is answered anyway, after a moment.
+    QTimer::singleShot(2000, socket, answerOnce);
+    if (socket->bytesAvailable() > 0)
+        answerOnce();
+}
+
+} // namespace
 
 LibsshTunnels::LibsshTunnels(LibsshWorker *worker)
     : m_worker(worker)
@@ -65,9 +108,7 @@ void LibsshTunnels::accept(QTcpServer *server, quint16 remotePort)
                 m_worker->dropSession();
         }
         if (!channel) {
-            // The HTTP client sees the connection close and reports the agent unreachable.
-            socket->abort();
-            socket->deleteLater();
+            refuseUnreachable(socket, remotePort);
             continue;
         }
         auto forward = std::make_unique<Forward>();

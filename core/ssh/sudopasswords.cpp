@@ -31,11 +31,6 @@ void SudoPasswords::get(const QString &target, QObject *context, Answer done)
     case State::Unasked:
         break;
     }
-    if (!m_prompter) {
-        m_state = State::Declined;
-        done(std::nullopt);
-        return;
-    }
     m_state = State::Asking;
     m_waiting.emplace_back(context, std::move(done));
     std::weak_ptr<bool> alive = m_alive;

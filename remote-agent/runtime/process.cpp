@@ -521,11 +521,10 @@ ChildWatcher::~ChildWatcher()
 
 void ChildWatcher::asyncWait(Handler handler)
 {
-    m_handler = std::move(handler);
     if (m_pidfd.is_open())
-        waitPidfd();
+        waitPidfd(std::move(handler));
     else
-        poll();
+        poll(std::move(handler));
 }
 
 pid_t ChildWatcher::pid() const
@@ -556,32 +555,33 @@ bool ChildWatcher::tryReap()
     return true;
 }
 
-void ChildWatcher::waitPidfd()
+void ChildWatcher::waitPidfd(Handler handler)
 {
-    m_pidfd.async_wait(boost::asio::posix::descriptor_base::wait_read, [this](const boost::system::error_code &error) {
-        if (error == boost::asio::error::operation_aborted)
-            return;
-        if (!tryReap())
-            return waitPidfd();
-        m_pidfd.close();
-        if (auto handler = std::exchange(m_handler, nullptr))
-            handler(*m_status);
-    });
+    m_pidfd.async_wait(boost::asio::posix::descriptor_base::wait_read,
+        [this, handler = std::move(handler)](const boost::system::error_code &error) mutable {
+            if (error == boost::asio::error::operation_aborted)
+                return;
+            if (!tryReap())
+                return waitPidfd(std::move(handler));
+            m_pidfd.close();
+            if (handler)
+                handler(*m_status);
+        });
 }
 
-void ChildWatcher::poll()
+void ChildWatcher::poll(Handler handler)
 {
     if (tryReap()) {
-        if (auto handler = std::exchange(m_handler, nullptr))
-            boost::asio::post(m_poll.get_executor(), [handler, status = *m_status] {
+        if (handler)
+            boost::asio::post(m_poll.get_executor(), [handler = std::move(handler), status = *m_status] {
                 handler(status);
             });
         return;
     }
     m_poll.expires_after(std::chrono::milliseconds(20));
-    m_poll.async_wait([this](const boost::system::error_code &error) {
+    m_poll.async_wait([this, handler = std::move(handler)](const boost::system::error_code &error) mutable {
         if (!error)
-            poll();
+            poll(std::move(handler));
     });
 }
 

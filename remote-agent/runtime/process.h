@@ -153,20 +153,21 @@ public:
     ChildWatcher &operator=(const ChildWatcher &) = delete;
     ~ChildWatcher();
 
-    /** Calls @p handler once, on the executor, after the child has exited and been reaped. */
+    /** Calls @p handler once, on the executor, after the child has exited and been reaped. The
+        handler is held by the pending wait, not by the watcher: a handler that keeps the
+        watcher's owner alive is released with the event loop, not kept in a cycle forever. */
     void asyncWait(Handler handler);
     pid_t pid() const;
     bool exited() const;
 
 private:
     bool tryReap();
-    void waitPidfd();
-    void poll();
+    void waitPidfd(Handler handler);
+    void poll(Handler handler);
 
     pid_t m_pid;
     boost::asio::posix::stream_descriptor m_pidfd;
     boost::asio::steady_timer m_poll;
-    Handler m_handler;
     std::optional<ExitStatus> m_status;
 };
 

@@ -4,12 +4,13 @@
 // timer's lateness, p50/p99/max), the console's RSS and CPU, and the polls it completes.
 //
 //   bench_fleet N [SECONDS] [WARMUP_SECONDS]     (run by tests/bench/fleet.sh)
+#include "../common/fakesshtransport.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
-#include "mainwindow.h"
-#include "metrics/fleetmetrics.h"
-#include "metrics/metrichistory.h"
 #include "settings/settings.h"
+#include "shell/console.h"
+#include "shell/guiprompter.h"
+#include "shell/mainwindow.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -98,7 +99,19 @@ int main(int argc, char *argv[])
     QTemporaryDir dir;
     Settings settings(dir.filePath(u"rune.conf"_s));
     settings.setValue(Settings::Key::DataDir, dir.path());
-    NodeList nodes;
+    // The console as app/main.cpp composes it; every node is local, so no SSH is ever made.
+    test::FakeNetwork machines;
+    views::GuiPrompter prompter;
+    views::ConsoleEdges edges;
+    edges.connectTo = machines.factory();
+    edges.prompter = &prompter;
+    auto console = views::Console::open(&settings, edges);
+    if (!console) {
+        std::fprintf(stderr, "%s\n", qPrintable(console.error().message));
+        return 1;
+    }
+    const views::ConsoleServices &services = (*console)->services();
+    NodeList &nodes = *services.fleet.nodes;
     for (int index = 0; index < count; ++index) {
         Node node;
         node.id = u"sim-%1"_s.arg(index);
@@ -107,27 +120,14 @@ int main(int argc, char *argv[])
         node.state = NodeState::Creating;
         nodes.add(node);
     }
-    FleetMetrics metrics;
-    auto store = HistoryStore::open(dir.filePath(u"metrics.db"_s));
-    if (!store) {
-        std::fprintf(stderr, "%s\n", qPrintable(store.error().message));
-        return 1;
-    }
-    MetricHistory history(std::move(*store));
-    QObject::connect(&metrics, &FleetMetrics::sampled, &history, &MetricHistory::record);
-    NodeMonitor monitor(&nodes, &metrics);
+    NodeMonitor &monitor = *services.fleet.monitor;
     monitor.setInterval(std::chrono::seconds(1));
     monitor.setBackgroundInterval(std::chrono::seconds(1)); // every node at 1 s, on screen or not
-    views::FleetServices fleet;
-    fleet.nodes = &nodes;
-    fleet.metrics = &metrics;
-    fleet.history = &history;
-    fleet.monitor = &monitor;
-    views::MainWindow window(&settings, fleet);
+    views::MainWindow window(services);
     window.resize(1280, 800);
     window.showPane(views::MainWindow::Pane::Overview);
     window.show();
-    monitor.start();
+    (*console)->start();
 
     // The UI thread's lateness: a 20 ms timer that should fire every 20 ms.
     std::vector<double> lags;

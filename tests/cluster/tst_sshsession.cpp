@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The libssh transport against a real sshd in a network namespace: host keys, authentication,
 // exec, SFTP, tunnels, session reuse, sudo and the SSH configuration file.
-#include "cluster/agentclient.h"
+#include "agent/agentclient.h"
 #include "ssh/knownhosts.h"
 #include "ssh/libsshtransport.h"
 #include "ssh/remoteshell.h"

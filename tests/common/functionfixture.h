@@ -3,16 +3,17 @@
 
 // The console's function services on real agents: a store and a bucket store in a temporary
 // folder, a NodeList of demo-style nodes backed by TestAgents, and the catalog, workspace,
-// releases and invoker wired as app/main.cpp wires them.
+// releases and invoker wired as views::Console (shell/console.cpp) wires them.
 
+#include "agent/functionagents.h"
 #include "cluster/nodelist.h"
-#include "functions/demoworkload.h"
-#include "functions/functionagents.h"
+#include "demo/demoworkload.h"
 #include "functions/functioncatalog.h"
 #include "functions/functioninvoker.h"
 #include "functions/functionreleases.h"
 #include "functions/functiontemplate.h"
 #include "functions/functionworkspace.h"
+#include "remoteaccess.h"
 #include "store/store.h"
 #include "testagent.h"
 
@@ -55,7 +56,8 @@ public:
     explicit FunctionFixture(int agentCount = 1)
         : catalog()
         , network()
-        , agents(&nodes, &network)
+        , remote(&nodes)
+        , agents(&nodes, &network, AgentDirectory(&remote.access))
     {
         auto opened = Store::open(dir.filePath(QStringLiteral("rune.db")));
         if (!opened)
@@ -195,6 +197,7 @@ public:
     NodeList nodes;
     FunctionCatalog catalog;
     QNetworkAccessManager network;
+    RemoteAccess remote; ///< every node here is local: nothing is reached over SSH
     FunctionAgents agents;
     std::unique_ptr<Store> store;
     std::unique_ptr<FunctionWorkspace> workspace;

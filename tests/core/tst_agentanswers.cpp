@@ -3,9 +3,9 @@
 // failure, the node's isolation) against the protocol fixtures and as older agents leave them
 // out, and the bounds every answer is read within (kinds, sizes, depth, numbers, text).
 #include "../common/protocolfixture.h"
-#include "cluster/agentclient.h"
-#include "cluster/agentjson.h"
-#include "functions/functionagentclient.h"
+#include "agent/agentclient.h"
+#include "agent/agentjson.h"
+#include "agent/functionagentclient.h"
 #include "functions/functionlog.h"
 #include "metrics/nodesample.h"
 

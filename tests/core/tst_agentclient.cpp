@@ -2,7 +2,7 @@
 #include "../common/await.h"
 #include "../common/protocolfixture.h"
 #include "../common/testagent.h"
-#include "cluster/agentclient.h"
+#include "agent/agentclient.h"
 
 #include <QNetworkAccessManager>
 #include <QSysInfo>

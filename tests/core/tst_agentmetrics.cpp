@@ -5,7 +5,7 @@
 #include "../common/functions.h"
 #include "../common/protocolfixture.h"
 #include "../common/testagent.h"
-#include "cluster/agentclient.h"
+#include "agent/agentclient.h"
 #include "metrics/nodesample.h"
 
 #include <QNetworkAccessManager>

@@ -32,7 +32,7 @@ void TestBucketStore::workingFilesRoundTrip()
     QVERIFY(buckets.writeWorkingFile(u"p"_s, u"f"_s, {u"handler.py"_s, "v2", false}));
     QCOMPARE(*buckets.workingPaths(u"p"_s, u"f"_s), QStringList({u"handler.py"_s, u"lib/a.py"_s}));
     QCOMPARE(buckets.readWorkingFile(u"p"_s, u"f"_s, u"handler.py"_s)->data, QByteArray("v2"));
-    // The layout of DESIGN.md: <root>/<project>/<function>/...
+    // The layout ARCHITECTURE.md describes: <root>/<project>/<function>/...
     QVERIFY(QFileInfo::exists(dir.filePath(u"buckets/p/f/working/lib/a.py"_s)));
     QVERIFY(buckets.removeWorkingFile(u"p"_s, u"f"_s, u"lib/a.py"_s));
     QCOMPARE(*buckets.workingPaths(u"p"_s, u"f"_s), QStringList({u"handler.py"_s}));

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "functions/functionpackage.h"
+#include "packaging/functionpackage.h"
 
 #include <QDir>
 #include <QFile>

@@ -277,7 +277,8 @@ void TestFunctionReleases::invalidConfigurationIsRefusedBeforeAnything()
         fx.workspace->saveConfig(id, config, &fx.context, done);
     });
     QVERIFY(!saved);
-    QVERIFY2(saved.error().message.contains(u"multiple of 64 MiB"_s), qPrintable(saved.error().message));
+    QVERIFY2(saved.error().message.contains(u"memory_mib must be a multiple of 64 (got 100)"_s),
+        qPrintable(saved.error().message));
     config.memoryMiB = 192;
     QVERIFY(fx.call<void>([&](auto done) {
         fx.workspace->saveConfig(id, config, &fx.context, done);

@@ -16,7 +16,7 @@ constexpr std::array allStates = {FunctionState::Latest,
     FunctionState::Blocked,
     FunctionState::Retired};
 
-/** The lifecycle table as DESIGN.md's "Versions and lifecycle" reads. */
+/** The lifecycle table as ARCHITECTURE.md's "Lifecycles" reads. */
 QList<FunctionState> allowedTargets(FunctionState from)
 {
     using enum FunctionState;

@@ -3,10 +3,11 @@
 // a byte at a time, broken JSON and HTTP; served by tests/core/hostilenodes.py, since a real
 // agent cannot produce these faults) beside a real agent: the event loop keeps turning, memory
 // stays bounded, each hostile node shows what is wrong with it, and the real one stays Running.
+#include "../common/remoteaccess.h"
 #include "../common/testagent.h"
-#include "cluster/agentclient.h"
+#include "agent/agentclient.h"
+#include "agent/functionagentclient.h"
 #include "cluster/nodemonitor.h"
-#include "functions/functionagentclient.h"
 #include "functions/functionlog.h"
 #include "metrics/fleetmetrics.h"
 
@@ -188,7 +189,8 @@ void TestHostileNodes::theMonitorOutlastsAFleetOfHostileNodes()
     QVERIFY(agent.waitForPort());
     NodeList nodes;
     FleetMetrics metrics;
-    NodeMonitor monitor(&nodes, &metrics);
+    test::RemoteAccess remote(&nodes);
+    NodeMonitor monitor(&nodes, &metrics, &remote.access);
     // Short limits keep the test short; the defaults are the same mechanism, only longer.
     monitor.setReplyLimits(ReplyLimits {8 * 1024 * 1024, 1500ms, 3s});
     monitor.setInterval(300ms);

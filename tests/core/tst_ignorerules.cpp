@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "functions/ignorerules.h"
+#include "packaging/ignorerules.h"
 
 #include <QTest>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "functions/linediff.h"
+#include "util/linediff.h"
 
 #include <QElapsedTimer>
 #include <QRandomGenerator>

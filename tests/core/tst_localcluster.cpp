@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "cluster/localcluster.h"
+#include "../common/remoteaccess.h"
 #include "cluster/nodemonitor.h"
+#include "demo/localcluster.h"
+#include "metrics/fleetmetrics.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
@@ -41,7 +43,9 @@ void TestLocalCluster::demoAgentsComeUpRunningWithRealFacts()
 {
     QTemporaryDir dir;
     NodeList nodes;
-    NodeMonitor monitor(&nodes);
+    test::RemoteAccess remote(&nodes);
+    FleetMetrics metrics;
+    NodeMonitor monitor(&nodes, &metrics, &remote.access);
     monitor.setInterval(std::chrono::milliseconds(100));
     LocalCluster cluster(&nodes, QStringLiteral(RUNE_AGENT_BINARY), dir.path());
     cluster.start(LocalCluster::defaultLayout());
@@ -69,7 +73,9 @@ void TestLocalCluster::aKilledAgentTurnsUndefinedWithinThreePolls()
 {
     QTemporaryDir dir;
     NodeList nodes;
-    NodeMonitor monitor(&nodes);
+    test::RemoteAccess remote(&nodes);
+    FleetMetrics metrics;
+    NodeMonitor monitor(&nodes, &metrics, &remote.access);
     monitor.setInterval(std::chrono::milliseconds(100));
     LocalCluster cluster(&nodes, QStringLiteral(RUNE_AGENT_BINARY), dir.path());
     cluster.start({{u"solo"_s, NodeRole::Compute}});

@@ -2,6 +2,7 @@
 // The monitor against real agents: poll rates by visibility, unreachable and back, live figures,
 // and the focused node's functions and events.
 #include "../common/functions.h"
+#include "../common/remoteaccess.h"
 #include "../common/testagent.h"
 #include "cluster/nodemonitor.h"
 #include "metrics/fleetmetrics.h"
@@ -44,7 +45,9 @@ void TestNodeMonitor::nodesOnScreenArePolledFasterThanTheRest()
     NodeList nodes;
     nodes.add(localNode(u"shown"_s, shown));
     nodes.add(localNode(u"hidden"_s, hidden));
-    NodeMonitor monitor(&nodes);
+    test::RemoteAccess remote(&nodes);
+    FleetMetrics metrics;
+    NodeMonitor monitor(&nodes, &metrics, &remote.access);
     monitor.setInterval(std::chrono::milliseconds(100));
     monitor.setBackgroundInterval(std::chrono::milliseconds(1000));
     monitor.setWatched({u"shown"_s});
@@ -73,7 +76,8 @@ void TestNodeMonitor::unreachableWithinThreePollsAndBackWhenItAnswers()
     NodeList nodes;
     nodes.add(localNode(u"n"_s, agent));
     FleetMetrics metrics;
-    NodeMonitor monitor(&nodes, &metrics);
+    test::RemoteAccess remote(&nodes);
+    NodeMonitor monitor(&nodes, &metrics, &remote.access);
     monitor.setInterval(std::chrono::milliseconds(200));
     monitor.setWatched({u"n"_s});
     QSignalSpy polled(&monitor, &NodeMonitor::polled);
@@ -101,7 +105,8 @@ void TestNodeMonitor::liveFiguresFollowRealCalls()
     NodeList nodes;
     nodes.add(localNode(u"n"_s, agent));
     FleetMetrics metrics;
-    NodeMonitor monitor(&nodes, &metrics);
+    test::RemoteAccess remote(&nodes);
+    NodeMonitor monitor(&nodes, &metrics, &remote.access);
     monitor.setInterval(std::chrono::milliseconds(200));
     monitor.setWatched({u"n"_s});
     QList<NodeSample> samples;
@@ -134,7 +139,8 @@ void TestNodeMonitor::theFocusedNodeShowsFunctionsAndEvents()
     NodeList nodes;
     nodes.add(localNode(u"n"_s, agent));
     FleetMetrics metrics;
-    NodeMonitor monitor(&nodes, &metrics);
+    test::RemoteAccess remote(&nodes);
+    NodeMonitor monitor(&nodes, &metrics, &remote.access);
     monitor.setInterval(std::chrono::milliseconds(200));
     monitor.start();
     QTest::qWait(300);
@@ -161,7 +167,8 @@ void TestNodeMonitor::aRemovedNodeIsNoLongerPolled()
     NodeList nodes;
     nodes.add(localNode(u"n"_s, agent));
     FleetMetrics metrics;
-    NodeMonitor monitor(&nodes, &metrics);
+    test::RemoteAccess remote(&nodes);
+    NodeMonitor monitor(&nodes, &metrics, &remote.access);
     monitor.setInterval(std::chrono::milliseconds(100));
     monitor.setWatched({u"n"_s});
     monitor.start();

@@ -45,8 +45,16 @@ Node sampleNode(const QString &id)
     node.ssh = {u"198.51.100.4"_s, 2222, u"rune"_s, u"/home/admin/.ssh/id_ed25519"_s};
     node.agent = {7471, u"s3cret-token"_s, false};
     node.labels = {u"rack-1"_s, u"ssd"_s};
-    node.facts = {
-        u"box"_s, u"Debian GNU/Linux 12"_s, u"6.1.0"_s, u"x86_64"_s, u"0.1.0"_s, 16, 64LL << 30, 1LL << 40, 1LL << 39};
+    node.facts = {u"box"_s,
+        u"Debian GNU/Linux 12"_s,
+        u"6.1.0"_s,
+        u"x86_64"_s,
+        u"0.1.0"_s,
+        16,
+        64LL << 30,
+        1LL << 40,
+        1LL << 39,
+        {}};
     node.state = NodeState::Rebooting;
     node.targetAction = NodeAction::Reboot;
     node.targetSince = QDateTime(QDate(2026, 11, 2), QTime(10, 30, 5), Qt::UTC);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "functions/function.h"
-#include "functions/tararchive.h"
+#include "packaging/tararchive.h"
 
 #include <QDir>
 #include <QFile>

@@ -2,9 +2,9 @@
 // The console's parsers of what a node sends. The first byte picks the parser, the rest is the
 // body as it came off the wire. Every parser must return a value or an Error, never crash, hang or
 // balloon; what it accepts must be within the bounds the views rely on.
-#include "cluster/agentclient.h"
-#include "cluster/agentmetrics.h"
-#include "functions/functionagentclient.h"
+#include "agent/agentclient.h"
+#include "agent/agentmetrics.h"
+#include "agent/functionagentclient.h"
 #include "functions/functionlog.h"
 #include "metrics/nodesample.h"
 

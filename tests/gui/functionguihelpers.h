@@ -5,20 +5,20 @@
 // FunctionFixture, and ways to type into whichever code editor the build has.
 
 #include "../common/functionfixture.h"
-#include "codeeditor.h"
-#include "codetextedit.h"
+#include "agent/functionagents.h"
+#include "editor/codeeditor.h"
+#include "editor/codetextedit.h"
+#include "editor/nativecodeeditor.h"
 #include "editortesthelpers.h"
-#include "functions/functionagents.h"
-#include "functionservices.h"
-#include "functionspane.h"
-#include "nativecodeeditor.h"
+#include "functions/functionservices.h"
+#include "functions/functionspane.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QVBoxLayout>
 
 #ifdef RUNE_WEB_EDITOR
-#include "webcodeeditor.h"
+#include "editor/webcodeeditor.h"
 #endif
 
 namespace rune::test

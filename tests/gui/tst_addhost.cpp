@@ -4,24 +4,25 @@
 // prompt, provisioning progress to done, live figures in Node detail, and Terminate from the
 // toolbar. Needs root (namespaces, test users); skipped otherwise.
 #include "../cluster/testcluster.h"
-#include "addhostdialog.h"
+#include "agent/sshagentaccess.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
-#include "guiprompter.h"
-#include "mainwindow.h"
-#include "metricchart.h"
+#include "consolefixture.h"
+#include "fleet/addhostdialog.h"
+#include "fleet/nodeactions.h"
+#include "fleet/nodedetailpane.h"
+#include "fleet/nodespane.h"
+#include "fleet/provisioningmodel.h"
+#include "fleet/provisioningpanel.h"
 #include "metrics/fleetmetrics.h"
 #include "metrics/metrichistory.h"
-#include "nodeactions.h"
-#include "nodedetailpane.h"
-#include "nodespane.h"
 #include "provision/nodeoperations.h"
 #include "provision/nodesessions.h"
-#include "provision/sshagentaccess.h"
-#include "provisioningmodel.h"
-#include "provisioningpanel.h"
 #include "settings/settings.h"
+#include "shell/guiprompter.h"
+#include "shell/mainwindow.h"
 #include "ssh/libsshtransport.h"
+#include "widgets/metricchart.h"
 
 #include <QAction>
 #include <QApplication>
@@ -60,18 +61,8 @@ private:
     QString save(QWidget *widget, const QString &name);
 
     std::unique_ptr<TestCluster> m_cluster;
-    QTemporaryDir m_dir;
-    std::unique_ptr<Settings> m_settings;
-    NodeList m_nodes;
-    FleetMetrics m_metrics;
-    std::unique_ptr<MetricHistory> m_history;
     views::GuiPrompter m_prompter;
-    QNetworkAccessManager m_network;
-    ProvisionOptions m_options;
-    std::unique_ptr<NodeSessions> m_sessions;
-    std::unique_ptr<NodeOperations> m_operations;
-    std::unique_ptr<SshAgentAccess> m_access;
-    std::unique_ptr<NodeMonitor> m_monitor;
+    std::unique_ptr<test::ConsoleFixture> m_console;
     std::unique_ptr<MainWindow> m_window;
 };
 
@@ -94,7 +85,7 @@ template <typename T> T *TestAddHost::waitForDialog(const QString &name)
 
 const Node *TestAddHost::addedNode() const
 {
-    for (const Node &node : m_nodes.nodes()) {
+    for (const Node &node : m_console->fleet().nodes->nodes()) {
         if (node.name == u"edge-east"_s)
             return &node;
     }
@@ -113,53 +104,36 @@ void TestAddHost::initTestCase()
     m_cluster = std::make_unique<TestCluster>(QStringList {u"compute1"_s});
     if (!m_cluster->isUp())
         QSKIP(qPrintable(m_cluster->error()));
-    m_settings = std::make_unique<Settings>(m_dir.filePath(u"rune.conf"_s));
-    m_settings->setValue(Settings::Key::DataDir, m_dir.filePath(u"data"_s));
-    m_history = std::make_unique<MetricHistory>(nullptr);
-    connect(&m_metrics, &FleetMetrics::sampled, m_history.get(), &MetricHistory::record);
+    // The console as app/main.cpp composes it, with the real SSH transport to the test cluster.
+    views::ConsoleEdges edges;
     // Each node of the test cluster installs under its own root, as its own agent user.
-    m_options.agentBinary = QStringLiteral(RUNE_AGENT_BINARY);
-    m_options.installRoot = m_cluster->dir() + u"/nodes/%n"_s;
-    m_options.agentUser = m_cluster->env(u"RUNE_TEST_PREFIX"_s) + u"%n"_s;
-    m_options.healthTimeout = std::chrono::seconds(15);
-    m_options.commandTimeout = std::chrono::seconds(60);
-    const SshOptions sshOptions = m_cluster->options();
-    const auto connectTo = [this, sshOptions](const SshTarget &target) {
+    edges.provisioning.agentBinary = QStringLiteral(RUNE_AGENT_BINARY);
+    edges.provisioning.installRoot = m_cluster->dir() + u"/nodes/%n"_s;
+    edges.provisioning.agentUser = m_cluster->env(u"RUNE_TEST_PREFIX"_s) + u"%n"_s;
+    edges.provisioning.healthTimeout = std::chrono::seconds(15);
+    edges.provisioning.commandTimeout = std::chrono::seconds(60);
+    edges.connectTo = [this, sshOptions = m_cluster->options()](
+                          const SshTarget &target) -> std::unique_ptr<SshTransport> {
         return std::make_unique<LibsshTransport>(target, sshOptions, &m_prompter);
     };
-    m_sessions = std::make_unique<NodeSessions>([connectTo](const SshTarget &target) -> std::unique_ptr<SshTransport> {
-        return connectTo(target);
-    });
-    m_operations = std::make_unique<NodeOperations>(&m_nodes, m_sessions.get(), &m_network, &m_prompter, m_options);
-    m_access = std::make_unique<SshAgentAccess>(m_sessions.get(), m_operations.get(), m_options);
-    m_monitor = std::make_unique<NodeMonitor>(&m_nodes, &m_metrics);
-    m_monitor->setRemoteAccess(m_access.get());
-    m_monitor->setInterval(std::chrono::milliseconds(300));
-    m_monitor->setBackgroundInterval(std::chrono::milliseconds(300));
-
-    views::FleetServices fleet;
-    fleet.nodes = &m_nodes;
-    fleet.metrics = &m_metrics;
-    fleet.history = m_history.get();
-    fleet.monitor = m_monitor.get();
-    fleet.operations = m_operations.get();
-    fleet.connectTo = connectTo;
-    m_window = std::make_unique<MainWindow>(m_settings.get(), fleet);
+    edges.prompter = &m_prompter;
+    m_console = std::make_unique<test::ConsoleFixture>(edges);
+    NodeMonitor *monitor = m_console->fleet().monitor;
+    monitor->setInterval(std::chrono::milliseconds(300));
+    monitor->setBackgroundInterval(std::chrono::milliseconds(300));
+    m_window = std::make_unique<MainWindow>(m_console->services());
     m_prompter.setWindow(m_window.get());
     m_window->resize(1280, 800);
     m_window->showPane(MainWindow::Pane::Nodes);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_monitor->start();
+    m_console->console->start();
 }
 
 void TestAddHost::cleanupTestCase()
 {
     m_window.reset();
-    m_monitor.reset();
-    m_access.reset();
-    m_operations.reset();
-    m_sessions.reset();
+    m_console.reset();
     m_cluster.reset();
 }
 
@@ -221,7 +195,7 @@ void TestAddHost::addAndProvisionThroughTheDialog()
     QVERIFY(percents.size() > 3 && percents.first() < 100);
     const QString log = panel->logView()->toPlainText();
     QVERIFY2(log.contains(u"Uploading"_s) && log.contains(u"Provision done."_s), qPrintable(log));
-    QCOMPARE(m_nodes.find(id)->state, NodeState::Running);
+    QCOMPARE(m_console->fleet().nodes->find(id)->state, NodeState::Running);
     // The host key was asked once, at the test: provisioning met a known host.
     QVERIFY(!m_prompter.isAsking());
     save(m_window.get(), u"nodes-provisioned"_s);
@@ -241,7 +215,7 @@ void TestAddHost::liveFiguresInNodeDetail()
     QVERIFY(detail->fact(u"cores"_s).toInt() > 0);
     QVERIFY(!detail->fact(u"hostname"_s).isEmpty() && detail->fact(u"hostname"_s) != u"—"_s);
     QCOMPARE(detail->fact(u"labels"_s), u"rack-9, east"_s);
-    QVERIFY(m_metrics.latest(node->id));
+    QVERIFY(m_console->fleet().metrics->latest(node->id));
     QTRY_VERIFY_WITH_TIMEOUT(detail->chart(views::NodeDetailPane::Cpu)->pointCount() >= 12, 15000);
     save(m_window.get(), u"node-detail-remote"_s);
 }
@@ -279,7 +253,7 @@ void TestAddHost::terminateFromTheToolbar()
     }
     QVERIFY(yes);
     QTest::mouseClick(yes, Qt::LeftButton);
-    QTRY_COMPARE_WITH_TIMEOUT(m_nodes.find(id)->state, NodeState::Terminated, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_console->fleet().nodes->find(id)->state, NodeState::Terminated, 30000);
     // Terminated: now it may leave the list.
     m_window->nodesPane()->table()->selectRow(0);
     QTRY_VERIFY(m_window->nodesPane()->actions()->removeAction()->isEnabled());

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "codeeditor.h"
-#include "diffview.h"
-#include "nativecodeeditor.h"
-#include "nativediffview.h"
+#include "editor/codeeditor.h"
+#include "editor/diffview.h"
+#include "editor/nativecodeeditor.h"
+#include "editor/nativediffview.h"
 
 #include <QSignalSpy>
 #include <QTest>
 
 #ifdef RUNE_WEB_EDITOR
-#include "webcodeeditor.h"
-#include "webdiffview.h"
+#include "editor/webcodeeditor.h"
+#include "editor/webdiffview.h"
 #endif
 
 using namespace Qt::StringLiterals;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "codelanguage.h"
+#include "editor/codelanguage.h"
 
 #include <QTest>
 

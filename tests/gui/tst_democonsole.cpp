@@ -1,28 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The console as `installers/setup.sh run` starts it: the local demo cluster comes up, the two
 // sample functions are deployed from the templates, the synthetic load calls them, and the
-// Functions pane shows them with their log moving. Composed as app/main.cpp composes it.
-#include "cluster/localcluster.h"
-#include "cluster/nodelist.h"
+// Functions pane shows them with their log moving. Composed as app/main.cpp composes it
+// (views::Console).
 #include "cluster/nodemonitor.h"
+#include "consolefixture.h"
+#include "demo/demoworkload.h"
+#include "demo/localcluster.h"
 #include "editortesthelpers.h"
-#include "functions/demoworkload.h"
-#include "functions/functionagents.h"
 #include "functions/functioncatalog.h"
-#include "functions/functioninvoker.h"
-#include "functions/functionreleases.h"
+#include "functions/functionspane.h"
+#include "functions/functiontreemodel.h"
 #include "functions/functionworkspace.h"
-#include "functionspane.h"
-#include "functiontreemodel.h"
-#include "logpanel.h"
-#include "logtablemodel.h"
-#include "mainwindow.h"
-#include "settings/settings.h"
-#include "store/store.h"
+#include "functions/logpanel.h"
+#include "functions/logtablemodel.h"
+#include "shell/mainwindow.h"
 
-#include <QNetworkAccessManager>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -39,39 +33,25 @@ private Q_SLOTS:
 
 void TestDemoConsole::samplesAreDeployedAndCalled()
 {
-    QTemporaryDir dir;
-    Settings settings(dir.filePath(u"rune.conf"_s));
-    settings.setValue(Settings::Key::DataDir, dir.filePath(u"data"_s));
-    auto store = Store::open(settings.dataDir() + u"/rune.db"_s);
-    QVERIFY(store.has_value());
-    NodeList nodes;
-    QNetworkAccessManager network;
-    NodeMonitor monitor(&nodes);
-    monitor.setInterval(std::chrono::milliseconds(200));
-
-    FunctionCatalog catalog;
-    FunctionWorkspace workspace(store->get(), BucketStore(settings.dataDir() + u"/buckets"_s), &catalog);
-    FunctionAgents agents(&nodes, &network);
-    FunctionReleases releases(&workspace, &agents);
-    FunctionInvoker invoker(&catalog, &agents);
+    test::ConsoleFixture fx;
+    const views::FunctionServices &services = fx.functions();
     // The templates as the console has them: compiled into its resources.
-    const auto templates = loadFunctionTemplates(u":/templates"_s);
-    QVERIFY2(templates.has_value(), templates ? "" : qPrintable(templates.error().message));
-    const views::FunctionServices services {&catalog, &workspace, &releases, &invoker, &agents, &nodes, *templates};
+    QVERIFY2(fx.console->warnings().isEmpty(), qPrintable(fx.console->warnings().join(u'\n')));
+    QVERIFY(services.templates.size() >= 2);
+    fx.fleet().monitor->setInterval(std::chrono::milliseconds(200));
 
-    views::MainWindow window(&settings, &nodes);
-    auto *pane = new views::FunctionsPane(services, &window);
-    window.setFunctionsPane(pane);
+    views::MainWindow window(fx.services());
+    views::FunctionsPane *pane = window.functionsPane();
     window.resize(1400, 860);
     window.show();
-    workspace.load(&window);
+    services.workspace->load(&window);
 
-    LocalCluster cluster(&nodes, QStringLiteral(RUNE_AGENT_BINARY), settings.dataDir() + u"/demo"_s);
-    DemoWorkload demo(&workspace, &releases, &invoker, &nodes, *templates);
+    LocalCluster cluster(services.nodes, QStringLiteral(RUNE_AGENT_BINARY), fx.settings.dataDir() + u"/demo"_s);
+    DemoWorkload demo(services.workspace, services.releases, services.invoker, services.nodes, services.templates);
     QSignalSpy deployed(&demo, &DemoWorkload::samplesDeployed);
     QSignalSpy problems(&demo, &DemoWorkload::problem);
     cluster.start(LocalCluster::defaultLayout());
-    monitor.start();
+    fx.console->start();
     demo.start();
     QVERIFY(waitUntil(
         [&] {
@@ -80,6 +60,7 @@ void TestDemoConsole::samplesAreDeployedAndCalled()
         40000));
     QCOMPARE(problems.size(), 0);
 
+    FunctionCatalog &catalog = *services.catalog;
     const Function *hello = catalog.find(u"demo"_s, u"hello"_s);
     const Function *echo = catalog.find(u"demo"_s, u"echo"_s);
     QVERIFY(hello && echo);

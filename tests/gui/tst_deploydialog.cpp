@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Dropping a real folder on the console's window: what is packaged (.runeignore), the target
 // function, per-node results, and the function that comes out of it on real agents.
-#include "deploydialog.h"
-#include "functioncodeview.h"
+#include "consolefixture.h"
 #include "functionguihelpers.h"
+#include "functions/deploydialog.h"
 #include "functions/deployjob.h"
-#include "mainwindow.h"
-#include "packagetablemodel.h"
-#include "settings/settings.h"
+#include "functions/functioncodeview.h"
+#include "functions/packagetablemodel.h"
+#include "shell/mainwindow.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -61,17 +61,23 @@ QStringList included(const views::PackageTableModel *model)
     return paths;
 }
 
+/** The window of a fully composed console whose function services are @p fx's, on its TestAgents. */
+views::ConsoleServices withFunctionsOf(const rune::test::ConsoleFixture &console, FunctionFixture &fx)
+{
+    views::ConsoleServices services = console.services();
+    services.functions = rune::test::servicesOf(fx);
+    return services;
+}
+
 struct Console {
-    QTemporaryDir dir;
-    Settings settings {dir.filePath(u"rune.conf"_s)};
+    rune::test::ConsoleFixture console;
     views::MainWindow window;
     views::FunctionsPane *pane;
 
     explicit Console(FunctionFixture &fx)
-        : window(&settings, &fx.nodes)
-        , pane(new views::FunctionsPane(rune::test::servicesOf(fx), &window))
+        : window(withFunctionsOf(console, fx))
+        , pane(window.functionsPane())
     {
-        window.setFunctionsPane(pane);
         window.resize(1280, 820);
         window.show();
     }

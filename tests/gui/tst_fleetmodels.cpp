@@ -2,14 +2,14 @@
 // The item models of the fleet's panes, each under QAbstractItemModelTester while its sources
 // change: what a user reads in the Overview, the provisioning panel and Node detail's tables.
 #include "cluster/nodelist.h"
-#include "meterdelegate.h"
+#include "fleet/nodeeventsmodel.h"
+#include "fleet/nodefilterproxy.h"
+#include "fleet/nodefunctionsmodel.h"
+#include "fleet/overviewmodel.h"
+#include "fleet/provisioningmodel.h"
 #include "metrics/fleetmetrics.h"
-#include "nodeeventsmodel.h"
-#include "nodefilterproxy.h"
-#include "nodefunctionsmodel.h"
-#include "overviewmodel.h"
 #include "provision/nodeoperations.h"
-#include "provisioningmodel.h"
+#include "widgets/meterdelegate.h"
 
 #include <QAbstractItemModelTester>
 #include <QNetworkAccessManager>
@@ -209,8 +209,8 @@ void TestFleetModels::functionsMergeListAndRates()
     model.setNode(u"n"_s);
     QCOMPARE(model.rowCount(), 0);
     metrics.setFunctions(u"n"_s,
-        {AgentFunction {u"resize"_s, 3, u"PUBLISHED"_s, u"python3"_s, 2, 1, 1, 0},
-            AgentFunction {u"thumb"_s, 1, u"BLOCKED"_s, u"node"_s, 0, 0, 0, 0}});
+        {AgentFunction {u"resize"_s, 3, u"PUBLISHED"_s, u"python3"_s, 2, 1, 1, 0, {}},
+            AgentFunction {u"thumb"_s, 1, u"BLOCKED"_s, u"node"_s, 0, 0, 0, 0, {}}});
     QCOMPARE(model.rowCount(), 2);
     QCOMPARE(model.index(0, NodeFunctionsModel::Replicas).data().toString(), u"1 of 2"_s);
     QCOMPARE(model.index(0, NodeFunctionsModel::Version).data().toString(), u"v3"_s);

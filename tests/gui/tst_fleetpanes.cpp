@@ -3,24 +3,20 @@
 // and filters, Node detail's charts, functions and events, and a screenshot of every pane and
 // dialog (light and dark) in build/tests/screenshots/.
 #include "../common/functions.h"
-#include "addhostdialog.h"
-#include "bulkadddialog.h"
-#include "cluster/localcluster.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
-#include "guiprompter.h"
-#include "mainwindow.h"
-#include "metricchart.h"
+#include "consolefixture.h"
+#include "demo/localcluster.h"
+#include "fleet/addhostdialog.h"
+#include "fleet/bulkadddialog.h"
+#include "fleet/nodedetailpane.h"
+#include "fleet/nodespane.h"
+#include "fleet/overviewmodel.h"
+#include "fleet/overviewpane.h"
 #include "metrics/fleetmetrics.h"
-#include "metrics/metrichistory.h"
-#include "nodedetailpane.h"
-#include "nodespane.h"
-#include "overviewmodel.h"
-#include "overviewpane.h"
-#include "provision/nodeoperations.h"
-#include "provision/nodesessions.h"
-#include "settings/settings.h"
-#include "theme.h"
+#include "shell/mainwindow.h"
+#include "shell/theme.h"
+#include "widgets/metricchart.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -29,10 +25,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
-#include <QNetworkAccessManager>
 #include <QPlainTextEdit>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -60,18 +54,11 @@ private:
     QString save(QWidget *widget, const QString &name);
     QString nodeId(const QString &name) const;
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<Settings> m_settings;
-    NodeList m_nodes;
-    FleetMetrics m_metrics;
-    std::unique_ptr<MetricHistory> m_history;
-    std::unique_ptr<NodeMonitor> m_monitor;
+    NodeList &nodes() const;
+    FleetMetrics &metrics() const;
+
+    std::unique_ptr<test::ConsoleFixture> m_console;
     std::unique_ptr<LocalCluster> m_cluster;
-    std::unique_ptr<NodeSessions> m_sessions;
-    std::unique_ptr<NodeOperations> m_operations;
-    views::GuiPrompter m_prompter;
-    QNetworkAccessManager m_network;
-    views::FleetServices m_fleet;
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<views::Theme> m_theme;
 };
@@ -81,49 +68,41 @@ QString TestFleetPanes::nodeId(const QString &name) const
     return LocalCluster::nodeId(name);
 }
 
+NodeList &TestFleetPanes::nodes() const
+{
+    return *m_console->fleet().nodes;
+}
+
+FleetMetrics &TestFleetPanes::metrics() const
+{
+    return *m_console->fleet().metrics;
+}
+
 void TestFleetPanes::initTestCase()
 {
     m_theme = std::make_unique<views::Theme>(qApp);
     m_theme->apply(views::ThemeChoice::Light);
-    m_settings = std::make_unique<Settings>(m_dir.filePath(u"rune.conf"_s));
-    m_settings->setValue(Settings::Key::DataDir, m_dir.filePath(u"data"_s));
-    auto store = HistoryStore::open(m_dir.filePath(u"metrics.db"_s));
-    QVERIFY(store);
-    m_history = std::make_unique<MetricHistory>(std::move(*store));
-    connect(&m_metrics, &FleetMetrics::sampled, m_history.get(), &MetricHistory::record);
-    m_monitor = std::make_unique<NodeMonitor>(&m_nodes, &m_metrics);
-    m_monitor->setInterval(std::chrono::milliseconds(250));
-    m_monitor->setBackgroundInterval(std::chrono::milliseconds(250));
-    m_sessions = std::make_unique<NodeSessions>([](const SshTarget &) {
-        return std::unique_ptr<SshTransport>();
-    });
-    ProvisionOptions options;
-    options.agentBinary = QStringLiteral(RUNE_AGENT_BINARY);
-    m_operations = std::make_unique<NodeOperations>(&m_nodes, m_sessions.get(), &m_network, &m_prompter, options);
-    views::FleetServices fleet;
-    fleet.nodes = &m_nodes;
-    fleet.metrics = &m_metrics;
-    fleet.history = m_history.get();
-    fleet.monitor = m_monitor.get();
-    fleet.operations = m_operations.get();
-    m_fleet = fleet;
-    m_window = std::make_unique<MainWindow>(m_settings.get(), fleet);
+    m_console = std::make_unique<test::ConsoleFixture>();
+    m_console->fleet().monitor->setInterval(std::chrono::milliseconds(250));
+    m_console->fleet().monitor->setBackgroundInterval(std::chrono::milliseconds(250));
+    m_window = std::make_unique<MainWindow>(m_console->services());
     m_window->setTheme(m_theme.get());
     m_window->resize(1280, 800);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
 
-    m_cluster = std::make_unique<LocalCluster>(&m_nodes, QStringLiteral(RUNE_AGENT_BINARY), m_dir.filePath(u"demo"_s));
+    m_cluster =
+        std::make_unique<LocalCluster>(&nodes(), QStringLiteral(RUNE_AGENT_BINARY), m_console->dir.filePath(u"demo"_s));
     m_cluster->start(LocalCluster::defaultLayout());
-    m_monitor->start();
-    QTRY_VERIFY_WITH_TIMEOUT(m_nodes.count() == 4
-            && std::all_of(m_nodes.nodes().begin(),
-                m_nodes.nodes().end(),
+    m_console->console->start();
+    QTRY_VERIFY_WITH_TIMEOUT(nodes().count() == 4
+            && std::all_of(nodes().nodes().begin(),
+                nodes().nodes().end(),
                 [](const Node &node) {
                     return node.state == NodeState::Running && node.facts.cores > 0;
                 }),
         15000);
-    const Node *compute = m_nodes.find(nodeId(u"compute-1"_s));
+    const Node *compute = nodes().find(nodeId(u"compute-1"_s));
     const auto deployed = test::deployFunction(compute->agent.controlPort,
         compute->agent.token,
         u"thumbnail"_s,
@@ -135,13 +114,14 @@ void TestFleetPanes::initTestCase()
 void TestFleetPanes::cleanupTestCase()
 {
     m_window.reset();
-    m_monitor.reset();
+    m_console->fleet().monitor->stop();
     m_cluster.reset();
+    m_console.reset();
 }
 
 void TestFleetPanes::callFunction(int times)
 {
-    const Node *compute = m_nodes.find(nodeId(u"compute-1"_s));
+    const Node *compute = nodes().find(nodeId(u"compute-1"_s));
     for (int call = 0; call < times; ++call) {
         test::callFunction(compute->agent.invokePort, "GET", "/function/thumbnail");
         if (call % 10 == 0)
@@ -178,10 +158,10 @@ void TestFleetPanes::overviewShowsLiveFiguresOfEveryNode()
     QElapsedTimer timer;
     timer.start();
     while (timer.elapsed() < 8000
-        && (!m_metrics.latest(nodeId(u"compute-1"_s))
-            || m_metrics.latest(nodeId(u"compute-1"_s))->invocationsPerSecond <= 0))
+        && (!metrics().latest(nodeId(u"compute-1"_s))
+            || metrics().latest(nodeId(u"compute-1"_s))->invocationsPerSecond <= 0))
         callFunction(20);
-    QVERIFY(m_metrics.latest(nodeId(u"compute-1"_s))->invocationsPerSecond > 0);
+    QVERIFY(metrics().latest(nodeId(u"compute-1"_s))->invocationsPerSecond > 0);
     QTRY_VERIFY_WITH_TIMEOUT(calls->text() != u"0"_s, 2000);
     auto *summary = m_window->findChild<QLabel *>(u"overviewSummaryLabel"_s);
     QVERIFY2(summary->text().contains(u"Running"_s), qPrintable(summary->text()));
@@ -283,7 +263,7 @@ void TestFleetPanes::paneLayoutsAreRemembered()
     m_window->overviewPane()->table()->horizontalHeader()->resizeSection(views::OverviewModel::Name, 222);
     m_window->close();
     {
-        MainWindow again(m_settings.get(), m_fleet);
+        MainWindow again(m_console->services());
         QCOMPARE(again.currentPane(), MainWindow::Pane::NodeDetail);
         QCOMPARE(again.detailPane()->node(), nodeId(u"edge-1"_s));
         QCOMPARE(again.detailPane()->range(), HistoryRange::OneHour);
@@ -323,13 +303,13 @@ void TestFleetPanes::screenshotsOfEveryPane()
     m_theme->apply(views::ThemeChoice::Light);
     load.stop();
 
-    views::AddHostDialog add(&m_nodes, {}, m_window.get());
+    views::AddHostDialog add(&nodes(), {}, m_window.get());
     add.findChild<QLineEdit *>(u"hostEdit"_s)->setText(u"10.0.0.21"_s);
     add.findChild<QLineEdit *>(u"userEdit"_s)->setText(u"admin"_s);
     add.findChild<QLineEdit *>(u"labelsEdit"_s)->setText(u"rack-2, ssd"_s);
     add.show();
     QVERIFY(!save(&add, u"dialog-add-host"_s).isEmpty());
-    views::BulkAddDialog bulk(&m_nodes, m_window.get());
+    views::BulkAddDialog bulk(&nodes(), m_window.get());
     bulk.editor()->setPlainText(u"admin@10.0.0.31 compute rack-3\nadmin@10.0.0.32:2222 edge camera north\n"
                                 "pi@[2001:db8::7] edge name=gate-cam\nbroken@@line\n"_s);
     bulk.show();
@@ -343,8 +323,8 @@ void TestFleetPanes::screenshotsOfEveryPane()
         u"/root/.ssh/known_hosts"_s,
         HostKeyStatus::Unknown};
     bool answered = false;
-    m_prompter.setWindow(m_window.get());
-    m_prompter.askHostKey(key, [&answered](bool) {
+    m_console->prompter.setWindow(m_window.get());
+    m_console->prompter.askHostKey(key, [&answered](bool) {
         answered = true;
     });
     auto *box = m_window->findChild<QMessageBox *>(u"hostKeyDialog"_s);

@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The developer's screen on real agents: open a function, change its code in the editor, save,
 // deploy, invoke, see the answer and the log line; versions, diff, rollback, block; config form.
-#include "deploydialog.h"
-#include "diffview.h"
-#include "functioncodeview.h"
-#include "functionconfigform.h"
+#include "editor/diffview.h"
 #include "functionguihelpers.h"
-#include "functiontreemodel.h"
-#include "invocationtablemodel.h"
-#include "invokepanel.h"
-#include "logfiltermodel.h"
-#include "logpanel.h"
-#include "logtablemodel.h"
-#include "newfunctiondialog.h"
-#include "packagetablemodel.h"
-#include "versionspanel.h"
-#include "versiontablemodel.h"
+#include "functions/deploydialog.h"
+#include "functions/functioncodeview.h"
+#include "functions/functionconfigform.h"
+#include "functions/functiontreemodel.h"
+#include "functions/invocationtablemodel.h"
+#include "functions/invokepanel.h"
+#include "functions/logfiltermodel.h"
+#include "functions/logpanel.h"
+#include "functions/logtablemodel.h"
+#include "functions/newfunctiondialog.h"
+#include "functions/packagetablemodel.h"
+#include "functions/versionspanel.h"
+#include "functions/versiontablemodel.h"
 
 #include <QComboBox>
 #include <QLabel>

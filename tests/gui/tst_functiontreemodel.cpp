@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "functions/functioncatalog.h"
-#include "functiontreemodel.h"
+#include "functions/functiontreemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

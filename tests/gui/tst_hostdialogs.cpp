@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Adding hosts without a machine behind them: what the two dialogs accept, refuse and explain,
 // and the hosts they put in the Nodes list.
-#include "addhostdialog.h"
-#include "bulkadddialog.h"
 #include "cluster/nodelist.h"
-#include "nodeactions.h"
-#include "nodespane.h"
-#include "nodetablemodel.h"
-#include "provision/nodeoperations.h"
+#include "consolefixture.h"
+#include "fleet/addhostdialog.h"
+#include "fleet/bulkadddialog.h"
+#include "fleet/nodeactions.h"
+#include "fleet/nodespane.h"
+#include "fleet/nodetablemodel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -15,7 +15,6 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
-#include <QNetworkAccessManager>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
@@ -129,12 +128,11 @@ void TestHostDialogs::bulkAddImportsSshConfigHosts()
 
 void TestHostDialogs::addedHostsAppearInTheList()
 {
-    QNetworkAccessManager network;
-    NodeOperations operations(&m_nodes, nullptr, &network, nullptr, ProvisionOptions {});
-    FleetServices fleet;
-    fleet.nodes = &m_nodes;
-    fleet.operations = &operations;
-    NodesPane pane(fleet);
+    test::ConsoleFixture console;
+    NodeList &nodes = *console.fleet().nodes;
+    for (const Node &node : m_nodes.nodes())
+        nodes.add(node);
+    NodesPane pane(console.fleet());
     pane.show();
     pane.toolBar()->findChild<QAction *>(u"addManyHostsAction"_s)->trigger();
     BulkAddDialog *dialog = nullptr;
@@ -143,7 +141,7 @@ void TestHostDialogs::addedHostsAppearInTheList()
     dialog->findChild<QCheckBox *>(u"provisionCheck"_s)->setChecked(false);
     QTRY_VERIFY(dialog->findChild<QPushButton *>(u"addButton"_s)->isEnabled());
     QTest::mouseClick(dialog->findChild<QPushButton *>(u"addButton"_s), Qt::LeftButton);
-    QTRY_COMPARE(m_nodes.count(), 3);
+    QTRY_COMPARE(nodes.count(), 3);
     QTableView *table = pane.table();
     QCOMPARE(table->model()->rowCount(), 3);
     // Not provisioned: the state says so, and Provision is what the toolbar offers.

@@ -7,16 +7,15 @@
 #include "../common/testagent.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
+#include "consolefixture.h"
+#include "fleet/nodeattention.h"
+#include "fleet/nodedetailpane.h"
+#include "fleet/nodefunctionsmodel.h"
+#include "fleet/nodespane.h"
+#include "fleet/nodetablemodel.h"
+#include "fleet/overviewmodel.h"
 #include "metrics/fleetmetrics.h"
-#include "metrics/historystore.h"
-#include "metrics/metrichistory.h"
-#include "nodeattention.h"
-#include "nodedetailpane.h"
-#include "nodefunctionsmodel.h"
-#include "nodespane.h"
-#include "nodetablemodel.h"
-#include "overviewmodel.h"
-#include "theme.h"
+#include "shell/theme.h"
 
 #include <QApplication>
 #include <QDir>
@@ -45,16 +44,15 @@ private Q_SLOTS:
 
 private:
     quint16 fakePort(const QString &behaviour) const;
+    NodeList &nodes() const;
+    FleetMetrics &metrics() const;
     static void save(QWidget *widget, const QString &name);
 
     QTemporaryDir m_dir;
     QProcess m_fakes;
     QHash<QString, quint16> m_ports;
     std::unique_ptr<test::TestAgent> m_agent;
-    NodeList m_nodes;
-    FleetMetrics m_metrics;
-    std::unique_ptr<MetricHistory> m_history;
-    std::unique_ptr<NodeMonitor> m_monitor;
+    std::unique_ptr<test::ConsoleFixture> m_console;
     std::unique_ptr<views::Theme> m_theme;
 };
 
@@ -96,31 +94,39 @@ void TestHostileFleet::initTestCase()
     m_agent = std::make_unique<test::TestAgent>(QStringList {}, u"token"_s);
     QVERIFY(m_agent->waitForPort());
 
-    auto store = HistoryStore::open(m_dir.filePath(u"metrics.db"_s));
-    QVERIFY(store);
-    m_history = std::make_unique<MetricHistory>(std::move(*store));
-    m_monitor = std::make_unique<NodeMonitor>(&m_nodes, &m_metrics);
-    m_monitor->setReplyLimits(ReplyLimits {8 * 1024 * 1024, 1500ms, 3s});
-    m_monitor->setInterval(300ms);
-    m_nodes.add(localNode(u"real"_s, m_agent->port(), m_agent->token()));
+    m_console = std::make_unique<test::ConsoleFixture>();
+    NodeMonitor *monitor = m_console->fleet().monitor;
+    monitor->setReplyLimits(ReplyLimits {8 * 1024 * 1024, 1500ms, 3s});
+    monitor->setInterval(300ms);
+    nodes().add(localNode(u"real"_s, m_agent->port(), m_agent->token()));
     for (const QString &name : {u"newer"_s, u"garbage"_s, u"flood"_s, u"trickle"_s, u"wrong-shape"_s})
-        m_nodes.add(localNode(name, fakePort(name)));
-    m_monitor->setWatched({u"real"_s, u"newer"_s, u"garbage"_s, u"flood"_s, u"trickle"_s, u"wrong-shape"_s});
-    m_monitor->setFocus(u"newer"_s);
-    m_monitor->start();
+        nodes().add(localNode(name, fakePort(name)));
+    monitor->setWatched({u"real"_s, u"newer"_s, u"garbage"_s, u"flood"_s, u"trickle"_s, u"wrong-shape"_s});
+    monitor->setFocus(u"newer"_s);
+    m_console->console->start();
     // Every hostile node has shown its fault, the newer one its functions.
-    QTRY_VERIFY_WITH_TIMEOUT(m_metrics.problem(u"trickle"_s) && m_metrics.problem(u"flood"_s)
-            && m_metrics.problem(u"garbage"_s) && m_metrics.problem(u"wrong-shape"_s)
-            && !m_metrics.functions(u"newer"_s).isEmpty() && m_nodes.find(u"newer"_s)->facts.isolation.isReported(),
+    QTRY_VERIFY_WITH_TIMEOUT(metrics().problem(u"trickle"_s) && metrics().problem(u"flood"_s)
+            && metrics().problem(u"garbage"_s) && metrics().problem(u"wrong-shape"_s)
+            && !metrics().functions(u"newer"_s).isEmpty() && nodes().find(u"newer"_s)->facts.isolation.isReported(),
         15000);
 }
 
 void TestHostileFleet::cleanupTestCase()
 {
-    m_monitor.reset();
+    m_console.reset();
     m_fakes.closeWriteChannel();
     if (!m_fakes.waitForFinished(3000))
         m_fakes.kill();
+}
+
+NodeList &TestHostileFleet::nodes() const
+{
+    return *m_console->fleet().nodes;
+}
+
+FleetMetrics &TestHostileFleet::metrics() const
+{
+    return *m_console->fleet().metrics;
 }
 
 quint16 TestHostileFleet::fakePort(const QString &behaviour) const
@@ -137,7 +143,7 @@ void TestHostileFleet::save(QWidget *widget, const QString &name)
 
 void TestHostileFleet::overviewAndNodeListMarkWhatIsWrong()
 {
-    views::OverviewModel overview(&m_nodes, &m_metrics);
+    views::OverviewModel overview(&nodes(), &metrics());
     QTableView table;
     table.setModel(&overview);
     table.resize(1100, 280);
@@ -152,7 +158,7 @@ void TestHostileFleet::overviewAndNodeListMarkWhatIsWrong()
     QTest::qWait(2000); // the hostile nodes are polled again meanwhile
     QVERIFY2(fired > 20, qPrintable(QString::number(fired))); // the window's loop kept turning
     const auto row = [this](const QString &id) {
-        return int(m_nodes.indexOf(id));
+        return int(nodes().indexOf(id));
     };
     const auto badge = [&overview](int r) {
         return overview.index(r, views::OverviewModel::Name).data(Qt::DecorationRole);
@@ -172,10 +178,7 @@ void TestHostileFleet::overviewAndNodeListMarkWhatIsWrong()
     QVERIFY2(shapeTip.contains(u"not the agent's protocol"_s), qPrintable(shapeTip));
     save(&table, u"hostile-overview"_s);
 
-    views::FleetServices services;
-    services.nodes = &m_nodes;
-    services.metrics = &m_metrics;
-    views::NodesPane nodesPane(services);
+    views::NodesPane nodesPane(m_console->fleet());
     nodesPane.resize(1100, 420);
     nodesPane.show();
     QTest::qWait(100);
@@ -190,7 +193,7 @@ void TestHostileFleet::overviewAndNodeListMarkWhatIsWrong()
 
 void TestHostileFleet::nodeDetailSaysItInWords()
 {
-    views::NodeDetailPane detail(&m_nodes, &m_metrics, m_history.get());
+    views::NodeDetailPane detail(&nodes(), &metrics(), m_console->fleet().history);
     detail.resize(1200, 800);
     detail.show();
     detail.setNode(u"newer"_s);
@@ -223,7 +226,7 @@ void TestHostileFleet::nodeDetailSaysItInWords()
     save(&detail, u"hostile-detail-flood"_s);
     detail.setNode(u"real"_s);
     QTRY_VERIFY_WITH_TIMEOUT(detail.attentionText().isEmpty(), 5000);
-    QCOMPARE(m_nodes.find(u"real"_s)->state, NodeState::Running);
+    QCOMPARE(nodes().find(u"real"_s)->state, NodeState::Running);
 }
 
 QTEST_MAIN(TestHostileFleet)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cluster/nodelist.h"
-#include "invocationtablemodel.h"
+#include "functions/invocationtablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QColor>

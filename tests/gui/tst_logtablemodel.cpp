@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cluster/nodelist.h"
-#include "logfiltermodel.h"
-#include "logtablemodel.h"
+#include "functions/logfiltermodel.h"
+#include "functions/logtablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QTest>

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "cluster/localcluster.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
-#include "mainwindow.h"
-#include "nodespane.h"
-#include "settings/settings.h"
+#include "consolefixture.h"
+#include "demo/localcluster.h"
+#include "fleet/nodespane.h"
+#include "functions/functionspane.h"
+#include "shell/mainwindow.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
-#include <QNetworkAccessManager>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -28,6 +28,7 @@ class TestMainWindow final : public QObject
 
 private Q_SLOTS:
     void init();
+    void cleanup();
     void hasTheNavigationOfTheDesign();
     void nodesPaneShowsTheInstanceList();
     void shortcutsSwitchPanes();
@@ -36,15 +37,17 @@ private Q_SLOTS:
     void screenshotWithTheLocalDemoCluster();
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Settings> m_settings;
+    std::unique_ptr<test::ConsoleFixture> m_console;
 };
 
 void TestMainWindow::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_settings = std::make_unique<Settings>(m_dir->filePath(u"rune.conf"_s));
-    m_settings->setValue(Settings::Key::DataDir, m_dir->filePath(u"data"_s));
+    m_console = std::make_unique<test::ConsoleFixture>();
+}
+
+void TestMainWindow::cleanup()
+{
+    m_console.reset();
 }
 
 static Node node(const QString &id, NodeRole role, NodeState state)
@@ -60,34 +63,27 @@ static Node node(const QString &id, NodeRole role, NodeState state)
 
 void TestMainWindow::hasTheNavigationOfTheDesign()
 {
-    NodeList nodes;
-    MainWindow window(m_settings.get(), &nodes);
+    MainWindow window(m_console->services());
     auto *navigation = window.findChild<QListWidget *>(u"navigation"_s);
     QVERIFY(navigation);
     QStringList entries;
     for (int row = 0; row < navigation->count(); ++row)
         entries << navigation->item(row)->text();
-    QCOMPARE(entries,
-        QStringList({u"Overview"_s,
-            u"Nodes"_s,
-            u"Node detail"_s,
-            u"Functions"_s,
-            u"Scaling"_s,
-            u"Benchmarks"_s,
-            u"Cost"_s,
-            u"Settings"_s}));
+    // Only panes that exist: Scaling, Benchmarks, Cost and Settings join when they are built.
+    QCOMPARE(entries, QStringList({u"Overview"_s, u"Nodes"_s, u"Node detail"_s, u"Functions"_s}));
     auto *panes = window.findChild<QStackedWidget *>(u"panes"_s);
     QCOMPARE(panes->count(), navigation->count());
     navigation->setCurrentRow(3);
     QCOMPARE(panes->currentIndex(), 3);
+    QCOMPARE(panes->currentWidget(), window.functionsPane());
 }
 
 void TestMainWindow::nodesPaneShowsTheInstanceList()
 {
-    NodeList nodes;
+    NodeList &nodes = *m_console->fleet().nodes;
     nodes.add(node(u"ctl"_s, NodeRole::Controller, NodeState::Running));
     nodes.add(node(u"c1"_s, NodeRole::Compute, NodeState::Failed));
-    MainWindow window(m_settings.get(), &nodes);
+    MainWindow window(m_console->services());
     auto *table = window.findChild<QTableView *>(u"nodesTable"_s);
     QVERIFY(table);
     QCOMPARE(table->model()->rowCount(), 2);
@@ -100,26 +96,33 @@ void TestMainWindow::nodesPaneShowsTheInstanceList()
 
 void TestMainWindow::shortcutsSwitchPanes()
 {
-    NodeList nodes;
-    MainWindow window(m_settings.get(), &nodes);
+    MainWindow window(m_console->services());
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     window.activateWindow();
     QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_4));
     QCOMPARE(window.currentPane(), MainWindow::Pane::Functions);
+    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_3));
+    QCOMPARE(window.currentPane(), MainWindow::Pane::NodeDetail);
+    // No shortcut beyond the last pane.
+    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_5));
+    QCOMPARE(window.currentPane(), MainWindow::Pane::NodeDetail);
+    // Ctrl+F filters the node list from any pane but the Overview, which has its own filter.
+    QTest::keySequence(&window, QKeySequence::Find);
+    QCOMPARE(window.currentPane(), MainWindow::Pane::Nodes);
     QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_1));
     QCOMPARE(window.currentPane(), MainWindow::Pane::Overview);
     QTest::keySequence(&window, QKeySequence::Find);
-    QCOMPARE(window.currentPane(), MainWindow::Pane::Nodes);
+    QCOMPARE(window.currentPane(), MainWindow::Pane::Overview);
 }
 
 void TestMainWindow::filterNarrowsTheList()
 {
-    NodeList nodes;
+    NodeList &nodes = *m_console->fleet().nodes;
     nodes.add(node(u"edge-east"_s, NodeRole::Edge, NodeState::Running));
     nodes.add(node(u"compute-a"_s, NodeRole::Compute, NodeState::Running));
     nodes.add(node(u"edge-west"_s, NodeRole::Edge, NodeState::Running));
-    MainWindow window(m_settings.get(), &nodes);
+    MainWindow window(m_console->services());
     auto *filter = window.findChild<QLineEdit *>(u"nodesFilterEdit"_s);
     auto *table = window.findChild<QTableView *>(u"nodesTable"_s);
     QTest::keyClicks(filter, u"edge"_s);
@@ -130,34 +133,32 @@ void TestMainWindow::filterNarrowsTheList()
 
 void TestMainWindow::layoutIsRemembered()
 {
-    NodeList nodes;
     {
-        MainWindow window(m_settings.get(), &nodes);
+        MainWindow window(m_console->services());
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         window.resize(913, 611);
-        window.showPane(MainWindow::Pane::Cost);
+        window.showPane(MainWindow::Pane::NodeDetail);
         QTRY_COMPARE(window.size(), QSize(913, 611));
         window.close();
     }
-    MainWindow reopened(m_settings.get(), &nodes);
-    QCOMPARE(reopened.currentPane(), MainWindow::Pane::Cost);
+    MainWindow reopened(m_console->services());
+    QCOMPARE(reopened.currentPane(), MainWindow::Pane::NodeDetail);
     QCOMPARE(reopened.size(), QSize(913, 611));
 }
 
 void TestMainWindow::screenshotWithTheLocalDemoCluster()
 {
-    NodeList nodes;
-    NodeMonitor monitor(&nodes);
-    monitor.setInterval(std::chrono::milliseconds(200));
-    LocalCluster cluster(&nodes, QStringLiteral(RUNE_AGENT_BINARY), m_dir->filePath(u"demo"_s));
-    MainWindow window(m_settings.get(), &nodes);
+    m_console->fleet().monitor->setInterval(std::chrono::milliseconds(200));
+    LocalCluster cluster(
+        m_console->fleet().nodes, QStringLiteral(RUNE_AGENT_BINARY), m_console->dir.filePath(u"demo"_s));
+    MainWindow window(m_console->services());
     window.resize(1100, 520);
     window.showPane(MainWindow::Pane::Nodes);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     cluster.start(LocalCluster::defaultLayout());
-    monitor.start();
+    m_console->console->start();
 
     auto *table = window.findChild<QTableView *>(u"nodesTable"_s);
     const QString cores = QString::number(QThread::idealThreadCount());
@@ -167,7 +168,7 @@ void TestMainWindow::screenshotWithTheLocalDemoCluster()
     const QString dir = QCoreApplication::applicationDirPath() + u"/screenshots"_s;
     QDir().mkpath(dir);
     QVERIFY(window.grab().save(dir + u"/nodes.png"_s));
-    for (auto pane : {MainWindow::Pane::Overview, MainWindow::Pane::Functions}) {
+    for (auto pane : {MainWindow::Pane::Overview, MainWindow::Pane::NodeDetail, MainWindow::Pane::Functions}) {
         window.showPane(pane);
         QVERIFY(window.grab().save(dir + u"/pane-%1.png"_s.arg(int(pane))));
     }

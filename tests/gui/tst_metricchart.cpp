@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The node detail charts: lines break where points stop coming, and the window slides.
-#include "metricchart.h"
+#include "widgets/metricchart.h"
 
 #include <QDir>
 #include <QLegendMarker>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "codetextedit.h"
-#include "codetheme.h"
-#include "findreplacebar.h"
-#include "nativecodeeditor.h"
+#include "editor/codetextedit.h"
+#include "editor/codetheme.h"
+#include "editor/findreplacebar.h"
+#include "editor/nativecodeeditor.h"
 
 #include <QApplication>
 #include <QDir>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "codetextedit.h"
+#include "editor/codetextedit.h"
+#include "editor/nativediffview.h"
 #include "editortesthelpers.h"
-#include "nativediffview.h"
 
 #include <QLabel>
 #include <QScrollBar>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cluster/nodelist.h"
-#include "nodetablemodel.h"
+#include "fleet/nodetablemodel.h"
+#include "metrics/fleetmetrics.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -36,7 +37,8 @@ static Node makeNode(const QString &id, int cores, qint64 memory)
 void TestNodeTableModel::followsTheNodeListRowByRow()
 {
     NodeList nodes;
-    NodeTableModel model(&nodes);
+    FleetMetrics metrics;
+    NodeTableModel model(&nodes, &metrics);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
@@ -64,7 +66,8 @@ void TestNodeTableModel::followsTheNodeListRowByRow()
 void TestNodeTableModel::showsFactsInWords()
 {
     NodeList nodes;
-    NodeTableModel model(&nodes);
+    FleetMetrics metrics;
+    NodeTableModel model(&nodes, &metrics);
     Node node = makeNode(u"edge-7"_s, 8, 16LL << 30);
     node.facts.diskBytes = 100LL << 30;
     node.facts.diskFreeBytes = 40LL << 30;
@@ -90,7 +93,8 @@ void TestNodeTableModel::showsFactsInWords()
 void TestNodeTableModel::sortsNumbersAsNumbers()
 {
     NodeList nodes;
-    NodeTableModel model(&nodes);
+    FleetMetrics metrics;
+    NodeTableModel model(&nodes, &metrics);
     nodes.add(makeNode(u"small"_s, 2, 900LL << 20));
     nodes.add(makeNode(u"big"_s, 16, 64LL << 30));
     const auto sortValue = [&model](int row) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "codetheme.h"
-#include "syntaxhighlighter.h"
+#include "editor/codetheme.h"
+#include "editor/syntaxhighlighter.h"
 
 #include <QTest>
 #include <QTextBlock>

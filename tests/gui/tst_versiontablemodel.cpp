@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cluster/nodelist.h"
 #include "functions/functioncatalog.h"
-#include "versiontablemodel.h"
+#include "functions/versiontablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -3,9 +3,9 @@
 
 #ifdef RUNE_WEB_EDITOR
 
-#include "codetheme.h"
+#include "editor/codetheme.h"
+#include "editor/webcodeeditor.h"
 #include "editortesthelpers.h"
-#include "webcodeeditor.h"
 
 #include <QShortcut>
 #include <QSignalSpy>

@@ -3,9 +3,9 @@
 
 #ifdef RUNE_WEB_EDITOR
 
-#include "codetheme.h"
+#include "editor/codetheme.h"
+#include "editor/webdiffview.h"
 #include "editortesthelpers.h"
-#include "webdiffview.h"
 
 #include <QSignalSpy>
 #include <QWebEngineView>

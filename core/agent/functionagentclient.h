@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "agent/agentmetrics.h"
+#include "util/result.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QMetaType>
+#include <QObject>
+#include <QPair>
+#include <QPointer>
+#include <QString>
+#include <QUrl>
+#include <functional>
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace rune
+{
+
+struct ReplyLimits;
+
+/** The body of a deploy and its Content-Type. */
+struct DeployBody {
+    QByteArray contentType;
+    QByteArray body;
+};
+
+/**
+ * A deploy as the console sends it: multipart/form-data with the parts "config" (@p config as
+ * JSON) and "archive", so a configuration of any size the agent accepts (up to 1 MiB) gets
+ * there; a header would stop at the agent's header limit.
+ */
+DeployBody deployBody(const QByteArray &archive, const QJsonObject &config);
+
+/**
+ * How the console reaches one node's agent: its control API (directly for a demo node, else
+ * the local end of an SSH tunnel) and, when reachable, its invoke port.
+ */
+struct AgentAddress {
+    QString nodeId;
+    QUrl controlUrl; ///< e.g. http://127.0.0.1:7470
+    QUrl invokeUrl; ///< e.g. http://127.0.0.1:8080; empty: calls go through the control API (POST only)
+    QString token; ///< the control token; also the invoke token unless the agent was given another
+
+    bool operator==(const AgentAddress &) const = default;
+};
+
+/** A function as one agent reports it (`GET /v1/functions/<name>`). */
+struct AgentFunctionStatus {
+    QString name;
+    int version = 0; ///< the agent's version serving plain calls
+    QString state; ///< PUBLISHED, UPDATING or BLOCKED
+    QString runtime;
+    int replicas = 0;
+    int replicasReady = 0;
+    int inFlight = 0;
+    QList<int> versions; ///< every version the agent keeps
+    std::optional<StartFailure> startFailure; ///< set while its replicas cannot start
+
+    bool operator==(const AgentFunctionStatus &) const = default;
+};
+
+/** Parses an agent's function object; fails with "agent.bad_response". */
+Result<AgentFunctionStatus> parseAgentFunction(const QByteArray &body);
+
+/** One call of a function, as the invoke panel sends it. */
+struct InvokeRequest {
+    QString function;
+    int agentVersion = 0; ///< 0: the version serving plain calls; else name@v<agentVersion>
+    QString method = QStringLiteral("POST");
+    QString path = QStringLiteral("/"); ///< after /function/<name>, with an optional ?query
+    QList<QPair<QString, QString>> headers;
+    QByteArray body;
+    QString requestId; ///< sent as X-Request-Id; empty: one is made up
+    int timeoutMs = 35000;
+};
+
+/** What came back from a call: any HTTP status is an answer, not an error. */
+struct InvokeResult {
+    QString nodeId;
+    QString requestId;
+    int status = 0;
+    QString reason;
+    QList<QPair<QString, QString>> headers;
+    QByteArray body;
+    qint64 latencyMs = 0;
+    int agentVersion = 0; ///< from X-Rune-Version
+    bool coldStart = false; ///< X-Rune-Cold-Start: 1
+    QDateTime at; ///< when it was sent, UTC
+
+    /** The value of header @p name, ignoring case; empty when absent. */
+    QString header(const QString &name) const;
+};
+
+/**
+ * The agent's function API for one node. Calls are asynchronous: the callback runs on
+ * @p context's thread, not at all if @p context is destroyed first, and destroying @p context
+ * aborts the request. An answer other than 2xx is the agent's Error ("agent.<code>").
+ */
+class FunctionAgentClient
+{
+public:
+    template <typename T> using Callback = std::function<void(Result<T>)>;
+    using Progress = std::function<void(qint64 sent, qint64 total)>;
+
+    virtual ~FunctionAgentClient() = default;
+
+    virtual AgentAddress address() const = 0;
+
+    /** PUT /v1/functions/<name>: the archive as the body, the configuration in X-Rune-Config. */
+    virtual void deploy(const QString &name,
+        const QByteArray &archive,
+        const QJsonObject &config,
+        QObject *context,
+        Progress progress,
+        Callback<AgentFunctionStatus> done) = 0;
+    virtual void fetchFunction(const QString &name, QObject *context, Callback<AgentFunctionStatus> done) = 0;
+    virtual void removeFunction(const QString &name, QObject *context, Callback<void> done) = 0;
+    /** DELETE /v1/functions/<name>/versions/<agentVersion>: an older version, for good. */
+    virtual void removeVersion(const QString &name, int agentVersion, QObject *context, Callback<void> done) = 0;
+    /** POST /v1/functions/<name>:block or :unblock. */
+    virtual void setBlocked(
+        const QString &name, bool blocked, QObject *context, Callback<AgentFunctionStatus> done) = 0;
+    /** Calls the function on the invoke port (or POST through the control API without one). */
+    virtual void invoke(const InvokeRequest &request, QObject *context, Callback<InvokeResult> done) = 0;
+};
+
+/** FunctionAgentClient over HTTP with Qt's network access manager. */
+class HttpFunctionAgentClient final : public FunctionAgentClient
+{
+public:
+    HttpFunctionAgentClient(QNetworkAccessManager *network, AgentAddress address);
+
+    AgentAddress address() const override;
+    void deploy(const QString &name,
+        const QByteArray &archive,
+        const QJsonObject &config,
+        QObject *context,
+        Progress progress,
+        Callback<AgentFunctionStatus> done) override;
+    void fetchFunction(const QString &name, QObject *context, Callback<AgentFunctionStatus> done) override;
+    void removeFunction(const QString &name, QObject *context, Callback<void> done) override;
+    void removeVersion(const QString &name, int agentVersion, QObject *context, Callback<void> done) override;
+    void setBlocked(const QString &name, bool blocked, QObject *context, Callback<AgentFunctionStatus> done) override;
+    void invoke(const InvokeRequest &request, QObject *context, Callback<InvokeResult> done) override;
+
+private:
+    void send(const QByteArray &verb,
+        const QString &path,
+        const QByteArray &body,
+        const QList<QPair<QByteArray, QByteArray>> &headers,
+        const ReplyLimits &limits,
+        QObject *context,
+        Progress progress,
+        Callback<QByteArray> done);
+
+    QPointer<QNetworkAccessManager> m_network;
+    AgentAddress m_address;
+};
+
+/** Makes the client for one address; tests swap in one that injects faults. */
+using FunctionAgentClientFactory = std::function<std::unique_ptr<FunctionAgentClient>(const AgentAddress &)>;
+
+/** The factory of HttpFunctionAgentClient on @p network. */
+FunctionAgentClientFactory httpFunctionAgentClients(QNetworkAccessManager *network);
+
+} // namespace rune
+
+Q_DECLARE_METATYPE(rune::AgentAddress)
+Q_DECLARE_METATYPE(rune::InvokeResult)

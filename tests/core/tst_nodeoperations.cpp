@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// NodeOperations' provisioning and lifecycle logic against scripted machines (FakeSshTransport):
+// runs as any user, with no sshd. The same operations against real sshd in network namespaces
+// are tests/cluster/tst_provisioning.cpp (root only).
+#include "../common/fakesshtransport.h"
+#include "../common/scriptedprompter.h"
+#include "cluster/nodelist.h"
+#include "provision/nodeoperations.h"
+#include "provision/nodesessions.h"
+
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace rune;
+
+class TestNodeOperations final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void uploadFailingAtOneFileStopsTheRunThere();
+    void refusedActionTouchesNothing();
+    void suspendRunsTheNodesOwnControlAndChecksTheResult();
+    void suspendThatDoesNotTakeLeavesTheNodeFailed();
+
+private:
+    Node remoteNode(const QString &name, NodeState state) const;
+    /** Performs @p action on @p nodeId and waits for its end; answers what nodeFinished said. */
+    Result<void> performAndWait(const QString &nodeId, NodeAction action);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    test::FakeNetwork m_fakes;
+    test::ScriptedPrompter m_prompter;
+    NodeList m_nodes;
+    QNetworkAccessManager m_network;
+    std::unique_ptr<NodeSessions> m_sessions;
+    std::unique_ptr<NodeOperations> m_operations;
+};
+
+void TestNodeOperations::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    // The bundle's scripts and runtimes come from the source tree; the agent can be any file,
+    // since nothing here runs it.
+    const QString agent = m_dir->filePath(u"rune-agent"_s);
+    QFile file(agent);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("not the real agent\n");
+    file.close();
+    m_fakes = test::FakeNetwork();
+    m_nodes.clear();
+    m_sessions = std::make_unique<NodeSessions>(m_fakes.factory());
+    ProvisionOptions options;
+    options.agentBinary = agent;
+    options.healthTimeout = std::chrono::seconds(1);
+    m_operations = std::make_unique<NodeOperations>(&m_nodes, m_sessions.get(), &m_network, &m_prompter, options);
+}
+
+void TestNodeOperations::cleanup()
+{
+    m_operations.reset();
+    m_sessions.reset();
+}
+
+Node TestNodeOperations::remoteNode(const QString &name, NodeState state) const
+{
+    Node node;
+    node.id = name;
+    node.name = name;
+    node.role = NodeRole::Compute;
+    node.ssh = {name + u".example"_s, 22, u"root"_s, {}};
+    node.agent.controlPort = 7070;
+    node.agent.invokePort = 7071;
+    node.state = state;
+    return node;
+}
+
+Result<void> TestNodeOperations::performAndWait(const QString &nodeId, NodeAction action)
+{
+    std::optional<Result<void>> ended;
+    QObject guard;
+    connect(m_operations.get(),
+        &NodeOperations::nodeFinished,
+        &guard,
+        [&ended, nodeId](const QString &id, NodeAction, const Result<void> &result) {
+            if (id == nodeId)
+                ended = result;
+        });
+    const auto started = m_operations->perform({nodeId}, action);
+    if (!started)
+        return started;
+    if (!QTest::qWaitFor(
+            [&ended] {
+                return ended.has_value();
+            },
+            10000))
+        return fail(u"test.timeout"_s, u"the action did not end"_s);
+    return *ended;
+}
+
+/** A root login on a Linux x86-64 machine with systemd, as the detect step asks. */
+static Result<ExecResult> linuxMachine(const QString &command, const QByteArray &)
+{
+    if (command.startsWith(u"uname -s"_s))
+        return ExecResult {0, "Linux\nx86_64\nsystemd\nDebian GNU/Linux 12\n/root\n", {}};
+    if (command == u"id -u"_s)
+        return ExecResult {0, "0\n", {}};
+    return ExecResult {0, {}, {}};
+}
+
+void TestNodeOperations::uploadFailingAtOneFileStopsTheRunThere()
+{
+    m_nodes.add(remoteNode(u"web-1"_s, NodeState::Undefined));
+    auto host = m_fakes.host(u"web-1.example"_s);
+    host->exec = linuxMachine;
+    host->upload = [](const QString &remotePath) -> Result<void> {
+        if (remotePath.endsWith(u"/install.sh"_s))
+            return fail(u"ssh.upload"_s, u"No space left on device"_s);
+        return {};
+    };
+
+    const auto result = performAndWait(u"web-1"_s, NodeAction::Provision);
+    QVERIFY(!result);
+    QCOMPARE(result.error().code, u"ssh.upload"_s);
+    QVERIFY2(result.error().message.startsWith(u"Uploading failed on web-1: No space left on device"_s),
+        qPrintable(result.error().message));
+    // The agent went up before the script that failed; nothing after it, not the token, and
+    // nothing was installed or started.
+    QVERIFY(!host->uploads.isEmpty());
+    QVERIFY(host->uploads.first().remotePath.endsWith(u"/rune-agent"_s));
+    for (const auto &upload : std::as_const(host->uploads)) {
+        QVERIFY2(!upload.remotePath.endsWith(u"/install.sh"_s), qPrintable(upload.remotePath));
+        QVERIFY2(!upload.remotePath.endsWith(u"/token"_s), qPrintable(upload.remotePath));
+    }
+    for (const QString &command : std::as_const(host->commands))
+        QVERIFY2(!command.contains(u"install.sh --role"_s), qPrintable(command));
+    // The node is Failed, its action no longer pending, and it got a token to install next time.
+    const Node *node = m_nodes.find(u"web-1"_s);
+    QCOMPARE(node->state, NodeState::Failed);
+    QVERIFY(!node->targetAction);
+    QCOMPARE(node->agent.token.size(), 64);
+    QVERIFY(m_operations->isIdle());
+}
+
+void TestNodeOperations::refusedActionTouchesNothing()
+{
+    m_nodes.add(remoteNode(u"db-1"_s, NodeState::Suspended));
+    const auto result = m_operations->perform({u"db-1"_s}, NodeAction::Suspend);
+    QVERIFY(!result);
+    QCOMPARE(result.error().code, u"node.action_refused"_s);
+    QVERIFY2(result.error().message.startsWith(u"db-1: Suspend is not possible while the node is Suspended"_s),
+        qPrintable(result.error().message));
+    QCOMPARE(m_nodes.find(u"db-1"_s)->state, NodeState::Suspended);
+    QVERIFY(!m_nodes.find(u"db-1"_s)->targetAction);
+    QVERIFY(m_operations->isIdle());
+    QTest::qWait(50);
+    QCOMPARE(m_fakes.host(u"db-1.example"_s)->connections, 0);
+}
+
+void TestNodeOperations::suspendRunsTheNodesOwnControlAndChecksTheResult()
+{
+    m_nodes.add(remoteNode(u"api-1"_s, NodeState::Running));
+    auto host = m_fakes.host(u"api-1.example"_s);
+    host->exec = [](const QString &command, const QByteArray &input) -> Result<ExecResult> {
+        if (command.contains(u" status"_s))
+            return ExecResult {0, "suspended\n", {}};
+        return linuxMachine(command, input);
+    };
+    QSignalSpy steps(m_operations.get(), &NodeOperations::stepStarted);
+
+    const auto result = performAndWait(u"api-1"_s, NodeAction::Suspend);
+    QVERIFY2(result, result ? "" : qPrintable(result.error().message));
+    QCOMPARE(m_nodes.find(u"api-1"_s)->state, NodeState::Suspended);
+    QVERIFY(!m_nodes.find(u"api-1"_s)->targetAction);
+    QVERIFY(host->commands.contains(u"'/usr/local/sbin/rune-agentctl' suspend"_s));
+    QCOMPARE(steps.size(), 2);
+    QCOMPARE(steps.at(0).at(1).value<ProvisionStep>(), ProvisionStep::Suspend);
+    QCOMPARE(steps.at(1).at(1).value<ProvisionStep>(), ProvisionStep::Verify);
+}
+
+void TestNodeOperations::suspendThatDoesNotTakeLeavesTheNodeFailed()
+{
+    m_nodes.add(remoteNode(u"api-2"_s, NodeState::Running));
+    auto host = m_fakes.host(u"api-2.example"_s);
+    host->exec = [](const QString &command, const QByteArray &input) -> Result<ExecResult> {
+        if (command.contains(u" status"_s))
+            return ExecResult {0, "running\n", "the agent ignored SIGSTOP\n"};
+        return linuxMachine(command, input);
+    };
+
+    const auto result = performAndWait(u"api-2"_s, NodeAction::Suspend);
+    QVERIFY(!result);
+    QCOMPARE(result.error().code, u"provision.unexpected_state"_s);
+    QVERIFY2(
+        result.error().message.contains(u"the agent is running, not suspended"_s), qPrintable(result.error().message));
+    QVERIFY2(result.error().message.contains(u"the agent ignored SIGSTOP"_s), qPrintable(result.error().message));
+    QCOMPARE(m_nodes.find(u"api-2"_s)->state, NodeState::Failed);
+}
+
+QTEST_MAIN(TestNodeOperations)
+#include "tst_nodeoperations.moc"

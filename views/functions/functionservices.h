@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "functions/functiontemplate.h"
+
+#include <QList>
+
+namespace rune
+{
+class FunctionAgents;
+class FunctionCatalog;
+class FunctionInvoker;
+class FunctionReleases;
+class FunctionWorkspace;
+class NodeList;
+} // namespace rune
+
+namespace rune::views
+{
+
+/** The core services the Functions pane and its dialogs work with; views::Console builds them. */
+struct FunctionServices {
+    FunctionCatalog *catalog = nullptr;
+    FunctionWorkspace *workspace = nullptr;
+    FunctionReleases *releases = nullptr;
+    FunctionInvoker *invoker = nullptr;
+    FunctionAgents *agents = nullptr;
+    NodeList *nodes = nullptr;
+    QList<FunctionTemplate> templates;
+};
+
+} // namespace rune::views

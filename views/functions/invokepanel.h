@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "agent/functionagentclient.h"
+#include "functions/functionservices.h"
+#include "functions/sampleevent.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QTableView;
+class QTabWidget;
+
+namespace rune::views
+{
+
+class InvocationTableModel;
+
+/**
+ * Try a function: method, path, headers and body (or a saved sample event), sent to one of its
+ * nodes; the answer's status, latency, headers and body (JSON indented). Every call lands in a
+ * history below; clicking one shows its answer again and its log lines only.
+ */
+class InvokePanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(InvokePanel)
+
+public:
+    InvokePanel(const FunctionServices &services, QWidget *parent = nullptr);
+
+    void setFunction(const QString &functionId);
+    /** Fills the request from @p event. */
+    void applyEvent(const SampleEvent &event);
+    /** The request as the fields hold it, as a sample event named @p name. */
+    SampleEvent currentEvent(const QString &name = {}) const;
+    /** Sends the request. */
+    void invoke();
+    InvocationTableModel *history() const;
+    QTableView *historyView() const;
+    QList<SampleEvent> events() const;
+
+Q_SIGNALS:
+    /** A call of the history was chosen (or just made): show its log lines. */
+    void requestSelected(const QString &requestId);
+    /** An answer arrived (or the call failed, with an empty result and @p problem). */
+    void invoked(const rune::InvokeResult &result, const QString &problem);
+
+private:
+    QWidget *buildRequest();
+    QWidget *buildResponse();
+    void refreshTargets();
+    void showResult(const InvokeResult &result);
+    void saveEvent();
+    void deleteEvent();
+    void storeEvents();
+
+    FunctionServices m_services;
+    QString m_functionId;
+    QList<SampleEvent> m_events;
+    InvocationTableModel *m_history;
+    QComboBox *m_nodeCombo;
+    QComboBox *m_versionCombo;
+    QComboBox *m_methodCombo;
+    QLineEdit *m_pathEdit;
+    QPlainTextEdit *m_headersEdit;
+    QPlainTextEdit *m_bodyEdit;
+    QComboBox *m_eventCombo;
+    QPushButton *m_saveEventButton;
+    QPushButton *m_deleteEventButton;
+    QPushButton *m_invokeButton;
+    QLabel *m_statusLabel;
+    QTabWidget *m_responseTabs;
+    QPlainTextEdit *m_responseBody;
+    QPlainTextEdit *m_responseHeaders;
+    QTableView *m_historyView;
+};
+
+} // namespace rune::views

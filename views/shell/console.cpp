@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "shell/console.h"
+
+#include "agent/functionagents.h"
+#include "agent/sshagentaccess.h"
+#include "cluster/nodelist.h"
+#include "cluster/nodemonitor.h"
+#include "cluster/nodepersister.h"
+#include "functions/functioncatalog.h"
+#include "functions/functioninvoker.h"
+#include "functions/functionreleases.h"
+#include "functions/functionworkspace.h"
+#include "metrics/fleetmetrics.h"
+#include "metrics/historystore.h"
+#include "metrics/metrichistory.h"
+#include "provision/nodeoperations.h"
+#include "settings/settings.h"
+#include "store/store.h"
+
+#include <QCoreApplication>
+#include <QNetworkAccessManager>
+
+using namespace Qt::StringLiterals;
+
+namespace rune::views
+{
+
+namespace
+{
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("rune::views::Console", text);
+}
+
+std::unique_ptr<MetricHistory> openHistory(const QString &dataDir, QStringList *warnings)
+{
+    auto store = HistoryStore::open(dataDir + u"/metrics.db"_s);
+    if (!store) {
+        // Charts still work for as long as the console runs; only older history is missing.
+        *warnings << tr("Metric history is kept in memory only: %1").arg(store.error().message);
+        return std::make_unique<MetricHistory>(nullptr);
+    }
+    return std::make_unique<MetricHistory>(std::move(*store));
+}
+
+} // namespace
+
+Result<std::unique_ptr<Console>> Console::open(Settings *settings, ConsoleEdges edges)
+{
+    auto store = Store::open(settings->dataDir() + u"/rune.db"_s);
+    if (!store)
+        return std::unexpected(store.error());
+    return std::unique_ptr<Console>(new Console(settings, std::move(*store), std::move(edges)));
+}
+
+Console::Console(Settings *settings, std::unique_ptr<Store> store, ConsoleEdges edges)
+    : m_settings(settings)
+    , m_store(std::move(store))
+    , m_nodes(std::make_unique<NodeList>())
+{
+    if (auto saved = m_store->loadNodes()) {
+        for (const Node &node : *saved)
+            m_nodes->add(node);
+    }
+    m_persister = std::make_unique<NodePersister>(m_nodes.get(), m_store.get());
+    buildFleet(std::move(edges));
+    buildFunctions();
+}
+
+Console::~Console() = default;
+
+void Console::buildFleet(ConsoleEdges edges)
+{
+    m_metrics = std::make_unique<FleetMetrics>();
+    m_history = openHistory(m_settings->dataDir(), &m_warnings);
+    QObject::connect(m_metrics.get(), &FleetMetrics::sampled, m_history.get(), &MetricHistory::record);
+
+    m_network = std::make_unique<QNetworkAccessManager>();
+    m_sessions = std::make_unique<NodeSessions>(edges.connectTo);
+    m_operations = std::make_unique<NodeOperations>(
+        m_nodes.get(), m_sessions.get(), m_network.get(), edges.prompter, edges.provisioning);
+    m_remoteAccess = std::make_unique<SshAgentAccess>(m_sessions.get(), m_operations.get(), edges.provisioning);
+    m_monitor = std::make_unique<NodeMonitor>(m_nodes.get(), m_metrics.get(), m_remoteAccess.get());
+    m_monitor->setInterval(std::chrono::milliseconds(m_settings->value(Settings::Key::PollIntervalMs).toInt()));
+    m_monitor->setBackgroundInterval(
+        std::chrono::milliseconds(m_settings->value(Settings::Key::BackgroundPollIntervalMs).toInt()));
+    // A removed node takes its history and its SSH session with it.
+    QObject::connect(m_nodes.get(), &NodeList::nodeAboutToBeRemoved, m_sessions.get(), [this](qsizetype row) {
+        const QString id = m_nodes->at(row).id;
+        m_history->forget(id);
+        m_sessions->drop(id);
+    });
+
+    FleetServices &fleet = m_services.fleet;
+    fleet.nodes = m_nodes.get();
+    fleet.metrics = m_metrics.get();
+    fleet.history = m_history.get();
+    fleet.monitor = m_monitor.get();
+    fleet.operations = m_operations.get();
+    fleet.connectTo = std::move(edges.connectTo);
+    m_services.settings = m_settings;
+}
+
+void Console::buildFunctions()
+{
+    // The catalog, their files under <data dir>/buckets, versions on the agents.
+    m_catalog = std::make_unique<FunctionCatalog>();
+    m_workspace = std::make_unique<FunctionWorkspace>(
+        m_store.get(), BucketStore(m_settings->dataDir() + u"/buckets"_s), m_catalog.get());
+    m_agents = std::make_unique<FunctionAgents>(m_nodes.get(), m_network.get(), AgentDirectory(m_remoteAccess.get()));
+    m_releases = std::make_unique<FunctionReleases>(m_workspace.get(), m_agents.get());
+    m_invoker = std::make_unique<FunctionInvoker>(m_catalog.get(), m_agents.get());
+    auto templates = loadFunctionTemplates(u":/templates"_s);
+    if (!templates)
+        m_warnings << templates.error().message;
+
+    m_services.functions = FunctionServices {m_catalog.get(),
+        m_workspace.get(),
+        m_releases.get(),
+        m_invoker.get(),
+        m_agents.get(),
+        m_nodes.get(),
+        templates.value_or(QList<FunctionTemplate>())};
+}
+
+const ConsoleServices &Console::services() const
+{
+    return m_services;
+}
+
+QStringList Console::warnings() const
+{
+    return m_warnings;
+}
+
+Store *Console::store() const
+{
+    return m_store.get();
+}
+
+NodePersister *Console::persister() const
+{
+    return m_persister.get();
+}
+
+NodeSessions *Console::sessions() const
+{
+    return m_sessions.get();
+}
+
+QNetworkAccessManager *Console::network() const
+{
+    return m_network.get();
+}
+
+void Console::start()
+{
+    m_monitor->start();
+    m_operations->resumePending();
+}
+
+} // namespace rune::views

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "fleet/fleetservices.h"
+#include "functions/functionservices.h"
+#include "provision/nodesessions.h"
+#include "provision/provisionoptions.h"
+#include "util/result.h"
+
+#include <QStringList>
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace rune
+{
+class FleetMetrics;
+class FunctionAgents;
+class FunctionCatalog;
+class FunctionInvoker;
+class FunctionReleases;
+class FunctionWorkspace;
+class MetricHistory;
+class NodeList;
+class NodeMonitor;
+class NodeOperations;
+class NodePersister;
+class Settings;
+class SshAgentAccess;
+class SshPrompter;
+class Store;
+} // namespace rune
+
+namespace rune::views
+{
+
+/** Every service the window's panes work with; all of them are always there. */
+struct ConsoleServices {
+    Settings *settings = nullptr;
+    FleetServices fleet;
+    FunctionServices functions;
+};
+
+/** What lies outside the console: how it reaches machines and who answers SSH's questions. */
+struct ConsoleEdges {
+    /** A fresh SSH connection to a machine (LibsshTransport in the console; a fake in unit tests). */
+    NodeSessions::Factory connectTo;
+    /** Host keys, passphrases and sudo passwords; must outlive the console. */
+    SshPrompter *prompter = nullptr;
+    ProvisionOptions provisioning;
+};
+
+/**
+ * The console's composition root: opens the data directory and builds every core service, wired
+ * together, in the one way app/main.cpp and the tests both use. Nothing is started until start().
+ */
+class Console final
+{
+public:
+    /** Opens the store under @p settings' data directory; fails when it cannot be opened. */
+    static Result<std::unique_ptr<Console>> open(Settings *settings, ConsoleEdges edges);
+    ~Console();
+    Q_DISABLE_COPY_MOVE(Console)
+
+    const ConsoleServices &services() const;
+    /** What works in a lesser way since opening (metric history in memory only, templates missing). */
+    QStringList warnings() const;
+
+    Store *store() const;
+    NodePersister *persister() const;
+    NodeSessions *sessions() const;
+    QNetworkAccessManager *network() const;
+
+    /** Polls the nodes and resumes the lifecycle actions a previous run left under way. */
+    void start();
+
+private:
+    Console(Settings *settings, std::unique_ptr<Store> store, ConsoleEdges edges);
+    void buildFleet(ConsoleEdges edges);
+    void buildFunctions();
+
+    // Declared in the order they depend on each other, so they are destroyed the other way round.
+    Settings *m_settings;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<NodeList> m_nodes;
+    std::unique_ptr<NodePersister> m_persister;
+    std::unique_ptr<FleetMetrics> m_metrics;
+    std::unique_ptr<MetricHistory> m_history;
+    std::unique_ptr<QNetworkAccessManager> m_network;
+    std::unique_ptr<NodeSessions> m_sessions;
+    std::unique_ptr<NodeOperations> m_operations;
+    std::unique_ptr<SshAgentAccess> m_remoteAccess;
+    std::unique_ptr<NodeMonitor> m_monitor;
+    std::unique_ptr<FunctionCatalog> m_catalog;
+    std::unique_ptr<FunctionWorkspace> m_workspace;
+    std::unique_ptr<FunctionAgents> m_agents;
+    std::unique_ptr<FunctionReleases> m_releases;
+    std::unique_ptr<FunctionInvoker> m_invoker;
+    ConsoleServices m_services;
+    QStringList m_warnings;
+};
+
+} // namespace rune::views

@@ -4,6 +4,7 @@
 #include <QMetaType>
 #include <QString>
 #include <optional>
+#include <utility>
 
 namespace rune
 {
@@ -22,6 +23,15 @@ std::optional<TriggerType> triggerTypeFromName(QStringView name);
 
 /** One trigger of a function. */
 struct Trigger {
+    Trigger() = default;
+    Trigger(TriggerType triggerType, QString triggerValue, QString mqttResultTopic = {}, int mqttQos = 0)
+        : type(triggerType)
+        , value(std::move(triggerValue))
+        , resultTopic(std::move(mqttResultTopic))
+        , qos(mqttQos)
+    {
+    }
+
     TriggerType type = TriggerType::Http;
     QString value; ///< cron schedule, MQTT topic filter, or unused (http)
     QString resultTopic; ///< mqtt: where a 2xx answer is published; empty: nowhere

@@ -8,10 +8,10 @@
 // own deploy body (deployBody() of FunctionConfig::toJson()), or, for values the console's model
 // cannot hold (a number as text, a list for an object), the JSON of a stored configuration,
 // which the console checks with deployConfigProblems(). The console's text is Unicode; its one
-// way to send invalid UTF-8 is a lone surrogate, which Qt's JSON writer passes through as it is.
+// way to send text that is not UTF-8 is a lone surrogate, which Qt writes as a lone \ud800 escape.
 
 #include "../common/functions.h"
-#include "functions/functionagentclient.h"
+#include "agent/functionagentclient.h"
 #include "functions/functionconfig.h"
 
 #include <QJsonArray>
@@ -211,7 +211,7 @@ void TestProtocolAgreement::configurations_data()
         for (int i = 0; i < 9; ++i)
             c.env.insert(u"V%1"_s.arg(i), QString(32 * 1024, u'x'));
     }, false);
-    // Qt writes a lone surrogate as it is, which is not UTF-8: neither side may take it.
+    // Qt writes a lone surrogate as a lone \ud800 escape, which is no character: neither side takes it.
     change("env value with a lone surrogate", [loneSurrogate](FunctionConfig &c) { c.env = {{u"A"_s, loneSurrogate}}; }, false);
     row("env value a number", withKey(u"env"_s, QJsonObject {{u"PORT"_s, 80}}), false);
     // Types the console's model cannot hold, as a stored configuration may.
@@ -246,16 +246,16 @@ void TestProtocolAgreement::configurations()
     QStringList agent;
     if (reply.status != 201) {
         // invalid_config lists every problem; bad_request is configuration text that is not
-        // JSON at all (the only problem then).
+        // JSON at all, one problem.
         const auto answer = jsonOf(reply);
         QCOMPARE(reply.status, 400);
         const QString code = textOf(answer["error"]["code"]);
+        QVERIFY2(code == u"invalid_config"_s || code == u"bad_request"_s, qPrintable(code));
         if (code == u"bad_request"_s)
             agent << textOf(answer["error"]["message"]);
         else
-            QCOMPARE(code, u"invalid_config"_s);
-        for (const auto &problem : answer["error"]["problems"])
-            agent << textOf(problem);
+            for (const auto &problem : answer["error"]["problems"])
+                agent << textOf(problem);
         QVERIFY2(!agent.isEmpty(), reply.body.constData());
     }
     QCOMPARE(console, agent);

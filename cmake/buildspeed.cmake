@@ -3,7 +3,6 @@
 # files of a target include (Boost.Asio/Beast and nlohmann/json in the agent, Qt elsewhere).
 # A parse of these took a third of each file's compile time or more. RUNE_PCH=OFF builds without
 # (to check that every file includes what it uses).
-option(RUNE_PCH "Precompiled headers for the heavy headers (faster builds)" ON)
 
 set(RUNE_AGENT_PCH <string> <vector> <map> <memory> <functional> <optional> <mutex> <chrono>
   <expected> <filesystem> <nlohmann/json.hpp> <boost/asio/io_context.hpp> <boost/asio/post.hpp>

@@ -66,8 +66,10 @@ private:
     AgentHooks m_hooks;
     std::chrono::steady_clock::time_point m_startedAt;
     int m_ioThreads;
-    boost::asio::io_context m_io;
+    // Declared before m_io, so destroyed after it: handlers still queued on m_io when it goes hold
+    // strands on this pool (per-function operations), which must go while the pool is alive.
     boost::asio::thread_pool m_blocking {1};
+    boost::asio::io_context m_io;
     std::shared_ptr<LiveConfig> m_config;
     std::shared_ptr<Router> m_router;
     std::shared_ptr<Router> m_invokeRouter;

@@ -67,7 +67,13 @@ public:
         if (!m_token.isEmpty())
             args << QStringLiteral("--token-file") << tokenFilePath();
         m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        m_process.setEnvironment(QProcess::systemEnvironment() + m_extraEnvironment + moreEnvironment);
+        // An entry given here replaces the inherited one of the same name.
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        for (const QString &entry : m_extraEnvironment + moreEnvironment) {
+            const qsizetype equals = entry.indexOf(u'=');
+            environment.insert(entry.left(equals), equals < 0 ? QString() : entry.mid(equals + 1));
+        }
+        m_process.setProcessEnvironment(environment);
         m_port = 0;
         m_invokePort = 0;
         m_process.start(

@@ -61,6 +61,7 @@ private:
     std::unique_ptr<LocalCluster> m_cluster;
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<views::Theme> m_theme;
+    test::FakeNetwork m_machines;
 };
 
 QString TestFleetPanes::nodeId(const QString &name) const
@@ -303,7 +304,7 @@ void TestFleetPanes::screenshotsOfEveryPane()
     m_theme->apply(views::ThemeChoice::Light);
     load.stop();
 
-    views::AddHostDialog add(&nodes(), {}, m_window.get());
+    views::AddHostDialog add(&nodes(), m_machines.factory(), m_window.get());
     add.findChild<QLineEdit *>(u"hostEdit"_s)->setText(u"10.0.0.21"_s);
     add.findChild<QLineEdit *>(u"userEdit"_s)->setText(u"admin"_s);
     add.findChild<QLineEdit *>(u"labelsEdit"_s)->setText(u"rack-2, ssd"_s);

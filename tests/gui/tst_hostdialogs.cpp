@@ -41,6 +41,7 @@ private Q_SLOTS:
 
 private:
     NodeList m_nodes;
+    test::FakeNetwork m_machines;
 };
 
 void TestHostDialogs::init()
@@ -55,7 +56,7 @@ void TestHostDialogs::init()
 
 void TestHostDialogs::addHostExplainsWhatIsMissing()
 {
-    AddHostDialog dialog(&m_nodes, {});
+    AddHostDialog dialog(&m_nodes, m_machines.factory());
     auto *add = dialog.findChild<QPushButton *>(u"addButton"_s);
     auto *host = dialog.findChild<QLineEdit *>(u"hostEdit"_s);
     QVERIFY(!add->isEnabled());

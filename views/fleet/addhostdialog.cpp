@@ -45,6 +45,7 @@ AddHostDialog::AddHostDialog(const NodeList *nodes, Connector connector, QWidget
     , m_id(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
     setObjectName(u"addHostDialog"_s);
+    Q_ASSERT(m_connector);
     setWindowTitle(tr("Add a host"));
     m_hostEdit->setObjectName(u"hostEdit"_s);
     m_hostEdit->setPlaceholderText(tr("name, address or ~/.ssh/config alias"));
@@ -173,7 +174,7 @@ void AddHostDialog::updateButtons()
     const QString issue = problem();
     m_addButton->setEnabled(issue.isEmpty());
     m_addButton->setToolTip(issue);
-    m_testButton->setEnabled(!endpoint().host.isEmpty() && !m_testTransport && m_connector);
+    m_testButton->setEnabled(!endpoint().host.isEmpty() && !m_testTransport);
 }
 
 void AddHostDialog::chooseKeyFile()
@@ -192,7 +193,7 @@ void AddHostDialog::chooseKeyFile()
 
 void AddHostDialog::testConnection()
 {
-    if (!m_connector || m_testTransport)
+    if (m_testTransport)
         return;
     const SshEndpoint wanted = endpoint();
     m_testTransport = m_connector(SshTarget {wanted.host, wanted.port, wanted.user, wanted.keyFile});

@@ -38,6 +38,7 @@ class AddHostDialog final : public QDialog
 public:
     using Connector = std::function<std::unique_ptr<SshTransport>(const SshTarget &)>;
 
+    /** @p connector opens the connection the "Test connection" button tries; it must be callable. */
     AddHostDialog(const NodeList *nodes, Connector connector, QWidget *parent = nullptr);
     ~AddHostDialog() override;
 

@@ -38,7 +38,7 @@ inline QPalette darkPalette()
     return palette;
 }
 
-/** build/tests/screenshots/<name>, the folder made if needed. */
+/** <build>/tests/screenshots/<name>, the folder made if needed. */
 inline QString screenshotPath(const QString &name)
 {
     const QString dir = QCoreApplication::applicationDirPath() + QStringLiteral("/screenshots");

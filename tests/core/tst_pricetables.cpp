@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Price tables: the shipped ones load, and a damaged one is refused naming the file, the entry
 // and the problem.
+#include "cost/pricebook.h"
 #include "cost/pricetables.h"
 
 #include <QDir>
 #include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -19,6 +21,8 @@ private Q_SLOTS:
     void tablesRoundTrip();
     void damagedTablesAreNamed_data();
     void damagedTablesAreNamed();
+    void editsOverrideShippedTables();
+    void damagedEditIsReportedAndLeftAlone();
 };
 
 namespace
@@ -154,6 +158,50 @@ void TestPriceTables::damagedTablesAreNamed()
     QVERIFY(!table);
     QCOMPARE(table.error().code, u"cost.bad_table"_s);
     QVERIFY2(table.error().message.contains(message), qPrintable(table.error().message));
+}
+
+void TestPriceTables::editsOverrideShippedTables()
+{
+    QTemporaryDir edits;
+    auto book = loadPriceBook(pricingDir, edits.path());
+    QVERIFY(book);
+    QCOMPARE(book->tables.size(), 4);
+    QVERIFY(book->edited.isEmpty());
+    PriceTable ec2 = *book->table(u"aws-ec2.json"_s);
+    ec2.instances[0].hourly = *UnitPrice::parse(u"0.5"_s);
+    QVERIFY(saveEditedTable(edits.path(), ec2));
+    book = loadPriceBook(pricingDir, edits.path());
+    QCOMPARE(book->edited, QStringList {u"aws-ec2.json"_s});
+    QCOMPARE(book->table(u"aws-ec2.json"_s)->instances.at(0).hourly.toDecimal(), u"0.5"_s);
+    // The shipped file is never written.
+    QCOMPARE(
+        parsePriceTable(u"aws-ec2.json"_s, read(u"aws-ec2.json"_s))->instances.at(0).hourly.toDecimal(), u"0.0416"_s);
+    QVERIFY(resetTableToShipped(edits.path(), u"aws-ec2.json"_s));
+    book = loadPriceBook(pricingDir, edits.path());
+    QVERIFY(book->edited.isEmpty());
+    QCOMPARE(book->table(u"aws-ec2.json"_s)->instances.at(0).hourly.toDecimal(), u"0.0416"_s);
+}
+
+void TestPriceTables::damagedEditIsReportedAndLeftAlone()
+{
+    QTemporaryDir edits;
+    QFile damaged(edits.filePath(u"aws-lambda.json"_s));
+    QVERIFY(damaged.open(QIODevice::WriteOnly));
+    damaged.write("{\"provider\": \"AWS Lambda\", \"kind\": \"lambda\"");
+    damaged.close();
+    const auto book = loadPriceBook(pricingDir, edits.path());
+    QVERIFY(book);
+    QCOMPARE(book->problems.size(), 1);
+    QVERIFY2(book->problems.at(0).contains(u"aws-lambda.json"_s) && book->problems.at(0).contains(u"not JSON"_s),
+        qPrintable(book->problems.at(0)));
+    QCOMPARE(book->table(u"aws-lambda.json"_s)->lambda.size(), 2);
+    QVERIFY(damaged.open(QIODevice::ReadOnly));
+    QCOMPARE(damaged.readAll(), QByteArray("{\"provider\": \"AWS Lambda\", \"kind\": \"lambda\""));
+    // No table at all is an error that says where it looked.
+    QTemporaryDir empty;
+    const auto none = loadPriceBook(empty.path(), edits.path());
+    QVERIFY(!none);
+    QVERIFY(none.error().message.contains(empty.path()));
 }
 
 QTEST_GUILESS_MAIN(TestPriceTables)

@@ -87,6 +87,19 @@ Money hoursAt(Money hourlyRate, double hours)
 
 } // namespace
 
+Money netOf(const CostEstimate &estimate, const QString &component)
+{
+    Money amount;
+    Money credit;
+    for (const CostLine &line : estimate.breakdown) {
+        if (line.component == component && !line.credit)
+            amount += line.amount;
+        else if (line.credit && line.component == u"free "_s + component)
+            credit += line.amount;
+    }
+    return amount.minusAtMostTo0(credit);
+}
+
 QStringList Workload::problems() const
 {
     QStringList problems;
@@ -120,11 +133,14 @@ CostEstimate lambdaCost(const LambdaPrice &price, const Workload &workload)
     const Money requestCost = price.perMillionRequests.times(requests, 1'000'000);
     const Money computeCost = tieredCompute(price.durationTiers, usage);
     const Int128 freeUsage = std::min(usage, Int128(price.freeGbSeconds) * mibMsPerGbSecond);
-    const Money freeTier = price.perMillionRequests.times(std::min(requests, Int128(price.freeRequests)), 1'000'000)
-        + tieredCompute(price.durationTiers, freeUsage);
-    estimate.breakdown = {
-        {u"requests"_s, requestCost, false}, {u"compute"_s, computeCost, false}, {u"free tier"_s, freeTier, true}};
-    estimate.total = (requestCost + computeCost).minusAtMostTo0(freeTier);
+    const Money freeRequests =
+        price.perMillionRequests.times(std::min(requests, Int128(price.freeRequests)), 1'000'000);
+    const Money freeCompute = tieredCompute(price.durationTiers, freeUsage);
+    estimate.breakdown = {{u"requests"_s, requestCost, false},
+        {u"compute"_s, computeCost, false},
+        {u"free requests"_s, freeRequests, true},
+        {u"free compute"_s, freeCompute, true}};
+    estimate.total = requestCost.minusAtMostTo0(freeRequests) + computeCost.minusAtMostTo0(freeCompute);
     return estimate;
 }
 

@@ -36,11 +36,15 @@ struct Workload {
     double peakCallsPerSecond() const;
 };
 
-/** One part of a monthly cost: "requests", "compute", "free tier", "instances", "hardware", … */
+/**
+ * One part of a monthly cost: "requests", "compute", "instances", "hardware" or "rent", "power",
+ * "bandwidth", "admin"; or a credit subtracted from the part it names ("free requests" from
+ * "requests", "free compute" from "compute").
+ */
 struct CostLine {
     QString component;
-    Money amount; ///< a free allowance is a line of its own, subtracted: see CostEstimate::credit
-    bool credit = false; ///< subtracted from the total (the free tier)
+    Money amount;
+    bool credit = false;
 };
 
 /** An option's monthly cost, with its breakdown and how many machines it needs. */
@@ -53,6 +57,9 @@ struct CostEstimate {
     QString basis; ///< how the machines were counted, one sentence
     QString unavailable; ///< why this option cannot run the workload at all (then total is tooLarge())
 };
+
+/** What @p estimate's line @p component costs after its credit ("free " + component), if any. */
+Money netOf(const CostEstimate &estimate, const QString &component);
 
 /** Lambda: requests and GB-seconds past the free tier, priced by tier. */
 CostEstimate lambdaCost(const LambdaPrice &price, const Workload &workload);

@@ -140,7 +140,10 @@ void TestCostModel::lambdaAtPublishedPrices()
     const CostEstimate estimate = lambdaCost(lambdaAt("0.0000166667"), workload(3'000'000, 1000, 512));
     QCOMPARE(line(estimate, u"requests"_s).toText(), u"0.60"_s);
     QCOMPARE(line(estimate, u"compute"_s).toText(), u"25.00"_s);
-    QCOMPARE(line(estimate, u"free tier"_s).toText(), u"6.87"_s);
+    QCOMPARE(line(estimate, u"free requests"_s).toText(), u"0.20"_s);
+    QCOMPARE(line(estimate, u"free compute"_s).toText(), u"6.67"_s);
+    QCOMPARE(netOf(estimate, u"requests"_s).toText(), u"0.40"_s);
+    QCOMPARE(netOf(estimate, u"compute"_s).toText(), u"18.33"_s);
     QCOMPARE(estimate.total.toText(), u"18.73"_s);
     QCOMPARE(estimate.total.micros(), 18'733'370);
 }
@@ -165,7 +168,8 @@ void TestCostModel::lambdaFreeTierCoversSmallMonths()
     const CostEstimate estimate = lambdaCost(lambdaAt("0.0000166667"), workload(500'000, 100, 128));
     QCOMPARE(estimate.total.micros(), 0);
     QVERIFY(line(estimate, u"requests"_s).micros() > 0);
-    QCOMPARE(line(estimate, u"free tier"_s), line(estimate, u"requests"_s) + line(estimate, u"compute"_s));
+    QCOMPARE(line(estimate, u"free requests"_s), line(estimate, u"requests"_s));
+    QCOMPARE(line(estimate, u"free compute"_s), line(estimate, u"compute"_s));
     // A fraction of a millisecond is billed as a whole one.
     QCOMPARE(line(lambdaCost(lambdaAt("0.0000166667"), workload(10'000'000, 0.2, 1024)), u"compute"_s),
         line(lambdaCost(lambdaAt("0.0000166667"), workload(10'000'000, 1, 1024)), u"compute"_s));

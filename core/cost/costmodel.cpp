@@ -293,4 +293,23 @@ QString requestsText(std::int64_t requests)
     return QString::number(requests);
 }
 
+std::optional<std::int64_t> parseRequestCount(QStringView text)
+{
+    QString plain = text.trimmed().toString();
+    plain.remove(u',').remove(u'_').remove(u' ');
+    if (plain.isEmpty() || plain.size() > 40)
+        return std::nullopt;
+    double scale = 1;
+    const QChar last = plain.back().toUpper();
+    if (last == u'K' || last == u'M' || last == u'B' || last == u'G' || last == u'T') {
+        scale = last == u'K' ? 1e3 : last == u'M' ? 1e6 : last == u'T' ? 1e12 : 1e9;
+        plain.chop(1);
+    }
+    bool ok = false;
+    const double value = plain.toDouble(&ok) * scale;
+    if (!ok || !std::isfinite(value) || value < 0 || value > double(Workload::maxRequestsPerMonth))
+        return std::nullopt;
+    return std::llround(value);
+}
+
 } // namespace rune::cost

@@ -96,4 +96,10 @@ QList<BreakEven> breakEvens(
 /** "41 M", "1.2 B", "950 k": a request count the way the charts label it. */
 QString requestsText(std::int64_t requests);
 
+/**
+ * A request count as people write it: "1000000000", "1,000,000,000", "1e9", "1 B", "41M",
+ * "950k" (k, M, B or G, T); nothing when it is not one, or outside 0 to Workload's bound.
+ */
+std::optional<std::int64_t> parseRequestCount(QStringView text);
+
 } // namespace rune::cost

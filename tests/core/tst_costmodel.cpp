@@ -301,6 +301,14 @@ void TestCostModel::requestCountsAsText()
     QCOMPARE(requestsText(1'200'000'000), u"1.2 B"_s);
     QCOMPARE(requestsText(950'000), u"950 k"_s);
     QCOMPARE(requestsText(999), u"999"_s);
+    QCOMPARE(parseRequestCount(u"1000000000"_s), std::optional<std::int64_t>(1'000'000'000));
+    QCOMPARE(parseRequestCount(u" 1,000,000,000 "_s), std::optional<std::int64_t>(1'000'000'000));
+    QCOMPARE(parseRequestCount(u"1e9"_s), std::optional<std::int64_t>(1'000'000'000));
+    QCOMPARE(parseRequestCount(u"1 B"_s), std::optional<std::int64_t>(1'000'000'000));
+    QCOMPARE(parseRequestCount(u"41M"_s), std::optional<std::int64_t>(41'000'000));
+    QCOMPARE(parseRequestCount(u"1.5k"_s), std::optional<std::int64_t>(1500));
+    for (const QString &bad : {u""_s, u"lots"_s, u"-5"_s, u"1e400"_s, u"nan"_s, u"inf"_s, u"2e15"_s, u"5 X"_s})
+        QVERIFY2(!parseRequestCount(bad), qPrintable(bad));
 }
 
 QTEST_GUILESS_MAIN(TestCostModel)

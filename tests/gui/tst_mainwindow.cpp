@@ -70,7 +70,7 @@ void TestMainWindow::hasTheNavigationOfTheDesign()
     for (int row = 0; row < navigation->count(); ++row)
         entries << navigation->item(row)->text();
     // Only panes that exist: Scaling, Benchmarks, Cost and Settings join when they are built.
-    QCOMPARE(entries, QStringList({u"Overview"_s, u"Nodes"_s, u"Node detail"_s, u"Functions"_s}));
+    QCOMPARE(entries, QStringList({u"Overview"_s, u"Nodes"_s, u"Node detail"_s, u"Functions"_s, u"Cost"_s}));
     auto *panes = window.findChild<QStackedWidget *>(u"panes"_s);
     QCOMPARE(panes->count(), navigation->count());
     navigation->setCurrentRow(3);

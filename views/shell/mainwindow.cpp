@@ -4,6 +4,7 @@
 #include "cluster/groupsummary.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
+#include "cost/costpane.h"
 #include "fleet/nodedetailpane.h"
 #include "fleet/nodespane.h"
 #include "fleet/overviewpane.h"
@@ -113,6 +114,9 @@ void MainWindow::buildPanes()
 
     m_functionsPane = new FunctionsPane(m_services.functions, this);
     addPane(u"functions"_s, tr("Functions"), m_functionsPane);
+
+    m_costPane = new CostPane(u":/pricing"_s, m_services.settings->dataDir() + u"/pricing"_s, this);
+    addPane(u"cost"_s, tr("Cost"), m_costPane);
     setAcceptDrops(true);
 }
 
@@ -220,6 +224,11 @@ void MainWindow::setTheme(Theme *theme)
             m_settings->setValue(Settings::Key::Theme, themeChoiceName(choice));
         });
     }
+}
+
+CostPane *MainWindow::costPane() const
+{
+    return m_costPane;
 }
 
 FunctionsPane *MainWindow::functionsPane() const

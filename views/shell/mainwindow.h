@@ -14,6 +14,7 @@ namespace rune::views
 {
 
 class NodeDetailPane;
+class CostPane;
 class FunctionsPane;
 class NodesPane;
 class OverviewPane;
@@ -27,7 +28,7 @@ class MainWindow final : public QMainWindow
 
 public:
     /** Navigation entries, in the order they appear (Ctrl+1 … Ctrl+4). */
-    enum class Pane { Overview, Nodes, NodeDetail, Functions, Count };
+    enum class Pane { Overview, Nodes, NodeDetail, Functions, Cost, Count };
 
     /** Every pane, working with @p services (which outlive the window). */
     explicit MainWindow(const ConsoleServices &services, QWidget *parent = nullptr);
@@ -44,6 +45,7 @@ public:
     void setTheme(Theme *theme);
     /** Files dropped on the window are deployed from here. */
     FunctionsPane *functionsPane() const;
+    CostPane *costPane() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -69,6 +71,7 @@ private:
     NodesPane *m_nodesPane = nullptr;
     NodeDetailPane *m_detailPane = nullptr;
     FunctionsPane *m_functionsPane = nullptr;
+    CostPane *m_costPane = nullptr;
     QLabel *m_fleetStatus;
     QTimer m_fleetStatusTimer;
 };

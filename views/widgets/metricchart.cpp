@@ -2,6 +2,7 @@
 #include "widgets/metricchart.h"
 
 #include "shell/theme.h"
+#include "widgets/chartstyle.h"
 #include "widgets/format.h"
 
 #include <QApplication>
@@ -306,27 +307,8 @@ void MetricChart::changeEvent(QEvent *event)
 
 void MetricChart::applyPalette()
 {
-    const QPalette palette = QApplication::palette();
-    QChart *c = chart();
-    c->setBackgroundBrush(palette.color(QPalette::Base));
-    c->setBackgroundPen(QPen(palette.color(QPalette::Midlight)));
-    c->setPlotAreaBackgroundVisible(false);
-    QFont titleFont = font();
-    titleFont.setBold(true);
-    c->setTitleFont(titleFont);
-    c->setTitleBrush(palette.color(QPalette::Text));
-    c->legend()->setLabelColor(palette.color(QPalette::Text));
-    for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(m_timeAxis), static_cast<QAbstractAxis *>(m_valueAxis)}) {
-        axis->setLabelsColor(palette.color(QPalette::PlaceholderText));
-        axis->setTitleBrush(palette.color(QPalette::PlaceholderText));
-        axis->setGridLineColor(palette.color(QPalette::Midlight));
-        axis->setLinePenColor(palette.color(QPalette::Mid));
-        QFont small = font();
-        small.setPointSizeF(small.pointSizeF() * 0.85);
-        axis->setLabelsFont(small);
-        axis->setTitleFont(small);
-    }
-    setBackgroundBrush(palette.color(QPalette::Window));
+    styleChart(chart(), font());
+    setBackgroundBrush(QApplication::palette().color(QPalette::Window));
 }
 
 } // namespace rune::views

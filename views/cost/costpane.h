@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "cost/costmodel.h"
+#include "cost/pricebook.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+class QTabWidget;
+class QTableWidget;
+class QTimer;
+
+namespace rune::views
+{
+
+class BreakEvenChart;
+class CostBarsChart;
+class PriceTablesEditor;
+
+/**
+ * What a workload costs a month on each option — AWS Lambda, rented instances, a PaaS, this
+ * cluster — from the price tables: the inputs as a form with presets, the cost bars with their
+ * breakdown, the break-even chart with its crossings named, the table behind them, and the
+ * price tables themselves, editable. Charts export as PNG, the table as CSV.
+ */
+class CostPane final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CostPane)
+
+public:
+    /** @p shippedDir holds the shipped tables (":/pricing"); edits are saved in @p editsDir. */
+    CostPane(QString shippedDir, QString editsDir, QWidget *parent = nullptr);
+
+    /** Reads the price tables again (in the background); loaded() follows. */
+    void reload();
+    /** The workload the form describes; its problems() say what is wrong with it. */
+    cost::Workload workload() const;
+    QList<cost::CostEstimate> estimates() const;
+    QList<cost::BreakEven> crossings() const;
+    /** The table behind the charts as CSV, exact amounts in US dollars (and the second currency). */
+    QString csv() const;
+
+public Q_SLOTS:
+    /** Exports the chart of the current tab (the cost bars when the table is shown). */
+    void exportChartPng(const QString &path);
+    void exportCsv(const QString &path);
+
+Q_SIGNALS:
+    void loaded();
+    /** An export finished: @p error is empty when it worked. */
+    void exported(const QString &path, const QString &error);
+
+private:
+    void buildForm(QWidget *form);
+    void applyPreset(int index);
+    void setPriceBook(const cost::PriceBook &book);
+    void recalculate();
+    QList<cost::CostOption> chosenOptions() const;
+    void fillTable();
+    QString secondCurrencyText(cost::Money dollars) const;
+    void chooseExportFile(bool chart);
+
+    QString m_shippedDir;
+    QString m_editsDir;
+    cost::PriceBook m_book;
+    QList<cost::CostOption> m_allOptions;
+    QList<cost::CostEstimate> m_estimates;
+    QList<cost::BreakEven> m_crossings;
+    QTimer *m_recalculate;
+    QComboBox *m_presetCombo = nullptr;
+    QLineEdit *m_requestsEdit = nullptr;
+    QDoubleSpinBox *m_durationSpin = nullptr;
+    QSpinBox *m_memorySpin = nullptr;
+    QDoubleSpinBox *m_peakSpin = nullptr;
+    QLineEdit *m_measuredEdit = nullptr;
+    QListWidget *m_optionsList = nullptr;
+    QLineEdit *m_currencyEdit = nullptr;
+    QLineEdit *m_rateEdit = nullptr;
+    QLabel *m_problemsLabel = nullptr;
+    QLabel *m_statusLabel;
+    QTabWidget *m_tabs;
+    CostBarsChart *m_bars;
+    BreakEvenChart *m_breakEven;
+    QLabel *m_crossingsLabel;
+    QTableWidget *m_table;
+    PriceTablesEditor *m_prices;
+};
+
+} // namespace rune::views

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "widgets/chartstyle.h"
+
+#include "util/background.h"
+
+#include <QAbstractAxis>
+#include <QApplication>
+#include <QChart>
+#include <QImage>
+#include <QImageWriter>
+#include <QLegend>
+#include <QPalette>
+#include <QPixmap>
+#include <QWidget>
+
+namespace rune::views
+{
+
+void styleChart(QChart *chart, const QFont &font)
+{
+    const QPalette palette = QApplication::palette();
+    chart->setBackgroundBrush(palette.color(QPalette::Base));
+    chart->setBackgroundPen(QPen(palette.color(QPalette::Midlight)));
+    chart->setPlotAreaBackgroundVisible(false);
+    QFont titleFont = font;
+    titleFont.setBold(true);
+    chart->setTitleFont(titleFont);
+    chart->setTitleBrush(palette.color(QPalette::Text));
+    chart->legend()->setLabelColor(palette.color(QPalette::Text));
+    QFont small = font;
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    for (QAbstractAxis *axis : chart->axes()) {
+        axis->setLabelsColor(palette.color(QPalette::PlaceholderText));
+        axis->setTitleBrush(palette.color(QPalette::PlaceholderText));
+        axis->setGridLineColor(palette.color(QPalette::Midlight));
+        axis->setLinePenColor(palette.color(QPalette::Mid));
+        axis->setLabelsFont(small);
+        axis->setTitleFont(small);
+    }
+}
+
+void exportWidgetPng(QWidget *widget, const QString &path, std::function<void(QString)> done)
+{
+    // QPixmap belongs to the UI thread; the QImage it becomes may be encoded anywhere.
+    const QImage image = widget->grab().toImage();
+    runInBackground(
+        widget,
+        [image, path] {
+            QImageWriter writer(path, "png");
+            return writer.write(image) ? QString() : writer.errorString();
+        },
+        std::move(done));
+}
+
+} // namespace rune::views

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+#include <functional>
+
+class QChart;
+class QFont;
+class QWidget;
+
+namespace rune::views
+{
+
+/** Gives @p chart and its axes the application palette's colours and @p font, bold for the title. */
+void styleChart(QChart *chart, const QFont &font);
+
+/**
+ * Saves what @p widget shows (a chart, a heat map) as a PNG at @p path: grabbed on the UI thread,
+ * encoded and written on a background one. @p done gets an empty string, or why it failed, on
+ * @p widget's thread; it is dropped if @p widget goes first.
+ */
+void exportWidgetPng(QWidget *widget, const QString &path, std::function<void(QString)> done);
+
+} // namespace rune::views

@@ -81,7 +81,7 @@ void TestCostPane::show(int tab, const QString &screenshot)
     m_pane->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_pane.get()));
     QTest::qWait(100);
-    QVERIFY(m_pane->grab().save(screenshotPath(screenshot)));
+    QVERIFY(m_pane->grab().save(test::screenshotPath(screenshot)));
 }
 
 void TestCostPane::pricesTheFoundingComparison()

@@ -31,6 +31,20 @@ namespace
 const QStringList stackedComponents = {
     u"requests"_s, u"compute"_s, u"instances"_s, u"hardware"_s, u"rent"_s, u"power"_s, u"bandwidth"_s, u"admin"_s};
 
+/** A colour per component, the same in every chart. */
+QColor componentColor(const QString &component)
+{
+    static const QColor colours[] = {QColor(0x3b, 0x82, 0xf6),
+        QColor(0xf5, 0x9e, 0x0b),
+        QColor(0x10, 0xb9, 0x81),
+        QColor(0xef, 0x44, 0x44),
+        QColor(0xe8, 0x79, 0xf9),
+        QColor(0xa8, 0x55, 0xf7),
+        QColor(0x06, 0xb6, 0xd4),
+        QColor(0x84, 0xcc, 0x16)};
+    return colours[std::max<qsizetype>(0, stackedComponents.indexOf(component)) % std::size(colours)];
+}
+
 double dollars(cost::Money money)
 {
     return double(money.micros()) / 1e6; // for drawing only; the sums were made in whole micro-dollars
@@ -70,6 +84,10 @@ void CostBarsChart::setEstimates(const QList<cost::CostEstimate> &estimates)
     for (QAbstractAxis *axis : c->axes())
         c->removeAxis(axis);
     m_components.clear();
+    if (m_estimates.isEmpty())
+        return;
+    // Horizontal bars stack their categories upwards: drawn reversed, they read top-down as listed.
+    std::reverse(m_estimates.begin(), m_estimates.end());
     for (const QString &component : stackedComponents) {
         for (const cost::CostEstimate &estimate : std::as_const(m_estimates)) {
             if (cost::netOf(estimate, component).micros() > 0) {
@@ -82,11 +100,10 @@ void CostBarsChart::setEstimates(const QList<cost::CostEstimate> &estimates)
     QStringList categories;
     for (const cost::CostEstimate &estimate : std::as_const(m_estimates))
         categories.append(estimate.option);
-    for (int index = 0; index < m_components.size(); ++index) {
-        const QString component = m_components.at(index);
+    for (const QString &component : std::as_const(m_components)) {
         auto *set = new QBarSet(component);
-        set->setColor(colors::series(index));
-        set->setBorderColor(colors::series(index));
+        set->setColor(componentColor(component));
+        set->setBorderColor(componentColor(component));
         for (const cost::CostEstimate &estimate : std::as_const(m_estimates))
             set->append(dollars(cost::netOf(estimate, component)));
         connect(set, &QBarSet::hovered, this, [this, component](bool over, int bar) {
@@ -111,7 +128,6 @@ void CostBarsChart::setEstimates(const QList<cost::CostEstimate> &estimates)
     auto *amounts = new QValueAxis;
     amounts->setLabelFormat(u"$%.0f"_s);
     amounts->setTitleText(tr("US dollars a month"));
-    amounts->applyNiceNumbers();
     c->addAxis(amounts, Qt::AlignBottom);
     series->attachAxis(amounts);
     amounts->setMin(0);
@@ -150,6 +166,8 @@ BreakEvenChart::BreakEvenChart(QWidget *parent)
 {
     setObjectName(u"breakEvenChart"_s);
     setChart(newChart(tr("Monthly cost against requests per month")));
+    chart()->legend()->setAlignment(Qt::AlignRight);
+    chart()->legend()->setShowToolTips(true);
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(300);
 }
@@ -219,7 +237,10 @@ void BreakEvenChart::setOptions(
     c->addSeries(marks);
     marks->attachAxis(requestsAxis);
     marks->attachAxis(costAxis);
-    costAxis->setRange(std::max(0.01, lowest / 2), std::max(1.0, highest * 2));
+    if (highest > 0)
+        costAxis->setRange(std::max(0.01, lowest / 2), std::max(1.0, highest * 2));
+    else
+        costAxis->setRange(1, 1000);
     styleChart(c, font());
 }
 

@@ -110,7 +110,8 @@ CostPane::CostPane(QString shippedDir, QString editsDir, QWidget *parent)
     formScroll->setWidget(form);
     formScroll->setWidgetResizable(true);
     formScroll->setFrameShape(QFrame::NoFrame);
-    formScroll->setMinimumWidth(330);
+    formScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    formScroll->setMinimumWidth(360);
 
     m_statusLabel->setObjectName(u"costStatus"_s);
     m_statusLabel->setWordWrap(true);
@@ -157,6 +158,7 @@ CostPane::CostPane(QString shippedDir, QString editsDir, QWidget *parent)
     splitter->addWidget(formScroll);
     splitter->addWidget(right);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({380, 900});
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
 
@@ -173,6 +175,8 @@ void CostPane::buildForm(QWidget *form)
     m_presetCombo->setObjectName(u"presetCombo"_s);
     for (const Preset &preset : presets)
         m_presetCombo->addItem(tr(preset.title));
+    m_presetCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_presetCombo->setMinimumContentsLength(16);
     m_requestsEdit = new QLineEdit(workload);
     m_requestsEdit->setObjectName(u"requestsEdit"_s);
     m_requestsEdit->setToolTip(tr("Calls a month: 1000000000, 1e9, 1 B, 41 M or 950 k"));

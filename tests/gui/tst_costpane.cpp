@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Cost pane: the shipped price tables priced for a workload, the charts, the table and its
 // exports, and editing the prices without touching the shipped files.
+#include "../common/functionfixture.h"
 #include "cost/costcharts.h"
 #include "cost/costpane.h"
 #include "editortesthelpers.h"
@@ -43,6 +44,7 @@ class TestCostPane final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void init();
     void cleanup();
     void pricesTheFoundingComparison();
@@ -52,18 +54,36 @@ private Q_SLOTS:
     void badInputIsNamedAndKeepsTheCharts();
     void editedPricesAreSavedApartAndReset();
     void badPriceEditIsRefusedNamingTheEntry();
+    void measuresANodeWithARealFunction();
+    void requestLineMakesTheMeasuredCall();
 
 private:
     void show(int tab, const QString &screenshot);
 
+    std::unique_ptr<test::FunctionFixture> m_fx;
+    FunctionServices m_services;
     std::unique_ptr<QTemporaryDir> m_edits;
     std::unique_ptr<CostPane> m_pane;
 };
 
+void TestCostPane::initTestCase()
+{
+    qRegisterMetaType<LoadSummary>();
+    m_fx = std::make_unique<test::FunctionFixture>(1);
+    QVERIFY(m_fx->load());
+    m_services = {&m_fx->catalog,
+        m_fx->workspace.get(),
+        m_fx->releases.get(),
+        m_fx->invoker.get(),
+        &m_fx->agents,
+        &m_fx->nodes,
+        test::functionTemplates()};
+}
+
 void TestCostPane::init()
 {
     m_edits = std::make_unique<QTemporaryDir>();
-    m_pane = std::make_unique<CostPane>(shippedDir, m_edits->filePath(u"pricing"_s));
+    m_pane = std::make_unique<CostPane>(m_services, shippedDir, m_edits->filePath(u"pricing"_s));
     m_pane->resize(1280, 760);
     QSignalSpy loaded(m_pane.get(), &CostPane::loaded);
     QVERIFY(loaded.wait(10000));
@@ -229,6 +249,48 @@ void TestCostPane::badPriceEditIsRefusedNamingTheEntry()
     QVERIFY2(status->text().contains(u"entry 3 (\"c5.large, us-east-1\"): \"hourly\" must be a decimal amount"_s),
         qPrintable(status->text()));
     QVERIFY(!QFile::exists(m_edits->filePath(u"pricing/aws-ec2.json"_s)));
+}
+
+void TestCostPane::measuresANodeWithARealFunction()
+{
+    auto *button = m_pane->findChild<QPushButton *>(u"measureButton"_s);
+    QVERIFY(!button->isEnabled()); // nothing deployed yet
+    QVERIFY(m_pane->findChild<QLabel *>(u"measureLabel"_s)->text().contains(u"Deploy a function"_s));
+    const QString id = m_fx->create(u"answer"_s);
+    QVERIFY(m_fx->saveFile(id, u"handler.py"_s, u"def handle(event, context):\n    return 'ok'\n"_s));
+    DeployJob *job = m_fx->wait(m_fx->releases->deploy(id, {u"node-1"_s}));
+    QVERIFY(job && job->succeeded());
+    QTRY_VERIFY(button->isEnabled());
+    QCOMPARE(m_pane->findChild<QComboBox *>(u"measureNodeCombo"_s)->currentData().toString(), u"node-1"_s);
+    QSignalSpy measured(m_pane.get(), &CostPane::measured);
+    button->click();
+    QVERIFY(m_pane->findChild<QPushButton *>(u"cancelMeasureButton"_s)->isEnabled());
+    QVERIFY(measured.wait(30000));
+    const auto summary = measured.at(0).at(0).value<LoadSummary>();
+    QVERIFY2(summary.totals.succeeded > 0 && summary.totals.failed == 0, qPrintable(summary.sentence()));
+    const double perSecond = m_pane->findChild<QLineEdit *>(u"measuredEdit"_s)->text().toDouble();
+    QVERIFY(perSecond > 0);
+    QTRY_VERIFY(estimateOf(m_pane->estimates(), u"This cluster"_s)->basis.contains(u"measured"_s));
+    QVERIFY(m_pane->findChild<QLabel *>(u"measureLabel"_s)->text().startsWith(u"Measured: "_s));
+    show(0, u"cost-measured.png"_s);
+    // Cancelled, nothing is taken from the run.
+    m_pane->findChild<QLineEdit *>(u"measuredEdit"_s)->clear();
+    button->click();
+    QTest::qWait(300);
+    m_pane->findChild<QPushButton *>(u"cancelMeasureButton"_s)->click();
+    QVERIFY(measured.wait(10000));
+    QVERIFY(measured.at(1).at(0).value<LoadSummary>().cancelled);
+    QVERIFY(m_pane->findChild<QLineEdit *>(u"measuredEdit"_s)->text().isEmpty());
+    QVERIFY(m_pane->findChild<QLabel *>(u"measureLabel"_s)->text().startsWith(u"Not measured: "_s));
+}
+
+void TestCostPane::requestLineMakesTheMeasuredCall()
+{
+    const LoadPlan plan = CostPane::measurementPlan(u" post /orders?x=1 "_s);
+    QCOMPARE(plan.request.method, u"POST"_s);
+    QCOMPARE(plan.request.path, u"/orders?x=1"_s);
+    QVERIFY(plan.problems().isEmpty());
+    QCOMPARE(CostPane::measurementPlan(QString()).request.method, u"GET"_s);
 }
 
 QTEST_MAIN(TestCostPane)

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cost/costpane.h"
 
+#include "cluster/nodelist.h"
 #include "cost/costcharts.h"
 #include "cost/pricetableseditor.h"
+#include "functions/functioncatalog.h"
+#include "functions/functioninvoker.h"
 #include "util/background.h"
 #include "util/csv.h"
 #include "widgets/chartstyle.h"
@@ -18,6 +21,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QScrollArea>
@@ -86,8 +90,9 @@ bool isClusterOption(const cost::CostOption &option)
 
 } // namespace
 
-CostPane::CostPane(QString shippedDir, QString editsDir, QWidget *parent)
+CostPane::CostPane(const FunctionServices &functions, QString shippedDir, QString editsDir, QWidget *parent)
     : QWidget(parent)
+    , m_functions(functions)
     , m_shippedDir(std::move(shippedDir))
     , m_editsDir(std::move(editsDir))
     , m_recalculate(new QTimer(this))
@@ -232,6 +237,7 @@ void CostPane::buildForm(QWidget *form)
 
     auto *layout = new QVBoxLayout(form);
     layout->addWidget(workload);
+    layout->addWidget(buildMeasureBox(form));
     layout->addWidget(options, 1);
     layout->addWidget(currency);
     layout->addWidget(m_problemsLabel);
@@ -243,6 +249,142 @@ void CostPane::buildForm(QWidget *form)
         connect(spin, &QDoubleSpinBox::valueChanged, m_recalculate, qOverload<>(&QTimer::start));
     connect(m_memorySpin, &QSpinBox::valueChanged, m_recalculate, qOverload<>(&QTimer::start));
     connect(m_optionsList, &QListWidget::itemChanged, m_recalculate, qOverload<>(&QTimer::start));
+}
+
+QWidget *CostPane::buildMeasureBox(QWidget *form)
+{
+    auto *box = new QGroupBox(tr("Measure a node's throughput"), form);
+    auto *fields = new QFormLayout(box);
+    m_measureFunctionCombo = new QComboBox(box);
+    m_measureFunctionCombo->setObjectName(u"measureFunctionCombo"_s);
+    m_measureFunctionCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_measureNodeCombo = new QComboBox(box);
+    m_measureNodeCombo->setObjectName(u"measureNodeCombo"_s);
+    m_measureNodeCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_measureRequestEdit = new QLineEdit(u"GET /"_s, box);
+    m_measureRequestEdit->setObjectName(u"measureRequestEdit"_s);
+    m_measureRequestEdit->setToolTip(tr("The call to repeat: a method and a path, e.g. \"GET /?name=Ada\""));
+    m_measureButton = new QPushButton(tr("Measure"), box);
+    m_measureButton->setObjectName(u"measureButton"_s);
+    m_measureButton->setToolTip(tr("Calls the function on the node, 32 calls at once for ten seconds, and uses "
+                                   "the calls a second it answered"));
+    m_cancelMeasureButton = new QPushButton(tr("Cancel"), box);
+    m_cancelMeasureButton->setObjectName(u"cancelMeasureButton"_s);
+    m_cancelMeasureButton->setEnabled(false);
+    m_measureProgress = new QProgressBar(box);
+    m_measureProgress->setObjectName(u"measureProgress"_s);
+    m_measureProgress->setVisible(false);
+    m_measureLabel = new QLabel(box);
+    m_measureLabel->setObjectName(u"measureLabel"_s);
+    m_measureLabel->setWordWrap(true);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_measureButton);
+    buttons->addWidget(m_cancelMeasureButton);
+    fields->addRow(tr("Function"), m_measureFunctionCombo);
+    fields->addRow(tr("Node"), m_measureNodeCombo);
+    fields->addRow(tr("Call"), m_measureRequestEdit);
+    fields->addRow(buttons);
+    fields->addRow(m_measureProgress);
+    fields->addRow(m_measureLabel);
+    connect(m_measureButton, &QPushButton::clicked, this, &CostPane::measure);
+    connect(m_cancelMeasureButton, &QPushButton::clicked, this, &CostPane::cancelMeasurement);
+    connect(m_measureFunctionCombo, &QComboBox::currentIndexChanged, this, &CostPane::fillMeasurableNodes);
+    for (auto signal :
+        {&FunctionCatalog::versionsChanged, &FunctionCatalog::functionRemoved, &FunctionCatalog::functionAdded})
+        connect(m_functions.catalog, signal, this, &CostPane::fillMeasurableFunctions);
+    connect(m_functions.catalog, &FunctionCatalog::loaded, this, &CostPane::fillMeasurableFunctions);
+    fillMeasurableFunctions();
+    return box;
+}
+
+void CostPane::fillMeasurableFunctions()
+{
+    const QString chosen = m_measureFunctionCombo->currentData().toString();
+    const QSignalBlocker blocker(m_measureFunctionCombo);
+    m_measureFunctionCombo->clear();
+    for (const Function &function : m_functions.catalog->functions()) {
+        if (!m_functions.invoker->nodesFor(function.id).isEmpty())
+            m_measureFunctionCombo->addItem(function.project + u'/' + function.name, function.id);
+    }
+    m_measureFunctionCombo->setCurrentIndex(std::max(0, m_measureFunctionCombo->findData(chosen)));
+    fillMeasurableNodes();
+}
+
+void CostPane::fillMeasurableNodes()
+{
+    const QString chosen = m_measureNodeCombo->currentData().toString();
+    m_measureNodeCombo->clear();
+    const QString function = m_measureFunctionCombo->currentData().toString();
+    for (const QString &nodeId : m_functions.invoker->nodesFor(function)) {
+        const Node *node = m_functions.nodes->find(nodeId);
+        m_measureNodeCombo->addItem(node ? node->name : nodeId, nodeId);
+    }
+    m_measureNodeCombo->setCurrentIndex(std::max(0, m_measureNodeCombo->findData(chosen)));
+    const bool idle = !m_measurement;
+    m_measureButton->setEnabled(idle && m_measureNodeCombo->count() > 0);
+    if (idle && m_measureFunctionCombo->count() == 0)
+        m_measureLabel->setText(tr("Deploy a function to measure what one node serves."));
+}
+
+LoadPlan CostPane::measurementPlan(const QString &requestLine)
+{
+    LoadPlan plan;
+    plan.callsPerSecond = LoadPlan::maxCallsPerSecond; // as many as the calls at once allow
+    plan.seconds = 10;
+    plan.inFlight = 32;
+    const QStringList parts = requestLine.trimmed().split(u' ', Qt::SkipEmptyParts);
+    plan.request.method = parts.value(0, u"GET"_s).toUpper();
+    plan.request.path = parts.value(1, u"/"_s);
+    return plan;
+}
+
+void CostPane::measure()
+{
+    const QString functionId = m_measureFunctionCombo->currentData().toString();
+    const QString nodeId = m_measureNodeCombo->currentData().toString();
+    if (m_measurement || functionId.isEmpty() || nodeId.isEmpty())
+        return;
+    m_measurement =
+        new LoadRun(m_functions.invoker, functionId, nodeId, measurementPlan(m_measureRequestEdit->text()), this);
+    connect(m_measurement, &LoadRun::progress, this, [this](const LoadProgress &progress) {
+        m_measureProgress->setValue(
+            int(std::min<qint64>(100, progress.elapsedMs * 100 / std::max<qint64>(1, progress.plannedMs))));
+        m_measureLabel->setText(tr("%1 calls answered, %2 failed…").arg(progress.succeeded).arg(progress.failed));
+    });
+    connect(m_measurement, &LoadRun::finished, this, &CostPane::measurementEnded);
+    m_measureProgress->setRange(0, 100);
+    m_measureProgress->setValue(0);
+    m_measureProgress->setVisible(true);
+    m_measureButton->setEnabled(false);
+    m_cancelMeasureButton->setEnabled(true);
+    m_measurement->start();
+}
+
+void CostPane::cancelMeasurement()
+{
+    if (m_measurement)
+        m_measurement->cancel();
+}
+
+void CostPane::measurementEnded(const LoadSummary &summary)
+{
+    m_measurement->deleteLater();
+    m_measurement = nullptr;
+    m_measureProgress->setVisible(false);
+    m_cancelMeasureButton->setEnabled(false);
+    m_measureButton->setEnabled(m_measureNodeCombo->count() > 0);
+    if (!summary.cancelled && summary.totals.succeeded > 0) {
+        m_measuredEdit->setText(QString::number(summary.succeededPerSecond, 'f', 1));
+        m_measureLabel->setText(tr("Measured: %1").arg(summary.sentence()));
+    } else {
+        QStringList causes;
+        for (auto it = summary.failures.begin(); it != summary.failures.end(); ++it)
+            causes << u"%1 × %2"_s.arg(it.value()).arg(it.key());
+        m_measureLabel->setText(
+            tr("Not measured: %1%2")
+                .arg(summary.sentence(), causes.isEmpty() ? QString() : u" ("_s + causes.join(u", "_s) + u')'));
+    }
+    Q_EMIT measured(summary);
 }
 
 void CostPane::applyPreset(int index)

@@ -3,6 +3,8 @@
 
 #include "cost/costmodel.h"
 #include "cost/pricebook.h"
+#include "functions/functionservices.h"
+#include "functions/loadrun.h"
 
 #include <QWidget>
 
@@ -10,6 +12,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QProgressBar;
 class QListWidget;
 class QPushButton;
 class QSpinBox;
@@ -36,8 +39,14 @@ class CostPane final : public QWidget
     Q_DISABLE_COPY_MOVE(CostPane)
 
 public:
-    /** @p shippedDir holds the shipped tables (":/pricing"); edits are saved in @p editsDir. */
-    CostPane(QString shippedDir, QString editsDir, QWidget *parent = nullptr);
+    /**
+     * @p shippedDir holds the shipped tables (":/pricing"); edits are saved in @p editsDir.
+     * @p functions are measured on this cluster's nodes for the throughput of a node.
+     */
+    CostPane(const FunctionServices &functions, QString shippedDir, QString editsDir, QWidget *parent = nullptr);
+
+    /** The bounds of a measurement: as fast as 32 calls at once allow, for ten seconds. */
+    static LoadPlan measurementPlan(const QString &requestLine);
 
     /** Reads the price tables again (in the background); loaded() follows. */
     void reload();
@@ -49,17 +58,25 @@ public:
     QString csv() const;
 
 public Q_SLOTS:
+    /** Measures the chosen function on the chosen node; the result fills the measured throughput. */
+    void measure();
+    void cancelMeasurement();
     /** Exports the chart of the current tab (the cost bars when the table is shown). */
     void exportChartPng(const QString &path);
     void exportCsv(const QString &path);
 
 Q_SIGNALS:
     void loaded();
+    void measured(const rune::LoadSummary &summary);
     /** An export finished: @p error is empty when it worked. */
     void exported(const QString &path, const QString &error);
 
 private:
     void buildForm(QWidget *form);
+    QWidget *buildMeasureBox(QWidget *form);
+    void fillMeasurableFunctions();
+    void fillMeasurableNodes();
+    void measurementEnded(const LoadSummary &summary);
     void applyPreset(int index);
     void setPriceBook(const cost::PriceBook &book);
     void recalculate();
@@ -68,6 +85,7 @@ private:
     QString secondCurrencyText(cost::Money dollars) const;
     void chooseExportFile(bool chart);
 
+    FunctionServices m_functions;
     QString m_shippedDir;
     QString m_editsDir;
     cost::PriceBook m_book;
@@ -85,6 +103,14 @@ private:
     QLineEdit *m_currencyEdit = nullptr;
     QLineEdit *m_rateEdit = nullptr;
     QLabel *m_problemsLabel = nullptr;
+    QComboBox *m_measureFunctionCombo = nullptr;
+    QComboBox *m_measureNodeCombo = nullptr;
+    QLineEdit *m_measureRequestEdit = nullptr;
+    QPushButton *m_measureButton = nullptr;
+    QPushButton *m_cancelMeasureButton = nullptr;
+    QProgressBar *m_measureProgress = nullptr;
+    QLabel *m_measureLabel = nullptr;
+    LoadRun *m_measurement = nullptr;
     QLabel *m_statusLabel;
     QTabWidget *m_tabs;
     CostBarsChart *m_bars;

@@ -115,7 +115,8 @@ void MainWindow::buildPanes()
     m_functionsPane = new FunctionsPane(m_services.functions, this);
     addPane(u"functions"_s, tr("Functions"), m_functionsPane);
 
-    m_costPane = new CostPane(u":/pricing"_s, m_services.settings->dataDir() + u"/pricing"_s, this);
+    m_costPane =
+        new CostPane(m_services.functions, u":/pricing"_s, m_services.settings->dataDir() + u"/pricing"_s, this);
     addPane(u"cost"_s, tr("Cost"), m_costPane);
     setAcceptDrops(true);
 }

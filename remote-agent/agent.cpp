@@ -125,7 +125,7 @@ Agent::Agent(CommandLine commandLine, Config config, AgentHooks hooks)
     , m_sampleTimer(m_io)
     , m_reapTimer(m_io)
 {
-    addSystemEndpoints(*m_router, m_config, m_startedAt, m_isolationInfo);
+    addSystemEndpoints(*m_router, m_config, m_startedAt, m_isolationInfo, m_gpuInfo);
 }
 
 Agent::~Agent()
@@ -178,6 +178,10 @@ std::expected<void, std::string> Agent::prepareRuntime()
     context->memory = std::make_shared<MemoryBudget>(budget);
     // Eight at most: idle interpreters cost memory the functions could use.
     context->standby = std::make_shared<StandbyPool>(m_io, *context, config->warmPoolSize, 8);
+    // Before the servers start: nvidia-smi can take seconds, which no request should wait for.
+    context->gpus = detectGpus(GpuSources {config->procRoot, config->nvidiaSmi});
+    *m_gpuInfo = gpusJson(context->gpus);
+    logLine(std::to_string(context->gpus.size()) + (context->gpus.size() == 1 ? " GPU" : " GPUs"));
     const SandboxReport &report = context->sandbox.report();
     logLine(report.summary());
     for (const std::string &note : report.notes)

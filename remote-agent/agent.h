@@ -91,6 +91,8 @@ private:
     boost::asio::steady_timer m_reapTimer;
     /** /v1/info's "isolation", known once the sandbox is; read by the info endpoint afterwards. */
     std::shared_ptr<nlohmann::json> m_isolationInfo = std::make_shared<nlohmann::json>(nlohmann::json::object());
+    /** /v1/info's "gpus", found once at start (nvidia-smi may take seconds); read by the info endpoint. */
+    std::shared_ptr<nlohmann::json> m_gpuInfo = std::make_shared<nlohmann::json>(nlohmann::json::array());
     bool m_shuttingDown = false;
 };
 

@@ -228,6 +228,10 @@ std::expected<void, std::string> applySetting(Config &config, std::string_view k
         config.mqttPasswordFile = value;
     else if (key == "mqtt_client_id")
         config.mqttClientId = value;
+    else if (key == "proc_root")
+        config.procRoot = value;
+    else if (key == "nvidia_smi")
+        config.nvidiaSmi = value;
     else
         return std::unexpected("unknown setting '" + std::string(key) + "'");
     return {};
@@ -388,6 +392,8 @@ std::string usageText()
            "request\n"
            "  bodies held at once, default 256 MiB), min_body_bytes_per_second (default 1024) and\n"
            "  body_rate_window_seconds (default 10): a slower upload gets 408.\n"
+           "  proc_root (default /proc): the /proc the agent reads host facts from; for tests and containers.\n"
+           "  nvidia_smi (default /usr/bin/nvidia-smi): tells the GPUs' memory; read at start, like proc_root.\n"
            "SIGHUP re-reads the config and token files; SIGTERM stops after in-flight requests.\n";
 }
 

@@ -79,6 +79,11 @@ struct Config {
     // Function logs on disk: rotated past this size, this many old files kept.
     std::uint64_t logMaxFileBytes = 8ull << 20;
     int logKeepFiles = 3;
+
+    // Host facts: the /proc the agent reads them from (GPUs), for tests and containers, and the
+    // nvidia-smi that tells the GPUs' memory.
+    std::string procRoot = "/proc";
+    std::string nvidiaSmi = "/usr/bin/nvidia-smi";
 };
 
 // What the command line asked for. Kept after start-up so SIGHUP can re-read the config file and

@@ -52,7 +52,8 @@ nlohmann::json isolationJson(const SandboxReport &report)
 void addSystemEndpoints(Router &router,
     std::shared_ptr<const LiveConfig> config,
     std::chrono::steady_clock::time_point startedAt,
-    std::shared_ptr<const nlohmann::json> isolation)
+    std::shared_ptr<const nlohmann::json> isolation,
+    std::shared_ptr<const nlohmann::json> gpus)
 {
     router.add(
         http::verb::get,
@@ -62,9 +63,10 @@ void addSystemEndpoints(Router &router,
             exchange.respondJson(http::status::ok, healthJson(*config->current(), uptime));
         },
         healthCheckRoute());
-    router.add(http::verb::get, protocol::paths::info, [config, isolation](Exchange exchange) {
+    router.add(http::verb::get, protocol::paths::info, [config, isolation, gpus](Exchange exchange) {
         nlohmann::json info = infoJson(*config->current());
         info[protocol::info::isolation] = *isolation;
+        info[protocol::info::gpus] = *gpus;
         exchange.respondJson(http::status::ok, info);
     });
 }

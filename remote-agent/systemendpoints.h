@@ -13,11 +13,13 @@ namespace rune::agent
 struct SandboxReport;
 
 // GET /v1/health (no token: liveness probes and the console's reachability check) and
-// GET /v1/info (host facts, and @p isolation: how functions are kept apart, once it is known).
+// GET /v1/info (host facts, @p isolation: how functions are kept apart, and @p gpus, both once
+// they are known at start).
 void addSystemEndpoints(Router &router,
     std::shared_ptr<const LiveConfig> config,
     std::chrono::steady_clock::time_point startedAt,
-    std::shared_ptr<const nlohmann::json> isolation);
+    std::shared_ptr<const nlohmann::json> isolation,
+    std::shared_ptr<const nlohmann::json> gpus);
 
 /** /v1/info's "isolation" object: users, memory, processes, filesystem, uid_range, warnings. */
 nlohmann::json isolationJson(const SandboxReport &report);

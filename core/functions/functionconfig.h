@@ -71,6 +71,9 @@ struct FunctionConfig {
     int maxReplicas = protocol::defaults::maxReplicas;
     int targetConcurrency = protocol::defaults::targetConcurrency; ///< in-flight calls per replica before scaling up
     int idleToZeroSeconds = protocol::defaults::idleToZeroSeconds; ///< 0: never scale to zero
+    int gpuCount = protocol::defaults::gpuCount; ///< GPUs each replica gets; 0: none (nor may it use any)
+    int gpuMemoryMiB = protocol::defaults::gpuMemoryMiB; ///< memory each of those GPUs must have; 0: any
+    int gpuPercent = protocol::defaults::gpuPercent; ///< share of each GPU's compute, 1 to 100
     QList<Trigger> triggers = {Trigger {}};
     QMap<QString, QString> env;
     FunctionAuth auth = FunctionAuth::Token;

@@ -190,6 +190,9 @@ QJsonObject FunctionConfig::toJson() const
         {QLatin1StringView(configkeys::maxReplicas), maxReplicas},
         {QLatin1StringView(configkeys::targetConcurrency), targetConcurrency},
         {QLatin1StringView(configkeys::idleToZeroSeconds), idleToZeroSeconds},
+        {QLatin1StringView(configkeys::gpuCount), gpuCount},
+        {QLatin1StringView(configkeys::gpuMemoryMiB), gpuMemoryMiB},
+        {QLatin1StringView(configkeys::gpuPercent), gpuPercent},
         {QLatin1StringView(configkeys::triggers), triggersToJson(triggers)},
         {QLatin1StringView(configkeys::env), envObject},
         {QLatin1StringView(configkeys::auth), functionAuthName(auth)},
@@ -209,6 +212,9 @@ Result<FunctionConfig> FunctionConfig::fromJson(const QJsonObject &json)
     reader.integer(configkeys::maxReplicas, config.maxReplicas);
     reader.integer(configkeys::targetConcurrency, config.targetConcurrency);
     reader.integer(configkeys::idleToZeroSeconds, config.idleToZeroSeconds);
+    reader.integer(configkeys::gpuCount, config.gpuCount);
+    reader.integer(configkeys::gpuMemoryMiB, config.gpuMemoryMiB);
+    reader.integer(configkeys::gpuPercent, config.gpuPercent);
     reader.name(configkeys::auth, config.auth, &functionAuthFromName, u"public, token"_s);
     auto error = reader.error();
     if (!error)

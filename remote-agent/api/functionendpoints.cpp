@@ -64,8 +64,9 @@ void respondDeployError(const Exchange &exchange, const DeployError &error)
     std::string message;
     for (const std::string &problem : error.problems)
         message += (message.empty() ? "" : "; ") + problem;
-    const auto status =
-        error.code == errorcode::storage ? http::status::internal_server_error : http::status::bad_request;
+    const auto status = error.code == errorcode::storage ? http::status::internal_server_error
+        : error.code == errorcode::insufficientResources ? http::status::conflict
+                                                         : http::status::bad_request;
     namespace field = protocol::error;
     exchange.respond(makeJsonResponse(status,
         {{field::object, {{field::code, error.code}, {field::message, message}, {field::problems, error.problems}}}}));
@@ -97,6 +98,12 @@ void deployNow(const Exchange &exchange, AgentServices &services, const std::str
         asStdView(request[http::field::content_type]), asStdView(request[configHeader]), exchange.body());
     if (!parsed)
         return exchange.respondError(http::status::bad_request, errorcode::badRequest, parsed.error());
+    // A configuration the node cannot run is refused before it is stored; an invalid one is left
+    // to the store's check, which names every problem.
+    if (const auto config = protocol::parseFunctionConfig(parsed->config); config) {
+        if (auto missing = services.host.shortfall(*config); !missing.empty())
+            return respondDeployError(exchange, DeployError {errorcode::insufficientResources, std::move(missing)});
+    }
     auto deployed = services.store.deploy(name, parsed->archive, parsed->config);
     if (!deployed)
         return respondDeployError(exchange, deployed.error());

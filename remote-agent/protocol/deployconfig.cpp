@@ -251,6 +251,24 @@ void checkHandler(const FunctionConfig &config, Problems &problems)
     }
 }
 
+// GPU memory and a share of a GPU only mean something for a function that gets GPUs: refused
+// rather than ignored, so a form that set them never deploys a function without the GPU it meant.
+void checkGpus(const FunctionConfig &config, Problems &problems)
+{
+    if (config.gpuMemoryMiB % limits::gpuMemoryStepMiB != 0)
+        problems.push_back({keys::gpuMemoryMiB,
+            "gpu_memory_mib must be a multiple of " + std::to_string(limits::gpuMemoryStepMiB) + " (got "
+                + std::to_string(config.gpuMemoryMiB) + ")"});
+    if (config.gpuCount > 0)
+        return;
+    if (config.gpuMemoryMiB > 0)
+        problems.push_back({keys::gpuMemoryMiB,
+            "gpu_memory_mib (" + std::to_string(config.gpuMemoryMiB) + ") needs a gpu_count of 1 or more"});
+    if (config.gpuPercent != defaults::gpuPercent)
+        problems.push_back({keys::gpuPercent,
+            "gpu_percent (" + std::to_string(config.gpuPercent) + ") needs a gpu_count of 1 or more"});
+}
+
 void checkCombination(const FunctionConfig &config, Problems &problems)
 {
     const bool knownRuntime =
@@ -270,6 +288,7 @@ void checkCombination(const FunctionConfig &config, Problems &problems)
                 + std::to_string(config.minReplicas) + ")"});
     if (config.auth != values::authPublic && config.auth != values::authToken)
         problems.push_back({keys::auth, "auth must be public or token (got " + excerpt(config.auth) + ")"});
+    checkGpus(config, problems);
 }
 
 } // namespace
@@ -304,6 +323,9 @@ std::expected<FunctionConfig, std::vector<ConfigProblem>> parseFunctionConfig(co
         limits::maxTargetConcurrency,
         problems);
     readInt(json, keys::idleToZeroSeconds, config.idleToZeroSeconds, 0, limits::maxIdleToZeroSeconds, problems);
+    readInt(json, keys::gpuCount, config.gpuCount, 0, limits::maxGpuCount, problems);
+    readInt(json, keys::gpuMemoryMiB, config.gpuMemoryMiB, 0, limits::maxGpuMemoryMiB, problems);
+    readInt(json, keys::gpuPercent, config.gpuPercent, limits::minGpuPercent, limits::maxGpuPercent, problems);
     readTriggers(json, config, problems);
     readEnv(json, config, problems);
     readString(json, keys::auth, config.auth, problems);
@@ -343,6 +365,9 @@ nlohmann::json toJson(const FunctionConfig &config)
         {keys::maxReplicas, config.maxReplicas},
         {keys::targetConcurrency, config.targetConcurrency},
         {keys::idleToZeroSeconds, config.idleToZeroSeconds},
+        {keys::gpuCount, config.gpuCount},
+        {keys::gpuMemoryMiB, config.gpuMemoryMiB},
+        {keys::gpuPercent, config.gpuPercent},
         {keys::triggers, triggers},
         {keys::env, config.env},
         {keys::auth, config.auth},

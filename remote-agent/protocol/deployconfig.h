@@ -40,6 +40,9 @@ struct FunctionConfig {
     int maxReplicas = defaults::maxReplicas;
     int targetConcurrency = defaults::targetConcurrency;
     int idleToZeroSeconds = defaults::idleToZeroSeconds;
+    int gpuCount = defaults::gpuCount;
+    int gpuMemoryMiB = defaults::gpuMemoryMiB;
+    int gpuPercent = defaults::gpuPercent;
     std::vector<Trigger> triggers;
     std::map<std::string, std::string> env;
     std::string auth = defaults::auth;

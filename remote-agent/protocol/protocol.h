@@ -54,7 +54,16 @@ inline constexpr char diskFreeBytes[] = "disk_free_bytes";
 inline constexpr char agentVersion[] = "agent_version";
 inline constexpr char role[] = "role";
 inline constexpr char isolation[] = "isolation"; ///< absent from agents before isolation was reported
+inline constexpr char gpus[] = "gpus"; ///< a list, empty without GPUs; absent from agents before GPUs were reported
 } // namespace info
+
+/** One entry of the "gpus" list of /v1/info, in the order of their indices. */
+namespace gpu
+{
+inline constexpr char index[] = "index"; ///< what CUDA_VISIBLE_DEVICES names it by
+inline constexpr char model[] = "model";
+inline constexpr char memoryBytes[] = "memory_bytes"; ///< 0 when the node cannot tell (no nvidia-smi)
+} // namespace gpu
 
 /** The "isolation" object of /v1/info: how the agent keeps replicas apart, and what it could not do. */
 namespace isolation
@@ -187,6 +196,7 @@ inline constexpr char internal[] = "internal"; // 500
 inline constexpr char invalidConfig[] = "invalid_config"; // 400: with "problems"
 inline constexpr char badArchive[] = "bad_archive"; // 400
 inline constexpr char storage[] = "storage"; // 500: the node could not store the function
+inline constexpr char insufficientResources[] = "insufficient_resources"; // 409: the node lacks what it asks for
 // HTTP itself.
 inline constexpr char payloadTooLarge[] = "payload_too_large"; // 413: also a body over max_payload_bytes
 inline constexpr char uriTooLong[] = "uri_too_long"; // 414

@@ -227,6 +227,11 @@ std::optional<FunctionRecord> FunctionHost::record(const std::string &name) cons
     return found->second.record;
 }
 
+std::vector<std::string> FunctionHost::shortfall(const protocol::FunctionConfig &config) const
+{
+    return gpuShortfall(config, m_context->gpus);
+}
+
 std::vector<FunctionStatus> FunctionHost::list() const
 {
     const std::lock_guard lock(m_mutex);

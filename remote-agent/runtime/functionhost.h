@@ -66,6 +66,8 @@ public:
     /** The serving record of @p name, from memory. */
     std::optional<FunctionRecord> record(const std::string &name) const;
     std::vector<FunctionStatus> list() const;
+    /** What this node lacks to run @p config (GPUs), one sentence each; empty when it can. */
+    std::vector<std::string> shortfall(const protocol::FunctionConfig &config) const;
     /** Stops every replica; later calls are refused. */
     void shutdown();
 

@@ -18,6 +18,9 @@ std::map<std::string, std::string> functionEnvironment(
     }
     for (const auto &[name, value] : function.config.env)
         env[name] = value;
+    // After the function's own: it gets the GPUs the agent assigned, whatever its env says.
+    for (const auto &[name, value] : gpuEnvironment(function.config, context.gpus))
+        env[name] = value;
     env["RUNE_FUNCTION"] = function.name;
     env["RUNE_FUNCTION_VERSION"] = std::to_string(function.version);
     env["RUNE_MEMORY_MIB"] = std::to_string(function.config.memoryMiB);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "deployconfig.h"
+#include "gpus.h"
 #include "runtime/invocation.h"
 #include "runtime/sandbox.h"
 
@@ -60,6 +61,7 @@ struct RuntimeContext {
     std::filesystem::path runtimesDir; ///< resolved; empty when no bootstrap scripts were found
     std::shared_ptr<StandbyPool> standby; ///< pre-started interpreters; null: none
     std::shared_ptr<MemoryBudget> memory; ///< null: no budget
+    std::vector<Gpu> gpus; ///< the node's GPUs, found at start; by index
 };
 
 } // namespace rune::agent

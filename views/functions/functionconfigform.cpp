@@ -62,6 +62,10 @@ FunctionConfigForm::FunctionConfigForm(QWidget *parent)
     , m_maxReplicasSpin(spin(this, "maxReplicasSpin", 0, 1000, {}))
     , m_concurrencySpin(spin(this, "concurrencySpin", 0, 1000, {}))
     , m_idleSpin(spin(this, "idleSpin", 0, 7 * 24 * 3600, u" s"_s, 30))
+    , m_gpuCountSpin(spin(this, "gpuCountSpin", 0, protocol::limits::maxGpuCount, {}))
+    , m_gpuMemorySpin(spin(
+          this, "gpuMemorySpin", 0, protocol::limits::maxGpuMemoryMiB, u" MiB"_s, protocol::limits::gpuMemoryStepMiB))
+    , m_gpuPercentSpin(spin(this, "gpuPercentSpin", 0, protocol::limits::maxGpuPercent, u" %"_s))
     , m_triggerTable(table(
           this, "triggerTable", {tr("Type"), tr("Schedule or topic"), tr("QoS (MQTT)"), tr("Result topic (MQTT)")}))
     , m_envTable(table(this, "envTable", {tr("Name"), tr("Value")}))
@@ -79,6 +83,11 @@ FunctionConfigForm::FunctionConfigForm(QWidget *parent)
         tr("In steps of %1 MiB; the agent enforces it with cgroups or RLIMIT_AS").arg(FunctionConfig::memoryStepMiB));
     m_concurrencySpin->setToolTip(tr("Calls a replica takes (running or waiting) before another one starts"));
     m_minReplicasSpin->setToolTip(tr("0 lets the function scale to zero when idle"));
+    m_gpuCountSpin->setToolTip(tr("GPUs each replica gets; with 0 it sees none"));
+    m_gpuMemorySpin->setSpecialValueText(tr("any"));
+    m_gpuMemorySpin->setToolTip(
+        tr("Memory each of those GPUs must have, in steps of %1 MiB").arg(protocol::limits::gpuMemoryStepMiB));
+    m_gpuPercentSpin->setToolTip(tr("Share of each GPU's compute (under NVIDIA MPS)"));
     m_authCombo->setObjectName(u"authCombo"_s);
     m_authCombo->addItem(tr("public: anyone who reaches the invoke port"), int(FunctionAuth::Public));
     m_authCombo->addItem(tr("token: callers send the invoke token"), int(FunctionAuth::Token));
@@ -98,6 +107,9 @@ FunctionConfigForm::FunctionConfigForm(QWidget *parent)
     form->addRow(tr("Most replicas"), withMessage(m_maxReplicasSpin, configkeys::maxReplicas));
     form->addRow(tr("Calls per replica"), withMessage(m_concurrencySpin, configkeys::targetConcurrency));
     form->addRow(tr("Idle before zero"), withMessage(m_idleSpin, configkeys::idleToZeroSeconds));
+    form->addRow(tr("GPUs"), withMessage(m_gpuCountSpin, configkeys::gpuCount));
+    form->addRow(tr("GPU memory"), withMessage(m_gpuMemorySpin, configkeys::gpuMemoryMiB));
+    form->addRow(tr("GPU share"), withMessage(m_gpuPercentSpin, configkeys::gpuPercent));
     form->addRow(tr("Triggers"), withMessage(buildTriggers(), configkeys::triggers));
     form->addRow(tr("Environment"), withMessage(buildEnv(), configkeys::env));
     form->addRow(tr("Who may call"), withMessage(m_authCombo, configkeys::auth));
@@ -129,7 +141,10 @@ FunctionConfigForm::FunctionConfigForm(QWidget *parent)
              m_minReplicasSpin,
              m_maxReplicasSpin,
              m_concurrencySpin,
-             m_idleSpin})
+             m_idleSpin,
+             m_gpuCountSpin,
+             m_gpuMemorySpin,
+             m_gpuPercentSpin})
         connect(box, &QSpinBox::valueChanged, this, changed);
     connect(m_triggerTable, &QTableWidget::itemChanged, this, changed);
     connect(m_envTable, &QTableWidget::itemChanged, this, changed);
@@ -250,6 +265,9 @@ void FunctionConfigForm::setConfig(const FunctionConfig &config)
     m_maxReplicasSpin->setValue(config.maxReplicas);
     m_concurrencySpin->setValue(config.targetConcurrency);
     m_idleSpin->setValue(config.idleToZeroSeconds);
+    m_gpuCountSpin->setValue(config.gpuCount);
+    m_gpuMemorySpin->setValue(config.gpuMemoryMiB);
+    m_gpuPercentSpin->setValue(config.gpuPercent);
     m_triggerTable->setRowCount(0);
     for (const Trigger &trigger : config.triggers)
         addTriggerRow(trigger);
@@ -279,6 +297,9 @@ FunctionConfig FunctionConfigForm::config() const
     config.maxReplicas = m_maxReplicasSpin->value();
     config.targetConcurrency = m_concurrencySpin->value();
     config.idleToZeroSeconds = m_idleSpin->value();
+    config.gpuCount = m_gpuCountSpin->value();
+    config.gpuMemoryMiB = m_gpuMemorySpin->value();
+    config.gpuPercent = m_gpuPercentSpin->value();
     config.triggers.clear();
     for (int row = 0; row < m_triggerTable->rowCount(); ++row) {
         const auto *type = qobject_cast<QComboBox *>(m_triggerTable->cellWidget(row, 0));

@@ -62,6 +62,9 @@ private:
     QSpinBox *m_maxReplicasSpin;
     QSpinBox *m_concurrencySpin;
     QSpinBox *m_idleSpin;
+    QSpinBox *m_gpuCountSpin;
+    QSpinBox *m_gpuMemorySpin;
+    QSpinBox *m_gpuPercentSpin;
     QTableWidget *m_triggerTable;
     QTableWidget *m_envTable;
     QComboBox *m_authCombo;

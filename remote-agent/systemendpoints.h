@@ -10,14 +10,17 @@
 namespace rune::agent
 {
 
+class BenchRunner;
 struct SandboxReport;
 
 // GET /v1/health (no token: liveness probes and the console's reachability check) and
 // GET /v1/info (host facts, and @p isolation: how functions are kept apart, once it is known).
+// Health carries @p bench's run while one is going on.
 void addSystemEndpoints(Router &router,
     std::shared_ptr<const LiveConfig> config,
     std::chrono::steady_clock::time_point startedAt,
-    std::shared_ptr<const nlohmann::json> isolation);
+    std::shared_ptr<const nlohmann::json> isolation,
+    std::shared_ptr<const BenchRunner> bench);
 
 /** /v1/info's "isolation" object: users, memory, processes, filesystem, uid_range, warnings. */
 nlohmann::json isolationJson(const SandboxReport &report);

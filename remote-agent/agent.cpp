@@ -2,6 +2,7 @@
 #include "agent.h"
 
 #include "api/followstream.h"
+#include "bench/benchendpoints.h"
 #include "log.h"
 #include "runtime/embeddedfiles.h"
 #include "runtime/memorybudget.h"
@@ -125,11 +126,16 @@ Agent::Agent(CommandLine commandLine, Config config, AgentHooks hooks)
     , m_sampleTimer(m_io)
     , m_reapTimer(m_io)
 {
-    addSystemEndpoints(*m_router, m_config, m_startedAt, m_isolationInfo, m_gpuInfo);
+    const std::filesystem::path state = std::filesystem::absolute(m_config->current()->stateDir);
+    m_bench = std::make_shared<BenchRunner>(state / "bench", m_events);
+    addSystemEndpoints(*m_router, m_config, m_startedAt, m_isolationInfo, m_gpuInfo, m_bench);
+    addBenchEndpoints(*m_router, m_bench, state);
 }
 
 Agent::~Agent()
 {
+    // Its thread appends to m_events, which goes before the routes that share the runner.
+    m_bench->stop();
     if (m_gateway)
         m_gateway->stop();
     if (m_triggers)
@@ -281,6 +287,7 @@ int Agent::run()
                   << '\n';
         return 1;
     }
+    m_bench->removeLeftovers();
     if (auto prepared = prepareRuntime(); !prepared) {
         std::cerr << "rune-agent: " << prepared.error() << '\n';
         return 1;
@@ -412,6 +419,7 @@ void Agent::beginShutdown()
     notifySystemd("STOPPING=1");
     m_sampleTimer.cancel();
     m_reapTimer.cancel();
+    m_bench->refuseNewRuns();
     FollowStream::closeAll();
     // Calls in flight finish first; then the replicas go, then the event loop.
     auto pending = std::make_shared<std::atomic<int>>(2);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "api/agentservices.h"
+#include "bench/benchrunner.h"
 #include "config.h"
 #include "httpserver.h"
 #include "triggers/triggerservice.h"
@@ -77,6 +78,8 @@ private:
     std::unique_ptr<FunctionStore> m_store;
     std::unique_ptr<LogStore> m_logs;
     EventLog m_events;
+    /** The benchmark runs; stopped (cancelled, thread joined) first thing in the destructor. */
+    std::shared_ptr<BenchRunner> m_bench;
     MetricsRegistry m_metrics;
     std::unique_ptr<NodeSampler> m_node;
     std::shared_ptr<const RuntimeContext> m_runtime;

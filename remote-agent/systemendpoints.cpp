@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "systemendpoints.h"
 
+#include "bench/benchrunner.h"
+#include "benchprotocol.h"
 #include "hostinfo.h"
 #include "protocol.h"
 #include "runtime/sandbox.h"
@@ -53,14 +55,18 @@ void addSystemEndpoints(Router &router,
     std::shared_ptr<const LiveConfig> config,
     std::chrono::steady_clock::time_point startedAt,
     std::shared_ptr<const nlohmann::json> isolation,
-    std::shared_ptr<const nlohmann::json> gpus)
+    std::shared_ptr<const nlohmann::json> gpus,
+    std::shared_ptr<const BenchRunner> bench)
 {
     router.add(
         http::verb::get,
         protocol::paths::health,
-        [config, startedAt](Exchange exchange) {
+        [config, startedAt, bench](Exchange exchange) {
             const auto uptime = std::chrono::steady_clock::now() - startedAt;
-            exchange.respondJson(http::status::ok, healthJson(*config->current(), uptime));
+            nlohmann::json health = healthJson(*config->current(), uptime);
+            if (auto run = bench->healthJson())
+                health[protocol::benchhealth::object] = std::move(*run);
+            exchange.respondJson(http::status::ok, health);
         },
         healthCheckRoute());
     router.add(http::verb::get, protocol::paths::info, [config, isolation, gpus](Exchange exchange) {

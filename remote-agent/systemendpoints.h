@@ -10,16 +10,18 @@
 namespace rune::agent
 {
 
+class BenchRunner;
 struct SandboxReport;
 
 // GET /v1/health (no token: liveness probes and the console's reachability check) and
 // GET /v1/info (host facts, @p isolation: how functions are kept apart, and @p gpus, both once
-// they are known at start).
+// they are known at start). Health carries @p bench's run while one is going on.
 void addSystemEndpoints(Router &router,
     std::shared_ptr<const LiveConfig> config,
     std::chrono::steady_clock::time_point startedAt,
     std::shared_ptr<const nlohmann::json> isolation,
-    std::shared_ptr<const nlohmann::json> gpus);
+    std::shared_ptr<const nlohmann::json> gpus,
+    std::shared_ptr<const BenchRunner> bench);
 
 /** /v1/info's "isolation" object: users, memory, processes, filesystem, uid_range, warnings. */
 nlohmann::json isolationJson(const SandboxReport &report);

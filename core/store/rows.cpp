@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTimeZone>
 #include <QVariant>
 
 using namespace Qt::StringLiterals;
@@ -20,6 +21,8 @@ const char nodeColumns[] = "id, name, role, ssh_host, ssh_port, ssh_user, ssh_ke
 const char functionColumns[] = "id, project, name, config, current_version";
 const char versionColumns[] = "function_id, number, created, code_digest, state, note";
 const char deploymentColumns[] = "function_id, number, node_id, agent_version, deployed";
+const char benchmarkColumns[] = "node_id, node_name, test, metric, value, unit, peer, peer_node_id, started_ms, "
+                                "duration_ms, parameters, agent_version, run_id";
 
 namespace
 {
@@ -214,6 +217,42 @@ Result<FunctionDeployment> deploymentFrom(const QSqlQuery &query)
     deployment.agentVersion = int(number(query, "agent_version"));
     deployment.deployed = timeFrom(query.value(u"deployed"_s));
     return deployment;
+}
+
+QVariantList benchmarkValues(const BenchmarkRecord &record)
+{
+    return {sql::text(record.nodeId),
+        sql::text(record.nodeName),
+        sql::text(record.test),
+        sql::text(record.metric),
+        record.value,
+        sql::text(record.unit),
+        sql::text(record.peer),
+        sql::text(record.peerNodeId),
+        record.started.toMSecsSinceEpoch(),
+        record.durationMs,
+        sql::text(QString::fromUtf8(record.parameters)),
+        sql::text(record.agentVersion),
+        sql::text(record.runId)};
+}
+
+Result<BenchmarkRecord> benchmarkFrom(const QSqlQuery &query)
+{
+    BenchmarkRecord record;
+    record.nodeId = column(query, "node_id");
+    record.nodeName = column(query, "node_name");
+    record.test = column(query, "test");
+    record.metric = column(query, "metric");
+    record.value = query.value(u"value"_s).toDouble();
+    record.unit = column(query, "unit");
+    record.peer = column(query, "peer");
+    record.peerNodeId = column(query, "peer_node_id");
+    record.started = QDateTime::fromMSecsSinceEpoch(number(query, "started_ms"), QTimeZone::utc());
+    record.durationMs = number(query, "duration_ms");
+    record.parameters = column(query, "parameters").toUtf8();
+    record.agentVersion = column(query, "agent_version");
+    record.runId = column(query, "run_id");
+    return record;
 }
 
 } // namespace rune::rows

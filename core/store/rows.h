@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "benchmarks/benchmarkrun.h"
 #include "cluster/node.h"
 #include "functions/function.h"
 #include "util/result.h"
@@ -31,6 +32,10 @@ Result<FunctionVersion> versionFrom(const QSqlQuery &query);
 extern const char deploymentColumns[];
 QVariantList deploymentValues(const FunctionDeployment &deployment);
 Result<FunctionDeployment> deploymentFrom(const QSqlQuery &query);
+
+extern const char benchmarkColumns[];
+QVariantList benchmarkValues(const BenchmarkRecord &record);
+Result<BenchmarkRecord> benchmarkFrom(const QSqlQuery &query);
 
 /** How the store writes a time: ISO 8601 in UTC with milliseconds; NULL for an invalid time. */
 QVariant timeValue(const QDateTime &time);

@@ -86,6 +86,25 @@ const QList<QStringList> &migrations()
                 FOREIGN KEY (function_id, number) REFERENCES function_versions(function_id, number)
                     ON DELETE CASCADE))"_s,
         },
+        // 4: benchmark figures, one row per figure of a run. No foreign key to nodes: demo nodes
+        // are not stored, and a removed node's figures stay in the history.
+        {
+            uR"(CREATE TABLE bench_results (
+                node_id TEXT NOT NULL,
+                node_name TEXT NOT NULL,
+                test TEXT NOT NULL,
+                metric TEXT NOT NULL,
+                value REAL NOT NULL,
+                unit TEXT NOT NULL,
+                peer TEXT NOT NULL,
+                peer_node_id TEXT NOT NULL,
+                started_ms INTEGER NOT NULL,
+                duration_ms INTEGER NOT NULL,
+                parameters TEXT NOT NULL,
+                agent_version TEXT NOT NULL,
+                run_id TEXT NOT NULL))"_s,
+            u"CREATE INDEX bench_results_by_node ON bench_results (node_id, test, metric, started_ms)"_s,
+        },
     };
     return steps;
 }

@@ -234,4 +234,66 @@ Result<QList<FunctionDeployment>> SqliteStore::loadDeployments(const QString &fu
     return deployments;
 }
 
+Result<void> SqliteStore::addBenchmarkRecords(const QList<BenchmarkRecord> &records)
+{
+    const QString context = tr("Could not save benchmark figures in %1").arg(path());
+    const auto db = m_pool.connection();
+    if (!db)
+        return std::unexpected(sql::explained(db.error(), context));
+    static const QString statement = u"INSERT INTO bench_results (%1) VALUES (%2)"_s.arg(
+        QLatin1StringView(rows::benchmarkColumns), QStringList(13, u"?"_s).join(u", "_s));
+    auto written = sql::inWriteTransaction(*db, [&]() -> Result<void> {
+        for (const BenchmarkRecord &record : records) {
+            if (auto query = sql::run(*db, statement, rows::benchmarkValues(record)); !query)
+                return std::unexpected(query.error());
+        }
+        return {};
+    });
+    if (!written)
+        return std::unexpected(sql::explained(written.error(), context));
+    return {};
+}
+
+Result<QList<BenchmarkRecord>> SqliteStore::latestBenchmarks(const QString &nodeId) const
+{
+    // The newest run of each (node, test): rowid breaks ties between runs started the same millisecond.
+    const QString statement = uR"(SELECT %1 FROM bench_results AS r WHERE (? = '' OR r.node_id = ?)
+        AND r.run_id = (SELECT run_id FROM bench_results WHERE node_id = r.node_id AND test = r.test
+                        ORDER BY started_ms DESC, rowid DESC LIMIT 1)
+        ORDER BY r.node_id, r.test, r.metric, r.peer)"_s.arg(QLatin1StringView(rows::benchmarkColumns));
+    auto records = loadAll<BenchmarkRecord>(
+        m_pool.connection(), statement, {sql::text(nodeId), sql::text(nodeId)}, &rows::benchmarkFrom);
+    if (!records)
+        return std::unexpected(
+            sql::explained(records.error(), tr("Could not load the latest benchmark figures from %1").arg(path())));
+    return records;
+}
+
+Result<QList<BenchmarkRecord>> SqliteStore::benchmarkHistory(
+    const QString &nodeId, const QString &test, const QString &metric) const
+{
+    const QString statement = uR"(SELECT %1 FROM bench_results WHERE node_id = ?
+        AND (? = '' OR test = ?) AND (? = '' OR metric = ?) ORDER BY started_ms, rowid)"_s.arg(
+        QLatin1StringView(rows::benchmarkColumns));
+    auto records = loadAll<BenchmarkRecord>(m_pool.connection(),
+        statement,
+        {sql::text(nodeId), sql::text(test), sql::text(test), sql::text(metric), sql::text(metric)},
+        &rows::benchmarkFrom);
+    if (!records)
+        return std::unexpected(sql::explained(
+            records.error(), tr("Could not load the benchmark history of node %1 from %2").arg(nodeId, path())));
+    return records;
+}
+
+Result<QList<BenchmarkRecord>> SqliteStore::allBenchmarks() const
+{
+    const QString statement =
+        u"SELECT %1 FROM bench_results ORDER BY started_ms, rowid"_s.arg(QLatin1StringView(rows::benchmarkColumns));
+    auto records = loadAll<BenchmarkRecord>(m_pool.connection(), statement, {}, &rows::benchmarkFrom);
+    if (!records)
+        return std::unexpected(
+            sql::explained(records.error(), tr("Could not load the benchmark figures from %1").arg(path())));
+    return records;
+}
+
 } // namespace rune

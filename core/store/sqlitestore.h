@@ -39,6 +39,12 @@ public:
     Result<void> saveDeployment(const FunctionDeployment &deployment) override;
     Result<QList<FunctionDeployment>> loadDeployments(const QString &functionId) const override;
 
+    Result<void> addBenchmarkRecords(const QList<BenchmarkRecord> &records) override;
+    Result<QList<BenchmarkRecord>> latestBenchmarks(const QString &nodeId) const override;
+    Result<QList<BenchmarkRecord>> benchmarkHistory(
+        const QString &nodeId, const QString &test, const QString &metric) const override;
+    Result<QList<BenchmarkRecord>> allBenchmarks() const override;
+
 private:
     explicit SqliteStore(const QString &path);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "benchmarks/benchmarkrun.h"
 #include "cluster/node.h"
 #include "functions/function.h"
 #include "util/result.h"
@@ -13,7 +14,7 @@ namespace rune
 {
 
 /**
- * The console's persistent metadata: nodes, functions and their versions.
+ * The console's persistent metadata: nodes, functions and their versions, benchmark figures.
  *
  * Every method may be called from any thread, including several threads at once; each thread
  * gets its own connection. Every method returns a Result whose Error says what could not be
@@ -75,6 +76,22 @@ public:
     virtual Result<void> saveDeployment(const FunctionDeployment &deployment) = 0;
     /** Where the versions of function @p functionId run, by version then node. */
     virtual Result<QList<FunctionDeployment>> loadDeployments(const QString &functionId) const = 0;
+
+    /** Adds the figures of benchmark runs, all or none. */
+    virtual Result<void> addBenchmarkRecords(const QList<BenchmarkRecord> &records) = 0;
+    /**
+     * The figures of the latest run of each test on node @p nodeId (empty: on every node), by
+     * node, test, metric and peer.
+     */
+    virtual Result<QList<BenchmarkRecord>> latestBenchmarks(const QString &nodeId = {}) const = 0;
+    /**
+     * Every figure of node @p nodeId, oldest first; only test @p test and metric @p metric when
+     * they are given.
+     */
+    virtual Result<QList<BenchmarkRecord>> benchmarkHistory(
+        const QString &nodeId, const QString &test = {}, const QString &metric = {}) const = 0;
+    /** Every stored figure, oldest first (the CSV export of everything). */
+    virtual Result<QList<BenchmarkRecord>> allBenchmarks() const = 0;
 };
 
 } // namespace rune

@@ -112,12 +112,14 @@ void addBenchEndpoints(Router &router, std::shared_ptr<BenchRunner> runner, std:
         if (!known)
             respondUnknownRun(exchange);
     });
+    std::string testPattern = protocol::paths::benchPrefix;
+    testPattern += "{test}";
     RouteOptions options;
     options.maxBodyBytes = maxBenchBodyBytes;
     options.admit = admitTest;
     router.add(
         http::verb::post,
-        std::string(protocol::paths::benchPrefix) + "{test}",
+        testPattern,
         [runner, stateDir](Exchange exchange) {
             startRun(exchange, *runner, stateDir);
         },

@@ -101,7 +101,8 @@ std::expected<int, std::string> readInteger(const IntegerParameter &parameter, c
                                    : value.get<std::int64_t>() > parameter.maximum)
         return std::unexpected(
             name + ": " + jsonTextExcerpt(value) + " is above the limit of " + std::to_string(parameter.maximum));
-    if (!value.is_number_unsigned() && value.get<std::int64_t>() < parameter.minimum)
+    // At most the maximum by now, so it fits a signed number whichever way JSON stored it.
+    if (value.get<std::int64_t>() < parameter.minimum)
         return std::unexpected(
             name + ": " + jsonTextExcerpt(value) + " is below the minimum of " + std::to_string(parameter.minimum));
     return int(value.get<std::int64_t>());

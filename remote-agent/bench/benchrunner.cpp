@@ -107,6 +107,12 @@ BenchRunner::~BenchRunner()
 
 void BenchRunner::removeLeftovers() const
 {
+    if (emptyScratch())
+        logLine("benchmark: removed the temporary files of an interrupted run from " + m_scratch.string());
+}
+
+bool BenchRunner::emptyScratch() const
+{
     std::error_code error;
     bool removed = false;
     for (const auto &entry : std::filesystem::directory_iterator(m_scratch, error)) {
@@ -115,8 +121,7 @@ void BenchRunner::removeLeftovers() const
         if (removeError)
             logLine("benchmark: cannot remove " + entry.path().string() + ": " + removeError.message());
     }
-    if (removed)
-        logLine("benchmark: removed the temporary files of an interrupted run from " + m_scratch.string());
+    return removed;
 }
 
 std::expected<nlohmann::json, BenchRunner::Refusal> BenchRunner::start(BenchParameters parameters)
@@ -170,7 +175,7 @@ void BenchRunner::work(const std::shared_ptr<Run> &run)
     }
     // Whatever the end (done, cancelled, failed), no temporary file stays behind.
     try {
-        removeLeftovers();
+        emptyScratch();
     } catch (const std::exception &failure) {
         logLine(std::string("benchmark: cannot empty the scratch directory: ") + failure.what());
     }

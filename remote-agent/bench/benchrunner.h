@@ -65,6 +65,8 @@ private:
     struct Run;
 
     void work(const std::shared_ptr<Run> &run);
+    /** Removes everything in the scratch directory; whether there was something. */
+    bool emptyScratch() const;
     void finish(const std::shared_ptr<Run> &run, BenchOutcome outcome);
     std::string nextId(std::int64_t startedMs);
     nlohmann::json runJsonOf(const Run &run) const;

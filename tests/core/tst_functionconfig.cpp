@@ -249,6 +249,9 @@ void TestFunctionConfig::jsonRoundTrip()
     config.maxReplicas = 10;
     config.targetConcurrency = 8;
     config.idleToZeroSeconds = 0;
+    config.gpuCount = 2;
+    config.gpuMemoryMiB = 8192;
+    config.gpuPercent = 50;
     config.triggers = {{rune::TriggerType::Http, {}},
         {rune::TriggerType::Cron, u"0 3 * * *"_s},
         {rune::TriggerType::Mqtt, u"cars/+/crash"_s, u"alerts/crash"_s, 1}};
@@ -267,6 +270,9 @@ void TestFunctionConfig::jsonUsesSnakeCase()
     QCOMPARE(keys,
         (QStringList {u"auth"_s,
             u"env"_s,
+            u"gpu_count"_s,
+            u"gpu_memory_mib"_s,
+            u"gpu_percent"_s,
             u"handler"_s,
             u"idle_to_zero_seconds"_s,
             u"max_payload_bytes"_s,

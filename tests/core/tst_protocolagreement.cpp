@@ -10,6 +10,7 @@
 // which the console checks with deployConfigProblems(). The console's text is Unicode; its one
 // way to send text that is not UTF-8 is a lone surrogate, which Qt writes as a lone \ud800 escape.
 
+#include "../common/fakegpus.h"
 #include "../common/functions.h"
 #include "agent/functionagentclient.h"
 #include "functions/functionconfig.h"
@@ -99,13 +100,18 @@ private Q_SLOTS:
     void functionNames();
 
 private:
+    std::unique_ptr<FakeGpuHost> m_gpus;
     std::unique_ptr<TestAgent> m_agent;
     int m_deploys = 0;
 };
 
 void TestProtocolAgreement::initTestCase()
 {
-    m_agent = std::make_unique<TestAgent>(QStringList {}, u"agreement"_s);
+    // As many GPUs as a configuration may ask for, so every valid row deploys: what a node lacks
+    // is tst_gpus' business, not the validator's.
+    m_gpus =
+        std::make_unique<FakeGpuHost>(QList<FakeGpu>(rune::protocol::limits::maxGpuCount, FakeGpu {u"A100"_s, 81920}));
+    m_agent = std::make_unique<TestAgent>(m_gpus->agentArgs(), u"agreement"_s);
     QVERIFY(m_agent->waitForPort());
 }
 
@@ -147,6 +153,22 @@ void TestProtocolAgreement::configurations_data()
     change("idle -1", [](FunctionConfig &c) { c.idleToZeroSeconds = -1; }, false);
     change("idle 0: never", [](FunctionConfig &c) { c.idleToZeroSeconds = 0; }, true);
     change("idle past a week", [](FunctionConfig &c) { c.idleToZeroSeconds = 7 * 86400 + 1; }, false);
+    // GPUs: a count, memory in steps of 256 MiB, a share; memory and share only with a count.
+    change("gpu count 64", [](FunctionConfig &c) { c.gpuCount = 64; }, true);
+    change("gpu count 65", [](FunctionConfig &c) { c.gpuCount = 65; }, false);
+    change("gpu count -1", [](FunctionConfig &c) { c.gpuCount = -1; }, false);
+    change("gpu memory 8192", [](FunctionConfig &c) { c.gpuCount = 1; c.gpuMemoryMiB = 8192; }, true);
+    change("gpu memory not a multiple of 256", [](FunctionConfig &c) { c.gpuCount = 1; c.gpuMemoryMiB = 8000; }, false);
+    change("gpu memory past 1 TiB", [](FunctionConfig &c) { c.gpuCount = 1; c.gpuMemoryMiB = (1 << 20) + 256; }, false);
+    change("gpu memory without a gpu", [](FunctionConfig &c) { c.gpuMemoryMiB = 4096; }, false);
+    change("gpu percent 50", [](FunctionConfig &c) { c.gpuCount = 2; c.gpuPercent = 50; }, true);
+    change("gpu percent 1", [](FunctionConfig &c) { c.gpuCount = 1; c.gpuPercent = 1; }, true);
+    change("gpu percent 0", [](FunctionConfig &c) { c.gpuCount = 1; c.gpuPercent = 0; }, false);
+    change("gpu percent 101", [](FunctionConfig &c) { c.gpuCount = 1; c.gpuPercent = 101; }, false);
+    change("gpu percent without a gpu", [](FunctionConfig &c) { c.gpuPercent = 50; }, false);
+    change("gpu everything wrong", [](FunctionConfig &c) { c.gpuMemoryMiB = 100; c.gpuPercent = 30; }, false);
+    row("gpu count as text", withKey(u"gpu_count"_s, u"1"_s), false);
+    row("gpu percent a fraction", withKey(u"gpu_percent"_s, 50.5), false);
     // Handlers.
     change("empty handler", [](FunctionConfig &c) { c.handler.clear(); }, false);
     change("handler without a function", [](FunctionConfig &c) { c.handler = u"handler"_s; }, false);

@@ -13,6 +13,7 @@ class QStackedWidget;
 namespace rune::views
 {
 
+class BenchmarksPane;
 class NodeDetailPane;
 class FunctionsPane;
 class NodesPane;
@@ -26,8 +27,8 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    /** Navigation entries, in the order they appear (Ctrl+1 … Ctrl+4). */
-    enum class Pane { Overview, Nodes, NodeDetail, Functions, Count };
+    /** Navigation entries, in the order they appear (Ctrl+1 … Ctrl+5). */
+    enum class Pane { Overview, Nodes, NodeDetail, Functions, Benchmarks, Count };
 
     /** Every pane, working with @p services (which outlive the window). */
     explicit MainWindow(const ConsoleServices &services, QWidget *parent = nullptr);
@@ -44,6 +45,7 @@ public:
     void setTheme(Theme *theme);
     /** Files dropped on the window are deployed from here. */
     FunctionsPane *functionsPane() const;
+    BenchmarksPane *benchmarksPane() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -69,6 +71,7 @@ private:
     NodesPane *m_nodesPane = nullptr;
     NodeDetailPane *m_detailPane = nullptr;
     FunctionsPane *m_functionsPane = nullptr;
+    BenchmarksPane *m_benchmarksPane = nullptr;
     QLabel *m_fleetStatus;
     QTimer m_fleetStatusTimer;
 };

@@ -96,7 +96,7 @@ void TestBenchmarkSession::init()
     m_second = std::make_unique<test::TestAgent>(QStringList {}, u"second-token"_s);
     QVERIFY(m_first->waitForPort() && m_second->waitForPort());
     auto store = Store::open(m_dir->filePath(u"rune.db"_s));
-    QVERIFY2(store, qPrintable(store.error().message));
+    QVERIFY2(store, store ? "" : qPrintable(store.error().message));
     m_store = std::move(*store);
     m_nodes = std::make_unique<NodeList>();
     m_nodes->add(nodeOf(u"alpha"_s, *m_first));
@@ -146,7 +146,7 @@ void TestBenchmarkSession::runsAreStoredWithTheirFigures()
     QTRY_COMPARE_WITH_TIMEOUT(recorded.size(), 4, 10000);
 
     const auto latest = m_store->latestBenchmarks(u"id-alpha"_s);
-    QVERIFY2(latest, qPrintable(latest.error().message));
+    QVERIFY2(latest, latest ? "" : qPrintable(latest.error().message));
     QStringList metrics;
     for (const BenchmarkRecord &record : *latest) {
         metrics << record.metric;
@@ -240,14 +240,14 @@ void TestBenchmarkSession::cancelStopsTheRunsOnTheAgents()
     const auto run = test::await<BenchmarkRun>([&](QObject *context, auto done) {
         client.fetch(runId, context, done);
     });
-    QVERIFY2(run, qPrintable(run.error().message));
+    QVERIFY2(run, run ? "" : qPrintable(run.error().message));
     QCOMPARE(run->state, BenchmarkRun::State::Cancelled);
     m_results->flush();
     QVERIFY(m_store->latestBenchmarks()->isEmpty());
     const auto next = test::await<BenchmarkRun>([&](QObject *context, auto done) {
         client.start(latin(t::cpu), quick(latin(t::cpu)), context, done);
     });
-    QVERIFY2(next, qPrintable(next.error().message));
+    QVERIFY2(next, next ? "" : qPrintable(next.error().message));
 }
 
 void TestBenchmarkSession::busyAgentIsAnErrorNamingTheRun()
@@ -256,7 +256,7 @@ void TestBenchmarkSession::busyAgentIsAnErrorNamingTheRun()
     const auto running = test::await<BenchmarkRun>([&](QObject *context, auto done) {
         client.start(latin(t::cpu), QJsonObject {{latin(p::seconds), 20}}, context, done);
     });
-    QVERIFY2(running, qPrintable(running.error().message));
+    QVERIFY2(running, running ? "" : qPrintable(running.error().message));
     const auto second = test::await<BenchmarkRun>([&](QObject *context, auto done) {
         client.start(latin(t::memory), quick(latin(t::memory)), context, done);
     });
@@ -280,7 +280,7 @@ void TestBenchmarkSession::busyAgentIsAnErrorNamingTheRun()
     const auto cancelled = test::await<BenchmarkRun>([&](QObject *context, auto done) {
         client.cancel(running->id, context, done);
     });
-    QVERIFY2(cancelled, qPrintable(cancelled.error().message));
+    QVERIFY2(cancelled, cancelled ? "" : qPrintable(cancelled.error().message));
 }
 
 void TestBenchmarkSession::parameterPastItsLimitIsRefusedInWords()

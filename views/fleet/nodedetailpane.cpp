@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fleet/nodedetailpane.h"
 
+#include "benchmarks/benchmarkformat.h"
+#include "benchmarks/benchmarkresults.h"
 #include "cluster/nodelist.h"
 #include "fleet/nodeattention.h"
 #include "fleet/nodeeventsmodel.h"
@@ -64,7 +66,8 @@ const char *const factKeys[] = {"hostname",
     "load",
     "labels",
     "isolation",
-    "warnings"};
+    "warnings",
+    "benchmarks"};
 
 /** The agent's isolation mechanisms in words; unknown ones as the agent named them. */
 QString isolationText(const NodeIsolation &isolation)
@@ -90,11 +93,13 @@ QString isolationText(const NodeIsolation &isolation)
 
 } // namespace
 
-NodeDetailPane::NodeDetailPane(NodeList *nodes, FleetMetrics *metrics, MetricHistory *history, QWidget *parent)
+NodeDetailPane::NodeDetailPane(
+    NodeList *nodes, FleetMetrics *metrics, MetricHistory *history, BenchmarkResults *benchmarks, QWidget *parent)
     : QWidget(parent)
     , m_nodes(nodes)
     , m_metrics(metrics)
     , m_history(history)
+    , m_benchmarks(benchmarks)
     , m_nodeCombo(new QComboBox(this))
     , m_stateLabel(new QLabel(this))
     , m_factsLine(new QLabel(this))
@@ -136,6 +141,10 @@ NodeDetailPane::NodeDetailPane(NodeList *nodes, FleetMetrics *metrics, MetricHis
         connect(nodes, signal, &m_choicesTimer, qOverload<>(&QTimer::start));
     connect(nodes, &NodeList::reset, &m_choicesTimer, qOverload<>(&QTimer::start));
 
+    connect(benchmarks, &BenchmarkResults::recorded, this, [this](const QStringList &nodeIds) {
+        if (nodeIds.contains(m_nodeId))
+            reloadBenchmarks();
+    });
     connect(nodes, &NodeList::nodeChanged, this, [this](qsizetype row) {
         const Node &node = m_nodes->at(row);
         if (node.id == m_nodeId)
@@ -266,7 +275,8 @@ QWidget *NodeDetailPane::buildFacts()
         tr("Load average"),
         tr("Labels"),
         tr("Isolation"),
-        tr("Isolation warnings")};
+        tr("Isolation warnings"),
+        tr("Benchmarks")};
     for (int index = 0; index < int(std::size(factKeys)); ++index) {
         auto *value = new QLabel(page);
         value->setObjectName(u"fact_"_s + QString::fromLatin1(factKeys[index]));
@@ -302,6 +312,7 @@ void NodeDetailPane::setNode(const QString &nodeId)
     m_events->setNode(nodeId);
     updateFacts();
     reloadHistory();
+    reloadBenchmarks();
     Q_EMIT nodeChanged(nodeId);
 }
 
@@ -352,6 +363,26 @@ QTableView *NodeDetailPane::functionsTable() const
 QTableView *NodeDetailPane::eventsTable() const
 {
     return m_eventsTable;
+}
+
+void NodeDetailPane::reloadBenchmarks()
+{
+    QLabel *label = m_factLabels.value(u"benchmarks"_s);
+    const quint64 generation = ++m_benchmarkGeneration;
+    if (m_nodeId.isEmpty()) {
+        label->setText(u"—"_s);
+        return;
+    }
+    m_benchmarks->latest(m_nodeId, this, [this, label, generation](Result<QList<BenchmarkRecord>> latest) {
+        if (generation != m_benchmarkGeneration)
+            return;
+        if (!latest) {
+            label->setText(latest.error().message);
+            return;
+        }
+        const QStringList lines = benchmarkSummaryLines(*latest);
+        label->setText(lines.isEmpty() ? tr("not measured yet (Benchmarks pane)") : lines.join(u'\n'));
+    });
 }
 
 QString NodeDetailPane::fact(const QString &key) const

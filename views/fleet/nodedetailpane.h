@@ -16,6 +16,7 @@ class QTableView;
 
 namespace rune
 {
+class BenchmarkResults;
 class FleetMetrics;
 class MetricHistory;
 class NodeList;
@@ -32,7 +33,8 @@ class NodeFunctionsModel;
 /**
  * One node in detail: live charts of CPU, memory, disk I/O, network, calls and latency over the
  * last 5 minutes, hour or day (from the MetricHistory, so the hour and day survive a restart),
- * the functions on the node with their replicas, its host facts and the agent's events.
+ * the functions on the node with their replicas, its host facts with its latest benchmark
+ * figures, and the agent's events.
  */
 class NodeDetailPane final : public QWidget
 {
@@ -42,7 +44,11 @@ class NodeDetailPane final : public QWidget
 public:
     enum ChartId { Cpu, Memory, DiskIo, Network, Calls, Latency, ChartCount };
 
-    NodeDetailPane(NodeList *nodes, FleetMetrics *metrics, MetricHistory *history, QWidget *parent = nullptr);
+    NodeDetailPane(NodeList *nodes,
+        FleetMetrics *metrics,
+        MetricHistory *history,
+        BenchmarkResults *benchmarks,
+        QWidget *parent = nullptr);
 
     /** Shows @p nodeId (empty: none). */
     void setNode(const QString &nodeId);
@@ -57,7 +63,10 @@ public:
     MetricChart *chart(ChartId id) const;
     QTableView *functionsTable() const;
     QTableView *eventsTable() const;
-    /** The host fact shown for @p key ("hostname", "os", "cores", "isolation", "warnings", ...); for tests. */
+    /**
+     * The host fact shown for @p key ("hostname", "os", "cores", "isolation", "warnings",
+     * "benchmarks", ...); for tests.
+     */
     QString fact(const QString &key) const;
     /** What the pane says needs attention (poll problem, isolation warnings); empty when nothing. */
     QString attentionText() const;
@@ -77,12 +86,14 @@ private:
     void onSample(const QString &nodeId, const NodeSample &sample);
     void updateFacts();
     void updateAttention();
+    void reloadBenchmarks();
     qint64 windowStart(qint64 end) const;
     qint64 gapThreshold() const;
 
     NodeList *m_nodes;
     FleetMetrics *m_metrics;
     MetricHistory *m_history;
+    BenchmarkResults *m_benchmarks;
     QString m_nodeId;
     HistoryRange m_range = HistoryRange::FiveMinutes;
     std::chrono::milliseconds m_sampleInterval {5000};
@@ -100,6 +111,7 @@ private:
     QTableView *m_eventsTable;
     QHash<QString, QLabel *> m_factLabels;
     quint64 m_loadGeneration = 0;
+    quint64 m_benchmarkGeneration = 0;
     bool m_loading = false;
     qint64 m_firstPointMs = 0;
     QList<MetricPoint> m_arrivedWhileLoading;

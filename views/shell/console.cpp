@@ -3,6 +3,8 @@
 
 #include "agent/functionagents.h"
 #include "agent/sshagentaccess.h"
+#include "benchmarks/benchmarkresults.h"
+#include "benchmarks/benchmarksession.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
 #include "cluster/nodepersister.h"
@@ -66,6 +68,7 @@ Console::Console(Settings *settings, std::unique_ptr<Store> store, ConsoleEdges 
     m_persister = std::make_unique<NodePersister>(m_nodes.get(), m_store.get());
     buildFleet(std::move(edges));
     buildFunctions();
+    buildBenchmarks();
 }
 
 Console::~Console() = default;
@@ -122,6 +125,14 @@ void Console::buildFunctions()
         m_agents.get(),
         m_nodes.get(),
         templates.value_or(QList<FunctionTemplate>())};
+}
+
+void Console::buildBenchmarks()
+{
+    // Figures in the store; runs reach the agents the way the function services do.
+    m_benchmarkResults = std::make_unique<BenchmarkResults>(m_store.get());
+    m_benchmarkSession = std::make_unique<BenchmarkSession>(m_agents.get(), m_benchmarkResults.get());
+    m_services.benchmarks = BenchmarkServices {m_nodes.get(), m_benchmarkResults.get(), m_benchmarkSession.get()};
 }
 
 const ConsoleServices &Console::services() const

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "benchmarks/benchmarkservices.h"
 #include "fleet/fleetservices.h"
 #include "functions/functionservices.h"
 #include "provision/nodesessions.h"
@@ -14,6 +15,8 @@ class QNetworkAccessManager;
 
 namespace rune
 {
+class BenchmarkResults;
+class BenchmarkSession;
 class FleetMetrics;
 class FunctionAgents;
 class FunctionCatalog;
@@ -39,6 +42,7 @@ struct ConsoleServices {
     Settings *settings = nullptr;
     FleetServices fleet;
     FunctionServices functions;
+    BenchmarkServices benchmarks;
 };
 
 /** What lies outside the console: how it reaches machines and who answers SSH's questions. */
@@ -78,6 +82,7 @@ private:
     Console(Settings *settings, std::unique_ptr<Store> store, ConsoleEdges edges);
     void buildFleet(ConsoleEdges edges);
     void buildFunctions();
+    void buildBenchmarks();
 
     // Declared in the order they depend on each other, so they are destroyed the other way round.
     Settings *m_settings;
@@ -96,6 +101,8 @@ private:
     std::unique_ptr<FunctionAgents> m_agents;
     std::unique_ptr<FunctionReleases> m_releases;
     std::unique_ptr<FunctionInvoker> m_invoker;
+    std::unique_ptr<BenchmarkResults> m_benchmarkResults;
+    std::unique_ptr<BenchmarkSession> m_benchmarkSession;
     ConsoleServices m_services;
     QStringList m_warnings;
 };

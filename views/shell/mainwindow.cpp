@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "shell/mainwindow.h"
 
+#include "benchmarks/benchmarkspane.h"
 #include "cluster/groupsummary.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
@@ -107,13 +108,16 @@ void MainWindow::buildPanes()
     });
     addPane(u"nodes"_s, tr("Nodes"), m_nodesPane);
 
-    m_detailPane = new NodeDetailPane(m_nodes, fleet.metrics, fleet.history, this);
+    m_detailPane = new NodeDetailPane(m_nodes, fleet.metrics, fleet.history, m_services.benchmarks.results, this);
     connect(m_detailPane, &NodeDetailPane::nodeChanged, this, &MainWindow::updateWatched);
     m_detailPane->setSampleInterval(fleet.monitor->backgroundInterval());
     addPane(u"node-detail"_s, tr("Node detail"), m_detailPane);
 
     m_functionsPane = new FunctionsPane(m_services.functions, this);
     addPane(u"functions"_s, tr("Functions"), m_functionsPane);
+
+    m_benchmarksPane = new BenchmarksPane(m_services.benchmarks, this);
+    addPane(u"benchmarks"_s, tr("Benchmarks"), m_benchmarksPane);
 
     m_costPane =
         new CostPane(m_services.functions, u":/pricing"_s, m_services.settings->dataDir() + u"/pricing"_s, this);
@@ -225,6 +229,11 @@ void MainWindow::setTheme(Theme *theme)
             m_settings->setValue(Settings::Key::Theme, themeChoiceName(choice));
         });
     }
+}
+
+BenchmarksPane *MainWindow::benchmarksPane() const
+{
+    return m_benchmarksPane;
 }
 
 CostPane *MainWindow::costPane() const

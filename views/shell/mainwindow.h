@@ -13,8 +13,9 @@ class QStackedWidget;
 namespace rune::views
 {
 
-class NodeDetailPane;
+class BenchmarksPane;
 class CostPane;
+class NodeDetailPane;
 class FunctionsPane;
 class NodesPane;
 class OverviewPane;
@@ -27,8 +28,8 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    /** Navigation entries, in the order they appear (Ctrl+1 … Ctrl+4). */
-    enum class Pane { Overview, Nodes, NodeDetail, Functions, Cost, Count };
+    /** Navigation entries, in the order they appear (Ctrl+1 … Ctrl+6). */
+    enum class Pane { Overview, Nodes, NodeDetail, Functions, Benchmarks, Cost, Count };
 
     /** Every pane, working with @p services (which outlive the window). */
     explicit MainWindow(const ConsoleServices &services, QWidget *parent = nullptr);
@@ -45,6 +46,7 @@ public:
     void setTheme(Theme *theme);
     /** Files dropped on the window are deployed from here. */
     FunctionsPane *functionsPane() const;
+    BenchmarksPane *benchmarksPane() const;
     CostPane *costPane() const;
 
 protected:
@@ -71,6 +73,7 @@ private:
     NodesPane *m_nodesPane = nullptr;
     NodeDetailPane *m_detailPane = nullptr;
     FunctionsPane *m_functionsPane = nullptr;
+    BenchmarksPane *m_benchmarksPane = nullptr;
     CostPane *m_costPane = nullptr;
     QLabel *m_fleetStatus;
     QTimer m_fleetStatusTimer;

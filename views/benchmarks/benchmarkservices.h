@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+namespace rune
+{
+class BenchmarkResults;
+class BenchmarkSession;
+class NodeList;
+} // namespace rune
+
+namespace rune::views
+{
+
+/**
+ * The core services the Benchmarks pane and Node detail's figures work with: every one is
+ * there, as views::Console builds them (shell/console.h).
+ */
+struct BenchmarkServices {
+    NodeList *nodes = nullptr;
+    BenchmarkResults *results = nullptr;
+    BenchmarkSession *session = nullptr;
+};
+
+} // namespace rune::views

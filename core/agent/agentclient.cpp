@@ -7,6 +7,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -60,6 +61,19 @@ NodeIsolation parseIsolation(FieldReader &info)
     };
 }
 
+QList<NodeGpu> parseGpus(FieldReader &info)
+{
+    QList<NodeGpu> gpus;
+    const QJsonArray list = info.list(protocol::info::gpus);
+    for (qsizetype i = 0; i < list.size() && i < 1024; ++i) {
+        FieldReader gpu(list.at(i).toObject(), tr("a GPU"), info);
+        gpus.append(NodeGpu {gpu.smallCount(protocol::gpu::index),
+            gpu.text(protocol::gpu::model),
+            gpu.count(protocol::gpu::memoryBytes)});
+    }
+    return gpus;
+}
+
 } // namespace
 
 Result<AgentHealth> parseAgentHealth(const QByteArray &body)
@@ -102,6 +116,8 @@ Result<NodeFacts> parseAgentInfo(const QByteArray &body)
     facts.diskBytes = reader.count(i::diskBytes);
     facts.diskFreeBytes = reader.count(i::diskFreeBytes);
     facts.isolation = parseIsolation(reader);
+    if (reader.contains(i::gpus))
+        facts.gpus = parseGpus(reader);
     if (const auto error = reader.error())
         return std::unexpected(*error);
     return facts;

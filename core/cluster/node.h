@@ -4,6 +4,7 @@
 #include "cluster/nodestate.h"
 
 #include <QDateTime>
+#include <QList>
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
@@ -45,6 +46,15 @@ struct NodeIsolation {
     bool operator==(const NodeIsolation &) const = default;
 };
 
+/** One GPU of a node, as its agent reports it. */
+struct NodeGpu {
+    int index = 0; ///< what CUDA_VISIBLE_DEVICES names it by
+    QString model;
+    qint64 memoryBytes = 0; ///< 0: the node cannot tell
+
+    bool operator==(const NodeGpu &) const = default;
+};
+
 /** Host facts as reported by the node's agent (`GET /v1/info`). */
 struct NodeFacts {
     QString hostname;
@@ -57,6 +67,7 @@ struct NodeFacts {
     qint64 diskBytes = 0;
     qint64 diskFreeBytes = 0;
     NodeIsolation isolation; ///< not kept in the store: read again at the first poll
+    QList<NodeGpu> gpus; ///< not kept in the store either; empty without GPUs or from an older agent
 
     bool operator==(const NodeFacts &) const = default;
 };

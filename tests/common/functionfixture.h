@@ -6,6 +6,7 @@
 // releases and invoker wired as views::Console (shell/console.cpp) wires them.
 
 #include "agent/functionagents.h"
+#include "benchmarks/benchmarkresults.h"
 #include "cluster/nodelist.h"
 #include "demo/demoworkload.h"
 #include "functions/functioncatalog.h"
@@ -13,6 +14,7 @@
 #include "functions/functionreleases.h"
 #include "functions/functiontemplate.h"
 #include "functions/functionworkspace.h"
+#include "metrics/fleetmetrics.h"
 #include "remoteaccess.h"
 #include "store/store.h"
 #include "testagent.h"
@@ -63,6 +65,7 @@ public:
         if (!opened)
             qFatal("store: %s", qPrintable(opened.error().message));
         store = std::move(*opened);
+        benchmarks = std::make_unique<BenchmarkResults>(store.get());
         workspace = std::make_unique<FunctionWorkspace>(
             store.get(), BucketStore(dir.filePath(QStringLiteral("buckets"))), &catalog);
         releases = std::make_unique<FunctionReleases>(workspace.get(), &agents);
@@ -77,6 +80,7 @@ public:
         invoker.reset();
         releases.reset();
         workspace.reset();
+        benchmarks.reset();
         // All agents at once: one that had a log follower waits a few seconds before it exits.
         for (const auto &agent : testAgents)
             agent->process().terminate();
@@ -200,6 +204,8 @@ public:
     RemoteAccess remote; ///< every node here is local: nothing is reached over SSH
     FunctionAgents agents;
     std::unique_ptr<Store> store;
+    FleetMetrics metrics;
+    std::unique_ptr<BenchmarkResults> benchmarks;
     std::unique_ptr<FunctionWorkspace> workspace;
     std::unique_ptr<FunctionReleases> releases;
     std::unique_ptr<FunctionInvoker> invoker;

@@ -32,7 +32,9 @@ inline views::FunctionServices servicesOf(FunctionFixture &fx)
         fx.invoker.get(),
         &fx.agents,
         &fx.nodes,
-        functionTemplates()};
+        functionTemplates(),
+        &fx.metrics,
+        fx.benchmarks.get()};
 }
 
 /** Whether the editor shows its document (the web editor's page has loaded). */

@@ -5,6 +5,7 @@
 #include "cost/costcharts.h"
 #include "cost/costpane.h"
 #include "editortesthelpers.h"
+#include "functionguihelpers.h"
 
 #include <QComboBox>
 #include <QFile>
@@ -71,13 +72,7 @@ void TestCostPane::initTestCase()
     qRegisterMetaType<LoadSummary>();
     m_fx = std::make_unique<test::FunctionFixture>(1);
     QVERIFY(m_fx->load());
-    m_services = {&m_fx->catalog,
-        m_fx->workspace.get(),
-        m_fx->releases.get(),
-        m_fx->invoker.get(),
-        &m_fx->agents,
-        &m_fx->nodes,
-        test::functionTemplates()};
+    m_services = test::servicesOf(*m_fx);
 }
 
 void TestCostPane::init()

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Dropping a real folder on the console's window: what is packaged (.runeignore), the target
 // function, per-node results, and the function that comes out of it on real agents.
+#include "benchmarks/benchmarkresults.h"
 #include "consolefixture.h"
+#include "editortesthelpers.h"
 #include "functionguihelpers.h"
 #include "functions/deploydialog.h"
 #include "functions/deployjob.h"
@@ -11,6 +13,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -18,7 +21,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTimeZone>
 
 using namespace Qt::StringLiterals;
 using namespace rune;
@@ -108,6 +114,7 @@ private Q_SLOTS:
     void droppedFolderBecomesADeployedFunction();
     void droppedFilesReplaceAnExistingFunctionsFiles();
     void onlyLocalFilesAreTaken();
+    void bestNodesAreCheckedByTheirFigures();
 };
 
 void TestDeployDialog::droppedFolderBecomesADeployedFunction()
@@ -241,6 +248,59 @@ void TestDeployDialog::onlyLocalFilesAreTaken()
     QVERIFY(!console.drop({QUrl(u"https://example.org/handler.py"_s)}));
     QVERIFY(!console.drop({QUrl::fromLocalFile(u"/no/such/folder"_s)}));
     QCOMPARE(console.pane->findChild<views::DeployDialog *>(), nullptr);
+}
+
+void TestDeployDialog::bestNodesAreCheckedByTheirFigures()
+{
+    FunctionFixture fx(3);
+    QVERIFY(fx.load());
+    const QString id = fx.create(u"placed"_s);
+    QVERIFY(!id.isEmpty());
+    // node-2 counts primes fastest on one core, then node-3, then node-1.
+    QList<BenchmarkRecord> records;
+    const double single[] = {500, 1500, 1000};
+    for (int i = 0; i < 3; ++i) {
+        for (const auto &[metric, value] :
+            {std::pair(u"events_per_s_single"_s, single[i]), std::pair(u"events_per_s_multi"_s, 4000.0)}) {
+            BenchmarkRecord record;
+            record.nodeId = u"node-%1"_s.arg(i + 1);
+            record.nodeName = record.nodeId;
+            record.test = u"cpu"_s;
+            record.metric = metric;
+            record.value = value;
+            record.unit = u"events/s"_s;
+            record.started = QDateTime::currentDateTimeUtc();
+            record.runId = u"b-%1"_s.arg(i);
+            records << record;
+        }
+    }
+    QSignalSpy recorded(fx.benchmarks.get(), &BenchmarkResults::recorded);
+    fx.benchmarks->record(records);
+    QVERIFY(recorded.wait(5000));
+
+    auto *dialog = new views::DeployDialog(rune::test::servicesOf(fx), id);
+    dialog->resize(900, 700);
+    dialog->show();
+    QSignalSpy placed(dialog, &views::DeployDialog::placed);
+    dialog->pickBestNodes(2);
+    QVERIFY(placed.wait(5000));
+    QCOMPARE(dialog->checkedNodes(), QStringList({u"node-2"_s, u"node-3"_s}));
+    QVERIFY2(dialog->nodeResult(u"node-2"_s).contains(u"#1"_s), qPrintable(dialog->nodeResult(u"node-2"_s)));
+    QVERIFY(dialog->nodeResult(u"node-3"_s).contains(u"#2"_s));
+    QVERIFY(dialog->nodeResult(u"node-1"_s).contains(u"#3"_s));
+    QVERIFY(dialog->placementText().contains(u"best 2 node(s) of 3"_s));
+    QVERIFY(dialog->grab().save(rune::test::screenshotPath(u"deploy-placement.png"_s)));
+
+    // A node that is not running is left out, and says why.
+    Node suspended = *fx.nodes.find(u"node-2"_s);
+    suspended.state = NodeState::Suspended;
+    fx.nodes.update(suspended);
+    dialog->findChild<QPushButton *>(u"pickBestButton"_s)->click();
+    QVERIFY(placed.wait(5000));
+    QCOMPARE(dialog->checkedNodes(), QStringList({u"node-1"_s, u"node-3"_s}));
+    QVERIFY2(dialog->nodeResult(u"node-2"_s).contains(u"left out: not running"_s),
+        qPrintable(dialog->nodeResult(u"node-2"_s)));
+    dialog->close();
 }
 
 QTEST_MAIN(TestDeployDialog)

@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "functions/deploydialog.h"
 
+#include "benchmarks/benchmarkresults.h"
 #include "cluster/nodelist.h"
 #include "functions/deployjob.h"
 #include "functions/functioncatalog.h"
 #include "functions/functionreleases.h"
 #include "functions/functionworkspace.h"
 #include "functions/packagetablemodel.h"
+#include "metrics/fleetmetrics.h"
+#include "placement/placementinputs.h"
 #include "util/background.h"
 #include "widgets/format.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -21,6 +25,7 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -129,6 +134,7 @@ void DeployDialog::build()
             unused->hide();
     }
     layout->addWidget(buildNodes());
+    layout->addWidget(buildPlacement());
     auto *note = new QFormLayout;
     note->addRow(tr("Note"), m_noteEdit);
     layout->addLayout(note);
@@ -205,6 +211,124 @@ QWidget *DeployDialog::buildNodes()
     m_nodesGrid->setColumnStretch(1, 1);
     m_nodesGrid->setColumnStretch(2, 2);
     return box;
+}
+
+QWidget *DeployDialog::buildPlacement()
+{
+    auto *box = new QGroupBox(tr("Choose the nodes by measurement"), this);
+    m_bestCountSpin = new QSpinBox(box);
+    m_bestCountSpin->setObjectName(u"bestCountSpin"_s);
+    m_bestCountSpin->setRange(1, std::max<int>(1, int(m_services.nodes->nodes().size())));
+    m_bestCountSpin->setValue(std::min<int>(2, m_bestCountSpin->maximum()));
+    m_pickBestButton = new QPushButton(tr("Check the best"), box);
+    m_pickBestButton->setObjectName(u"pickBestButton"_s);
+    m_pickBestButton->setToolTip(tr("Ranks the nodes that can run the function by their latest benchmark figures "
+                                    "(Benchmarks pane) and their round trip to the chosen node"));
+    m_performanceWeightSpin = new QDoubleSpinBox(box);
+    m_performanceWeightSpin->setObjectName(u"performanceWeightSpin"_s);
+    m_performanceWeightSpin->setRange(0, 10);
+    m_performanceWeightSpin->setSingleStep(0.5);
+    m_performanceWeightSpin->setValue(1);
+    m_latencyWeightSpin = new QDoubleSpinBox(box);
+    m_latencyWeightSpin->setObjectName(u"latencyWeightSpin"_s);
+    m_latencyWeightSpin->setRange(0, 10);
+    m_latencyWeightSpin->setSingleStep(0.5);
+    m_latencyWeightSpin->setValue(0);
+    m_referenceCombo = new QComboBox(box);
+    m_referenceCombo->setObjectName(u"referenceCombo"_s);
+    for (const Node &node : m_services.nodes->nodes()) {
+        m_referenceCombo->addItem(u"%1 (%2)"_s.arg(node.name, nodeRoleName(node.role)), node.id);
+        if (node.role == NodeRole::Controller && m_referenceCombo->count() > 0)
+            m_referenceCombo->setCurrentIndex(m_referenceCombo->count() - 1);
+    }
+    m_placementLabel = new QLabel(box);
+    m_placementLabel->setObjectName(u"placementLabel"_s);
+    m_placementLabel->setWordWrap(true);
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_pickBestButton);
+    row->addWidget(m_bestCountSpin);
+    row->addWidget(new QLabel(tr("weighing performance"), box));
+    row->addWidget(m_performanceWeightSpin);
+    row->addWidget(new QLabel(tr("and the round trip to"), box));
+    row->addWidget(m_referenceCombo, 1);
+    row->addWidget(m_latencyWeightSpin);
+    auto *layout = new QVBoxLayout(box);
+    layout->addLayout(row);
+    layout->addWidget(m_placementLabel);
+    connect(m_pickBestButton, &QPushButton::clicked, this, [this] {
+        pickBestNodes(m_bestCountSpin->value());
+    });
+    box->setEnabled(!m_services.nodes->nodes().isEmpty());
+    return box;
+}
+
+FunctionConfig DeployDialog::placementConfig() const
+{
+    if (const Function *function = m_services.catalog->find(targetFunctionId()))
+        return function->config;
+    FunctionConfig config;
+    if (m_runtimeCombo->currentIndex() >= 0)
+        config.runtime = FunctionRuntime(m_runtimeCombo->currentData().toInt());
+    return config;
+}
+
+void DeployDialog::pickBestNodes(int count)
+{
+    m_pickBestButton->setEnabled(false);
+    m_placementLabel->setText(tr("Reading the nodes' figures…"));
+    m_services.benchmarks->latest(QString(), this, [this, count](Result<QList<BenchmarkRecord>> records) {
+        m_pickBestButton->setEnabled(true);
+        if (!records) {
+            m_placementLabel->setText(records.error().message);
+            return;
+        }
+        applyRanking(*records, count);
+        Q_EMIT placed();
+    });
+}
+
+void DeployDialog::applyRanking(const QList<BenchmarkRecord> &records, int count)
+{
+    const QString reference = m_referenceCombo->currentData().toString();
+    std::vector<placement::Candidate> candidates;
+    for (const Node &node : m_services.nodes->nodes())
+        candidates.push_back(placementCandidate(node, m_services.metrics->latest(node.id), records, reference));
+    placement::Weights weights;
+    weights.performance = m_performanceWeightSpin->value();
+    weights.latency = m_latencyWeightSpin->value();
+    const auto ranking = placement::rankNodes(placementRequirements(placementConfig()), candidates, weights);
+    if (!ranking) {
+        m_placementLabel->setText(QString::fromStdString(ranking.error()));
+        return;
+    }
+    QStringList chosen;
+    for (const placement::Ranked &ranked : ranking->topN(size_t(count)))
+        chosen << QString::fromStdString(ranked.name);
+    setCheckedNodes(chosen);
+    int place = 0;
+    for (const placement::Ranked &ranked : ranking->ranked) {
+        const auto row = m_nodeRows.constFind(QString::fromStdString(ranked.name));
+        if (row != m_nodeRows.cend())
+            row->result->setText(tr("#%1, score %2: %3")
+                                     .arg(++place)
+                                     .arg(ranked.score, 0, 'f', 2)
+                                     .arg(QString::fromStdString(ranked.reason).toHtmlEscaped()));
+    }
+    for (const placement::Excluded &excluded : ranking->excluded) {
+        const auto row = m_nodeRows.constFind(QString::fromStdString(excluded.name));
+        if (row != m_nodeRows.cend())
+            row->result->setText(colored(tr("left out: %1").arg(QString::fromStdString(excluded.reason)),
+                palette().color(QPalette::PlaceholderText)));
+    }
+    m_placementLabel->setText(ranking->noneFits.empty()
+            ? tr("Checked the best %n node(s) of %1 that can run it.", nullptr, int(chosen.size()))
+                  .arg(ranking->ranked.size())
+            : tr("No node can run it: %1").arg(QString::fromStdString(ranking->noneFits)));
+}
+
+QString DeployDialog::placementText() const
+{
+    return m_placementLabel->text();
 }
 
 void DeployDialog::updateTargetFields()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "benchmarks/benchmarkrun.h"
+#include "functions/functionconfig.h"
 #include "functions/functionservices.h"
 #include "packaging/functionpackage.h"
 
@@ -10,6 +12,8 @@
 
 class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
+class QSpinBox;
 class QDialogButtonBox;
 class QGridLayout;
 class QLabel;
@@ -61,18 +65,32 @@ public:
     DeployJob *job() const;
     /** Starts the deploy, as the Deploy button does. */
     void startDeploy();
+    /**
+     * Ranks the nodes for the function (core/placement: its memory and GPUs, the nodes' latest
+     * benchmark figures, their round trip to the chosen node, by the weights shown) and checks the
+     * best @p count; each node's line says its place and the figure that decided it, or why it
+     * was left out. The figures are read in the background: placed() follows.
+     */
+    void pickBestNodes(int count);
+    /** What the last ranking said as a whole (the best, or why no node fits). */
+    QString placementText() const;
 
 Q_SIGNALS:
     /** The package was scanned (or failed to be: see statusText()). */
     void ready();
     /** The deploy ended; @p functionId is the function it went to. */
     void finished(const QString &functionId, bool succeeded);
+    /** pickBestNodes() has checked the nodes it chose. */
+    void placed();
 
 private:
     DeployDialog(const FunctionServices &services, QWidget *parent);
     void build();
     QWidget *buildTarget();
     QWidget *buildNodes();
+    QWidget *buildPlacement();
+    FunctionConfig placementConfig() const;
+    void applyRanking(const QList<BenchmarkRecord> &records, int count);
     void scanDrop(const QStringList &paths);
     void listWorkingFiles();
     void onPackage(const FunctionPackage &package);
@@ -107,6 +125,12 @@ private:
     QLineEdit *m_handlerEdit;
     QLineEdit *m_noteEdit;
     QGridLayout *m_nodesGrid;
+    QSpinBox *m_bestCountSpin = nullptr;
+    QPushButton *m_pickBestButton = nullptr;
+    QDoubleSpinBox *m_performanceWeightSpin = nullptr;
+    QDoubleSpinBox *m_latencyWeightSpin = nullptr;
+    QComboBox *m_referenceCombo = nullptr;
+    QLabel *m_placementLabel = nullptr;
     QHash<QString, NodeRow> m_nodeRows;
     QLabel *m_statusLabel;
     QPushButton *m_deployButton;

@@ -7,6 +7,8 @@
 
 namespace rune
 {
+class BenchmarkResults;
+class FleetMetrics;
 class FunctionAgents;
 class FunctionCatalog;
 class FunctionInvoker;
@@ -27,6 +29,8 @@ struct FunctionServices {
     FunctionAgents *agents = nullptr;
     NodeList *nodes = nullptr;
     QList<FunctionTemplate> templates;
+    FleetMetrics *metrics = nullptr; ///< the nodes' free memory, for placement
+    BenchmarkResults *benchmarks = nullptr; ///< the nodes' figures, for placement
 };
 
 } // namespace rune::views

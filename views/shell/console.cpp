@@ -114,6 +114,8 @@ void Console::buildFunctions()
     m_agents = std::make_unique<FunctionAgents>(m_nodes.get(), m_network.get(), AgentDirectory(m_remoteAccess.get()));
     m_releases = std::make_unique<FunctionReleases>(m_workspace.get(), m_agents.get());
     m_invoker = std::make_unique<FunctionInvoker>(m_catalog.get(), m_agents.get());
+    // Benchmark figures live in the store; the deploy dialog ranks nodes by them.
+    m_benchmarkResults = std::make_unique<BenchmarkResults>(m_store.get());
     auto templates = loadFunctionTemplates(u":/templates"_s);
     if (!templates)
         m_warnings << templates.error().message;
@@ -124,13 +126,15 @@ void Console::buildFunctions()
         m_invoker.get(),
         m_agents.get(),
         m_nodes.get(),
-        templates.value_or(QList<FunctionTemplate>())};
+        templates.value_or(QList<FunctionTemplate>()),
+        m_metrics.get(),
+        m_benchmarkResults.get()};
 }
 
 void Console::buildBenchmarks()
 {
-    // Figures in the store; runs reach the agents the way the function services do.
-    m_benchmarkResults = std::make_unique<BenchmarkResults>(m_store.get());
+    // Figures in the store (made with the function services); runs reach the agents the way the
+    // function services do.
     m_benchmarkSession = std::make_unique<BenchmarkSession>(m_agents.get(), m_benchmarkResults.get());
     m_services.benchmarks = BenchmarkServices {m_nodes.get(), m_benchmarkResults.get(), m_benchmarkSession.get()};
 }

@@ -2,6 +2,7 @@
 // The agent's real answers have exactly the shape of the fixtures the console is tested against,
 // so the two sides cannot drift apart unnoticed.
 
+#include "../common/fakegpus.h"
 #include "../common/functions.h"
 
 #include <QFile>
@@ -22,6 +23,7 @@ private Q_SLOTS:
     void invokeErrorsMatchTheFixture();
 
 private:
+    FakeGpuHost m_gpus {{{QStringLiteral("Tesla T4"), 15360}}}; // so /v1/info's "gpus" has an entry
     std::unique_ptr<TestAgent> m_agent;
 };
 
@@ -75,8 +77,9 @@ void TestAgentProtocol::initTestCase()
 {
     // An edge agent with one function that was called once and then blocked: every answer below
     // has something in each of its lists.
-    m_agent = std::make_unique<TestAgent>(
-        QStringList {QStringLiteral("--role"), QStringLiteral("edge")}, QStringLiteral("protocol-token"));
+    m_agent =
+        std::make_unique<TestAgent>(QStringList {QStringLiteral("--role"), QStringLiteral("edge")} + m_gpus.agentArgs(),
+            QStringLiteral("protocol-token"));
     QVERIFY(m_agent->waitForPort() != 0);
     const QJsonObject config {{QStringLiteral("runtime"), QStringLiteral("python3")},
         {QStringLiteral("triggers"),

@@ -26,6 +26,7 @@ private Q_SLOTS:
     void olderAgentsReportNoStartFailure();
     void isolationAndItsWarningsAreRead();
     void olderAgentsReportNoIsolation();
+    void gpusAreRead();
     void aFieldOfTheWrongKindIsNamed_data();
     void aFieldOfTheWrongKindIsNamed();
     void answersPastTheirBoundsAreRefused_data();
@@ -97,6 +98,22 @@ void TestAgentAnswers::olderAgentsReportNoIsolation()
     QVERIFY(quiet);
     QVERIFY(quiet->isolation.isReported());
     QVERIFY(quiet->isolation.warnings.isEmpty());
+}
+
+void TestAgentAnswers::gpusAreRead()
+{
+    const auto facts = parseAgentInfo(protocolFixture(u"info.json"_s));
+    QVERIFY2(facts, facts ? "" : qPrintable(facts.error().message));
+    QCOMPARE(facts->gpus.size(), 1);
+    QCOMPARE(facts->gpus.at(0), (NodeGpu {0, u"Tesla T4"_s, 16106127360}));
+    // An agent from before GPUs were reported: none.
+    const auto older = parseAgentInfo(R"({"hostname":"h","os":"o","arch":"a","cores":1,"memory_bytes":1})");
+    QVERIFY(older && older->gpus.isEmpty());
+    // A GPU that is not an object is named, not taken for a GPU at index 0.
+    const auto broken =
+        parseAgentInfo(R"({"hostname":"h","os":"o","arch":"a","cores":1,"memory_bytes":1,"gpus":["Tesla"]})");
+    QVERIFY(!broken);
+    QVERIFY2(broken.error().message.contains(u"GPU"_s), qPrintable(broken.error().message));
 }
 
 void TestAgentAnswers::aFieldOfTheWrongKindIsNamed_data()

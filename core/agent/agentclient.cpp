@@ -66,6 +66,10 @@ QList<NodeGpu> parseGpus(FieldReader &info)
     QList<NodeGpu> gpus;
     const QJsonArray list = info.list(protocol::info::gpus);
     for (qsizetype i = 0; i < list.size() && i < 1024; ++i) {
+        if (!list.at(i).isObject()) {
+            info.note(tr("a GPU of the host facts is not an object."));
+            break;
+        }
         FieldReader gpu(list.at(i).toObject(), tr("a GPU"), info);
         gpus.append(NodeGpu {gpu.smallCount(protocol::gpu::index),
             gpu.text(protocol::gpu::model),

@@ -70,7 +70,7 @@ void TestMainWindow::hasTheNavigationOfTheDesign()
     for (int row = 0; row < navigation->count(); ++row)
         entries << navigation->item(row)->text();
     // Only panes that exist: Scaling, Benchmarks, Cost and Settings join when they are built.
-    QCOMPARE(entries, QStringList({u"Overview"_s, u"Nodes"_s, u"Node detail"_s, u"Functions"_s}));
+    QCOMPARE(entries, QStringList({u"Overview"_s, u"Nodes"_s, u"Node detail"_s, u"Functions"_s, u"Benchmarks"_s}));
     auto *panes = window.findChild<QStackedWidget *>(u"panes"_s);
     QCOMPARE(panes->count(), navigation->count());
     navigation->setCurrentRow(3);
@@ -102,10 +102,12 @@ void TestMainWindow::shortcutsSwitchPanes()
     window.activateWindow();
     QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_4));
     QCOMPARE(window.currentPane(), MainWindow::Pane::Functions);
+    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_5));
+    QCOMPARE(window.currentPane(), MainWindow::Pane::Benchmarks);
     QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_3));
     QCOMPARE(window.currentPane(), MainWindow::Pane::NodeDetail);
     // No shortcut beyond the last pane.
-    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_5));
+    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_6));
     QCOMPARE(window.currentPane(), MainWindow::Pane::NodeDetail);
     // Ctrl+F filters the node list from any pane but the Overview, which has its own filter.
     QTest::keySequence(&window, QKeySequence::Find);

@@ -128,6 +128,13 @@ void watchTimers(QNetworkReply *reply, const std::shared_ptr<ReadState> &state)
 std::optional<Error> transportFailure(QNetworkReply *reply, const QString &where)
 {
     const QNetworkReply::NetworkError error = reply->error();
+    // Qt files an HTTP 400 (and 418) under "invalid operation for this protocol", and a 407 under
+    // the proxy errors: with a status line read, those are the node's answer, not a broken exchange.
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status != 0
+        && (error == QNetworkReply::ProtocolInvalidOperationError
+            || error == QNetworkReply::ProxyAuthenticationRequiredError))
+        return std::nullopt;
     const bool protocolFailure =
         error >= QNetworkReply::ProtocolUnknownError && error < QNetworkReply::InternalServerError;
     const bool connectionFailure = error > QNetworkReply::NoError && error < QNetworkReply::ContentAccessDenied;
@@ -136,7 +143,7 @@ std::optional<Error> transportFailure(QNetworkReply *reply, const QString &where
     // Garbage instead of HTTP, or broken framing: the node is there but does not speak the protocol.
     if (protocolFailure)
         return agentjson::notProtocol(tr("no valid HTTP (%1).").arg(reply->errorString()));
-    if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 0)
+    if (status != 0)
         return agentjson::notProtocol(tr("an answer cut short (%1).").arg(reply->errorString()));
     // Qt drops bytes that are not HTTP without a word: what remains is a connection closed unanswered.
     if (error == QNetworkReply::RemoteHostClosedError)

@@ -171,6 +171,7 @@ void TestBenchmarkSession::runsAreStoredWithTheirFigures()
     plan.tests = {latin(t::cpu)};
     QVERIFY(m_session->start(plan));
     QVERIFY(finished.wait(60000));
+    m_results->flush();
     const auto history =
         m_store->benchmarkHistory(u"id-alpha"_s, latin(t::cpu), latin(protocol::benchmetrics::cpuSingle));
     QVERIFY(history);

@@ -103,10 +103,15 @@ void TestMainWindow::shortcutsSwitchPanes()
     window.activateWindow();
     QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_4));
     QCOMPARE(window.currentPane(), MainWindow::Pane::Functions);
+    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_5));
+    QCOMPARE(window.currentPane(), MainWindow::Pane::Benchmarks);
     QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_3));
     QCOMPARE(window.currentPane(), MainWindow::Pane::NodeDetail);
+    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_6));
+    QCOMPARE(window.currentPane(), MainWindow::Pane::Cost);
+    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_3));
     // No shortcut beyond the last pane.
-    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_5));
+    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_7));
     QCOMPARE(window.currentPane(), MainWindow::Pane::NodeDetail);
     // Ctrl+F filters the node list from any pane but the Overview, which has its own filter.
     QTest::keySequence(&window, QKeySequence::Find);

@@ -11,6 +11,7 @@
 #include <QBarSet>
 #include <QCursor>
 #include <QDateTimeAxis>
+#include <QGraphicsLayout>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
@@ -130,6 +131,9 @@ void BenchmarkBarChart::setRecords(const QList<BenchmarkRecord> &latest, const Q
     m_categoryAxis->append(categories.isEmpty() ? QStringList {tr("no figures yet")} : categories);
     m_valueAxis->setRange(0, top > 0 ? top * 1.12 : 1);
     m_valueAxis->applyNiceNumbers();
+    // Without figures the axis has nothing to say; small figures (a slow disk's IOPS) keep decimals.
+    m_valueAxis->setLabelsVisible(top > 0);
+    m_valueAxis->setLabelFormat(top >= 10 ? u"%.0f"_s : u"%.2g"_s);
     applyPalette();
 }
 
@@ -196,10 +200,10 @@ BenchmarkHistoryChart::BenchmarkHistoryChart(QWidget *parent)
     c->addAxis(m_timeAxis, Qt::AlignBottom);
     c->addAxis(m_valueAxis, Qt::AlignLeft);
     m_timeAxis->setFormat(u"MM-dd HH:mm"_s);
-    m_valueAxis->setLabelFormat(u"%g"_s);
+    // Powers of ten as 1e+04: plain numbers of six digits were cut short by the chart's layout.
+    m_valueAxis->setLabelFormat(u"%.0e"_s);
     m_valueAxis->setBase(10);
     m_valueAxis->setMinorTickCount(-1);
-    m_valueAxis->setTitleText(tr("each metric in its own unit (log scale)"));
     setChart(c);
     setRecords({});
 }
@@ -269,6 +273,10 @@ void BenchmarkHistoryChart::setRecords(const QList<BenchmarkRecord> &history)
         std::pow(10.0, std::floor(std::log10(low))), std::pow(10.0, std::ceil(std::log10(high)) + 0.0));
     if (m_valueAxis->max() <= m_valueAxis->min())
         m_valueAxis->setMax(m_valueAxis->min() * 10);
+    // The plot area keeps the label width of the range it was first laid out with; wider
+    // labels (100000 after 1000) would be cut short.
+    if (chart()->layout())
+        chart()->layout()->invalidate();
     applyPalette();
 }
 

@@ -551,7 +551,8 @@ void BenchmarksPane::reloadHistory()
     m_services.results->history(nodeId, this, [this, generation, nodeId](Result<QList<BenchmarkRecord>> history) {
         if (generation != m_historyGeneration)
             return;
-        m_historyChart->chart()->setTitle(tr("History of %1").arg(nodeNameOrId(m_services.nodes, nodeId)));
+        m_historyChart->chart()->setTitle(
+            tr("History of %1 · each metric in its own unit, log scale").arg(nodeNameOrId(m_services.nodes, nodeId)));
         m_historyChart->setRecords(history.value_or(QList<BenchmarkRecord>()));
         if (!history)
             m_status->setText(history.error().message);

@@ -3,6 +3,7 @@
 
 #include "agent/agentjson.h"
 #include "benchprotocol.h"
+#include "util/csv.h"
 
 #include <QCoreApplication>
 #include <QHash>
@@ -92,20 +93,6 @@ Result<BenchmarkRun> runFrom(const QJsonObject &object, FieldReader *parent)
     return run;
 }
 
-/** Quotes @p text for CSV when it needs it; defuses text a spreadsheet would run as a formula. */
-QByteArray csvText(const QString &text)
-{
-    QString field = text;
-    if (!field.isEmpty() && QStringView(u"=+-@").contains(field.front()))
-        field.prepend(u'\'');
-    QByteArray bytes = field.toUtf8();
-    if (bytes.contains(',') || bytes.contains('"') || bytes.contains('\n') || bytes.contains('\r')) {
-        bytes.replace("\"", "\"\"");
-        bytes = '"' + bytes + '"';
-    }
-    return bytes;
-}
-
 } // namespace
 
 bool BenchmarkRun::finished() const
@@ -188,26 +175,36 @@ QList<BenchmarkRecord> benchmarkRecords(
 
 QByteArray benchmarkCsv(const QList<BenchmarkRecord> &records)
 {
-    QByteArray csv = "node,node_id,test,metric,value,unit,peer,peer_node_id,started,duration_ms,parameters,"
-                     "agent_version,run_id\r\n";
+    QString csv = csvLine({u"node"_s,
+        u"node_id"_s,
+        u"test"_s,
+        u"metric"_s,
+        u"value"_s,
+        u"unit"_s,
+        u"peer"_s,
+        u"peer_node_id"_s,
+        u"started"_s,
+        u"duration_ms"_s,
+        u"parameters"_s,
+        u"agent_version"_s,
+        u"run_id"_s});
     const QLocale c = QLocale::c();
     for (const BenchmarkRecord &record : records) {
-        const QList<QByteArray> fields {csvText(record.nodeName),
-            csvText(record.nodeId),
-            csvText(record.test),
-            csvText(record.metric),
-            c.toString(record.value, 'g', 12).toLatin1(),
-            csvText(record.unit),
-            csvText(record.peer),
-            csvText(record.peerNodeId),
-            record.started.toUTC().toString(Qt::ISODateWithMs).toLatin1(),
-            QByteArray::number(record.durationMs),
-            csvText(QString::fromUtf8(record.parameters)),
-            csvText(record.agentVersion),
-            csvText(record.runId)};
-        csv += fields.join(',') + "\r\n";
+        csv += csvLine({record.nodeName,
+            record.nodeId,
+            record.test,
+            record.metric,
+            c.toString(record.value, 'g', 12),
+            record.unit,
+            record.peer,
+            record.peerNodeId,
+            record.started.toUTC().toString(Qt::ISODateWithMs),
+            QString::number(record.durationMs),
+            QString::fromUtf8(record.parameters),
+            record.agentVersion,
+            record.runId});
     }
-    return csv;
+    return csv.toUtf8();
 }
 
 } // namespace rune

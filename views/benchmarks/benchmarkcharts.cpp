@@ -4,6 +4,7 @@
 #include "benchmarks/benchmarkformat.h"
 #include "benchprotocol.h"
 #include "shell/theme.h"
+#include "widgets/chartstyle.h"
 
 #include <QApplication>
 #include <QBarCategoryAxis>
@@ -38,27 +39,8 @@ bool isPeerFigure(const BenchmarkRecord &record)
 
 void styleBenchmarkChart(QChartView *view)
 {
-    const QPalette palette = QApplication::palette();
-    QChart *chart = view->chart();
-    chart->setBackgroundBrush(palette.color(QPalette::Base));
-    chart->setBackgroundPen(QPen(palette.color(QPalette::Midlight)));
-    chart->setPlotAreaBackgroundVisible(false);
-    QFont titleFont = view->font();
-    titleFont.setBold(true);
-    chart->setTitleFont(titleFont);
-    chart->setTitleBrush(palette.color(QPalette::Text));
-    chart->legend()->setLabelColor(palette.color(QPalette::Text));
-    QFont small = view->font();
-    small.setPointSizeF(small.pointSizeF() * 0.85);
-    for (QAbstractAxis *axis : chart->axes()) {
-        axis->setLabelsColor(palette.color(QPalette::PlaceholderText));
-        axis->setTitleBrush(palette.color(QPalette::PlaceholderText));
-        axis->setGridLineColor(palette.color(QPalette::Midlight));
-        axis->setLinePenColor(palette.color(QPalette::Mid));
-        axis->setLabelsFont(small);
-        axis->setTitleFont(small);
-    }
-    view->setBackgroundBrush(palette.color(QPalette::Window));
+    styleChart(view->chart(), view->font());
+    view->setBackgroundBrush(QApplication::palette().color(QPalette::Window));
 }
 
 BenchmarkBarChart::BenchmarkBarChart(

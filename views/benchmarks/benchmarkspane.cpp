@@ -7,11 +7,11 @@
 #include "benchprotocol.h"
 #include "cluster/nodelist.h"
 #include "util/background.h"
+#include "widgets/chartstyle.h"
 #include "widgets/format.h"
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QFileDialog>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -20,6 +20,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
+#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -617,34 +618,34 @@ void BenchmarksPane::exportCsv(const QString &path)
 
 void BenchmarksPane::exportPng(QWidget *widget, const QString &path)
 {
-    // Grabbing paints the widget, which only the UI thread may do; encoding and writing are not.
-    const QImage image = widget->grab().toImage();
-    runInBackground(
-        this,
-        [image, path] {
-            return image.save(path, "PNG");
-        },
-        [this, path](bool saved) {
-            const QString error = saved ? QString() : tr("Cannot write the image %1.").arg(path);
-            m_status->setText(saved ? tr("Saved the chart as %1.").arg(path) : error);
-            Q_EMIT exported(path, error);
-        });
+    exportWidgetPng(widget, path, [this, path](const QString &error) {
+        m_status->setText(error.isEmpty() ? tr("Saved the chart as %1.").arg(path)
+                                          : tr("Cannot write the image %1: %2").arg(path, error));
+        Q_EMIT exported(path, error);
+    });
 }
 
 void BenchmarksPane::askCsvPath()
 {
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export benchmark figures"), u"benchmarks.csv"_s, tr("CSV files (*.csv)"));
-    if (!path.isEmpty())
-        exportCsv(path);
+    askSavePath(this,
+        tr("Export benchmark figures"),
+        u"benchmarks.csv"_s,
+        tr("CSV files (*.csv)"),
+        [this](const QString &path) {
+            exportCsv(path);
+        });
 }
 
 void BenchmarksPane::askPngPath(QWidget *widget, const QString &name)
 {
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Export chart"), fileNameFor(name), tr("PNG images (*.png)"));
-    if (!path.isEmpty())
-        exportPng(widget, path);
+    askSavePath(this,
+        tr("Export chart"),
+        fileNameFor(name),
+        tr("PNG images (*.png)"),
+        [this, target = QPointer<QWidget>(widget)](const QString &path) {
+            if (target)
+                exportPng(target, path);
+        });
 }
 
 void BenchmarksPane::exportCurrentTab()

@@ -13,7 +13,6 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
-#include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -621,16 +620,13 @@ void CostPane::exportCsv(const QString &path)
 
 void CostPane::chooseExportFile(bool chart)
 {
-    auto *dialog = new QFileDialog(this, chart ? tr("Export chart") : tr("Export table"));
-    dialog->setAcceptMode(QFileDialog::AcceptSave);
-    dialog->setNameFilter(chart ? tr("PNG images (*.png)") : tr("CSV files (*.csv)"));
-    dialog->setDefaultSuffix(chart ? u"png"_s : u"csv"_s);
-    dialog->selectFile(chart ? u"rune-cost.png"_s : u"rune-cost.csv"_s);
-    connect(dialog, &QFileDialog::fileSelected, this, [this, chart](const QString &path) {
-        chart ? exportChartPng(path) : exportCsv(path);
-    });
-    connect(dialog, &QFileDialog::finished, dialog, &QObject::deleteLater);
-    dialog->open();
+    askSavePath(this,
+        chart ? tr("Export chart") : tr("Export table"),
+        chart ? u"rune-cost.png"_s : u"rune-cost.csv"_s,
+        chart ? tr("PNG images (*.png)") : tr("CSV files (*.csv)"),
+        [this, chart](const QString &path) {
+            chart ? exportChartPng(path) : exportCsv(path);
+        });
 }
 
 } // namespace rune::views

@@ -6,6 +6,8 @@
 #include <QAbstractAxis>
 #include <QApplication>
 #include <QChart>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QImage>
 #include <QImageWriter>
 #include <QLegend>
@@ -50,6 +52,22 @@ void exportWidgetPng(QWidget *widget, const QString &path, std::function<void(QS
             return writer.write(image) ? QString() : writer.errorString();
         },
         std::move(done));
+}
+
+void askSavePath(QWidget *parent,
+    const QString &title,
+    const QString &fileName,
+    const QString &filter,
+    std::function<void(QString)> chosen)
+{
+    auto *dialog = new QFileDialog(parent, title);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setNameFilter(filter);
+    dialog->setDefaultSuffix(QFileInfo(fileName).suffix());
+    dialog->selectFile(fileName);
+    QObject::connect(dialog, &QFileDialog::fileSelected, parent, std::move(chosen));
+    QObject::connect(dialog, &QFileDialog::finished, dialog, &QObject::deleteLater);
+    dialog->open();
 }
 
 } // namespace rune::views

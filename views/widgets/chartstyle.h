@@ -21,4 +21,14 @@ void styleChart(QChart *chart, const QFont &font);
  */
 void exportWidgetPng(QWidget *widget, const QString &path, std::function<void(QString)> done);
 
+/**
+ * Asks where to save a file, without a nested event loop: a file dialog opened over @p parent
+ * that calls @p chosen with the path once one is chosen (and not at all when cancelled).
+ */
+void askSavePath(QWidget *parent,
+    const QString &title,
+    const QString &fileName,
+    const QString &filter,
+    std::function<void(QString)> chosen);
+
 } // namespace rune::views

@@ -17,13 +17,15 @@ cores=$(nproc)
 
 start_agent node
 
-# agent_run TEST BODY: starts a run, waits for its end, prints its results as "metric value" lines.
+# agent_run TEST BODY PHASES: starts a run, waits for its end, prints its results as "metric value"
+# lines. Nothing else runs here during its PHASES timed phases: the first look comes after them.
 agent_run() {
   local id
   id=$(curl -sf -X POST --data "$2" "http://127.0.0.1:$agent_control/v1/bench/$1" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["run"]["id"])')
+  sleep $(($3 * seconds))
   while :; do
-    sleep 1
+    sleep 0.5
     curl -sf "http://127.0.0.1:$agent_control/v1/bench/runs/$id" >"$work/run.json"
     python3 - "$work/run.json" <<'PY' && break
 import json, sys
@@ -51,8 +53,8 @@ best() { sort -g | tail -1; }
 memory_options=(--memory-block-size="${buffer_mib}M" --memory-total-size=100T --memory-access-mode=seq --threads=1)
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds" >&2
-  agent_cpu=$(agent_run cpu "{\"seconds\": $seconds, \"max_prime\": 10000, \"threads\": 0, \"priority\": \"normal\"}")
-  agent_memory=$(agent_run memory "{\"seconds\": $seconds, \"buffer_mib\": $buffer_mib, \"priority\": \"normal\"}")
+  agent_cpu=$(agent_run cpu "{\"seconds\": $seconds, \"max_prime\": 10000, \"threads\": 0, \"priority\": \"normal\"}" 2)
+  agent_memory=$(agent_run memory "{\"seconds\": $seconds, \"buffer_mib\": $buffer_mib, \"priority\": \"normal\"}" 2)
   echo "agent_single $(metric "$agent_cpu" events_per_s_single)" >>"$work/figures"
   echo "agent_multi $(metric "$agent_cpu" events_per_s_multi)" >>"$work/figures"
   echo "agent_write $(metric "$agent_memory" write_mib_s)" >>"$work/figures"

@@ -84,24 +84,15 @@ void TestBenchParameters::peersAreSplit_data()
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("host");
     QTest::addColumn<int>("port");
-    QTest::newRow("name") << QStringLiteral("node-1.example:7471")
-                          << QStringLiteral("node-1.example") << 7471;
-    QTest::newRow("IPv4") << QStringLiteral("10.0.0.2:1")
-                          << QStringLiteral("10.0.0.2") << 1;
-    QTest::newRow("IPv6") << QStringLiteral("[fd00::2]:65535")
-                          << QStringLiteral("fd00::2") << 65535;
-    QTest::newRow("IPv6 without brackets") << QStringLiteral("fd00::2:7471")
-                                           << QStringLiteral("") << 0;
-    QTest::newRow("empty brackets") << QStringLiteral("[]:7471")
-                                    << QStringLiteral("") << 0;
-    QTest::newRow("sign") << QStringLiteral("host:+80")
-                          << QStringLiteral("") << 0;
-    QTest::newRow("space") << QStringLiteral("host :80")
-                           << QStringLiteral("") << 0;
-    QTest::newRow("trailing") << QStringLiteral("host:80x")
-                              << QStringLiteral("") << 0;
-    QTest::newRow("empty") << QStringLiteral("")
-                           << QStringLiteral("") << 0;
+    QTest::newRow("name") << QStringLiteral("node-1.example:7471") << QStringLiteral("node-1.example") << 7471;
+    QTest::newRow("IPv4") << QStringLiteral("10.0.0.2:1") << QStringLiteral("10.0.0.2") << 1;
+    QTest::newRow("IPv6") << QStringLiteral("[fd00::2]:65535") << QStringLiteral("fd00::2") << 65535;
+    QTest::newRow("IPv6 without brackets") << QStringLiteral("fd00::2:7471") << QStringLiteral("") << 0;
+    QTest::newRow("empty brackets") << QStringLiteral("[]:7471") << QStringLiteral("") << 0;
+    QTest::newRow("sign") << QStringLiteral("host:+80") << QStringLiteral("") << 0;
+    QTest::newRow("space") << QStringLiteral("host :80") << QStringLiteral("") << 0;
+    QTest::newRow("trailing") << QStringLiteral("host:80x") << QStringLiteral("") << 0;
+    QTest::newRow("empty") << QStringLiteral("") << QStringLiteral("") << 0;
 }
 
 void TestBenchParameters::peersAreSplit()

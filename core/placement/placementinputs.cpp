@@ -50,7 +50,7 @@ placement::Candidate placementCandidate(
             }
             continue;
         }
-        const std::string key = (record.test + u'.' + record.metric).toStdString();
+        const std::string key = QString(record.test + u'.' + record.metric).toStdString();
         auto at = measuredAt.find(key);
         if (at == measuredAt.end() || record.started >= at->second) {
             candidate.figures[key] = record.value;

@@ -54,6 +54,7 @@ Node sampleNode(const QString &id)
         64LL << 30,
         1LL << 40,
         1LL << 39,
+        {},
         {}};
     node.state = NodeState::Rebooting;
     node.targetAction = NodeAction::Reboot;

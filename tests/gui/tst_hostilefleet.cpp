@@ -193,7 +193,8 @@ void TestHostileFleet::overviewAndNodeListMarkWhatIsWrong()
 
 void TestHostileFleet::nodeDetailSaysItInWords()
 {
-    views::NodeDetailPane detail(&nodes(), &metrics(), m_console->fleet().history);
+    views::NodeDetailPane detail(
+        &nodes(), &metrics(), m_console->fleet().history, m_console->services().benchmarks.results);
     detail.resize(1200, 800);
     detail.show();
     detail.setNode(u"newer"_s);

@@ -207,8 +207,10 @@ void TestCostModel::instancesFollowThePeak()
 void TestCostModel::instanceTooSmallForACall()
 {
     const PriceTable appEngine = shipped(u"google-app-engine.json"_s);
-    const InstancePrice f1 = *std::find_if(appEngine.instances.begin(), appEngine.instances.end(),
-        [](const InstancePrice &price) { return price.name.startsWith(u"F1"_s); });
+    const InstancePrice f1 =
+        *std::find_if(appEngine.instances.begin(), appEngine.instances.end(), [](const InstancePrice &price) {
+            return price.name.startsWith(u"F1"_s);
+        });
     const CostEstimate estimate = instanceCost(appEngine.provider, f1, workload(1000, 100, 512));
     QVERIFY(estimate.total.isTooLarge());
     QVERIFY2(estimate.unavailable.contains(u"512 MiB"_s), qPrintable(estimate.unavailable));

@@ -239,6 +239,7 @@ void TestBenchmarksPane::runMeasuresEveryRunningNode()
         qPrintable(lines[0]));
     QVERIFY2(lines[1].startsWith(u"Memory "_s) && lines[1].contains(u"/s read"_s), qPrintable(lines[1]));
     QVERIFY2(lines[2].startsWith(u"RTT avg "_s) && lines[2].contains(u"to 3 nodes"_s), qPrintable(lines[2]));
+    QCOMPARE(detail->fact(u"gpus"_s), u"none"_s); // the demo nodes have none, and their agents say so
     auto *tabs = detail->findChild<QTabWidget *>(u"detailTabs"_s);
     tabs->setCurrentIndex(1);
     QTest::qWait(200);

@@ -60,6 +60,7 @@ const char *const factKeys[] = {"hostname",
     "arch",
     "cores",
     "memory",
+    "gpus",
     "disk",
     "agent",
     "uptime",
@@ -68,6 +69,20 @@ const char *const factKeys[] = {"hostname",
     "isolation",
     "warnings",
     "benchmarks"};
+
+/** "2 × Tesla T4 (15 GiB)"; "none" once the agent has said so; empty before it has. */
+QString gpusText(const NodeFacts &facts)
+{
+    if (facts.agentVersion.isEmpty())
+        return QString();
+    if (facts.gpus.isEmpty())
+        return NodeDetailPane::tr("none");
+    QStringList lines;
+    for (const NodeGpu &gpu : facts.gpus)
+        lines << (gpu.memoryBytes > 0 ? u"#%1 %2 (%3)"_s.arg(gpu.index).arg(gpu.model, formatBytes(gpu.memoryBytes))
+                                      : u"#%1 %2"_s.arg(gpu.index).arg(gpu.model));
+    return lines.join(u'\n');
+}
 
 /** The agent's isolation mechanisms in words; unknown ones as the agent named them. */
 QString isolationText(const NodeIsolation &isolation)
@@ -269,6 +284,7 @@ QWidget *NodeDetailPane::buildFacts()
         tr("Architecture"),
         tr("Cores"),
         tr("Memory"),
+        tr("GPUs"),
         tr("Disk"),
         tr("Agent"),
         tr("Agent up for"),
@@ -488,6 +504,7 @@ void NodeDetailPane::updateFacts()
         {u"arch"_s, f.arch},
         {u"cores"_s, f.cores > 0 ? QString::number(f.cores) : QString()},
         {u"memory"_s, f.memoryBytes > 0 ? formatBytes(f.memoryBytes) : QString()},
+        {u"gpus"_s, gpusText(f)},
         {u"disk"_s,
             f.diskBytes > 0 ? tr("%1 free of %2").arg(formatBytes(f.diskFreeBytes), formatBytes(f.diskBytes))
                             : QString()},

@@ -308,17 +308,22 @@ void DeployDialog::applyRanking(const QList<BenchmarkRecord> &records, int count
     int place = 0;
     for (const placement::Ranked &ranked : ranking->ranked) {
         const auto row = m_nodeRows.constFind(QString::fromStdString(ranked.name));
-        if (row != m_nodeRows.cend())
-            row->result->setText(tr("#%1, score %2: %3")
-                                     .arg(++place)
-                                     .arg(ranked.score, 0, 'f', 2)
-                                     .arg(QString::fromStdString(ranked.reason).toHtmlEscaped()));
+        if (row == m_nodeRows.cend())
+            continue;
+        const QString line = tr("#%1, score %2: %3")
+                                 .arg(++place)
+                                 .arg(ranked.score, 0, 'f', 2)
+                                 .arg(QString::fromStdString(ranked.reason));
+        row->result->setText(line.toHtmlEscaped());
+        row->result->setToolTip(line);
     }
     for (const placement::Excluded &excluded : ranking->excluded) {
         const auto row = m_nodeRows.constFind(QString::fromStdString(excluded.name));
-        if (row != m_nodeRows.cend())
-            row->result->setText(colored(tr("left out: %1").arg(QString::fromStdString(excluded.reason)),
-                palette().color(QPalette::PlaceholderText)));
+        if (row == m_nodeRows.cend())
+            continue;
+        const QString line = tr("left out: %1").arg(QString::fromStdString(excluded.reason));
+        row->result->setText(colored(line, palette().color(QPalette::PlaceholderText)));
+        row->result->setToolTip(line);
     }
     m_placementLabel->setText(ranking->noneFits.empty()
             ? tr("Checked the best %n node(s) of %1 that can run it.", nullptr, int(chosen.size()))

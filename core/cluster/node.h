@@ -90,6 +90,8 @@ struct Node {
     SshEndpoint ssh;
     AgentEndpoint agent;
     QStringList labels;
+    /** What the machine costs an hour, in US dollars as decimal text ("0.05"); empty: not set. */
+    QString hourlyPrice;
     NodeFacts facts;
     NodeState state = NodeState::Undefined;
     std::optional<NodeAction> targetAction; ///< recorded before acting, cleared when reached

@@ -2,6 +2,7 @@
 #include "placement/placementinputs.h"
 
 #include "benchprotocol.h"
+#include "cost/money.h"
 #include "metrics/nodesample.h"
 
 using namespace Qt::StringLiterals;
@@ -35,6 +36,8 @@ placement::Candidate placementCandidate(
         candidate.gpus.push_back({gpu.model.toStdString(), gpu.memoryBytes >> 20});
     for (const QString &label : node.labels)
         candidate.labels.push_back(label.toStdString());
+    if (const auto price = cost::Money::parse(node.hourlyPrice); price && !price->isTooLarge())
+        candidate.hourlyPrice = double(price->micros()) / 1e6; // a score, not a sum of money
     // Figures newest last wins: records come in any order, so compare their start times.
     std::map<std::string, QDateTime> measuredAt;
     QDateTime rttAt;

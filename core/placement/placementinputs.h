@@ -18,7 +18,8 @@ placement::Requirements placementRequirements(const FunctionConfig &config);
 
 /**
  * Node @p node as a placement candidate, named by its id: its role, state, cores, memory (free
- * memory from @p latest, the monitor's last sample, when there is one), GPUs and labels; the
+ * memory from @p latest, the monitor's last sample, when there is one), GPUs, labels and hourly
+ * price; the
  * latest of @p records that are its own as figures ("cpu.events_per_s_single", …); and its mean
  * round trip to @p referenceNodeId, when it measured one.
  */

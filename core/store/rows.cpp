@@ -17,7 +17,8 @@ namespace rune::rows
 
 const char nodeColumns[] = "id, name, role, ssh_host, ssh_port, ssh_user, ssh_key_file, agent_port, agent_token, "
                            "agent_local, labels, hostname, os, kernel, arch, agent_version, cores, memory_bytes, "
-                           "disk_bytes, disk_free_bytes, state, target_action, target_since, agent_invoke_port";
+                           "disk_bytes, disk_free_bytes, state, target_action, target_since, agent_invoke_port, "
+                           "hourly_price";
 const char functionColumns[] = "id, project, name, config, current_version";
 const char versionColumns[] = "function_id, number, created, code_digest, state, note";
 const char deploymentColumns[] = "function_id, number, node_id, agent_version, deployed";
@@ -115,7 +116,8 @@ QVariantList nodeValues(const Node &node)
         nodeStateName(node.state),
         node.targetAction ? QVariant(nodeActionName(*node.targetAction)) : QVariant(),
         timeValue(node.targetSince),
-        node.agent.invokePort};
+        node.agent.invokePort,
+        text(node.hourlyPrice)};
 }
 
 Result<Node> nodeFrom(const QSqlQuery &query)
@@ -142,6 +144,7 @@ Result<Node> nodeFrom(const QSqlQuery &query)
         number(query, "agent_local") != 0,
         quint16(number(query, "agent_invoke_port"))};
     node.labels = labelsFrom(column(query, "labels"));
+    node.hourlyPrice = column(query, "hourly_price");
     node.facts = factsFrom(query);
     return node;
 }

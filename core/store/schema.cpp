@@ -105,6 +105,10 @@ const QList<QStringList> &migrations()
                 run_id TEXT NOT NULL))"_s,
             u"CREATE INDEX bench_results_by_node ON bench_results (node_id, test, metric, started_ms)"_s,
         },
+        // 5: what a node costs an hour (placement weighs it).
+        {
+            u"ALTER TABLE nodes ADD COLUMN hourly_price TEXT NOT NULL DEFAULT ''"_s,
+        },
     };
     return steps;
 }

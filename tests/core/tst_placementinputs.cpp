@@ -91,6 +91,11 @@ void TestPlacementInputs::candidateCarriesFactsAndLiveMemory()
     QCOMPARE(candidate.memoryAvailableMiB, 4096);
     QVERIFY(candidate.figures.empty());
     QVERIFY(!candidate.rttMs);
+    QVERIFY(!candidate.hourlyPrice); // not set
+    node.hourlyPrice = u"0.085"_s;
+    QCOMPARE(placementCandidate(node, nullptr, {}, {}).hourlyPrice, std::optional<double>(0.085));
+    node.hourlyPrice = u"cheap"_s;
+    QVERIFY(!placementCandidate(node, nullptr, {}, {}).hourlyPrice);
 }
 
 void TestPlacementInputs::latestFigureWinsAndOthersNodesAreIgnored()

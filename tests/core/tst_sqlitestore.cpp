@@ -45,6 +45,7 @@ Node sampleNode(const QString &id)
     node.ssh = {u"198.51.100.4"_s, 2222, u"rune"_s, u"/home/admin/.ssh/id_ed25519"_s};
     node.agent = {7471, u"s3cret-token"_s, false};
     node.labels = {u"rack-1"_s, u"ssd"_s};
+    node.hourlyPrice = u"0.085"_s;
     node.facts = {u"box"_s,
         u"Debian GNU/Linux 12"_s,
         u"6.1.0"_s,

@@ -22,10 +22,12 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
@@ -46,6 +48,7 @@ private Q_SLOTS:
     void doubleClickOpensTheNodeInDetail();
     void detailChartsFunctionsAndEventsAreLive();
     void ctrlFFiltersTheCurrentPane();
+    void hourlyPriceIsSetOrRefused();
     void paneLayoutsAreRemembered();
     void screenshotsOfEveryPane();
 
@@ -255,6 +258,30 @@ void TestFleetPanes::ctrlFFiltersTheCurrentPane()
     QTest::keySequence(m_window.get(), QKeySequence::Find);
     QCOMPARE(m_window->currentPane(), MainWindow::Pane::Nodes);
     QVERIFY(m_window->findChild<QLineEdit *>(u"nodesFilterEdit"_s)->hasFocus());
+}
+
+void TestFleetPanes::hourlyPriceIsSetOrRefused()
+{
+    views::NodesPane *pane = m_window->nodesPane();
+    const QString id = nodeId(u"compute-1"_s);
+    QSignalSpy message(pane, &views::NodesPane::message);
+    QVERIFY(pane->setHourlyPrice(id, u" 0.0850 "_s));
+    QCOMPARE(nodes().find(id)->hourlyPrice, u"0.085"_s);
+    QVERIFY(message.last().at(0).toString().contains(u"$0.085 an hour"_s));
+    for (const QString &bad : {u"cheap"_s, u"-1"_s, u"1e3"_s, u"99999999999999999"_s}) {
+        QVERIFY2(!pane->setHourlyPrice(id, bad), qPrintable(bad));
+        QVERIFY(message.last().at(0).toString().contains(u"is not a price"_s));
+        QCOMPARE(nodes().find(id)->hourlyPrice, u"0.085"_s); // nothing lost
+    }
+    QVERIFY(pane->setHourlyPrice(id, QString()));
+    QVERIFY(nodes().find(id)->hourlyPrice.isEmpty());
+    // The dialog the context menu opens does not block, and writes what was typed.
+    pane->askHourlyPrice(id);
+    auto *dialog = pane->findChild<QInputDialog *>(u"hourlyPriceDialog"_s);
+    QVERIFY(dialog);
+    dialog->setTextValue(u"0.12"_s);
+    dialog->accept();
+    QCOMPARE(nodes().find(id)->hourlyPrice, u"0.12"_s);
 }
 
 void TestFleetPanes::paneLayoutsAreRemembered()

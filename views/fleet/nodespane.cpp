@@ -3,6 +3,7 @@
 
 #include "cluster/groupsummary.h"
 #include "cluster/nodelist.h"
+#include "cost/money.h"
 #include "fleet/addhostdialog.h"
 #include "fleet/bulkadddialog.h"
 #include "fleet/nodeactions.h"
@@ -15,6 +16,7 @@
 #include <QDataStream>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
@@ -201,6 +203,9 @@ void NodesPane::showContextMenu(const QPoint &position)
     menu->addAction(tr("Open in detail"), this, [this, id] {
         Q_EMIT nodeActivated(id);
     });
+    menu->addAction(tr("Hourly price…"), this, [this, id] {
+        askHourlyPrice(id);
+    });
     menu->addSeparator();
     for (QAction *action : m_actions->all()) {
         if (action == m_actions->removeAction())
@@ -208,6 +213,44 @@ void NodesPane::showContextMenu(const QPoint &position)
         menu->addAction(action);
     }
     menu->popup(m_table->viewport()->mapToGlobal(position));
+}
+
+bool NodesPane::setHourlyPrice(const QString &nodeId, const QString &price)
+{
+    const Node *found = m_services.nodes->find(nodeId);
+    if (!found)
+        return false;
+    const QString text = price.trimmed();
+    const auto parsed = cost::Money::parse(text);
+    if (!text.isEmpty() && (!parsed || parsed->isTooLarge())) {
+        Q_EMIT message(
+            tr("%1: \"%2\" is not a price; write US dollars an hour such as 0.05.").arg(found->name, text.left(40)));
+        return false;
+    }
+    Node node = *found;
+    node.hourlyPrice = text.isEmpty() ? QString() : parsed->toDecimal();
+    m_services.nodes->update(node);
+    Q_EMIT message(node.hourlyPrice.isEmpty() ? tr("%1 has no hourly price now.").arg(node.name)
+                                              : tr("%1 costs $%2 an hour.").arg(node.name, node.hourlyPrice));
+    return true;
+}
+
+void NodesPane::askHourlyPrice(const QString &nodeId)
+{
+    const Node *node = m_services.nodes->find(nodeId);
+    if (!node)
+        return;
+    auto *dialog = new QInputDialog(this);
+    dialog->setObjectName(u"hourlyPriceDialog"_s);
+    dialog->setWindowTitle(tr("Hourly price of %1").arg(node->name));
+    dialog->setLabelText(tr("US dollars an hour (rent, or purchase and power spread over the hours); empty: not "
+                            "set. Placement weighs it."));
+    dialog->setTextValue(node->hourlyPrice);
+    connect(dialog, &QInputDialog::textValueSelected, this, [this, nodeId](const QString &price) {
+        setHourlyPrice(nodeId, price);
+    });
+    connect(dialog, &QInputDialog::finished, dialog, &QObject::deleteLater);
+    dialog->open();
 }
 
 void NodesPane::updateSummary()

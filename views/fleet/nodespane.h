@@ -51,6 +51,13 @@ public:
     void addHost();
     /** Opens the dialog that adds many hosts. */
     void addManyHosts();
+    /**
+     * Sets what node @p nodeId costs an hour (US dollars, a decimal such as "0.05"; empty clears
+     * it), for placement; refuses anything else, saying so in message().
+     */
+    bool setHourlyPrice(const QString &nodeId, const QString &price);
+    /** Asks for node @p nodeId's hourly price (a dialog that does not block). */
+    void askHourlyPrice(const QString &nodeId);
 
 Q_SIGNALS:
     void nodeActivated(const QString &nodeId);

@@ -234,6 +234,13 @@ QWidget *DeployDialog::buildPlacement()
     m_latencyWeightSpin->setRange(0, 10);
     m_latencyWeightSpin->setSingleStep(0.5);
     m_latencyWeightSpin->setValue(0);
+    m_priceWeightSpin = new QDoubleSpinBox(box);
+    m_priceWeightSpin->setObjectName(u"priceWeightSpin"_s);
+    m_priceWeightSpin->setRange(0, 10);
+    m_priceWeightSpin->setSingleStep(0.5);
+    m_priceWeightSpin->setValue(0);
+    m_priceWeightSpin->setToolTip(tr("How much a lower hourly price counts (Nodes pane: a node's context menu, "
+                                     "Hourly price…)"));
     m_referenceCombo = new QComboBox(box);
     m_referenceCombo->setObjectName(u"referenceCombo"_s);
     for (const Node &node : m_services.nodes->nodes()) {
@@ -252,6 +259,8 @@ QWidget *DeployDialog::buildPlacement()
     row->addWidget(new QLabel(tr("and the round trip to"), box));
     row->addWidget(m_referenceCombo, 1);
     row->addWidget(m_latencyWeightSpin);
+    row->addWidget(new QLabel(tr("and the price"), box));
+    row->addWidget(m_priceWeightSpin);
     auto *layout = new QVBoxLayout(box);
     layout->addLayout(row);
     layout->addWidget(m_placementLabel);
@@ -296,6 +305,7 @@ void DeployDialog::applyRanking(const QList<BenchmarkRecord> &records, int count
     placement::Weights weights;
     weights.performance = m_performanceWeightSpin->value();
     weights.latency = m_latencyWeightSpin->value();
+    weights.price = m_priceWeightSpin->value();
     const auto ranking = placement::rankNodes(placementRequirements(placementConfig()), candidates, weights);
     if (!ranking) {
         m_placementLabel->setText(QString::fromStdString(ranking.error()));

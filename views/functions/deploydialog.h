@@ -129,6 +129,7 @@ private:
     QPushButton *m_pickBestButton = nullptr;
     QDoubleSpinBox *m_performanceWeightSpin = nullptr;
     QDoubleSpinBox *m_latencyWeightSpin = nullptr;
+    QDoubleSpinBox *m_priceWeightSpin = nullptr;
     QComboBox *m_referenceCombo = nullptr;
     QLabel *m_placementLabel = nullptr;
     QHash<QString, NodeRow> m_nodeRows;

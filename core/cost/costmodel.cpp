@@ -64,11 +64,6 @@ CostEstimate cannotRun(CostEstimate estimate, const QString &why)
     return estimate;
 }
 
-Money perMachinePerMonth(Money monthly, int machines)
-{
-    return monthly.times(machines);
-}
-
 /** A purchase paid off in equal months, rounded half up to the micro-unit. */
 Money spreadOver(Money purchase, int months)
 {
@@ -193,10 +188,10 @@ CostEstimate clusterCost(const ClusterNodePrice &price, const Workload &workload
         price.purchase ? spreadOver(*price.purchase, price.amortisationMonths) : price.monthlyRent.value_or(Money());
     const Money power = price.perKwh.times(Int128(price.watts) * hoursPerMonth, 1000);
     const Money admin = hoursAt(price.adminHourlyRate, price.adminHoursPerMonth);
-    estimate.breakdown = {{price.purchase ? u"hardware"_s : u"rent"_s, perMachinePerMonth(hardware, n), false},
-        {u"power"_s, perMachinePerMonth(power, n), false},
-        {u"bandwidth"_s, perMachinePerMonth(price.bandwidthPerMonth, n), false},
-        {u"admin"_s, perMachinePerMonth(admin, n), false}};
+    estimate.breakdown = {{price.purchase ? u"hardware"_s : u"rent"_s, hardware.times(n), false},
+        {u"power"_s, power.times(n), false},
+        {u"bandwidth"_s, price.bandwidthPerMonth.times(n), false},
+        {u"admin"_s, admin.times(n), false}};
     for (const CostLine &line : estimate.breakdown)
         estimate.total += line.amount;
     return estimate;

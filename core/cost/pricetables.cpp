@@ -31,12 +31,14 @@ public:
 
     QString text(const char *key)
     {
-        const QJsonValue value = m_object.value(QLatin1StringView(key));
-        if (!value.isString() || value.toString().trimmed().isEmpty())
-            return problem(key, u"must be a non-empty text"_s), QString();
-        if (value.toString().size() > maxTextLength)
-            return problem(key, u"is longer than %1 characters"_s.arg(maxTextLength)), QString();
-        return value.toString().trimmed();
+        const QString text = m_object.value(QLatin1StringView(key)).toString().trimmed();
+        if (text.isEmpty())
+            problem(key, u"must be a non-empty text"_s);
+        else if (text.size() > maxTextLength)
+            problem(key, u"is longer than %1 characters"_s.arg(maxTextLength));
+        else
+            return text;
+        return QString();
     }
 
     UnitPrice price(const char *key)

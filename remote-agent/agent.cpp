@@ -219,6 +219,7 @@ std::expected<void, std::string> Agent::prepareRuntime()
         m_triggers,
         m_gateway});
     addFunctionEndpoints(*m_router, m_services);
+    addTrialEndpoints(*m_router, m_services);
     addObservationEndpoints(*m_router, m_services);
     addClusterEndpoints(*m_router, m_services);
     addInvokeEndpoints(*m_invokeRouter, m_services);
@@ -334,6 +335,8 @@ void Agent::sampleNode()
             return;
         m_node->sample();
         m_metrics.rememberLatencies(std::chrono::steady_clock::now());
+        if (m_host)
+            m_host->expireTrials();
         sampleNode();
     });
 }

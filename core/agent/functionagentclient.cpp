@@ -75,7 +75,11 @@ InvokeResult invokeResult(InvokeResult result, QNetworkReply *reply, QByteArray 
     if (const QString id = result.header(u"X-Request-Id"_s); !id.isEmpty())
         result.requestId = id;
     result.agentVersion = result.header(u"X-Rune-Version"_s).toInt();
-    result.coldStart = result.header(u"X-Rune-Cold-Start"_s) == u"1"_s;
+    result.coldStart = result.header(QLatin1StringView(protocol::trial::coldStartHeader)) == u"1"_s;
+    bool isNumber = false;
+    const qint64 durationUs = result.header(QLatin1StringView(protocol::trial::durationHeader)).toLongLong(&isNumber);
+    if (isNumber && durationUs >= 0)
+        result.agentDurationUs = durationUs;
     return result;
 }
 
@@ -88,6 +92,25 @@ QString InvokeResult::header(const QString &name) const
             return value;
     }
     return {};
+}
+
+Result<AgentTrial> parseAgentTrial(const QByteArray &body)
+{
+    namespace f = protocol::trial;
+    const auto object = agentjson::parseObject(body);
+    if (!object)
+        return std::unexpected(object.error());
+    agentjson::FieldReader reader(*object, tr("the trial"));
+    if (!object->value(agentjson::field(f::id)).isString())
+        return std::unexpected(agentjson::notProtocol(tr("a trial without an id.")));
+    AgentTrial trial;
+    trial.id = reader.text(f::id);
+    trial.function = reader.text(f::function);
+    trial.version = reader.smallCount(f::version);
+    trial.memoryMiB = reader.smallCount(f::memoryMiB);
+    if (const auto error = reader.error())
+        return std::unexpected(*error);
+    return trial;
 }
 
 Result<AgentFunctionStatus> parseAgentFunction(const QByteArray &body)
@@ -265,15 +288,21 @@ void HttpFunctionAgentClient::invoke(const InvokeRequest &call, QObject *context
     }
     const QString target =
         call.function + (call.agentVersion > 0 ? u"@v"_s + QString::number(call.agentVersion) : QString());
-    const bool direct = !m_address.invokeUrl.isEmpty();
+    const bool trial = !call.trialId.isEmpty();
+    const bool direct = !m_address.invokeUrl.isEmpty() && !trial;
     if (!direct && call.method.compare(u"POST"_s, Qt::CaseInsensitive) != 0) {
-        done(fail(u"agent.invoke_port_unreachable"_s,
-            tr("The invoke port of this node is not reachable from the console; only POST calls go through its control "
-               "API.")));
+        done(trial ? fail(u"agent.bad_request"_s, tr("A trial takes POST calls only."))
+                   : fail(u"agent.invoke_port_unreachable"_s,
+                       tr("The invoke port of this node is not reachable from the console; only POST calls go "
+                          "through its control API.")));
         return;
     }
+    const QString controlPath = trial ? functionPath(call.function,
+                                    QLatin1StringView(protocol::paths::trialsSuffix) + u'/'
+                                        + QString::fromLatin1(QUrl::toPercentEncoding(call.trialId)) + u"/invoke"_s)
+                                      : functionPath(target, u"/invoke"_s);
     const QUrl url = direct ? invokeUrl(m_address.invokeUrl, u"/function/"_s + target, call.path)
-                            : invokeUrl(m_address.controlUrl, functionPath(target, u"/invoke"_s), {});
+                            : invokeUrl(m_address.controlUrl, controlPath, {});
     // The caller's own headers (an Authorization, an Accept-Encoding) go over the defaults.
     QNetworkRequest request = agentRequest(url, {});
     const QString requestId =
@@ -302,6 +331,40 @@ void HttpFunctionAgentClient::invoke(const InvokeRequest &call, QObject *context
                 return done(std::unexpected(body.error()));
             result.latencyMs = timer->elapsed();
             done(invokeResult(std::move(result), answered, std::move(*body)));
+        });
+}
+
+void HttpFunctionAgentClient::createTrial(
+    const QString &name, int memoryMiB, QObject *context, Callback<AgentTrial> done)
+{
+    QJsonObject body;
+    body.insert(QLatin1StringView(protocol::trial::memoryMiB), memoryMiB);
+    send("POST",
+        functionPath(name, QLatin1StringView(protocol::paths::trialsSuffix)),
+        QJsonDocument(body).toJson(QJsonDocument::Compact),
+        {{"Content-Type", "application/json"}},
+        controlLimits,
+        context,
+        {},
+        [done = std::move(done)](Result<QByteArray> answer) {
+            done(answer ? parseAgentTrial(*answer) : std::unexpected(answer.error()));
+        });
+}
+
+void HttpFunctionAgentClient::removeTrial(
+    const QString &name, const QString &trialId, QObject *context, Callback<void> done)
+{
+    send("DELETE",
+        functionPath(name,
+            QLatin1StringView(protocol::paths::trialsSuffix) + u'/'
+                + QString::fromLatin1(QUrl::toPercentEncoding(trialId))),
+        {},
+        {},
+        controlLimits,
+        context,
+        {},
+        [done = std::move(done)](Result<QByteArray> answer) {
+            done(answer ? Result<void>() : std::unexpected(answer.error()));
         });
 }
 

@@ -68,6 +68,17 @@ struct AgentFunctionStatus {
 /** Parses an agent's function object; fails with "agent.bad_response". */
 Result<AgentFunctionStatus> parseAgentFunction(const QByteArray &body);
 
+/** A trial of a function on one agent: its serving code at another memory size (the memory tuner). */
+struct AgentTrial {
+    QString id;
+    QString function;
+    int version = 0; ///< the agent's serving version whose code it runs
+    int memoryMiB = 0;
+};
+
+/** Parses an agent's trial object; fails with "agent.bad_response". */
+Result<AgentTrial> parseAgentTrial(const QByteArray &body);
+
 /** One call of a function, as the invoke panel sends it. */
 struct InvokeRequest {
     QString function;
@@ -78,6 +89,7 @@ struct InvokeRequest {
     QByteArray body;
     QString requestId; ///< sent as X-Request-Id; empty: one is made up
     int timeoutMs = 35000;
+    QString trialId; ///< set: a POST to this trial of the function (createTrial) through the control API
 };
 
 /** What came back from a call: any HTTP status is an answer, not an error. */
@@ -91,6 +103,7 @@ struct InvokeResult {
     qint64 latencyMs = 0;
     int agentVersion = 0; ///< from X-Rune-Version
     bool coldStart = false; ///< X-Rune-Cold-Start: 1
+    std::optional<qint64> agentDurationUs; ///< X-Rune-Duration-Us: the agent's time for a trial's call
     QDateTime at; ///< when it was sent, UTC
 
     /** The value of header @p name, ignoring case; empty when absent. */
@@ -126,8 +139,12 @@ public:
     /** POST /v1/functions/<name>:block or :unblock. */
     virtual void setBlocked(
         const QString &name, bool blocked, QObject *context, Callback<AgentFunctionStatus> done) = 0;
-    /** Calls the function on the invoke port (or POST through the control API without one). */
+    /** Calls the function on the invoke port (or POST through the control API without one, or a trial). */
     virtual void invoke(const InvokeRequest &request, QObject *context, Callback<InvokeResult> done) = 0;
+    /** POST /v1/functions/<name>/trials: the serving code at @p memoryMiB, reachable by trialId only. */
+    virtual void createTrial(const QString &name, int memoryMiB, QObject *context, Callback<AgentTrial> done) = 0;
+    /** DELETE /v1/functions/<name>/trials/<id>. */
+    virtual void removeTrial(const QString &name, const QString &trialId, QObject *context, Callback<void> done) = 0;
 };
 
 /** FunctionAgentClient over HTTP with Qt's network access manager. */
@@ -148,6 +165,8 @@ public:
     void removeVersion(const QString &name, int agentVersion, QObject *context, Callback<void> done) override;
     void setBlocked(const QString &name, bool blocked, QObject *context, Callback<AgentFunctionStatus> done) override;
     void invoke(const InvokeRequest &request, QObject *context, Callback<InvokeResult> done) override;
+    void createTrial(const QString &name, int memoryMiB, QObject *context, Callback<AgentTrial> done) override;
+    void removeTrial(const QString &name, const QString &trialId, QObject *context, Callback<void> done) override;
 
 private:
     void send(const QByteArray &verb,

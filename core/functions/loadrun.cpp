@@ -2,6 +2,7 @@
 #include "functions/loadrun.h"
 
 #include "functions/functioninvoker.h"
+#include "util/percentile.h"
 
 #include <QLocale>
 #include <QTimer>
@@ -17,14 +18,6 @@ namespace
 {
 
 constexpr int tickMs = 20;
-
-double percentile(const QList<qint64> &sorted, double fraction)
-{
-    if (sorted.isEmpty())
-        return 0;
-    const auto index = qsizetype(std::ceil(fraction * double(sorted.size()))) - 1;
-    return double(sorted.at(std::clamp<qsizetype>(index, 0, sorted.size() - 1)));
-}
 
 } // namespace
 
@@ -182,9 +175,9 @@ void LoadRun::finishIfDone()
             total += double(latency);
         summary.meanMs = total / double(m_latencies.size());
     }
-    summary.p50Ms = percentile(m_latencies, 0.50);
-    summary.p95Ms = percentile(m_latencies, 0.95);
-    summary.p99Ms = percentile(m_latencies, 0.99);
+    summary.p50Ms = percentileOfSorted(m_latencies, 0.50);
+    summary.p95Ms = percentileOfSorted(m_latencies, 0.95);
+    summary.p99Ms = percentileOfSorted(m_latencies, 0.99);
     if (m_progress.elapsedMs > 0)
         summary.succeededPerSecond = double(m_progress.succeeded) * 1000.0 / double(m_progress.elapsedMs);
     Q_EMIT progress(m_progress);

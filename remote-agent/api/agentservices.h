@@ -37,6 +37,8 @@ struct AgentServices {
 
 /** GET/PUT/DELETE /v1/functions[/{name}], :block, :unblock, POST /v1/functions/{name}/invoke. */
 void addFunctionEndpoints(Router &router, std::shared_ptr<AgentServices> services);
+/** POST/GET /v1/functions/{name}/trials, DELETE .../trials/{trial}, POST .../trials/{trial}/invoke. */
+void addTrialEndpoints(Router &router, std::shared_ptr<AgentServices> services);
 /** The invoke port: any method on /function/{name}[@vN][/path...]. */
 void addInvokeEndpoints(Router &router, std::shared_ptr<AgentServices> services);
 /** PUT and GET /v1/cluster: the nodes the controller's gateway forwards to. */

@@ -75,7 +75,7 @@ Response functionResponse(InvokeResponse &response, int version)
     http.set(asBeastView(requestIdHeader), asBeastView(response.requestId));
     http.set("X-Rune-Version", std::to_string(version));
     if (response.coldStart)
-        http.set("X-Rune-Cold-Start", "1");
+        http.set(protocol::trial::coldStartHeader, "1");
     return http;
 }
 
@@ -102,6 +102,49 @@ bool tokenAccepted(const AgentServices &services, const Request &request)
 
 } // namespace
 
+namespace
+{
+
+/** How a call is made and accounted for. */
+struct CallOptions {
+    bool checkToken = false; ///< the caller must send the invoke token
+    bool countInMetrics = true; ///< trials are not the function's traffic
+    bool reportDuration = false; ///< answer with X-Rune-Duration-Us (and on errors too)
+};
+
+void callPool(AgentServices &services,
+    const Exchange &exchange,
+    const std::shared_ptr<FunctionPool> &pool,
+    std::string path,
+    CallOptions options)
+{
+    const FunctionSpec &function = pool->function();
+    if (options.checkToken && !tokenAccepted(services, exchange.request())) {
+        Response denied = makeErrorResponse(http::status::unauthorized,
+            errorcode::unauthorized,
+            "the function '" + function.name + "' needs a bearer token");
+        denied.set(http::field::www_authenticate, "Bearer");
+        return exchange.respond(std::move(denied));
+    }
+    const auto started = std::chrono::steady_clock::now();
+    pool->invoke(makeInvocation(exchange.request(), std::move(path)),
+        [exchange, &services, name = function.name, version = function.version, started, options](InvokeResult result) {
+            const int status = result ? result->status : result.error().httpStatus;
+            const auto duration =
+                std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+            if (options.countInMetrics) {
+                services.metrics.recordCall(
+                    name, status, result && result->functionError, result && result->coldStart, duration);
+            }
+            Response answer = result ? functionResponse(*result, version) : errorResponse(result.error());
+            if (options.reportDuration)
+                answer.set(protocol::trial::durationHeader, std::to_string(duration.count()));
+            exchange.respond(std::move(answer));
+        });
+}
+
+} // namespace
+
 void invokeFunction(
     AgentServices &services, const Exchange &exchange, std::string_view targetText, std::string path, bool invokePort)
 {
@@ -117,25 +160,19 @@ void invokeFunction(
         error.requestId = requestIdOf(exchange.request());
         return exchange.respond(errorResponse(error));
     }
-    const FunctionSpec &function = (*pool)->function();
-    const bool checkToken = invokePort && function.config.auth == "token";
-    if (checkToken && !tokenAccepted(services, exchange.request())) {
-        Response denied = makeErrorResponse(http::status::unauthorized,
-            errorcode::unauthorized,
-            "the function '" + function.name + "' needs a bearer token");
-        denied.set(http::field::www_authenticate, "Bearer");
-        return exchange.respond(std::move(denied));
+    const bool checkToken = invokePort && (*pool)->function().config.auth == "token";
+    callPool(services, exchange, *pool, std::move(path), {checkToken, true, false});
+}
+
+void invokeTrial(AgentServices &services, const Exchange &exchange, const std::string &name, const std::string &id)
+{
+    auto pool = services.host.routeTrial(name, id);
+    if (!pool) {
+        InvokeError error = pool.error();
+        error.requestId = requestIdOf(exchange.request());
+        return exchange.respond(errorResponse(error));
     }
-    const auto started = std::chrono::steady_clock::now();
-    (*pool)->invoke(makeInvocation(exchange.request(), std::move(path)),
-        [exchange, &services, name = function.name, version = function.version, started](InvokeResult result) {
-            const int status = result ? result->status : result.error().httpStatus;
-            const auto duration =
-                std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-            services.metrics.recordCall(
-                name, status, result && result->functionError, result && result->coldStart, duration);
-            exchange.respond(result ? functionResponse(*result, version) : errorResponse(result.error()));
-        });
+    callPool(services, exchange, *pool, "/", {false, false, true});
 }
 
 std::function<std::optional<std::uint64_t>(const PathParams &)> functionPayloadLimit(

@@ -14,6 +14,12 @@ namespace rune::agent
 void invokeFunction(
     AgentServices &services, const Exchange &exchange, std::string_view target, std::string path, bool invokePort);
 
+/**
+ * Runs one call of a trial of @p name (FunctionHost::createTrial) like a call through the control
+ * API, not counted in the function's metrics, answered with the agent's duration of the call.
+ */
+void invokeTrial(AgentServices &services, const Exchange &exchange, const std::string &name, const std::string &id);
+
 /** The body limit of an invoke route: the max payload of the function named in its "name" parameter. */
 std::function<std::optional<std::uint64_t>(const PathParams &)> functionPayloadLimit(
     std::shared_ptr<AgentServices> services);

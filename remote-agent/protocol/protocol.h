@@ -20,7 +20,30 @@ inline constexpr char events[] = "/v1/events";
 inline constexpr char logs[] = "/v1/logs";
 inline constexpr char triggers[] = "/v1/triggers";
 inline constexpr char invokePrefix[] = "/function/"; ///< /function/<name>[@v<N>][/path] on the invoke port
+inline constexpr char trialsSuffix[] = "/trials"; ///< /v1/functions/<name>/trials[/<id>[/invoke]]
 } // namespace paths
+
+/**
+ * POST /v1/functions/<name>/trials {"memory_mib": N}: the serving code run at another memory size,
+ * for the memory tuner. Kept in memory, listed by GET .../trials, called only by POST
+ * .../trials/<id>/invoke (never on the invoke port), removed by DELETE .../trials/<id>, by
+ * deleting the function, by a restart, or after trial_idle_s without a call.
+ */
+namespace trial
+{
+inline constexpr char list[] = "trials";
+inline constexpr char id[] = "id";
+inline constexpr char function[] = "function";
+inline constexpr char version[] = "version"; ///< the serving version whose code it runs
+inline constexpr char memoryMiB[] = "memory_mib";
+inline constexpr char idleSeconds[] = "idle_s";
+inline constexpr char idleLimitSeconds[] = "trial_idle_s";
+inline constexpr char replicas[] = "replicas";
+/** On a trial's answers: the microseconds the agent took for the call, cold start included. */
+inline constexpr char durationHeader[] = "X-Rune-Duration-Us";
+inline constexpr char coldStartHeader[] = "X-Rune-Cold-Start"; ///< "1" on a call that started its replica
+inline constexpr int maxBodyBytes = 4096;
+} // namespace trial
 
 /** PUT /v1/functions/<name>: the code archive and the configuration (deployconfig.h). */
 namespace deploy
@@ -197,6 +220,7 @@ inline constexpr char invalidConfig[] = "invalid_config"; // 400: with "problems
 inline constexpr char badArchive[] = "bad_archive"; // 400
 inline constexpr char storage[] = "storage"; // 500: the node could not store the function
 inline constexpr char insufficientResources[] = "insufficient_resources"; // 409: the node lacks what it asks for
+inline constexpr char tooManyTrials[] = "too_many_trials"; // 409: the node runs as many trials as it allows
 // HTTP itself.
 inline constexpr char payloadTooLarge[] = "payload_too_large"; // 413: also a body over max_payload_bytes
 inline constexpr char uriTooLong[] = "uri_too_long"; // 414

@@ -149,6 +149,8 @@ void FunctionHost::forget(const std::string &name)
         for (auto &[version, pinned] : found->second.pinned)
             pools.push_back(pinned);
         m_entries.erase(found);
+        for (auto &trial : takeTrials(name))
+            pools.push_back(std::move(trial));
     }
     for (auto &pool : pools)
         pool->retire();
@@ -265,11 +267,139 @@ void FunctionHost::shutdown()
                 pools.push_back(pinned);
         }
         m_entries.clear();
+        for (auto &[id, trial] : m_trials)
+            pools.push_back(trial.pool);
+        m_trials.clear();
     }
     for (auto &pool : pools)
         pool->shutdown();
     if (m_context->standby)
         m_context->standby->clear();
+}
+
+std::vector<std::shared_ptr<FunctionPool>> FunctionHost::takeTrials(const std::string &name)
+{
+    std::vector<std::shared_ptr<FunctionPool>> pools;
+    for (auto trial = m_trials.begin(); trial != m_trials.end();) {
+        if (trial->second.function == name) {
+            pools.push_back(trial->second.pool);
+            trial = m_trials.erase(trial);
+        } else {
+            ++trial;
+        }
+    }
+    return pools;
+}
+
+namespace
+{
+
+// The configuration a trial runs: the serving one with another memory size, checked by the same
+// validator as a deploy; one replica, never kept warm, fired by nothing but its caller.
+std::expected<protocol::FunctionConfig, std::vector<std::string>> trialConfig(
+    protocol::FunctionConfig config, int memoryMiB)
+{
+    config.memoryMiB = memoryMiB;
+    config.minReplicas = 0;
+    config.maxReplicas = 1;
+    config.triggers.clear();
+    auto checked = protocol::parseFunctionConfig(protocol::toJson(config));
+    if (!checked)
+        return std::unexpected(protocol::messagesOf(checked.error()));
+    return *checked;
+}
+
+} // namespace
+
+std::expected<TrialStatus, TrialError> FunctionHost::createTrial(const std::string &name, int memoryMiB)
+{
+    const auto serving = record(name);
+    if (!serving)
+        return std::unexpected(TrialError {404, protocol::errorcode::notFound, {"no function named '" + name + "'"}});
+    auto config = trialConfig(serving->config, memoryMiB);
+    if (!config)
+        return std::unexpected(TrialError {400, protocol::errorcode::invalidConfig, std::move(config.error())});
+    if (auto missing = shortfall(*config); !missing.empty())
+        return std::unexpected(TrialError {409, protocol::errorcode::insufficientResources, std::move(missing)});
+    FunctionRecord trialRecord = *serving;
+    trialRecord.config = std::move(*config);
+    Trial trial {name, serving->version, memoryMiB, makePool(trialRecord), std::chrono::steady_clock::now()};
+    const std::string id = "trial-" + newRequestId();
+    {
+        const std::lock_guard lock(m_mutex);
+        if (m_shutDown)
+            return std::unexpected(TrialError {503, protocol::errorcode::shuttingDown, {"the agent is shutting down"}});
+        if (m_trials.size() >= maxTrials)
+            return std::unexpected(TrialError {409,
+                protocol::errorcode::tooManyTrials,
+                {"this node already runs " + std::to_string(maxTrials)
+                    + " trials: delete one, or wait until an unused one expires"}});
+        m_trials.emplace(id, trial);
+    }
+    return TrialStatus {id, name, trial.version, memoryMiB, 0, trial.pool->snapshot()};
+}
+
+std::expected<std::shared_ptr<FunctionPool>, InvokeError> FunctionHost::routeTrial(
+    const std::string &name, const std::string &id)
+{
+    const std::lock_guard lock(m_mutex);
+    if (m_shutDown)
+        return std::unexpected(InvokeError {runtime_errors::shuttingDown, 503, "the agent is shutting down", {}});
+    const auto found = m_trials.find(id);
+    if (found == m_trials.end() || found->second.function != name)
+        return std::unexpected(
+            InvokeError {protocol::errorcode::notFound, 404, "'" + name + "' has no trial '" + id + "'", {}});
+    found->second.lastUsed = std::chrono::steady_clock::now();
+    return found->second.pool;
+}
+
+bool FunctionHost::removeTrial(const std::string &name, const std::string &id)
+{
+    std::shared_ptr<FunctionPool> pool;
+    {
+        const std::lock_guard lock(m_mutex);
+        const auto found = m_trials.find(id);
+        if (found == m_trials.end() || found->second.function != name)
+            return false;
+        pool = found->second.pool;
+        m_trials.erase(found);
+    }
+    pool->shutdown();
+    return true;
+}
+
+std::vector<TrialStatus> FunctionHost::trials(const std::string &name) const
+{
+    const auto now = std::chrono::steady_clock::now();
+    const std::lock_guard lock(m_mutex);
+    std::vector<TrialStatus> found;
+    for (const auto &[id, trial] : m_trials) {
+        if (trial.function != name)
+            continue;
+        const auto idle = std::chrono::duration_cast<std::chrono::seconds>(now - trial.lastUsed).count();
+        found.push_back({id, trial.function, trial.version, trial.memoryMiB, idle, trial.pool->snapshot()});
+    }
+    return found;
+}
+
+void FunctionHost::expireTrials()
+{
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<std::shared_ptr<FunctionPool>> expired;
+    {
+        const std::lock_guard lock(m_mutex);
+        for (auto trial = m_trials.begin(); trial != m_trials.end();) {
+            const PoolSnapshot pool = trial->second.pool->snapshot();
+            if (now - trial->second.lastUsed > trialIdleLimit && pool.busy == 0 && pool.queued == 0) {
+                expired.push_back(trial->second.pool);
+                trial = m_trials.erase(trial);
+            } else {
+                ++trial;
+            }
+        }
+    }
+    for (auto &pool : expired)
+        pool->shutdown();
 }
 
 } // namespace rune::agent

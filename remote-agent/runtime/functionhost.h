@@ -5,6 +5,7 @@
 #include "runtime/functionpool.h"
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -25,6 +26,23 @@ struct FunctionStatus {
     FunctionRecord record;
     std::string state; ///< PUBLISHED, UPDATING or BLOCKED
     PoolSnapshot pool;
+};
+
+/** A trial: the serving code of a function with another memory size, for the memory tuner. */
+struct TrialStatus {
+    std::string id;
+    std::string function;
+    int version = 0; ///< the serving version whose code it runs
+    int memoryMiB = 0;
+    long long idleSeconds = 0; ///< since it was created or last called
+    PoolSnapshot pool;
+};
+
+/** Why a trial could not be made: the status and code of the answer, and a sentence. */
+struct TrialError {
+    int httpStatus = 0;
+    std::string code;
+    std::vector<std::string> problems;
 };
 
 /**
@@ -71,6 +89,25 @@ public:
     /** Stops every replica; later calls are refused. */
     void shutdown();
 
+    /** Trials at once on one agent: each may hold a replica of its size. */
+    static constexpr std::size_t maxTrials = 4;
+    /** A trial nobody calls for this long is removed (its console went away). */
+    static constexpr std::chrono::seconds trialIdleLimit {300};
+    /**
+     * Makes a trial of @p name's serving version with @p memoryMiB: the same code and
+     * configuration but that memory, one replica at most and no triggers. Trials are kept in
+     * memory only, are not listed with the functions, and are reachable only through
+     * routeTrial() (the control API), never by a caller of the invoke port.
+     */
+    std::expected<TrialStatus, TrialError> createTrial(const std::string &name, int memoryMiB);
+    std::expected<std::shared_ptr<FunctionPool>, InvokeError> routeTrial(
+        const std::string &name, const std::string &id);
+    /** Stops a trial's replica and forgets it; false when there is no such trial. */
+    bool removeTrial(const std::string &name, const std::string &id);
+    std::vector<TrialStatus> trials(const std::string &name) const;
+    /** Removes the trials idle for longer than trialIdleLimit; run regularly. */
+    void expireTrials();
+
 private:
     struct Entry {
         FunctionRecord record;
@@ -78,7 +115,17 @@ private:
         std::map<int, std::shared_ptr<FunctionPool>> pinned;
     };
 
+    struct Trial {
+        std::string function;
+        int version = 0;
+        int memoryMiB = 0;
+        std::shared_ptr<FunctionPool> pool;
+        std::chrono::steady_clock::time_point lastUsed;
+    };
+
     std::shared_ptr<FunctionPool> makePool(const FunctionRecord &record) const;
+    /** Forgets @p name's trials; the caller retires the pools it gets back. Under m_mutex. */
+    std::vector<std::shared_ptr<FunctionPool>> takeTrials(const std::string &name);
     /** MemoryBudget's evictor: the least recently used idle replica of any pool; its MiB or 0. */
     int evictLeastRecentlyUsed();
 
@@ -88,6 +135,7 @@ private:
     EventSink m_events;
     mutable std::mutex m_mutex;
     std::map<std::string, Entry, std::less<>> m_entries;
+    std::map<std::string, Trial, std::less<>> m_trials; ///< by id
     std::map<std::string, int, std::less<>> m_updating; ///< deploys under way, by name: first deploys have no entry yet
     bool m_shutDown = false;
     std::function<void()> m_changed;

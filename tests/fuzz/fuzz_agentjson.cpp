@@ -17,7 +17,18 @@ using namespace rune;
 namespace
 {
 
-enum Parser : std::uint8_t { Health, Info, Metrics, Functions, Events, Function, LogLine, ErrorBody, ParserCount };
+enum Parser : std::uint8_t {
+    Health,
+    Info,
+    Metrics,
+    Functions,
+    Events,
+    Function,
+    LogLine,
+    ErrorBody,
+    Trial,
+    ParserCount
+};
 
 void require(bool condition)
 {
@@ -86,6 +97,12 @@ void parse(Parser parser, const QByteArray &body, std::uint8_t extra)
         break;
     case ErrorBody:
         checkText(parseAgentError(400 + extra, body).message);
+        break;
+    case Trial:
+        if (const auto trial = parseAgentTrial(body)) {
+            checkText(trial->id);
+            require(trial->memoryMiB >= 0 && trial->version >= 0);
+        }
         break;
     case ParserCount:
         break;

@@ -34,7 +34,9 @@ inline views::FunctionServices servicesOf(FunctionFixture &fx)
         &fx.nodes,
         functionTemplates(),
         &fx.metrics,
-        fx.benchmarks.get()};
+        fx.benchmarks.get(),
+        QStringLiteral(RUNE_SOURCE_DIR "/resources/pricing"),
+        fx.dir.filePath(QStringLiteral("pricing"))};
 }
 
 /** Whether the editor shows its document (the web editor's page has loaded). */

@@ -19,6 +19,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 using namespace rune;
@@ -267,6 +268,16 @@ void TestCostPane::measuresANodeWithARealFunction()
     QVERIFY(perSecond > 0);
     QTRY_VERIFY(estimateOf(m_pane->estimates(), u"This cluster"_s)->basis.contains(u"measured"_s));
     QVERIFY(m_pane->findChild<QLabel *>(u"measureLabel"_s)->text().startsWith(u"Measured: "_s));
+    // "My function as measured" is offered as a preset and applied: its memory, its time a call.
+    auto *presets = m_pane->findChild<QComboBox *>(u"presetCombo"_s);
+    QVERIFY2(presets->currentText().startsWith(u"answer as measured (128 MiB, "_s), qPrintable(presets->currentText()));
+    QCOMPARE(m_pane->workload().memoryMiB, 128);
+    QVERIFY(std::abs(m_pane->workload().averageDurationMs - std::max(1.0, summary.meanMs)) < 1);
+    presets->setCurrentIndex(0);
+    Q_EMIT presets->activated(0);
+    QCOMPARE(m_pane->workload().memoryMiB, 512);
+    Q_EMIT presets->activated(presets->count() - 1);
+    QCOMPARE(m_pane->workload().memoryMiB, 128);
     show(0, u"cost-measured.png"_s);
     // Cancelled, nothing is taken from the run.
     m_pane->findChild<QLineEdit *>(u"measuredEdit"_s)->clear();

@@ -20,6 +20,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSaveFile>
@@ -375,6 +376,7 @@ void CostPane::measurementEnded(const LoadSummary &summary)
     if (!summary.cancelled && summary.totals.succeeded > 0) {
         m_measuredEdit->setText(QString::number(summary.succeededPerSecond, 'f', 1));
         m_measureLabel->setText(tr("Measured: %1").arg(summary.sentence()));
+        offerMeasuredPreset(m_measureFunctionCombo->currentData().toString(), summary);
     } else {
         QStringList causes;
         for (auto it = summary.failures.begin(); it != summary.failures.end(); ++it)
@@ -386,8 +388,33 @@ void CostPane::measurementEnded(const LoadSummary &summary)
     Q_EMIT measured(summary);
 }
 
+void CostPane::offerMeasuredPreset(const QString &functionId, const LoadSummary &summary)
+{
+    const Function *function = m_functions.catalog->find(functionId);
+    if (!function || summary.meanMs <= 0)
+        return;
+    m_measuredPreset = MeasuredPreset {function->config.memoryMiB, std::max(1.0, summary.meanMs)};
+    const QString title = tr("%1 as measured (%2 MiB, %3 ms a call)")
+                              .arg(function->name)
+                              .arg(function->config.memoryMiB)
+                              .arg(QLocale(QLocale::English).toString(m_measuredPreset->durationMs, 'f', 0));
+    const int index = int(std::size(presets));
+    if (m_presetCombo->count() > index)
+        m_presetCombo->setItemText(index, title);
+    else
+        m_presetCombo->addItem(title);
+    m_presetCombo->setCurrentIndex(index);
+    applyPreset(index);
+}
+
 void CostPane::applyPreset(int index)
 {
+    if (index == int(std::size(presets)) && m_measuredPreset) {
+        // The requests and the peak stay as typed: the measurement says what one call takes.
+        m_durationSpin->setValue(m_measuredPreset->durationMs);
+        m_memorySpin->setValue(m_measuredPreset->memoryMiB);
+        return;
+    }
     if (index < 0 || index >= int(std::size(presets)))
         return;
     const Preset &preset = presets[index];

@@ -7,6 +7,7 @@
 #include "functions/loadrun.h"
 
 #include <QWidget>
+#include <optional>
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -78,6 +79,8 @@ private:
     void fillMeasurableNodes();
     void measurementEnded(const LoadSummary &summary);
     void applyPreset(int index);
+    /** Offers "my function as measured" as a preset and applies it. */
+    void offerMeasuredPreset(const QString &functionId, const LoadSummary &summary);
     void setPriceBook(const cost::PriceBook &book);
     void recalculate();
     QList<cost::CostOption> chosenOptions() const;
@@ -94,6 +97,12 @@ private:
     QList<cost::BreakEven> m_crossings;
     QTimer *m_recalculate;
     QComboBox *m_presetCombo = nullptr;
+    /** The measured function as a preset: its memory and mean time, once a measurement succeeded. */
+    struct MeasuredPreset {
+        int memoryMiB = 0;
+        double durationMs = 0;
+    };
+    std::optional<MeasuredPreset> m_measuredPreset;
     QLineEdit *m_requestsEdit = nullptr;
     QDoubleSpinBox *m_durationSpin = nullptr;
     QSpinBox *m_memorySpin = nullptr;

@@ -4,6 +4,7 @@
 #include "functions/functiontemplate.h"
 
 #include <QList>
+#include <QString>
 
 namespace rune
 {
@@ -31,6 +32,8 @@ struct FunctionServices {
     QList<FunctionTemplate> templates;
     FleetMetrics *metrics = nullptr; ///< the nodes' free memory, for placement
     BenchmarkResults *benchmarks = nullptr; ///< the nodes' figures, for placement
+    QString pricingDir; ///< the shipped price tables, for the memory tuner's cost per call
+    QString pricingEditsDir; ///< the user's edited price tables
 };
 
 } // namespace rune::views

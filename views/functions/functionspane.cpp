@@ -14,6 +14,7 @@
 #include "functions/functionworkspace.h"
 #include "functions/invokepanel.h"
 #include "functions/logpanel.h"
+#include "functions/memorytunerdialog.h"
 #include "functions/newfunctiondialog.h"
 #include "functions/versionspanel.h"
 
@@ -48,6 +49,7 @@ FunctionsPane::FunctionsPane(const FunctionServices &services, QWidget *parent)
     , m_nodeStatesView(new FunctionNodeStatesView(services, this))
     , m_deployProgress(new QProgressBar(this))
     , m_deployButton(new QPushButton(tr("Deploy…"), this))
+    , m_tuneButton(new QPushButton(tr("Tune memory…"), this))
     , m_blockButton(new QPushButton(tr("Block"), this))
     , m_tabs(new QTabWidget(this))
     , m_codeView(new FunctionCodeView(services, this))
@@ -182,6 +184,10 @@ QWidget *FunctionsPane::buildHeader()
     m_deployButton->setObjectName(u"deployFunctionButton"_s);
     m_deployButton->setToolTip(tr("Package the saved files and send them to nodes, as a new version"));
     m_blockButton->setObjectName(u"blockButton"_s);
+    m_tuneButton->setObjectName(u"tuneMemoryButton"_s);
+    m_tuneButton->setToolTip(
+        tr("Run the function at each memory size on one node and find the smallest that is as fast; the serving "
+           "version keeps serving"));
 
     auto *titles = new QVBoxLayout;
     titles->setSpacing(0);
@@ -191,6 +197,7 @@ QWidget *FunctionsPane::buildHeader()
     row->addLayout(titles, 1);
     row->addWidget(m_deployProgress);
     row->addWidget(m_blockButton);
+    row->addWidget(m_tuneButton);
     row->addWidget(m_deployButton);
     auto *layout = new QVBoxLayout(box);
     layout->setContentsMargins(6, 2, 6, 2);
@@ -200,6 +207,9 @@ QWidget *FunctionsPane::buildHeader()
 
     connect(m_deployButton, &QPushButton::clicked, this, [this] {
         deployCurrent();
+    });
+    connect(m_tuneButton, &QPushButton::clicked, this, [this] {
+        tuneMemory();
     });
     connect(m_blockButton, &QPushButton::clicked, this, [this] {
         const auto current = m_services.catalog->currentVersion(m_functionId);
@@ -288,6 +298,7 @@ void FunctionsPane::updateHeader()
 {
     const Function *function = m_services.catalog->find(m_functionId);
     m_deployButton->setEnabled(function != nullptr);
+    m_tuneButton->setEnabled(function != nullptr && function->currentVersion > 0);
     m_blockButton->setEnabled(false);
     if (!function) {
         m_titleLabel->setText(u"<h2>%1</h2>"_s.arg(tr("Functions")));
@@ -376,6 +387,16 @@ DeployDialog *FunctionsPane::deployCurrent()
     return dialog;
 }
 
+MemoryTunerDialog *FunctionsPane::tuneMemory()
+{
+    if (!m_services.catalog->find(m_functionId))
+        return nullptr;
+    auto *dialog = new MemoryTunerDialog(m_services, m_functionId, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
 void FunctionsPane::setBlocked(bool blocked)
 {
     m_services.releases->setBlocked(m_functionId, blocked, this, [this](Result<QString> summary) {
@@ -418,6 +439,10 @@ void FunctionsPane::showTreeMenu(const QPoint &position)
         menu->addAction(tr("Deploy…"), this, [this, functionId] {
             selectFunction(functionId);
             deployCurrent();
+        });
+        menu->addAction(tr("Tune memory…"), this, [this, functionId] {
+            selectFunction(functionId);
+            tuneMemory();
         });
         menu->addAction(tr("Delete function everywhere…"), this, [this, functionId] {
             deleteFunction(functionId);

@@ -23,6 +23,7 @@ namespace rune::views
 {
 
 class DeployDialog;
+class MemoryTunerDialog;
 class FunctionCodeView;
 class FunctionNodeStatesView;
 class FunctionConfigForm;
@@ -60,6 +61,8 @@ public:
     DeployDialog *deployDropped(const QList<QUrl> &urls);
     /** Opens the deploy dialog for the selected function's working files (saving the editor first). */
     DeployDialog *deployCurrent();
+    /** Opens the memory tuner for the function shown (non-modal). */
+    MemoryTunerDialog *tuneMemory();
     /** Blocks or unblocks the selected function on its nodes. */
     void setBlocked(bool blocked);
     /** Opens the new function dialog. */
@@ -105,6 +108,7 @@ private:
     FunctionNodeStatesView *m_nodeStatesView;
     QProgressBar *m_deployProgress;
     QPushButton *m_deployButton;
+    QPushButton *m_tuneButton;
     QPushButton *m_blockButton;
     QTabWidget *m_tabs;
     FunctionCodeView *m_codeView;

@@ -128,7 +128,9 @@ void Console::buildFunctions()
         m_nodes.get(),
         templates.value_or(QList<FunctionTemplate>()),
         m_metrics.get(),
-        m_benchmarkResults.get()};
+        m_benchmarkResults.get(),
+        u":/pricing"_s,
+        m_settings->dataDir() + u"/pricing"_s};
 }
 
 void Console::buildBenchmarks()

@@ -120,7 +120,7 @@ void MainWindow::buildPanes()
     addPane(u"benchmarks"_s, tr("Benchmarks"), m_benchmarksPane);
 
     m_costPane =
-        new CostPane(m_services.functions, u":/pricing"_s, m_services.settings->dataDir() + u"/pricing"_s, this);
+        new CostPane(m_services.functions, m_services.functions.pricingDir, m_services.functions.pricingEditsDir, this);
     addPane(u"cost"_s, tr("Cost"), m_costPane);
     setAcceptDrops(true);
 }

@@ -207,7 +207,8 @@ void TestSettings::damagedFileIsReportedAndUntouched()
     QFETCH(QByteArray, content);
     QFETCH(QString, badKey);
     QFETCH(Settings::Key, key);
-    const QString file = write(u"damaged-%1.conf"_s.arg(QTest::currentDataTag()).replace(u' ', u'-'), content);
+    const QString file =
+        write(u"damaged-%1.conf"_s.arg(QString::fromUtf8(QTest::currentDataTag())).replace(u' ', u'-'), content);
     {
         Settings settings(file);
         const auto problems = settings.problems();

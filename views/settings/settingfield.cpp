@@ -3,6 +3,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QLabel>
 #include <QLineEdit>
 #include <QVBoxLayout>
@@ -143,11 +144,11 @@ void SettingField::edited(const QVariant &value)
     if (m_showing)
         return;
     m_editing = true;
-    const auto saved = m_settings->setValue(m_key, value);
+    const auto stored = m_settings->setValue(m_key, value);
     m_editing = false;
-    if (!saved) {
+    if (!stored) {
         // Kept in the field to be corrected, never saved.
-        m_problemLabel->setText(tr("Not saved: %1.").arg(saved.error()));
+        m_problemLabel->setText(tr("Not saved: %1.").arg(stored.error()));
         m_problemLabel->show();
         return;
     }

@@ -306,6 +306,22 @@ std::expected<QVariant, QString> checkDecimal(const QString &text)
     return QVariant(price->toDecimal());
 }
 
+/** Why @p file cannot be a settings file although QSettings read it, or empty. */
+QString notSettingsReason(const QString &file)
+{
+    // QSettings reads nearly anything as INI, binary data included, and would then write over it.
+    constexpr qint64 largest = 1024 * 1024;
+    QFile content(file);
+    if (!content.exists() || !content.open(QIODevice::ReadOnly))
+        return {};
+    if (content.size() > largest)
+        return tr("is %1 bytes, more than a settings file can be").arg(content.size());
+    const QByteArray bytes = content.readAll();
+    if (bytes.contains('\0') || !QByteArrayView(bytes).isValidUtf8())
+        return tr("holds binary data");
+    return {};
+}
+
 QString describe(const QVariant &value)
 {
     const QString text = value.toString();
@@ -432,11 +448,12 @@ void Settings::load()
                 .arg(file)};
         return;
     }
-    if (m_settings->status() == QSettings::FormatError) {
+    const QString notSettings =
+        m_settings->status() == QSettings::FormatError ? tr("is not an INI file") : notSettingsReason(file);
+    if (!notSettings.isEmpty()) {
         m_problems << Problem {{},
-            tr("The settings file %1 is not an INI file. Rune runs on the default settings "
-               "and leaves the file as it is.")
-                .arg(file)};
+            tr("The settings file %1 %2. Rune runs on the default settings and leaves the file as it is.")
+                .arg(file, notSettings)};
         return;
     }
     for (const Descriptor &d : descriptors()) {

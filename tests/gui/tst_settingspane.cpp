@@ -13,9 +13,12 @@
 #include "settings/settingfield.h"
 #include "settings/settingspane.h"
 #include "shell/mainwindow.h"
+#include "shell/theme.h"
 #include "store/store.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
@@ -42,6 +45,7 @@ private Q_SLOTS:
     void invalidValueShowsWhyAndIsNotSaved();
     void resetPerSection();
     void changesApplyToTheRunningConsoleAtOnce();
+    void themeAppliesAtOnceAndTheMenuFollows();
     void restartSettingsSayTheyWait();
     void nodePricesUseTheNodesOwnPrice();
     void damagedFileIsReportedAndSetAside();
@@ -189,6 +193,35 @@ void TestSettingsPane::changesApplyToTheRunningConsoleAtOnce()
     QCOMPARE(sshOptionsFrom(m_fx->settings).connectTimeout, std::chrono::seconds(3));
     // None of these needs a restart.
     QCOMPARE(pane.restartNote(), QString());
+}
+
+void TestSettingsPane::themeAppliesAtOnceAndTheMenuFollows()
+{
+    views::Theme theme(qobject_cast<QApplication *>(QCoreApplication::instance()));
+    views::MainWindow window(m_fx->services());
+    window.setTheme(&theme);
+    auto *combo = qobject_cast<QComboBox *>(window.settingsPane()->field(Settings::Key::Theme)->editor());
+    QVERIFY(combo);
+    combo->setCurrentIndex(combo->findData(u"dark"_s));
+    Q_EMIT combo->activated(combo->currentIndex());
+    QCOMPARE(m_fx->settings.value(Settings::Key::Theme).toString(), u"dark"_s);
+    QCOMPARE(theme.choice(), views::ThemeChoice::Dark);
+    QVERIFY(views::Theme::isDark(QApplication::palette()));
+    QAction *dark = nullptr;
+    for (QAction *action : window.findChildren<QAction *>()) {
+        if (action->text() == u"&Dark"_s)
+            dark = action;
+    }
+    QVERIFY(dark && dark->isChecked());
+    // And the other way: the menu changes the setting and the pane's field.
+    QAction *light = nullptr;
+    for (QAction *action : window.findChildren<QAction *>()) {
+        if (action->text() == u"&Light"_s)
+            light = action;
+    }
+    light->trigger();
+    QCOMPARE(theme.choice(), views::ThemeChoice::Light);
+    QCOMPARE(combo->currentData().toString(), u"light"_s);
 }
 
 void TestSettingsPane::restartSettingsSayTheyWait()

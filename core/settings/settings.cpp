@@ -556,6 +556,8 @@ std::expected<QString, QString> Settings::repair()
         aside += u'-' + QDateTime::currentDateTime().toString(u"yyyyMMdd-HHmmss"_s);
     if (QFileInfo::exists(file) && !QFile::rename(file, aside))
         return std::unexpected(tr("Cannot move %1 to %2: the damaged file stays where it is.").arg(file, aside));
+    // The old instance first: QSettings shares one parsed file between instances of one path.
+    m_settings.reset();
     m_settings = std::make_unique<QSettings>(file, QSettings::IniFormat);
     m_problems.clear();
     for (auto it = m_values.cbegin(); it != m_values.cend(); ++it)

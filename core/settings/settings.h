@@ -18,7 +18,7 @@ struct SshOptions;
  * The console's typed settings. Every key has one descriptor in one table (its default, bounds,
  * explanation, section and when it takes effect); reads and writes go through here, values are
  * validated both ways, and changes are announced with changed(key). Stored in the XDG config
- * location (`~/.config/rune/rune.conf`), or in a file of the caller's choosing (tests).
+ * location (`~/.config/rune/rune.ini`), or in a file of the caller's choosing (tests).
  *
  * A damaged file (unreadable, not INI, a key with a value of the wrong type or out of bounds) is
  * reported by problems() and never written to: the console runs on the defaults of the bad keys,

@@ -69,7 +69,8 @@ QWidget *SettingsPane::buildSection(Settings::Section section)
             continue;
         auto *field = new SettingField(m_settings, d.key, box);
         m_fields.insert(d.key, field);
-        form->addRow(Settings::label(d.key), field);
+        const QString unit = *d.unit ? u" (%1)"_s.arg(QLatin1StringView(d.unit)) : QString();
+        form->addRow(Settings::label(d.key) + unit, field);
     }
     auto *reset = new QPushButton(tr("Reset to defaults"), box);
     reset->setObjectName(u"resetSectionButton_%1"_s.arg(int(section)));

@@ -100,17 +100,21 @@ int main(int argc, char *argv[])
     const auto options = parseOptions(app, settings);
     if (!options)
         return 2;
-    if (!options->dataDir.isEmpty())
-        settings.setValue(rune::Settings::Key::DataDir, QDir(options->dataDir).absolutePath());
+    if (!options->dataDir.isEmpty()) {
+        if (const auto set = settings.setValue(rune::Settings::Key::DataDir, QDir(options->dataDir).absolutePath());
+            !set) {
+            std::fprintf(stderr, "rune: --data-dir %s\n", qPrintable(set.error()));
+            return 2;
+        }
+    }
     rune::views::Theme theme(&app);
     theme.apply(rune::views::themeChoiceFromName(settings.value(rune::Settings::Key::Theme).toString()));
 
     rune::views::GuiPrompter prompter;
-    rune::SshOptions sshOptions;
-    sshOptions.knownHostsFile = settings.value(rune::Settings::Key::KnownHostsFile).toString();
     rune::views::ConsoleEdges edges;
-    edges.connectTo = [&sshOptions, &prompter](const rune::SshTarget &target) -> std::unique_ptr<rune::SshTransport> {
-        return std::make_unique<rune::LibsshTransport>(target, sshOptions, &prompter);
+    // Read for each new connection, so changed timeouts and known_hosts apply to the next one.
+    edges.connectTo = [&settings, &prompter](const rune::SshTarget &target) -> std::unique_ptr<rune::SshTransport> {
+        return std::make_unique<rune::LibsshTransport>(target, rune::sshOptionsFrom(settings), &prompter);
     };
     edges.prompter = &prompter;
     edges.provisioning.agentBinary = resolveAgentBinary(*options, settings);
@@ -125,7 +129,10 @@ int main(int argc, char *argv[])
     rune::views::MainWindow window(services);
     window.setTheme(&theme);
     prompter.setWindow(&window);
-    for (const QString &warning : (*console)->warnings()) {
+    QStringList warnings = (*console)->warnings();
+    for (const rune::Settings::Problem &problem : settings.problems())
+        warnings << problem.message;
+    for (const QString &warning : std::as_const(warnings)) {
         qWarning("%s", qPrintable(warning));
         window.statusBar()->showMessage(warning);
     }
@@ -143,6 +150,7 @@ int main(int argc, char *argv[])
         } else {
             demo = std::make_unique<rune::LocalCluster>(
                 services.fleet.nodes, edges.provisioning.agentBinary, settings.dataDir() + u"/demo"_s);
+            demo->setBasePort(quint16(settings.value(rune::Settings::Key::DemoBasePort).toInt()));
             QObject::connect(demo.get(),
                 &rune::LocalCluster::agentFailed,
                 &window,

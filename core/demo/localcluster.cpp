@@ -125,27 +125,41 @@ QString LocalCluster::nodeId(const QString &name)
     return u"local-"_s + name;
 }
 
+void LocalCluster::setBasePort(quint16 port)
+{
+    m_basePort = port;
+}
+
 void LocalCluster::start(const QList<LocalAgentSpec> &specs)
 {
-    for (const LocalAgentSpec &spec : specs) {
+    for (qsizetype index = 0; index < specs.size(); ++index) {
+        const LocalAgentSpec &spec = specs.at(index);
         const QString stateDir = m_baseDir + u'/' + spec.name;
+        Ports ports;
+        if (m_basePort != 0) {
+            ports.control = quint16(std::min<int>(m_basePort + 2 * int(index), 65534));
+            ports.invoke = quint16(ports.control + 1);
+        }
         runInBackground(
             this,
             [stateDir] {
                 return prepareStateDir(stateDir);
             },
-            [this, spec](const Prepared &prepared) {
+            [this, spec, ports](const Prepared &prepared) {
                 if (!prepared.error.isEmpty()) {
                     Q_EMIT agentFailed(nodeId(spec.name), prepared.error);
                     return;
                 }
-                launch(spec, prepared.stateDir, prepared.token, prepared.configFile);
+                launch(spec, ports, prepared.stateDir, prepared.token, prepared.configFile);
             });
     }
 }
 
-void LocalCluster::launch(
-    const LocalAgentSpec &spec, const QString &stateDir, const QString &token, const QString &configFile)
+void LocalCluster::launch(const LocalAgentSpec &spec,
+    const Ports &ports,
+    const QString &stateDir,
+    const QString &token,
+    const QString &configFile)
 {
     Node node;
     node.id = nodeId(spec.name);
@@ -179,9 +193,9 @@ void LocalCluster::launch(
                 raw->nodeId, tr("Cannot start the agent %1: %2.").arg(m_agentBinary, raw->process.errorString()));
     });
     QStringList arguments {u"--listen"_s,
-        u"127.0.0.1:0"_s,
+        u"127.0.0.1:%1"_s.arg(ports.control),
         u"--invoke-listen"_s,
-        u"127.0.0.1:0"_s,
+        u"127.0.0.1:%1"_s.arg(ports.invoke),
         u"--state-dir"_s,
         stateDir,
         u"--role"_s,

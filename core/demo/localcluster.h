@@ -38,6 +38,11 @@ public:
     /** Node id of the demo node named @p name. */
     static QString nodeId(const QString &name);
 
+    /**
+     * Agents started from now on listen on fixed ports on 127.0.0.1: the n-th spec of start() on
+     * @p port + 2n (control) and the one after it (invoke). 0, the default: any free ports.
+     */
+    void setBasePort(quint16 port);
     /** Starts one agent per spec, asynchronously; nodes appear as Creating and turn Running when polled. */
     void start(const QList<LocalAgentSpec> &specs);
     /** Asks every agent to stop (SIGTERM); does not wait. */
@@ -54,13 +59,22 @@ Q_SIGNALS:
 
 private:
     struct Agent;
-    void launch(const LocalAgentSpec &spec, const QString &stateDir, const QString &token, const QString &configFile);
+    struct Ports {
+        quint16 control = 0;
+        quint16 invoke = 0;
+    };
+    void launch(const LocalAgentSpec &spec,
+        const Ports &ports,
+        const QString &stateDir,
+        const QString &token,
+        const QString &configFile);
     void onStdout(Agent *agent);
     void onFinished(Agent *agent, int exitCode, QProcess::ExitStatus status);
 
     NodeList *m_nodes;
     QString m_agentBinary;
     QString m_baseDir;
+    quint16 m_basePort = 0;
     std::vector<std::unique_ptr<Agent>> m_agents;
 };
 

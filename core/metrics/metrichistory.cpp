@@ -3,6 +3,7 @@
 
 #include <QDateTime>
 #include <QPointer>
+#include <algorithm>
 
 using namespace std::chrono_literals;
 
@@ -151,12 +152,26 @@ void MetricHistory::flush(bool wait)
         m_writer.waitForDone();
 }
 
+void MetricHistory::setRetention(std::chrono::hours retention)
+{
+    m_retention = std::clamp(retention, std::chrono::hours(1), std::chrono::hours(24));
+    if (m_store)
+        prune();
+}
+
+std::chrono::hours MetricHistory::retention() const
+{
+    return m_retention;
+}
+
 void MetricHistory::prune()
 {
     const qint64 time = now();
-    m_writer.post([this, store = m_store, time] {
+    const auto retention = std::chrono::milliseconds(m_retention);
+    m_writer.post([this, store = m_store, time, retention] {
         for (const HistoryRange range : {HistoryRange::OneHour, HistoryRange::Day}) {
-            if (auto done = store->prune(range, time - rangeSpan(range).count() - marginMs); !done)
+            const qint64 kept = std::min(rangeSpan(range), retention).count();
+            if (auto done = store->prune(range, time - kept - marginMs); !done)
                 report(done.error().message);
         }
     });

@@ -43,6 +43,12 @@ public:
     void load(const QString &nodeId, HistoryRange range, QObject *context, std::function<void(Points)> done);
     /** Drops @p nodeId's history, in memory and in the store. */
     void forget(const QString &nodeId);
+    /**
+     * Keeps stored averages for @p retention (1 to 24 hours) and prunes the older ones now: the Day
+     * chart shows at most this much, the hour at most an hour. 24 hours until set.
+     */
+    void setRetention(std::chrono::hours retention);
+    std::chrono::hours retention() const;
     /** Sends the pending points to the store now; with @p wait, returns once they are written. */
     void flush(bool wait = false);
 
@@ -74,6 +80,7 @@ private:
     SerialQueue m_reader;
     QTimer m_flushTimer;
     QTimer m_pruneTimer;
+    std::chrono::hours m_retention {24};
 };
 
 } // namespace rune

@@ -127,9 +127,21 @@ void NodeOperations::enqueue(const QString &nodeId, NodeAction action, const std
     startNext();
 }
 
+void NodeOperations::setMaxParallel(int count)
+{
+    m_options.maxParallel = qMax(1, count);
+    if (!m_queue.empty())
+        startNext();
+}
+
+int NodeOperations::maxParallel() const
+{
+    return qMax(1, m_options.maxParallel);
+}
+
 void NodeOperations::startNext()
 {
-    while (!m_queue.empty() && m_running.size() < qMax(1, m_options.maxParallel)) {
+    while (!m_queue.empty() && m_running.size() < maxParallel()) {
         const Pending pending = m_queue.front();
         m_queue.pop_front();
         launch(pending);

@@ -46,6 +46,9 @@ public:
     Result<void> perform(const QStringList &nodeIds, NodeAction action);
     /** Restarts the recorded target action of every remote node that has one and no job running. */
     void resumePending();
+    /** Nodes worked on at once from now on (at least 1); a higher limit starts waiting nodes at once. */
+    void setMaxParallel(int count);
+    int maxParallel() const;
     /** Stops every running job and drops the queued ones; their nodes become Failed. */
     void cancel();
     /** A job runs or waits for @p nodeId. */

@@ -7,6 +7,7 @@
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QSysInfo>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -25,6 +26,7 @@ private Q_SLOTS:
     void aKilledAgentTurnsUndefinedWithinThreePolls();
     void agentsStopWithTheCluster();
     void aMissingBinaryIsReported();
+    void basePortFixesThePorts();
 
 private:
     static bool allRunning(const NodeList &nodes, int expected);
@@ -125,6 +127,39 @@ void TestLocalCluster::aMissingBinaryIsReported()
     cluster.start({{u"solo"_s, NodeRole::Compute}});
     QVERIFY(failed.wait(5000));
     QVERIFY2(failed.at(0).at(1).toString().contains(u"no-such-agent"_s), qPrintable(failed.at(0).at(1).toString()));
+}
+
+/** The first of @p count consecutive loopback ports that are free now, from 21000 up. */
+static quint16 freePorts(int count)
+{
+    for (int base = 21000; base < 40000; base += 16) {
+        bool free = true;
+        for (int port = base; port < base + count && free; ++port) {
+            QTcpServer probe;
+            free = probe.listen(QHostAddress::LocalHost, quint16(port));
+        }
+        if (free)
+            return quint16(base);
+    }
+    return 0;
+}
+
+void TestLocalCluster::basePortFixesThePorts()
+{
+    const quint16 base = freePorts(4);
+    QVERIFY(base != 0);
+    QTemporaryDir dir;
+    NodeList nodes;
+    LocalCluster cluster(&nodes, QStringLiteral(RUNE_AGENT_BINARY), dir.path());
+    cluster.setBasePort(base);
+    cluster.start({{u"first"_s, NodeRole::Compute}, {u"second"_s, NodeRole::Edge}});
+    const auto portsOf = [&nodes](const QString &name) {
+        const Node *node = nodes.find(LocalCluster::nodeId(name));
+        return node ? std::pair(node->agent.controlPort, node->agent.invokePort) : std::pair<quint16, quint16>();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(portsOf(u"first"_s).first != 0 && portsOf(u"second"_s).first != 0, 15000);
+    QCOMPARE(portsOf(u"first"_s), std::pair(base, quint16(base + 1)));
+    QCOMPARE(portsOf(u"second"_s), std::pair(quint16(base + 2), quint16(base + 3)));
 }
 
 QTEST_GUILESS_MAIN(TestLocalCluster)

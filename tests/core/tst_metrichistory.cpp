@@ -20,6 +20,7 @@ private Q_SLOTS:
     void averagesCloseOnTheWallClock();
     void theHourSurvivesARestart();
     void forgettingANodeDropsItsHistory();
+    void retentionPrunesOlderAverages();
     void aFileThatIsNoHistoryIsRefused();
 
 private:
@@ -123,6 +124,35 @@ void TestMetricHistory::theHourSurvivesARestart()
     QCOMPARE(hour.first().value(Metric::MemoryUsedBytes), 500.0f);
     // Five minutes of samples live in memory only: a new console starts them empty.
     QVERIFY(load(again, u"a"_s, HistoryRange::FiveMinutes).isEmpty());
+}
+
+void TestMetricHistory::retentionPrunesOlderAverages()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"metrics.db"_s);
+    const qint64 minute = (QDateTime::currentMSecsSinceEpoch() / 60000) * 60000;
+    {
+        auto writer = HistoryStore::open(path);
+        QVERIFY(writer);
+        QList<StoredPoint> points;
+        for (const int hoursAgo : {20, 5, 1}) {
+            MetricPoint point;
+            point.timeMs = minute - qint64(hoursAgo) * 3'600'000;
+            points.append(StoredPoint {u"a"_s, HistoryRange::Day, point});
+        }
+        QVERIFY((*writer)->write(points));
+    }
+    auto store = HistoryStore::open(path);
+    QVERIFY(store);
+    MetricHistory history(std::move(*store));
+    history.flush(true); // the prune at opening keeps the day
+    QCOMPARE(load(history, u"a"_s, HistoryRange::Day).size(), 3);
+    history.setRetention(std::chrono::hours(6));
+    QCOMPARE(history.retention(), std::chrono::hours(6));
+    history.flush(true);
+    const auto kept = load(history, u"a"_s, HistoryRange::Day);
+    QCOMPARE(kept.size(), 2);
+    QCOMPARE(kept.first().timeMs, minute - 5 * 3'600'000);
 }
 
 void TestMetricHistory::forgettingANodeDropsItsHistory()

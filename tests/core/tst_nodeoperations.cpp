@@ -27,6 +27,7 @@ private Q_SLOTS:
     void refusedActionTouchesNothing();
     void suspendRunsTheNodesOwnControlAndChecksTheResult();
     void suspendThatDoesNotTakeLeavesTheNodeFailed();
+    void parallelismFollowsItsSetting();
 
 private:
     Node remoteNode(const QString &name, NodeState state) const;
@@ -200,6 +201,51 @@ void TestNodeOperations::suspendThatDoesNotTakeLeavesTheNodeFailed()
         result.error().message.contains(u"the agent is running, not suspended"_s), qPrintable(result.error().message));
     QVERIFY2(result.error().message.contains(u"the agent ignored SIGSTOP"_s), qPrintable(result.error().message));
     QCOMPARE(m_nodes.find(u"api-2"_s)->state, NodeState::Failed);
+}
+
+/** The most nodes that had an action under way at one time while @p nodeIds were suspended. */
+static int mostAtOnce(NodeOperations &operations, const QStringList &nodeIds)
+{
+    QSet<QString> underWay;
+    int most = 0;
+    QObject guard;
+    QObject::connect(&operations, &NodeOperations::stepStarted, &guard, [&](const QString &id) {
+        underWay << id;
+        most = std::max(most, int(underWay.size()));
+    });
+    QObject::connect(&operations, &NodeOperations::nodeFinished, &guard, [&](const QString &id) {
+        underWay.remove(id);
+    });
+    QSignalSpy idle(&operations, &NodeOperations::idle);
+    if (!operations.perform(nodeIds, NodeAction::Suspend) || !idle.wait(10000))
+        return -1;
+    return most;
+}
+
+void TestNodeOperations::parallelismFollowsItsSetting()
+{
+    QStringList ids;
+    for (int i = 1; i <= 4; ++i) {
+        const QString name = u"par-%1"_s.arg(i);
+        ids << name;
+        m_nodes.add(remoteNode(name, NodeState::Running));
+        m_fakes.host(name + u".example"_s)->exec = [](const QString &command, const QByteArray &input) {
+            if (command.contains(u" status"_s))
+                return Result<ExecResult>(ExecResult {0, "suspended\n", {}});
+            return linuxMachine(command, input);
+        };
+    }
+    m_operations->setMaxParallel(1);
+    QCOMPARE(mostAtOnce(*m_operations, ids), 1);
+    for (const QString &id : std::as_const(ids)) {
+        Node node = *m_nodes.find(id);
+        node.state = NodeState::Running;
+        m_nodes.update(node);
+    }
+    m_operations->setMaxParallel(3);
+    QCOMPARE(mostAtOnce(*m_operations, ids), 3);
+    for (const QString &id : std::as_const(ids))
+        QCOMPARE(m_nodes.find(id)->state, NodeState::Suspended);
 }
 
 QTEST_MAIN(TestNodeOperations)

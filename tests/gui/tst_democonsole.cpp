@@ -12,10 +12,13 @@
 #include "functions/functionspane.h"
 #include "functions/functiontreemodel.h"
 #include "functions/functionworkspace.h"
+#include "functions/invokepanel.h"
 #include "functions/logpanel.h"
 #include "functions/logtablemodel.h"
 #include "shell/mainwindow.h"
 
+#include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -29,6 +32,7 @@ class TestDemoConsole final : public QObject
 
 private Q_SLOTS:
     void samplesAreDeployedAndCalled();
+    void invokeStatusNeverContradictsTheHeader();
 };
 
 void TestDemoConsole::samplesAreDeployedAndCalled()
@@ -95,6 +99,54 @@ void TestDemoConsole::samplesAreDeployedAndCalled()
         },
         10000);
     QVERIFY(shot.save(rune::test::screenshotPath(u"functions-demo.png"_s)));
+    demo.stop();
+}
+
+void TestDemoConsole::invokeStatusNeverContradictsTheHeader()
+{
+    // A new user's first look: hello's Invoke tab open while the demo deploys it. Its status line
+    // said "not deployed yet" from the moment a deploy step refreshed it, and kept saying so after
+    // the header showed v1 on compute-1 and compute-2.
+    test::ConsoleFixture fx;
+    const views::FunctionServices &services = fx.functions();
+    fx.fleet().monitor->setInterval(std::chrono::milliseconds(200));
+    views::MainWindow window(fx.services());
+    views::FunctionsPane *pane = window.functionsPane();
+    window.resize(1400, 860);
+    window.showPane(views::MainWindow::Pane::Functions);
+    window.show();
+    QObject::connect(services.catalog, &FunctionCatalog::functionAdded, pane, [&](const QString &id) {
+        if (services.catalog->find(id)->name == u"hello"_s) {
+            pane->selectFunction(id);
+            pane->showTab(views::FunctionsPane::Tab::Invoke);
+        }
+    });
+    services.workspace->load(&window);
+    LocalCluster cluster(services.nodes, QStringLiteral(RUNE_AGENT_BINARY), fx.settings.dataDir() + u"/demo"_s);
+    DemoWorkload demo(services.workspace, services.releases, services.invoker, services.nodes, services.templates);
+    QSignalSpy deployed(&demo, &DemoWorkload::samplesDeployed);
+    cluster.start(LocalCluster::defaultLayout());
+    fx.console->start();
+    demo.start();
+    QVERIFY(deployed.wait(40000));
+
+    const Function *hello = services.catalog->find(u"demo"_s, u"hello"_s);
+    QVERIFY(hello);
+    QCOMPARE(pane->currentFunctionId(), hello->id);
+    auto *header = pane->findChild<QLabel *>(u"functionDetailLabel"_s);
+    auto *status = pane->invokePanel()->findChild<QLabel *>(u"invokeStatusLabel"_s);
+    auto *invoke = pane->invokePanel()->findChild<QPushButton *>(u"invokeButton"_s);
+    QTRY_VERIFY2_WITH_TIMEOUT(header->text().contains(u"compute-2"_s), qPrintable(header->text()), 10000);
+    QVERIFY2(!status->text().contains(u"not deployed"_s), qPrintable(status->text()));
+    QVERIFY2(!status->text().contains(u"no node"_s), qPrintable(status->text()));
+    QCOMPARE(status->text(), u"Send a request to see the answer."_s);
+    QVERIFY(invoke->isEnabled());
+    // And the call the line invites works.
+    QSignalSpy answered(pane->invokePanel(), &views::InvokePanel::invoked);
+    QTest::mouseClick(invoke, Qt::LeftButton);
+    QVERIFY(answered.wait(20000));
+    QCOMPARE(answered.at(0).at(0).value<InvokeResult>().status, 200);
+    QVERIFY2(status->text().contains(u"200"_s), qPrintable(status->text()));
     demo.stop();
 }
 

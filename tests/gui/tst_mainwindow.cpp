@@ -5,6 +5,7 @@
 #include "demo/localcluster.h"
 #include "fleet/nodespane.h"
 #include "functions/functionspane.h"
+#include "settings/settingspane.h"
 #include "shell/mainwindow.h"
 
 #include <QApplication>
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void filterNarrowsTheList();
     void layoutIsRemembered();
     void screenshotWithTheLocalDemoCluster();
+    void settingsPaneShowsEverySetting();
 
 private:
     std::unique_ptr<test::ConsoleFixture> m_console;
@@ -69,9 +71,10 @@ void TestMainWindow::hasTheNavigationOfTheDesign()
     QStringList entries;
     for (int row = 0; row < navigation->count(); ++row)
         entries << navigation->item(row)->text();
-    // Only panes that exist: Scaling and Settings join when they are built.
+    // Only panes that exist: Scaling joins when it is built.
     QCOMPARE(entries,
-        QStringList({u"Overview"_s, u"Nodes"_s, u"Node detail"_s, u"Functions"_s, u"Benchmarks"_s, u"Cost"_s}));
+        QStringList(
+            {u"Overview"_s, u"Nodes"_s, u"Node detail"_s, u"Functions"_s, u"Benchmarks"_s, u"Cost"_s, u"Settings"_s}));
     auto *panes = window.findChild<QStackedWidget *>(u"panes"_s);
     QCOMPARE(panes->count(), navigation->count());
     navigation->setCurrentRow(3);
@@ -109,9 +112,18 @@ void TestMainWindow::shortcutsSwitchPanes()
     QCOMPARE(window.currentPane(), MainWindow::Pane::NodeDetail);
     QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_6));
     QCOMPARE(window.currentPane(), MainWindow::Pane::Cost);
-    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_3));
-    // No shortcut beyond the last pane.
     QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_7));
+    QCOMPARE(window.currentPane(), MainWindow::Pane::Settings);
+    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_3));
+    QCOMPARE(window.currentPane(), MainWindow::Pane::NodeDetail);
+    // The platform's Preferences key opens Settings too, where it has one.
+    if (!QKeySequence(QKeySequence::Preferences).isEmpty()) {
+        QTest::keySequence(&window, QKeySequence(QKeySequence::Preferences));
+        QCOMPARE(window.currentPane(), MainWindow::Pane::Settings);
+        QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_3));
+    }
+    // No shortcut beyond the last pane.
+    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_8));
     QCOMPARE(window.currentPane(), MainWindow::Pane::NodeDetail);
     // Ctrl+F filters the node list from any pane but the Overview, which has its own filter.
     QTest::keySequence(&window, QKeySequence::Find);
@@ -178,6 +190,24 @@ void TestMainWindow::screenshotWithTheLocalDemoCluster()
         window.showPane(pane);
         QVERIFY(window.grab().save(dir + u"/pane-%1.png"_s.arg(int(pane))));
     }
+}
+
+void TestMainWindow::settingsPaneShowsEverySetting()
+{
+    MainWindow window(m_console->services());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.showPane(MainWindow::Pane::Settings);
+    auto *panes = window.findChild<QStackedWidget *>(u"panes"_s);
+    QCOMPARE(panes->currentWidget(), window.settingsPane());
+    // Real content, not only its name: the settings in use, editable, and the file they live in.
+    auto *poll = window.settingsPane()->findChild<QLineEdit *>(u"settingEditor_monitoring_pollIntervalMs"_s);
+    QVERIFY(poll);
+    QVERIFY(poll->isVisible());
+    QCOMPARE(poll->text(), u"1000"_s);
+    auto *file = window.settingsPane()->findChild<QLabel *>(u"settingsFileLabel"_s);
+    QVERIFY2(file->text().contains(m_console->settings.fileName()), qPrintable(file->text()));
+    QVERIFY(window.settingsPane()->findChild<QTableView *>(u"nodePricesTable"_s)->isVisible());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -538,6 +538,12 @@ void CostPane::recalculate()
     fillTable();
 }
 
+void CostPane::setSecondCurrency(const QString &code, const QString &rate)
+{
+    m_currencyEdit->setText(code);
+    m_rateEdit->setText(rate);
+}
+
 QString CostPane::secondCurrencyText(cost::Money dollars) const
 {
     const auto rate = cost::UnitPrice::parse(m_rateEdit->text());

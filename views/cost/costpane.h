@@ -57,6 +57,11 @@ public:
     QList<cost::BreakEven> crossings() const;
     /** The table behind the charts as CSV, exact amounts in US dollars (and the second currency). */
     QString csv() const;
+    /**
+     * Fills the second currency's fields (the Settings pane's currency): @p code such as "EUR" and
+     * @p rate, units of it per US dollar. Empty: US dollars only. The user may still edit them here.
+     */
+    void setSecondCurrency(const QString &code, const QString &rate);
 
 public Q_SLOTS:
     /** Measures the chosen function on the chosen node; the result fills the measured throughput. */

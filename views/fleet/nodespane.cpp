@@ -3,7 +3,7 @@
 
 #include "cluster/groupsummary.h"
 #include "cluster/nodelist.h"
-#include "cost/money.h"
+#include "cluster/nodeprice.h"
 #include "fleet/addhostdialog.h"
 #include "fleet/bulkadddialog.h"
 #include "fleet/nodeactions.h"
@@ -217,21 +217,15 @@ void NodesPane::showContextMenu(const QPoint &position)
 
 bool NodesPane::setHourlyPrice(const QString &nodeId, const QString &price)
 {
-    const Node *found = m_services.nodes->find(nodeId);
-    if (!found)
-        return false;
-    const QString text = price.trimmed();
-    const auto parsed = cost::Money::parse(text);
-    if (!text.isEmpty() && (!parsed || parsed->isTooLarge())) {
-        Q_EMIT message(
-            tr("%1: \"%2\" is not a price; write US dollars an hour such as 0.05.").arg(found->name, text.left(40)));
+    const auto stored = rune::setHourlyPrice(*m_services.nodes, nodeId, price);
+    if (!stored) {
+        if (stored.error().code != u"node.not_found"_s)
+            Q_EMIT message(stored.error().message);
         return false;
     }
-    Node node = *found;
-    node.hourlyPrice = text.isEmpty() ? QString() : parsed->toDecimal();
-    m_services.nodes->update(node);
-    Q_EMIT message(node.hourlyPrice.isEmpty() ? tr("%1 has no hourly price now.").arg(node.name)
-                                              : tr("%1 costs $%2 an hour.").arg(node.name, node.hourlyPrice));
+    const QString name = m_services.nodes->find(nodeId)->name;
+    Q_EMIT message(stored->isEmpty() ? tr("%1 has no hourly price now.").arg(name)
+                                     : tr("%1 costs $%2 an hour.").arg(name, *stored));
     return true;
 }
 

@@ -185,9 +185,11 @@ void InvokePanel::setFunction(const QString &functionId)
     m_events.clear();
     m_eventCombo->clear();
     m_history->clear();
-    m_statusLabel->setText(functionId.isEmpty() ? tr("Choose a function.") : tr("Send a request to see the answer."));
+    setStatus(
+        functionId.isEmpty() ? tr("Choose a function.") : tr("Send a request to see the answer."), Status::Prompt);
     m_responseBody->clear();
     m_responseHeaders->clear();
+    showAvailability();
     if (functionId.isEmpty())
         return;
     m_services.workspace->loadEvents(functionId, this, [this, functionId](Result<QList<SampleEvent>> events) {
@@ -222,10 +224,41 @@ void InvokePanel::refreshTargets()
     }
     m_nodeCombo->setCurrentIndex(std::max(0, m_nodeCombo->findData(node)));
     m_versionCombo->setCurrentIndex(std::max(0, m_versionCombo->findData(version)));
-    const bool deployed = function && current && m_nodeCombo->count() > 0;
-    m_invokeButton->setEnabled(deployed);
-    if (function && !deployed)
-        m_statusLabel->setText(tr("%1 is not deployed yet: deploy it to call it.").arg(function->name));
+    m_invokeButton->setEnabled(function && current && m_nodeCombo->count() > 0);
+    showAvailability();
+}
+
+QString InvokePanel::availabilityProblem() const
+{
+    // Read from the catalog the header reads, so the two say the same.
+    const Function *function = m_services.catalog->find(m_functionId);
+    if (!function)
+        return {};
+    const auto current = m_services.catalog->currentVersion(m_functionId);
+    if (!current)
+        return tr("%1 is not deployed yet: deploy it to call it.").arg(function->name);
+    if (m_nodeCombo->count() == 0)
+        return tr("v%1 of %2 runs on no node yet: wait for its deploy to finish, or deploy it again.")
+            .arg(current->number)
+            .arg(function->name);
+    return {};
+}
+
+void InvokePanel::showAvailability()
+{
+    // Every refresh decides again: a line saying the function cannot be called is taken back as
+    // soon as it can, so it never contradicts the header above.
+    const QString problem = availabilityProblem();
+    if (!problem.isEmpty())
+        setStatus(problem, Status::Unavailable);
+    else if (m_status == Status::Unavailable)
+        setStatus(tr("Send a request to see the answer."), Status::Prompt);
+}
+
+void InvokePanel::setStatus(const QString &text, Status status)
+{
+    m_statusLabel->setText(text);
+    m_status = status;
 }
 
 void InvokePanel::applyEvent(const SampleEvent &event)
@@ -267,7 +300,7 @@ void InvokePanel::invoke()
     request.headers = event.headers;
     request.body = event.body.toUtf8();
     const QString nodeId = m_nodeCombo->currentData().toString();
-    m_statusLabel->setText(tr("Calling…"));
+    setStatus(tr("Calling…"), Status::Answer);
     m_invokeButton->setEnabled(false);
     m_services.invoker->invoke(m_functionId,
         nodeId,
@@ -277,8 +310,8 @@ void InvokePanel::invoke()
         [this](Result<InvokeResult> result) {
             m_invokeButton->setEnabled(true);
             if (!result) {
-                m_statusLabel->setText(
-                    u"<span style='color:#d13a3a'>%1</span>"_s.arg(result.error().message.toHtmlEscaped()));
+                setStatus(u"<span style='color:#d13a3a'>%1</span>"_s.arg(result.error().message.toHtmlEscaped()),
+                    Status::Answer);
                 m_responseBody->clear();
                 m_responseHeaders->clear();
                 Q_EMIT invoked({}, result.error().message);
@@ -305,7 +338,7 @@ void InvokePanel::showResult(const InvokeResult &result)
     if (result.coldStart)
         status += u" · "_s + tr("cold start");
     status += u"<br><small>"_s + tr("request %1").arg(result.requestId.toHtmlEscaped()) + u"</small>"_s;
-    m_statusLabel->setText(status);
+    setStatus(status, Status::Answer);
     m_responseBody->setPlainText(prettyBody(result.body));
     QStringList headers;
     for (const auto &[name, value] : result.headers)
@@ -317,7 +350,7 @@ void InvokePanel::saveEvent()
 {
     const QString name = m_eventCombo->currentText().trimmed();
     if (name.isEmpty() || m_functionId.isEmpty()) {
-        m_statusLabel->setText(tr("Type a name for the sample event first."));
+        setStatus(tr("Type a name for the sample event first."), Status::Answer);
         return;
     }
     const SampleEvent event = currentEvent(name);
@@ -348,7 +381,7 @@ void InvokePanel::storeEvents()
 {
     m_services.workspace->saveEvents(m_functionId, m_events, this, [this](Result<void> saved) {
         if (!saved)
-            m_statusLabel->setText(saved.error().message.toHtmlEscaped());
+            setStatus(saved.error().message.toHtmlEscaped(), Status::Answer);
     });
 }
 

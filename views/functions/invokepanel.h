@@ -53,7 +53,13 @@ Q_SIGNALS:
 private:
     QWidget *buildRequest();
     QWidget *buildResponse();
+    /** What the status line holds: a prompt, why the function cannot be called, or an answer. */
+    enum class Status { Prompt, Unavailable, Answer };
     void refreshTargets();
+    /** Why the function cannot be called now (not deployed, on no node); empty when it can. */
+    QString availabilityProblem() const;
+    void showAvailability();
+    void setStatus(const QString &text, Status status);
     void showResult(const InvokeResult &result);
     void saveEvent();
     void deleteEvent();
@@ -74,6 +80,7 @@ private:
     QPushButton *m_deleteEventButton;
     QPushButton *m_invokeButton;
     QLabel *m_statusLabel;
+    Status m_status = Status::Prompt;
     QTabWidget *m_responseTabs;
     QPlainTextEdit *m_responseBody;
     QPlainTextEdit *m_responseHeaders;

@@ -85,9 +85,15 @@ void Console::buildFleet(ConsoleEdges edges)
         m_nodes.get(), m_sessions.get(), m_network.get(), edges.prompter, edges.provisioning);
     m_remoteAccess = std::make_unique<SshAgentAccess>(m_sessions.get(), m_operations.get(), edges.provisioning);
     m_monitor = std::make_unique<NodeMonitor>(m_nodes.get(), m_metrics.get(), m_remoteAccess.get());
-    m_monitor->setInterval(std::chrono::milliseconds(m_settings->value(Settings::Key::PollIntervalMs).toInt()));
-    m_monitor->setBackgroundInterval(
-        std::chrono::milliseconds(m_settings->value(Settings::Key::BackgroundPollIntervalMs).toInt()));
+    // The settings that apply at once, now and on every change.
+    for (const Settings::Key key : {Settings::Key::PollIntervalMs,
+             Settings::Key::BackgroundPollIntervalMs,
+             Settings::Key::MetricRetentionHours,
+             Settings::Key::ProvisionParallel})
+        applySetting(int(key));
+    QObject::connect(m_settings, &Settings::changed, m_monitor.get(), [this](Settings::Key key) {
+        applySetting(int(key));
+    });
     // A removed node takes its history and its SSH session with it.
     QObject::connect(m_nodes.get(), &NodeList::nodeAboutToBeRemoved, m_sessions.get(), [this](qsizetype row) {
         const QString id = m_nodes->at(row).id;
@@ -139,6 +145,25 @@ void Console::buildBenchmarks()
     // function services do.
     m_benchmarkSession = std::make_unique<BenchmarkSession>(m_agents.get(), m_benchmarkResults.get());
     m_services.benchmarks = BenchmarkServices {m_nodes.get(), m_benchmarkResults.get(), m_benchmarkSession.get()};
+}
+
+void Console::applySetting(int key)
+{
+    const QVariant value = m_settings->value(Settings::Key(key));
+    switch (Settings::Key(key)) {
+    case Settings::Key::PollIntervalMs:
+    case Settings::Key::BackgroundPollIntervalMs:
+        // Both each time: the monitor keeps the background interval at least the other one.
+        m_monitor->setInterval(std::chrono::milliseconds(m_settings->value(Settings::Key::PollIntervalMs).toInt()));
+        return m_monitor->setBackgroundInterval(
+            std::chrono::milliseconds(m_settings->value(Settings::Key::BackgroundPollIntervalMs).toInt()));
+    case Settings::Key::MetricRetentionHours:
+        return m_history->setRetention(std::chrono::hours(value.toInt()));
+    case Settings::Key::ProvisionParallel:
+        return m_operations->setMaxParallel(value.toInt());
+    default:
+        return;
+    }
 }
 
 const ConsoleServices &Console::services() const

@@ -83,6 +83,8 @@ private:
     void buildFleet(ConsoleEdges edges);
     void buildFunctions();
     void buildBenchmarks();
+    /** Applies @p key's value to the service it tunes; keys that apply after a restart are left. */
+    void applySetting(int key);
 
     // Declared in the order they depend on each other, so they are destroyed the other way round.
     Settings *m_settings;

@@ -11,6 +11,7 @@
 #include "fleet/overviewpane.h"
 #include "functions/functionspane.h"
 #include "settings/settings.h"
+#include "settings/settingspane.h"
 #include "shell/theme.h"
 #include "widgets/format.h"
 
@@ -28,6 +29,7 @@
 #include <QMimeData>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <tuple>
 
 using namespace Qt::StringLiterals;
 
@@ -122,6 +124,11 @@ void MainWindow::buildPanes()
     m_costPane =
         new CostPane(m_services.functions, m_services.functions.pricingDir, m_services.functions.pricingEditsDir, this);
     addPane(u"cost"_s, tr("Cost"), m_costPane);
+
+    m_settingsPane = new SettingsPane(m_settings, m_nodes, this);
+    addPane(u"settings"_s, tr("Settings"), m_settingsPane);
+    followSetting(Settings::Key::CurrencyCode);
+    connect(m_settings, &Settings::changed, this, &MainWindow::followSetting);
     setAcceptDrops(true);
 }
 
@@ -134,7 +141,10 @@ void MainWindow::buildMenus()
     QMenu *goMenu = menuBar()->addMenu(tr("&Go"));
     for (int row = 0; row < m_navigation->count(); ++row) {
         QAction *action = goMenu->addAction(m_navigation->item(row)->icon(), m_navigation->item(row)->text());
-        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + row)));
+        QList<QKeySequence> keys {QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + row))};
+        if (row == int(Pane::Settings))
+            keys << QKeySequence(QKeySequence::Preferences);
+        action->setShortcuts(keys);
         connect(action, &QAction::triggered, this, [this, row] {
             showPane(Pane(row));
         });
@@ -224,11 +234,18 @@ void MainWindow::setTheme(Theme *theme)
         action->setCheckable(true);
         action->setChecked(theme->choice() == choice);
         group->addAction(action);
-        connect(action, &QAction::triggered, this, [this, theme, choice] {
-            theme->apply(choice);
-            m_settings->setValue(Settings::Key::Theme, themeChoiceName(choice));
+        connect(action, &QAction::triggered, this, [this, choice] {
+            // Applied by the settings' change, as a change in the Settings pane is.
+            std::ignore = m_settings->setValue(Settings::Key::Theme, themeChoiceName(choice));
         });
     }
+    connect(m_settings, &Settings::changed, themeMenu, [this, theme, group](Settings::Key key) {
+        if (key != Settings::Key::Theme)
+            return;
+        const ThemeChoice choice = themeChoiceFromName(m_settings->value(key).toString());
+        theme->apply(choice);
+        group->actions().at(int(choice))->setChecked(true);
+    });
 }
 
 BenchmarksPane *MainWindow::benchmarksPane() const
@@ -239,6 +256,21 @@ BenchmarksPane *MainWindow::benchmarksPane() const
 CostPane *MainWindow::costPane() const
 {
     return m_costPane;
+}
+
+SettingsPane *MainWindow::settingsPane() const
+{
+    return m_settingsPane;
+}
+
+void MainWindow::followSetting(Settings::Key key)
+{
+    if (key == Settings::Key::CurrencyCode || key == Settings::Key::CurrencyRate) {
+        m_costPane->setSecondCurrency(m_settings->value(Settings::Key::CurrencyCode).toString(),
+            m_settings->value(Settings::Key::CurrencyRate).toString());
+    } else if (key == Settings::Key::BackgroundPollIntervalMs || key == Settings::Key::PollIntervalMs) {
+        m_detailPane->setSampleInterval(m_services.fleet.monitor->backgroundInterval());
+    }
 }
 
 FunctionsPane *MainWindow::functionsPane() const
@@ -277,12 +309,13 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 void MainWindow::saveLayout()
 {
-    m_settings->setValue(Settings::Key::WindowGeometry, saveGeometry());
-    m_settings->setValue(Settings::Key::WindowState, saveState());
-    m_settings->setValue(Settings::Key::LastPane, int(currentPane()));
-    m_settings->setValue(Settings::Key::NodesLayout, m_nodesPane->saveState());
-    m_settings->setValue(Settings::Key::OverviewLayout, m_overviewPane->saveState());
-    m_settings->setValue(Settings::Key::DetailLayout, m_detailPane->saveState());
+    // Layout keys take any bytes and a pane index in range: nothing here can be refused.
+    std::ignore = m_settings->setValue(Settings::Key::WindowGeometry, saveGeometry());
+    std::ignore = m_settings->setValue(Settings::Key::WindowState, saveState());
+    std::ignore = m_settings->setValue(Settings::Key::LastPane, int(currentPane()));
+    std::ignore = m_settings->setValue(Settings::Key::NodesLayout, m_nodesPane->saveState());
+    std::ignore = m_settings->setValue(Settings::Key::OverviewLayout, m_overviewPane->saveState());
+    std::ignore = m_settings->setValue(Settings::Key::DetailLayout, m_detailPane->saveState());
 }
 
 void MainWindow::restoreLayout()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "settings/settings.h"
 #include "shell/console.h"
 
 #include <QMainWindow>
@@ -19,6 +20,7 @@ class NodeDetailPane;
 class FunctionsPane;
 class NodesPane;
 class OverviewPane;
+class SettingsPane;
 class Theme;
 
 /** The console's window: the left navigation and one pane per entry. */
@@ -28,8 +30,8 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    /** Navigation entries, in the order they appear (Ctrl+1 … Ctrl+6). */
-    enum class Pane { Overview, Nodes, NodeDetail, Functions, Benchmarks, Cost, Count };
+    /** Navigation entries, in the order they appear (Ctrl+1 … Ctrl+7; Settings also the Preferences key). */
+    enum class Pane { Overview, Nodes, NodeDetail, Functions, Benchmarks, Cost, Settings, Count };
 
     /** Every pane, working with @p services (which outlive the window). */
     explicit MainWindow(const ConsoleServices &services, QWidget *parent = nullptr);
@@ -48,6 +50,7 @@ public:
     FunctionsPane *functionsPane() const;
     BenchmarksPane *benchmarksPane() const;
     CostPane *costPane() const;
+    SettingsPane *settingsPane() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -59,6 +62,8 @@ private:
     void buildMenus();
     void addPane(const QString &iconName, const QString &title, QWidget *pane);
     void updateFleetStatus();
+    /** Hands a changed setting to the pane it tunes (the Console takes the services' ones). */
+    void followSetting(Settings::Key key);
     void updateWatched();
     void focusFilter();
     void saveLayout();
@@ -75,6 +80,7 @@ private:
     FunctionsPane *m_functionsPane = nullptr;
     BenchmarksPane *m_benchmarksPane = nullptr;
     CostPane *m_costPane = nullptr;
+    SettingsPane *m_settingsPane = nullptr;
     QLabel *m_fleetStatus;
     QTimer m_fleetStatusTimer;
 };

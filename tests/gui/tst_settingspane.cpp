@@ -82,6 +82,7 @@ void TestSettingsPane::type(SettingsPane &pane, Settings::Key key, const QString
     edit->selectAll();
     QTest::keyClick(edit, Qt::Key_Backspace);
     QTest::keyClicks(edit, text);
+    QTest::keyClick(edit, Qt::Key_Return); // saved when the editing is done
 }
 
 void TestSettingsPane::everyKeyOfTheTableHasItsField()
@@ -132,7 +133,7 @@ void TestSettingsPane::invalidValueShowsWhyAndIsNotSaved()
     type(pane, Settings::Key::PollIntervalMs, u"70000"_s);
     QVERIFY2(problem->text().contains(u"between 100 and 60000 ms"_s), qPrintable(problem->text()));
     m_fx->settings.sync();
-    QVERIFY(Settings(file).value(Settings::Key::PollIntervalMs).toInt() == 1000);
+    QCOMPARE(Settings(file).value(Settings::Key::PollIntervalMs).toInt(), 1000);
 
     type(pane, Settings::Key::KnownHostsFile, u"relative/known_hosts"_s);
     auto *pathProblem = pane.findChild<QLabel *>(u"settingProblem_ssh_knownHostsFile"_s);
@@ -187,7 +188,7 @@ void TestSettingsPane::changesApplyToTheRunningConsoleAtOnce()
     auto *rate = window.costPane()->findChild<QLineEdit *>(u"rateEdit"_s);
     QCOMPARE(code->text(), u"EUR"_s);
     QCOMPARE(rate->text(), u"0.92"_s);
-    QTRY_VERIFY2(window.costPane()->csv().contains(u"EUR"_s), qPrintable(window.costPane()->csv().left(200)));
+    QTRY_VERIFY2(window.costPane()->csv().contains(u"total_eur"_s), qPrintable(window.costPane()->csv().left(200)));
     // The new SSH options go to the next connection the console makes.
     type(pane, Settings::Key::SshConnectTimeoutS, u"3"_s);
     QCOMPARE(sshOptionsFrom(m_fx->settings).connectTimeout, std::chrono::seconds(3));

@@ -97,8 +97,14 @@ QWidget *SettingField::makeEditor()
         line->setPlaceholderText(u"~/.ssh/known_hosts"_s);
     else if (!fallback.isEmpty())
         line->setPlaceholderText(fallback);
+    // Checked at every key, saved when the editing is done (Return, or focus leaving): typing
+    // 70000 must not leave 7000 in force on the way.
     connect(line, &QLineEdit::textEdited, this, [this](const QString &text) {
-        edited(text);
+        checkTyped(text);
+    });
+    connect(line, &QLineEdit::editingFinished, this, [this, line] {
+        if (line->text() != m_settings->value(m_key).toString())
+            edited(line->text());
     });
     return line;
 }
@@ -135,6 +141,19 @@ void SettingField::showValue()
     else if (auto *line = qobject_cast<QLineEdit *>(m_editor))
         line->setText(value.toString());
     m_showing = false;
+    m_problemLabel->clear();
+    m_problemLabel->hide();
+}
+
+void SettingField::checkTyped(const QString &text)
+{
+    if (m_showing)
+        return;
+    if (const auto checked = Settings::validate(m_key, text); !checked) {
+        m_problemLabel->setText(tr("Not saved: %1.").arg(checked.error()));
+        m_problemLabel->show();
+        return;
+    }
     m_problemLabel->clear();
     m_problemLabel->hide();
 }

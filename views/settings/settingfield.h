@@ -38,6 +38,8 @@ private:
     QWidget *makeEditor();
     QString describeDefault() const;
     void showValue();
+    /** Shows what is wrong with @p text as typed, without saving it. */
+    void checkTyped(const QString &text);
     void edited(const QVariant &value);
 
     Settings *m_settings;

@@ -30,7 +30,9 @@ SettingsPane::SettingsPane(Settings *settings, NodeList *nodes, QWidget *parent)
     auto *column = new QVBoxLayout(content);
     auto *title = new QLabel(u"<h2>%1</h2>"_s.arg(tr("Settings")), content);
     auto *where =
-        new QLabel(tr("Stored in %1. Valid changes are saved as you type.").arg(settings->fileName()), content);
+        new QLabel(tr("Stored in %1. Values are checked as you type and saved with Return or when you leave the field.")
+                       .arg(settings->fileName()),
+            content);
     where->setObjectName(u"settingsFileLabel"_s);
     where->setWordWrap(true);
     where->setTextInteractionFlags(Qt::TextSelectableByMouse);

@@ -19,6 +19,7 @@ class NodeDetailPane;
 class FunctionsPane;
 class NodesPane;
 class OverviewPane;
+class ScalingPane;
 class Theme;
 
 /** The console's window: the left navigation and one pane per entry. */
@@ -28,8 +29,8 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    /** Navigation entries, in the order they appear (Ctrl+1 … Ctrl+6). */
-    enum class Pane { Overview, Nodes, NodeDetail, Functions, Benchmarks, Cost, Count };
+    /** Navigation entries, in the order they appear (Ctrl+1 … Ctrl+7). */
+    enum class Pane { Overview, Nodes, NodeDetail, Functions, Benchmarks, Cost, Scaling, Count };
 
     /** Every pane, working with @p services (which outlive the window). */
     explicit MainWindow(const ConsoleServices &services, QWidget *parent = nullptr);
@@ -48,6 +49,7 @@ public:
     FunctionsPane *functionsPane() const;
     BenchmarksPane *benchmarksPane() const;
     CostPane *costPane() const;
+    ScalingPane *scalingPane() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -75,6 +77,7 @@ private:
     FunctionsPane *m_functionsPane = nullptr;
     BenchmarksPane *m_benchmarksPane = nullptr;
     CostPane *m_costPane = nullptr;
+    ScalingPane *m_scalingPane = nullptr;
     QLabel *m_fleetStatus;
     QTimer m_fleetStatusTimer;
 };

@@ -104,19 +104,34 @@ void ScalingFleet::onSampled(const QString &nodeId, const NodeSample &sample)
     for (const FunctionSample &function : functions) {
         now.append(function.name);
         setEntry(function.name, FunctionOnNode {nodeId, sample.timeMs, function});
-        m_history->recordPoint(seriesKey(nodeId, function.name), pointFrom(function, sample.timeMs));
+        record(nodeId, function, sample.timeMs);
     }
     for (const QString &gone : std::as_const(onNode)) {
-        if (!now.contains(gone))
+        if (!now.contains(gone)) {
             removeEntry(gone, nodeId);
+            m_recorded.remove(seriesKey(nodeId, gone));
+        }
     }
     onNode = now;
 }
 
+void ScalingFleet::record(const QString &nodeId, const FunctionSample &function, qint64 timeMs)
+{
+    const QString key = seriesKey(nodeId, function.name);
+    Recorded &last = m_recorded[key];
+    // Every change of replicas is kept, however close to the last point: that is what scaling is.
+    if (last.timeMs > 0 && timeMs - last.timeMs < historyStepMs && function.replicas == last.replicas)
+        return;
+    last = Recorded {timeMs, function.replicas};
+    m_history->recordPoint(key, pointFrom(function, timeMs));
+}
+
 void ScalingFleet::onForgotten(const QString &nodeId)
 {
-    for (const QString &name : m_nodeFunctions.take(nodeId))
+    for (const QString &name : m_nodeFunctions.take(nodeId)) {
         removeEntry(name, nodeId);
+        m_recorded.remove(seriesKey(nodeId, name));
+    }
     endBatch();
 }
 

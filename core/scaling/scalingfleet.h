@@ -76,6 +76,11 @@ public:
     /** Values kept per sparkline, one per trendStep: five minutes. */
     static constexpr int trendPoints = 60;
     static constexpr std::chrono::seconds trendStep {5};
+    /**
+     * A function's figures on a node go to the history at most this often unless its replicas
+     * changed: a node on screen is polled every second, and a fleet has many functions.
+     */
+    static constexpr qint64 historyStepMs = 2000;
 
     /** All three must outlive the fleet. */
     ScalingFleet(FleetMetrics *metrics, MetricHistory *history, FunctionCatalog *catalog, QObject *parent = nullptr);
@@ -104,6 +109,7 @@ private:
     void setEntry(const QString &name, const FunctionOnNode &entry);
     void removeEntry(const QString &name, const QString &nodeId);
     void endBatch();
+    void record(const QString &nodeId, const FunctionSample &function, qint64 timeMs);
     void sum(FunctionFleetRow &row) const;
     std::optional<ScalingLimits> limitsOf(const QString &name) const;
 
@@ -112,6 +118,11 @@ private:
     FunctionCatalog *m_catalog;
     QHash<QString, FunctionFleetRow> m_rows;
     QHash<QString, QStringList> m_nodeFunctions; ///< node id -> the functions it runs
+    struct Recorded {
+        qint64 timeMs = 0;
+        int replicas = 0;
+    };
+    QHash<QString, Recorded> m_recorded; ///< history key -> its last point in the history
     QSet<QString> m_dirty;
     bool m_namesChanged = false;
     QTimer m_trendTimer;

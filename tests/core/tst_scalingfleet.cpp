@@ -62,6 +62,7 @@ private Q_SLOTS:
     void trendsKeepFiveMinutes();
     void settingsFollowTheCatalog();
     void eachNodesFiguresAreKeptAndSurviveARestart();
+    void theHistoryKeepsEveryChangeOfReplicas();
 
 private:
     /** One poll of @p nodeId, as NodeMonitor applies it: the functions, then the sample. */
@@ -234,6 +235,26 @@ void TestScalingFleet::eachNodesFiguresAreKeptAndSurviveARestart()
     QCOMPARE(points->first().value(Metric::InvocationsPerSecond), 10.0f);
     QCOMPARE(points->first().value(Metric::ColdStartsPerSecond), 0.5f);
     QCOMPARE(points->first().value(Metric::CpuPercent), 0.0f); // a node's figure, not a function's
+}
+
+void TestScalingFleet::theHistoryKeepsEveryChangeOfReplicas()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    poll(u"n1"_s, {functionSample(u"resize"_s, 1, 1)}, now - 3000);
+    poll(u"n1"_s, {functionSample(u"resize"_s, 1, 1)}, now - 2800); // the same, soon after: not kept
+    poll(u"n1"_s, {functionSample(u"resize"_s, 2, 1)}, now - 2600); // a scale up: kept at once
+    poll(u"n1"_s, {functionSample(u"resize"_s, 2, 2)}, now - 500); // 2 s on: kept
+    std::optional<MetricHistory::Points> points;
+    QObject context;
+    m_history->load(
+        ScalingFleet::seriesKey(u"n1"_s, u"resize"_s), HistoryRange::FiveMinutes, &context, [&](auto loaded) {
+            points = std::move(loaded);
+        });
+    QTRY_VERIFY_WITH_TIMEOUT(points.has_value(), 5000);
+    QCOMPARE(points->size(), 3);
+    QCOMPARE(points->at(1).timeMs, now - 2600);
+    QCOMPARE(points->at(1).value(Metric::Replicas), 2.0f);
+    QCOMPARE(points->at(2).value(Metric::ReplicasReady), 2.0f);
 }
 
 QTEST_GUILESS_MAIN(TestScalingFleet)

@@ -269,7 +269,7 @@ void ScalingDetail::reload()
                     points.append(point);
             }
             series = std::move(points);
-            redraw();
+            m_dirty = true; // drawn once for all the nodes' answers, at the next redraw tick
         });
     }
     redraw();
@@ -296,8 +296,7 @@ void ScalingDetail::onFigures(const QStringList &names)
         return;
     updateSettings();
     const QStringList nodes = nodesOfFunction();
-    if (QSet<QString>(nodes.begin(), nodes.end()) != QSet<QString>(m_keys.cbegin(), m_keys.cend())
-        && nodes.size() != m_keys.size())
+    if (QSet<QString>(nodes.begin(), nodes.end()) != QSet<QString>(m_keys.cbegin(), m_keys.cend()))
         reload(); // a node began or stopped running it
 }
 

@@ -115,8 +115,8 @@ void TestScalingSeries::filters()
     const FunctionFleetRow idle = row(u"idle-worker"_s, 0, 0);
     const FunctionFleetRow busy = row(u"busy"_s, 4, 50);
     QVERIFY(ScalingFilter {}.accepts(idle));
-    QVERIFY(ScalingFilter {u"WORKER "_s}.accepts(idle));
-    QVERIFY(!ScalingFilter {u"worker"_s}.accepts(busy));
+    QVERIFY(ScalingFilter({u"WORKER "_s, false, false}).accepts(idle));
+    QVERIFY(!ScalingFilter({u"worker"_s, false, false}).accepts(busy));
     QVERIFY(ScalingFilter({QString(), true, false}).accepts(idle));
     QVERIFY(!ScalingFilter({QString(), true, false}).accepts(busy));
     QVERIFY(ScalingFilter({QString(), false, true}).accepts(busy));

@@ -141,7 +141,7 @@ void TestScalingModels::fleetTableSortsAndFilters()
     QCOMPARE(names(model), QStringList({u"resize"_s, u"alpha"_s, u"zero"_s}));
     model.sort(ScalingTableModel::State, Qt::AscendingOrder);
     QCOMPARE(names(model).first(), u"zero"_s); // which functions are at zero
-    model.setFilter(ScalingFilter {u"E"_s});
+    model.setFilter(ScalingFilter {u"E"_s, false, false});
     QCOMPARE(names(model).size(), 2); // resize and zero
     model.setFilter(ScalingFilter {QString(), false, true});
     QCOMPARE(names(model), QStringList({u"resize"_s})); // which hit max replicas

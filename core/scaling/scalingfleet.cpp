@@ -45,11 +45,7 @@ bool FunctionFleetRow::atZero() const
 
 bool FunctionFleetRow::atMax() const
 {
-    if (!limits || limits->maxReplicas <= 0)
-        return false;
-    return std::any_of(nodes.begin(), nodes.end(), [this](const FunctionOnNode &node) {
-        return node.sample.replicas >= limits->maxReplicas;
-    });
+    return nodesAtMax > 0;
 }
 
 ScalingFleet::ScalingFleet(FleetMetrics *metrics, MetricHistory *history, FunctionCatalog *catalog, QObject *parent)
@@ -64,8 +60,10 @@ ScalingFleet::ScalingFleet(FleetMetrics *metrics, MetricHistory *history, Functi
     connect(catalog, &FunctionCatalog::functionChanged, this, &ScalingFleet::updateLimits);
     connect(catalog, &FunctionCatalog::functionAdded, this, &ScalingFleet::updateLimits);
     connect(catalog, &FunctionCatalog::loaded, this, [this] {
-        for (auto it = m_rows.begin(); it != m_rows.end(); ++it)
+        for (auto it = m_rows.begin(); it != m_rows.end(); ++it) {
             it->limits = limitsOf(it.key());
+            sum(*it);
+        }
         Q_EMIT figuresChanged(names());
     });
     m_trendTimer.setInterval(trendStep);
@@ -178,6 +176,8 @@ void ScalingFleet::sum(FunctionFleetRow &row) const
     row.replicas = row.ready = row.inFlight = row.queued = 0;
     row.callsPerSecond = row.coldStartsPerSecond = 0;
     row.coldStarts = 0;
+    row.nodesAtMax = 0;
+    const int most = row.limits ? row.limits->maxReplicas : 0;
     for (const FunctionOnNode &node : std::as_const(row.nodes)) {
         // A node that stopped answering no longer counts: its figures are not current.
         if (!m_metrics->latest(node.nodeId))
@@ -190,6 +190,7 @@ void ScalingFleet::sum(FunctionFleetRow &row) const
         row.callsPerSecond += s.invocationsPerSecond;
         row.coldStartsPerSecond += s.coldStartsPerSecond;
         row.coldStarts += s.coldStarts;
+        row.nodesAtMax += most > 0 && s.replicas >= most ? 1 : 0;
     }
 }
 
@@ -244,6 +245,7 @@ void ScalingFleet::updateLimits(const QString &functionId)
     if (it->limits == limits)
         return;
     it->limits = limits;
+    sum(*it);
     Q_EMIT figuresChanged({function->name});
 }
 

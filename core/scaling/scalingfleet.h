@@ -50,13 +50,14 @@ struct FunctionFleetRow {
     double callsPerSecond = 0;
     double coldStartsPerSecond = 0;
     qint64 coldStarts = 0; ///< since each agent started
+    int nodesAtMax = 0; ///< answering nodes that run the function at its most replicas (the limit is per node)
     std::optional<ScalingLimits> limits; ///< nothing for a function the console does not know
     QList<float> replicasTrend; ///< total replicas, one value per trend step, oldest first
     QList<float> loadTrend; ///< calls per second, likewise
 
     int starting() const;
     bool atZero() const;
-    /** Whether a node runs the function at its most replicas (the limit is per node). */
+    /** Whether an answering node runs the function at its most replicas. */
     bool atMax() const;
 };
 

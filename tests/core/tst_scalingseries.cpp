@@ -28,6 +28,7 @@ FunctionFleetRow row(const QString &name, int replicas, double calls, int maxRep
     row.ready = replicas;
     row.callsPerSecond = calls;
     row.limits = ScalingLimits {u"id"_s, 0, maxReplicas, 1, 60};
+    row.nodesAtMax = replicas >= maxReplicas ? 1 : 0;
     FunctionOnNode node;
     node.nodeId = u"n1"_s;
     node.sample.replicas = replicas;

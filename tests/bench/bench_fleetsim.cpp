@@ -60,7 +60,9 @@ QByteArray metricsBody(const SimulatedNode &node, int functions)
     };
     // The first two as ever (20 and 5 calls a second, 1 % errors on the first), then fn-2, fn-3, ...
     for (int index = 0; index < functions; ++index) {
-        const QByteArray name = index == 0 ? "resize" : index == 1 ? "thumbnail" : "fn-" + n(index);
+        const QByteArray name = index == 0 ? QByteArray("resize")
+            : index == 1                   ? QByteArray("thumbnail")
+                                           : QByteArray("fn-") + n(index);
         const qint64 calls = qint64(seconds * (index == 0 ? 20 : 5));
         body += (index > 0 ? "," : "") + function(name, index, calls, index == 0 ? calls / 100 : 0);
     }

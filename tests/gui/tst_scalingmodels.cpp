@@ -157,7 +157,7 @@ void TestScalingModels::fleetTableSortsAndFilters()
 void TestScalingModels::eventsListShowsOneFunctionNewestFirst()
 {
     ScalingEvents events(m_metrics.get());
-    ScalingEventsModel model(&events, [](const QString &id) {
+    ScalingEventsModel model(&events, [](const QString &id) -> QString {
         return u"node "_s + id;
     });
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);

@@ -148,7 +148,7 @@ QVariant ScalingTableModel::display(const FunctionFleetRow &row, int column) con
     case InFlight:
         return row.inFlight;
     case CallsPerSecond:
-        return QString::number(row.callsPerSecond, 'f', row.callsPerSecond < 10 ? 1 : 0);
+        return QString::number(row.callsPerSecond, 'f', row.callsPerSecond < 100 ? 1 : 0);
     case Queued:
         return row.queued;
     case ColdStarts:

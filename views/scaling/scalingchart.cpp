@@ -67,6 +67,13 @@ void ScalingChart::setWindow(qint64 fromMs, qint64 toMs)
     m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(m_fromMs), QDateTime::fromMSecsSinceEpoch(m_toMs));
 }
 
+void ScalingChart::setWholeNumbers(bool whole)
+{
+    m_wholeNumbers = whole;
+    m_valueAxis->setLabelFormat(whole ? QStringLiteral("%d") : QStringLiteral("%.3g"));
+    rescale();
+}
+
 void ScalingChart::setLines(const QList<Line> &lines)
 {
     m_lines = lines;
@@ -176,7 +183,12 @@ void ScalingChart::rescale()
     }
     for (const Mark &mark : std::as_const(m_marks))
         top = std::max(top, mark.value);
-    m_valueAxis->setRange(0, niceTop(top));
+    if (!m_wholeNumbers)
+        return m_valueAxis->setRange(0, niceTop(top));
+    // Four steps of a whole number each: 0-4, 0-8, 0-12, ...
+    const int steps = m_valueAxis->tickCount() - 1;
+    const int step = std::max(1, int(std::ceil(top * 1.05 / steps)));
+    m_valueAxis->setRange(0, step * steps);
 }
 
 void ScalingChart::applyPalette()

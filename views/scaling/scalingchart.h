@@ -40,6 +40,8 @@ public:
     ScalingChart(const QString &title, QWidget *parent = nullptr);
 
     void setWindow(qint64 fromMs, qint64 toMs);
+    /** Whole numbers on the y axis (replicas): its top a multiple of the tick steps. */
+    void setWholeNumbers(bool whole);
     void setLines(const QList<Line> &lines);
     void setMarks(const QList<Mark> &marks);
 
@@ -62,6 +64,7 @@ private:
     QValueAxis *m_valueAxis;
     QList<Line> m_lines;
     QList<Mark> m_marks;
+    bool m_wholeNumbers = false;
     qint64 m_fromMs = 0;
     qint64 m_toMs = 0;
 };

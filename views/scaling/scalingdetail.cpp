@@ -34,12 +34,12 @@ qint64 now()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-QList<QPointF> pointsOf(const QList<MetricPoint> &points, Metric metric, double factor = 1)
+QList<QPointF> pointsOf(const QList<MetricPoint> &points, Metric metric)
 {
     QList<QPointF> line;
     line.reserve(points.size());
     for (const MetricPoint &point : points)
-        line.append(QPointF(double(point.timeMs), double(point.value(metric)) * factor));
+        line.append(QPointF(double(point.timeMs), double(point.value(metric))));
     return line;
 }
 
@@ -109,6 +109,7 @@ ScalingDetail::ScalingDetail(const ScalingServices &services, QWidget *parent)
         setRange(HistoryRange(m_rangeCombo->currentData().toInt()));
     });
     m_replicasChart->setObjectName(u"replicasChart"_s);
+    m_replicasChart->setWholeNumbers(true);
     m_loadChart->setObjectName(u"loadChart"_s);
     auto *chartsLayout = new QVBoxLayout(m_charts);
     chartsLayout->setContentsMargins(0, 0, 0, 0);
@@ -351,7 +352,7 @@ void ScalingDetail::redraw()
     const QColor muted = palette().color(QPalette::PlaceholderText);
     if (!m_function.isEmpty()) {
         replicas.append({tr("ready, all nodes"), pointsOf(sums, Metric::ReplicasReady), muted, Qt::DashLine});
-        replicas.append({tr("starting, all nodes"), startingOf(sums), muted, Qt::DotLine});
+        replicas.append({tr("starting, all nodes"), startingOf(sums), QColor(0x82, 0x50, 0xdf), Qt::DotLine});
     }
     m_replicasChart->setLines(replicas);
     QList<ScalingChart::Line> load;
@@ -360,7 +361,7 @@ void ScalingDetail::redraw()
         load.append({tr("in flight"), pointsOf(sums, Metric::InFlight), colors::series(1), Qt::SolidLine});
         load.append({tr("queue"), pointsOf(sums, Metric::Queued), colors::series(2), Qt::SolidLine});
         load.append(
-            {tr("cold starts/min"), pointsOf(sums, Metric::ColdStartsPerSecond, 60), colors::series(3), Qt::SolidLine});
+            {tr("cold starts/s"), pointsOf(sums, Metric::ColdStartsPerSecond), colors::series(3), Qt::SolidLine});
     }
     m_loadChart->setLines(load);
     QList<ScalingChart::Mark> marks;

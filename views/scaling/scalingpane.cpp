@@ -70,6 +70,11 @@ ScalingPane::ScalingPane(const ScalingServices &services, QWidget *parent)
     });
     connect(m_detail, &ScalingDetail::configureRequested, this, &ScalingPane::configureRequested);
     connect(services.fleet, &ScalingFleet::namesChanged, this, &ScalingPane::updateLoadTargets);
+    // A node that begins running the function shown is polled at the fast pace too.
+    connect(services.fleet, &ScalingFleet::figuresChanged, this, [this](const QStringList &names) {
+        if (names.contains(m_detail->function()))
+            updateVisibleNodes();
+    });
 
     auto *top = new QWidget(this);
     auto *topLayout = new QVBoxLayout(top);
@@ -251,6 +256,11 @@ void ScalingPane::updateLoadTargets()
                 : tr("%1 was not deployed from this console: it cannot be loaded from here.")
                       .arg(m_detail->function()));
     }
+    updateVisibleNodes();
+}
+
+void ScalingPane::updateVisibleNodes()
+{
     QStringList visible;
     if (const FunctionFleetRow *row = m_services.fleet->row(m_detail->function())) {
         for (const FunctionOnNode &node : row->nodes)

@@ -57,6 +57,7 @@ private:
     void applyFilter();
     void onCurrentChanged();
     void updateLoadTargets();
+    void updateVisibleNodes();
     void startLoad();
     void loadEnded(const LoadSummary &summary);
     QString functionIdOf(const QString &name) const;

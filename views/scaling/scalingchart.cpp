@@ -109,23 +109,24 @@ void ScalingChart::setMarks(const QList<Mark> &marks)
             delete series;
         }
     }
-    // One series per colour: the marks of one kind look alike.
-    QHash<QRgb, QScatterSeries *> byColor;
-    for (const Mark &mark : marks) {
-        QScatterSeries *&series = byColor[mark.color.rgb()];
-        if (!series) {
-            series = new QScatterSeries;
-            series->setMarkerSize(11);
-            series->setColor(mark.color);
-            series->setBorderColor(mark.color.darker(130));
-            chart()->addSeries(series);
-            series->attachAxis(m_timeAxis);
-            series->attachAxis(m_valueAxis);
-            for (QLegendMarker *marker : chart()->legend()->markers(series))
-                marker->setVisible(false);
-            connect(series, &QScatterSeries::hovered, this, &ScalingChart::showMarkText);
-        }
-        series->append(double(mark.timeMs), mark.value);
+    // One series per colour (the marks of one kind look alike), filled at once: a series
+    // redraws at every point appended.
+    QHash<QRgb, QList<QPointF>> byColor;
+    for (const Mark &mark : marks)
+        byColor[mark.color.rgb()].append(QPointF(double(mark.timeMs), mark.value));
+    for (auto it = byColor.cbegin(); it != byColor.cend(); ++it) {
+        auto *series = new QScatterSeries;
+        const QColor color = QColor::fromRgb(it.key());
+        series->setMarkerSize(11);
+        series->setColor(color);
+        series->setBorderColor(color.darker(130));
+        series->replace(it.value());
+        chart()->addSeries(series);
+        series->attachAxis(m_timeAxis);
+        series->attachAxis(m_valueAxis);
+        for (QLegendMarker *marker : chart()->legend()->markers(series))
+            marker->setVisible(false);
+        connect(series, &QScatterSeries::hovered, this, &ScalingChart::showMarkText);
     }
     rescale();
 }

@@ -147,7 +147,7 @@ ScalingDetail::ScalingDetail(const ScalingServices &services, QWidget *parent)
     connect(services.history, &MetricHistory::pointAdded, this, &ScalingDetail::onPoint);
     connect(services.fleet, &ScalingFleet::figuresChanged, this, &ScalingDetail::onFigures);
     connect(services.events, &ScalingEvents::appended, this, [this] {
-        m_dirty = true;
+        m_dirty = m_marksDirty = true;
     });
     // Redrawn at most once a second: a hundred nodes' points arrive one by one.
     m_redraw.setInterval(1000);
@@ -254,6 +254,7 @@ QString ScalingDetail::nodeName(const QString &nodeId) const
 void ScalingDetail::reload()
 {
     const quint64 generation = ++m_generation;
+    m_marksDirty = true;
     m_keys.clear();
     m_series.clear();
     for (const QString &nodeId : nodesOfFunction()) {
@@ -296,9 +297,13 @@ void ScalingDetail::onFigures(const QStringList &names)
     if (m_function.isEmpty() || !names.contains(m_function))
         return;
     updateSettings();
+    // A node began or stopped running it. (The count first: this runs at every batch of polls.)
+    const FunctionFleetRow *row = m_services.fleet->row(m_function);
+    if (row && row->nodes.size() == m_keys.size())
+        return;
     const QStringList nodes = nodesOfFunction();
     if (QSet<QString>(nodes.begin(), nodes.end()) != QSet<QString>(m_keys.cbegin(), m_keys.cend()))
-        reload(); // a node began or stopped running it
+        reload();
 }
 
 void ScalingDetail::updateSettings()
@@ -364,10 +369,16 @@ void ScalingDetail::redraw()
             {tr("cold starts/s"), pointsOf(sums, Metric::ColdStartsPerSecond), colors::series(3), Qt::SolidLine});
     }
     m_loadChart->setLines(load);
+    if (std::exchange(m_marksDirty, false))
+        redrawMarks(from);
+}
+
+void ScalingDetail::redrawMarks(qint64 fromMs)
+{
     QList<ScalingChart::Mark> marks;
-    for (qsizetype i = 0; i < m_services.events->size(); ++i) {
+    for (qsizetype i = m_services.events->size() - 1; i >= 0 && marks.size() < maxMarks; --i) {
         const ScalingEvent &event = m_services.events->at(i);
-        if (event.function != m_function || event.timeMs < from || m_function.isEmpty())
+        if (m_function.isEmpty() || event.function != m_function || event.timeMs < fromMs)
             continue;
         const QString text = tr("%1 on %2: %3").arg(scalingKindName(event.kind), nodeName(event.nodeId), event.reason);
         marks.append({event.timeMs, double(replicasAfter(event.reason).value_or(0)), text, markColor(event.kind)});

@@ -31,6 +31,8 @@ class ScalingDetail final : public QWidget
 public:
     /** Lines of replicas drawn per node; the rest of the nodes count in the sums only. */
     static constexpr int maxNodeLines = 6;
+    /** Scaling events marked on the chart, the newest: a fleet scaling at once would hide the lines. */
+    static constexpr int maxMarks = 200;
 
     ScalingDetail(const ScalingServices &services, QWidget *parent = nullptr);
     ~ScalingDetail() override;
@@ -59,6 +61,7 @@ private:
     void onPoint(const QString &key, HistoryRange range, const MetricPoint &point);
     void onFigures(const QStringList &names);
     void redraw();
+    void redrawMarks(qint64 fromMs);
     void updateSettings();
     QStringList nodesOfFunction() const;
     QString nodeName(const QString &nodeId) const;
@@ -70,6 +73,7 @@ private:
     QHash<QString, QList<MetricPoint>> m_series; ///< node id -> points in the window
     quint64 m_generation = 0; ///< answers of an older load are dropped
     bool m_dirty = false;
+    bool m_marksDirty = false; ///< new events, another function or range
     QTimer m_redraw;
     QLabel *m_titleLabel;
     QComboBox *m_rangeCombo;

@@ -95,7 +95,7 @@ const FunctionFleetRow *ScalingFleet::row(const QString &name) const
 void ScalingFleet::onSampled(const QString &nodeId, const NodeSample &sample)
 {
     // NodeMonitor sets a node's functions before its sample: these are of the same poll.
-    const QList<FunctionSample> functions = m_metrics->functionSamples(nodeId);
+    const QList<FunctionSample> functions = m_metrics->functionSamples(nodeId).mid(0, maxFunctionsPerNode);
     QStringList &onNode = m_nodeFunctions[nodeId];
     QStringList now;
     now.reserve(functions.size());

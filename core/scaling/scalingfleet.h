@@ -82,6 +82,8 @@ public:
      * changed: a node on screen is polled every second, and a fleet has many functions.
      */
     static constexpr qint64 historyStepMs = 2000;
+    /** Functions followed per node: a node that lists more (a hostile one) has the rest ignored. */
+    static constexpr int maxFunctionsPerNode = 500;
 
     /** All three must outlive the fleet. */
     ScalingFleet(FleetMetrics *metrics, MetricHistory *history, FunctionCatalog *catalog, QObject *parent = nullptr);

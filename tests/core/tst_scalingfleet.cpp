@@ -63,6 +63,7 @@ private Q_SLOTS:
     void settingsFollowTheCatalog();
     void eachNodesFiguresAreKeptAndSurviveARestart();
     void theHistoryKeepsEveryChangeOfReplicas();
+    void aNodeListingThousandsOfFunctionsIsBounded();
 
 private:
     /** One poll of @p nodeId, as NodeMonitor applies it: the functions, then the sample. */
@@ -255,6 +256,18 @@ void TestScalingFleet::theHistoryKeepsEveryChangeOfReplicas()
     QCOMPARE(points->at(1).timeMs, now - 2600);
     QCOMPARE(points->at(1).value(Metric::Replicas), 2.0f);
     QCOMPARE(points->at(2).value(Metric::ReplicasReady), 2.0f);
+}
+
+void TestScalingFleet::aNodeListingThousandsOfFunctionsIsBounded()
+{
+    QList<FunctionSample> many;
+    for (int i = 0; i < ScalingFleet::maxFunctionsPerNode + 100; ++i)
+        many.append(functionSample(u"f%1"_s.arg(i, 5, 10, QChar(u'0')), 1, 1));
+    poll(u"hostile"_s, many);
+    m_metrics->endBatch();
+    QCOMPARE(m_fleet->names().size(), ScalingFleet::maxFunctionsPerNode);
+    QVERIFY(m_fleet->row(u"f00000"_s));
+    QVERIFY(!m_fleet->row(u"f00599"_s));
 }
 
 QTEST_GUILESS_MAIN(TestScalingFleet)

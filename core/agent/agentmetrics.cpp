@@ -56,6 +56,10 @@ FunctionCounters parseFunctionCounters(FieldReader &function)
     if (function.contains(f::recentLatency))
         counters.recentLatency = parseLatency(function, f::recentLatency);
     counters.replicas = function.smallCount(f::replicas);
+    counters.replicasReady =
+        function.contains(f::replicasReady) ? function.smallCount(f::replicasReady) : counters.replicas;
+    counters.scaleUps = function.count(f::scaleUps);
+    counters.scaleDowns = function.count(f::scaleDowns);
     counters.inFlight = function.smallCount(f::inFlight);
     counters.queued = function.smallCount(f::queued);
     return counters;

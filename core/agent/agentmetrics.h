@@ -37,8 +37,12 @@ struct FunctionCounters {
     /** The warm calls of the window the console asked for; empty from agents that do not say. */
     std::optional<LatencySummary> recentLatency;
     int replicas = 0;
+    /** Replicas started and able to take calls; older agents do not say (read as all of them). */
+    int replicasReady = 0;
     int inFlight = 0;
     int queued = 0;
+    qint64 scaleUps = 0; ///< replicas started for demand since the agent started
+    qint64 scaleDowns = 0; ///< replicas stopped for idleness since the agent started
 };
 
 /** What `GET /v1/metrics` says: the node's resources now and every function's counters. */

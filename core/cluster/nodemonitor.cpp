@@ -249,9 +249,10 @@ void NodeMonitor::apply(const PollReport &report)
     if (report.error)
         return onSilence(id);
     m_failures.remove(id);
-    m_metrics->record(id, report.sample);
+    // The functions first: whoever follows a node's samples reads its functions as of the same poll.
     if (report.functionSamples)
         m_metrics->setFunctionSamples(id, *report.functionSamples);
+    m_metrics->record(id, report.sample);
     if (report.functions)
         m_metrics->setFunctions(id, *report.functions);
     if (!report.events.isEmpty() || report.eventsRestarted)

@@ -28,6 +28,25 @@ void notePartError(PollReport &report, const Error &error)
         report.partError = error;
 }
 
+/**
+ * Whether a function's replicas changed between two answers (scaled, crashed, evicted, timed
+ * out): only then is a node out of focus asked its events, so the scaling events of the whole
+ * fleet arrive for one extra request per change rather than one per poll.
+ */
+bool replicasChanged(const AgentMetrics &before, const AgentMetrics &now)
+{
+    if (before.functions.size() != now.functions.size())
+        return true;
+    for (qsizetype i = 0; i < now.functions.size(); ++i) {
+        const FunctionCounters &a = before.functions[i];
+        const FunctionCounters &b = now.functions[i];
+        if (a.name != b.name || a.replicas != b.replicas || a.replicasReady != b.replicasReady
+            || a.scaleUps != b.scaleUps || a.scaleDowns != b.scaleDowns || a.timeouts != b.timeouts)
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 struct PollWorker::Target {
@@ -185,17 +204,21 @@ void PollWorker::poll(Target &target)
             t->backingOff = false;
             const AgentMetrics *previous = t->previous ? &*t->previous : nullptr;
             report->sample = deriveSample(previous, *metrics);
-            if (focused)
-                report->functionSamples = deriveFunctionSamples(previous, *metrics);
-            if (previous && metrics->uptimeSeconds < previous->uptimeSeconds) {
+            report->functionSamples = deriveFunctionSamples(previous, *metrics);
+            const bool restarted = previous && metrics->uptimeSeconds < previous->uptimeSeconds;
+            if (restarted) {
                 t->lastEventSeq = 0;
                 report->eventsRestarted = true;
             }
+            // The first answer, too: the events from before the console looked.
+            const bool scaled = !previous || restarted || replicasChanged(*previous, *metrics);
             t->previous = *metrics;
             // Only a node that answered its metrics is asked more: one that does not costs one request.
             pollFacts(*t, report);
             if (focused)
                 pollFocusExtras(*t, report);
+            else if (scaled)
+                pollEvents(*t, report);
         }
         partDone(t->nodeId);
     });
@@ -225,7 +248,7 @@ void PollWorker::pollFacts(Target &target, const std::shared_ptr<PollReport> &re
 void PollWorker::pollFocusExtras(Target &target, const std::shared_ptr<PollReport> &report)
 {
     const std::weak_ptr<Target> weak = m_targets.value(target.nodeId);
-    target.partsPending += 2;
+    ++target.partsPending;
     target.client->fetchFunctions(this, [this, weak, report](Result<QList<AgentFunction>> functions) {
         const auto t = weak.lock();
         if (!t || t->report != report)
@@ -236,6 +259,13 @@ void PollWorker::pollFocusExtras(Target &target, const std::shared_ptr<PollRepor
             notePartError(*report, functions.error());
         partDone(t->nodeId);
     });
+    pollEvents(target, report);
+}
+
+void PollWorker::pollEvents(Target &target, const std::shared_ptr<PollReport> &report)
+{
+    const std::weak_ptr<Target> weak = m_targets.value(target.nodeId);
+    ++target.partsPending;
     target.client->fetchEvents(
         target.lastEventSeq, eventsPerPoll, this, [this, weak, report](Result<QList<AgentEvent>> events) {
             const auto t = weak.lock();

@@ -26,9 +26,11 @@ struct PollReport {
     std::optional<Error> partError;
     NodeSample sample;
     std::optional<NodeFacts> facts; ///< when they were asked for this time
-    /** For the focused node only: per-function rates, deployed functions and new events. */
+    /** Per-function figures and rates, from the metrics every node answers. */
     std::optional<QList<FunctionSample>> functionSamples;
+    /** For the focused node only: its deployed functions. */
     std::optional<QList<AgentFunction>> functions;
+    /** New events: the focused node's at every poll, another node's when its replicas changed. */
     QList<AgentEvent> events;
     bool eventsRestarted = false; ///< the agent restarted: its event numbers begin again
 };
@@ -72,6 +74,7 @@ private:
     void poll(Target &target);
     void pollFacts(Target &target, const std::shared_ptr<PollReport> &report);
     void pollFocusExtras(Target &target, const std::shared_ptr<PollReport> &report);
+    void pollEvents(Target &target, const std::shared_ptr<PollReport> &report);
     void partDone(const QString &nodeId);
     void flush();
     QNetworkAccessManager *network();

@@ -136,18 +136,20 @@ void FleetMetrics::addEvents(const QString &nodeId, const QList<AgentEvent> &eve
     // After a restart the agent numbers its events from 1 again; before, a number seen is old.
     if (agentRestarted)
         node.lastSeq = 0;
-    bool added = false;
+    QList<AgentEvent> added;
     for (const AgentEvent &event : events) {
         if (event.seq <= node.lastSeq)
             continue;
         node.events.push_back(event);
         node.lastSeq = event.seq;
-        added = true;
+        added.append(event);
     }
     while (node.events.size() > size_t(maxEvents))
         node.events.pop_front();
-    if (added)
+    if (!added.isEmpty()) {
         Q_EMIT eventsAdded(nodeId);
+        Q_EMIT newEvents(nodeId, added);
+    }
 }
 
 void FleetMetrics::forget(const QString &nodeId)

@@ -31,8 +31,9 @@ struct FleetTotals {
 };
 
 /**
- * What the fleet's agents said last: the latest sample of every node, and for the node in
- * focus its functions and events. NodeMonitor writes it; views read it and follow its signals.
+ * What the fleet's agents said last: the latest sample and the functions' figures of every node,
+ * the events of the node in focus and of nodes whose replicas changed, and for the node in focus
+ * its function list. NodeMonitor writes it; views read it and follow its signals.
  * Lives on the UI thread.
  */
 class FleetMetrics final : public QObject
@@ -81,6 +82,8 @@ Q_SIGNALS:
     void sampled(const QString &nodeId, const rune::NodeSample &sample);
     void functionsChanged(const QString &nodeId);
     void eventsAdded(const QString &nodeId);
+    /** The events eventsAdded() announces, oldest first (a node's events are numbered anew after a restart). */
+    void newEvents(const QString &nodeId, const QList<rune::AgentEvent> &events);
     void forgotten(const QString &nodeId);
 
 private:

@@ -17,7 +17,10 @@ namespace rune
 namespace
 {
 
-constexpr int schemaVersion = 1;
+/** 1: a node's figures; 2: a function's replicas ready, queue and cold starts too. */
+constexpr int schemaVersion = 2;
+/** The first metric schema 2 added: it and those after it are columns a schema 1 file lacks. */
+constexpr Metric firstOfSchema2 = Metric::ReplicasReady;
 
 QString tr(const char *text)
 {
@@ -39,6 +42,18 @@ QString createTable()
         columns << column + u" REAL NOT NULL"_s;
     columns << u"PRIMARY KEY (node_id, resolution, time_ms)"_s;
     return u"CREATE TABLE IF NOT EXISTS points (%1) WITHOUT ROWID"_s.arg(columns.join(u", "_s));
+}
+
+/** The statements that bring a file of schema @p found up to date: the columns it lacks, as zeros. */
+QStringList upgrades(int found)
+{
+    QStringList statements;
+    if (found < 1 || found >= 2)
+        return statements;
+    for (int i = int(firstOfSchema2); i < metricCount; ++i)
+        statements << u"ALTER TABLE points ADD COLUMN %1 REAL NOT NULL DEFAULT 0"_s.arg(
+            QString::fromLatin1(metricColumn(Metric(i))));
+    return statements;
 }
 
 Error queryError(const QSqlQuery &query, const QString &context)
@@ -90,8 +105,9 @@ Result<void> HistoryStore::prepareSchema()
         return fail(u"store.too_new"_s,
             tr("The metric history %1 was written by a newer version of Rune. Delete it or update Rune.").arg(path()));
     }
-    for (const QString &statement :
-        {u"PRAGMA journal_mode=WAL"_s, createTable(), u"PRAGMA user_version = %1"_s.arg(schemaVersion)}) {
+    const QStringList statements = QStringList {u"PRAGMA journal_mode=WAL"_s, createTable()} + upgrades(found)
+        + QStringList {u"PRAGMA user_version = %1"_s.arg(schemaVersion)};
+    for (const QString &statement : statements) {
         if (auto done = sql::run(*db, statement); !done)
             return std::unexpected(
                 sql::explained(done.error(), tr("Cannot prepare the metric history %1").arg(path())));

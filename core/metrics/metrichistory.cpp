@@ -50,7 +50,11 @@ MetricHistory::~MetricHistory()
 
 void MetricHistory::record(const QString &nodeId, const NodeSample &sample)
 {
-    const MetricPoint point = pointFrom(sample);
+    recordPoint(nodeId, pointFrom(sample));
+}
+
+void MetricHistory::recordPoint(const QString &nodeId, const MetricPoint &point)
+{
     NodeHistory &history = m_nodes[nodeId];
     history.samples.push_back(point);
     const qint64 oldest = point.timeMs - rangeSpan(HistoryRange::FiveMinutes).count() - 10000;

@@ -36,6 +36,8 @@ public:
     ~MetricHistory() override;
 
     void record(const QString &nodeId, const NodeSample &sample);
+    /** Records @p point under @p key (a node, or a function on a node: see ScalingFleet). */
+    void recordPoint(const QString &key, const MetricPoint &point);
     /**
      * @p nodeId's points of @p range ending now, oldest first. Answers later on the UI thread
      * (after a read on the store's thread for the hour and the day), not at all if @p context is gone.

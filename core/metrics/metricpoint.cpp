@@ -19,6 +19,9 @@ const char *metricColumn(Metric metric)
         "p99_latency_ms",
         "in_flight",
         "replicas",
+        "replicas_ready",
+        "queued",
+        "cold_starts_per_s",
     };
     static_assert(std::size(columns) == metricCount);
     return columns[int(metric)];
@@ -40,6 +43,22 @@ MetricPoint pointFrom(const NodeSample &sample)
     point.value(Metric::P99LatencyMs) = float(sample.p99LatencyMs);
     point.value(Metric::InFlight) = float(sample.inFlight);
     point.value(Metric::Replicas) = float(sample.replicas);
+    return point;
+}
+
+MetricPoint pointFrom(const FunctionSample &sample, qint64 timeMs)
+{
+    MetricPoint point;
+    point.timeMs = timeMs;
+    point.value(Metric::InvocationsPerSecond) = float(sample.invocationsPerSecond);
+    point.value(Metric::ErrorsPerSecond) = float(sample.errorsPerSecond);
+    point.value(Metric::MeanLatencyMs) = float(sample.meanLatencyMs);
+    point.value(Metric::P99LatencyMs) = float(sample.p99LatencyMs);
+    point.value(Metric::InFlight) = float(sample.inFlight);
+    point.value(Metric::Replicas) = float(sample.replicas);
+    point.value(Metric::ReplicasReady) = float(sample.replicasReady);
+    point.value(Metric::Queued) = float(sample.queued);
+    point.value(Metric::ColdStartsPerSecond) = float(sample.coldStartsPerSecond);
     return point;
 }
 

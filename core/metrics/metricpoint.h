@@ -10,7 +10,10 @@
 namespace rune
 {
 
-/** The figures of a node the console keeps over time (one chart line each). */
+/**
+ * The figures the console keeps over time (one chart line each): a node's, and a function's on
+ * one node (replicas, calls, queue, cold starts; the node's resources read zero there).
+ */
 enum class Metric {
     CpuPercent,
     MemoryUsedBytes,
@@ -24,6 +27,9 @@ enum class Metric {
     P99LatencyMs,
     InFlight,
     Replicas,
+    ReplicasReady, ///< a function's replicas able to take calls (schema 2)
+    Queued, ///< a function's calls waiting for a replica (schema 2)
+    ColdStartsPerSecond, ///< a function's calls that waited for a replica to start (schema 2)
     Count
 };
 
@@ -50,6 +56,8 @@ struct MetricPoint {
 };
 
 MetricPoint pointFrom(const NodeSample &sample);
+/** One function's figures on one node at @p timeMs. */
+MetricPoint pointFrom(const FunctionSample &sample, qint64 timeMs);
 
 /** The time spans a chart shows. */
 enum class HistoryRange {

@@ -56,6 +56,7 @@ QHash<QString, const FunctionCounters *> byName(const AgentMetrics *metrics)
 struct Delta {
     double calls = 0;
     double errors = 0;
+    double coldStarts = 0;
     double timedCalls = 0;
     double latencyMsSum = 0;
 
@@ -81,6 +82,7 @@ Delta delta(const FunctionCounters *before, const FunctionCounters &now)
     Delta d;
     d.calls = double(now.invocations - before->invocations);
     d.errors = double(std::max<qint64>(0, now.errors - before->errors));
+    d.coldStarts = double(std::max<qint64>(0, now.coldStarts - before->coldStarts));
     addLatency(d, before->latency, now.latency);
     addLatency(d, before->coldStartLatency, now.coldStartLatency);
     return d;
@@ -150,16 +152,19 @@ QList<FunctionSample> deriveFunctionSamples(const AgentMetrics *previous, const 
         sample.name = function.name;
         sample.version = function.version;
         sample.replicas = function.replicas;
+        sample.replicasReady = std::min(function.replicasReady, function.replicas);
         sample.inFlight = function.inFlight;
         sample.queued = function.queued;
         sample.invocations = function.invocations;
         sample.errors = function.errors;
+        sample.coldStarts = function.coldStarts;
         sample.p99LatencyMs = p99Of(function);
         if (seconds > 0) {
             const Delta d = delta(before.value(function.name), function);
             sample.invocationsPerSecond = d.calls / seconds;
             sample.errorsPerSecond = d.errors / seconds;
             sample.meanLatencyMs = d.meanLatencyMs();
+            sample.coldStartsPerSecond = d.coldStarts / seconds;
         }
         samples.append(sample);
     }

@@ -15,9 +15,12 @@ struct FunctionSample {
     QString name;
     int version = 0;
     int replicas = 0;
+    int replicasReady = 0; ///< of replicas, those started and able to take calls
     int inFlight = 0;
     int queued = 0;
     qint64 invocations = 0; ///< since the agent started
+    qint64 coldStarts = 0; ///< since the agent started
+    double coldStartsPerSecond = 0;
     qint64 errors = 0;
     double invocationsPerSecond = 0;
     double errorsPerSecond = 0;

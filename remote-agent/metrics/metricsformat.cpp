@@ -206,6 +206,7 @@ nlohmann::json metricsJson(const MetricsView &view)
         if (const auto found = deployed.find(name); found != deployed.end()) {
             entry["version"] = found->second->record.version;
             entry["replicas"] = found->second->pool.replicas;
+            entry["replicas_ready"] = found->second->pool.ready;
             entry["in_flight"] = found->second->pool.busy;
             entry["queued"] = found->second->pool.queued;
             entry["scale_ups"] = found->second->pool.scaleUps;

@@ -141,8 +141,11 @@ inline constexpr char latency[] = "latency";
 inline constexpr char coldStartLatency[] = "cold_start_latency";
 inline constexpr char recentLatency[] = "recent_latency"; ///< the warm calls of ?window=N seconds
 inline constexpr char replicas[] = "replicas";
+inline constexpr char replicasReady[] = "replicas_ready"; ///< started and able to take calls
 inline constexpr char inFlight[] = "in_flight";
 inline constexpr char queued[] = "queued";
+inline constexpr char scaleUps[] = "scale_ups";
+inline constexpr char scaleDowns[] = "scale_downs";
 } // namespace functionmetrics
 
 /** The "latency" and "cold_start_latency" objects (since the agent started) and "recent_latency". */

@@ -144,6 +144,8 @@ void TestObservation::metricsCountCallsByOutcome()
     QVERIFY(function["by_status"]["5xx"].get<qint64>() >= 1);
     QCOMPARE(function["version"].get<int>(), 1);
     QVERIFY(function["replicas"].get<int>() >= 1);
+    // Replicas able to take calls: the one that answered, idle again.
+    QCOMPARE(function["replicas_ready"].get<int>(), function["replicas"].get<int>());
     QVERIFY(function["latency"]["p50_ms"].get<double>() > 0);
     QCOMPARE(function["cold_starts"].get<int>(), 1);
     QVERIFY(after["node"]["memory_total_bytes"].get<double>() > 0);

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The console's monitoring core against N simulated agents (bench_fleetsim), every node polled at
-// 1 s, with the window showing the Overview (offscreen): how late the UI event loop runs (a 20 ms
-// timer's lateness, p50/p99/max), the console's RSS and CPU, and the polls it completes.
+// 1 s, with the window showing the Overview or the Scaling pane (offscreen): how late the UI event
+// loop runs (a 20 ms timer's lateness, p50/p99/max), the console's RSS and CPU, and the polls it
+// completes. With the Scaling pane, its first function (run by every node) is shown in detail.
 //
-//   bench_fleet N [SECONDS] [WARMUP_SECONDS]     (run by tests/bench/fleet.sh)
+//   bench_fleet N [SECONDS] [WARMUP_SECONDS] [overview|scaling] [FUNCTIONS_PER_NODE]
+//   (run by tests/bench/fleet.sh)
 #include "../common/fakesshtransport.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
+#include "scaling/scalingpane.h"
 #include "settings/settings.h"
 #include "shell/console.h"
 #include "shell/guiprompter.h"
@@ -82,9 +85,12 @@ int main(int argc, char *argv[])
     const int count = argc > 1 ? std::atoi(argv[1]) : 100;
     const int seconds = argc > 2 ? std::atoi(argv[2]) : 30;
     const int warmup = argc > 3 ? std::atoi(argv[3]) : 10;
+    const bool scaling = argc > 4 && QByteArray(argv[4]) == "scaling";
+    const int functions = argc > 5 ? std::atoi(argv[5]) : 2;
 
     QProcess simulator;
-    simulator.start(QCoreApplication::applicationDirPath() + u"/bench_fleetsim"_s, {QString::number(count)});
+    simulator.start(QCoreApplication::applicationDirPath() + u"/bench_fleetsim"_s,
+        {QString::number(count), QString::number(functions)});
     // Setting up the benchmark, not the measured console: waiting here is fine.
     if (!simulator.waitForReadyRead(30000)) {
         std::fprintf(stderr, "bench_fleetsim did not start\n");
@@ -125,9 +131,13 @@ int main(int argc, char *argv[])
     monitor.setBackgroundInterval(std::chrono::seconds(1)); // every node at 1 s, on screen or not
     views::MainWindow window(services);
     window.resize(1280, 800);
-    window.showPane(views::MainWindow::Pane::Overview);
+    window.showPane(scaling ? views::MainWindow::Pane::Scaling : views::MainWindow::Pane::Overview);
     window.show();
     (*console)->start();
+    if (scaling) // its detail once every node reports it
+        QTimer::singleShot(std::chrono::seconds(3), &app, [&window] {
+            window.scalingPane()->selectFunction(u"resize"_s);
+        });
 
     // The UI thread's lateness: a 20 ms timer that should fire every 20 ms.
     std::vector<double> lags;
@@ -167,9 +177,12 @@ int main(int argc, char *argv[])
         int running = 0;
         for (const Node &node : nodes.nodes())
             running += node.state == NodeState::Running ? 1 : 0;
-        std::printf("N=%d  polls/s=%.0f  running=%d  lag p50=%.1f ms  p99=%.1f ms  max=%.1f ms  "
-                    "RSS=%.0f MiB (peak %.0f)  CPU=%.0f %%  (simulator CPU %.0f %%)\n",
+        std::printf(
+            "N=%d  functions/node=%d  pane=%s  polls/s=%.0f  running=%d  lag p50=%.1f ms  p99=%.1f ms  max=%.1f ms  "
+            "RSS=%.0f MiB (peak %.0f)  CPU=%.0f %%  (simulator CPU %.0f %%)\n",
             count,
+            functions,
+            scaling ? "scaling" : "overview",
             double(polls) / elapsed,
             running,
             percentile(lags, 0.50),

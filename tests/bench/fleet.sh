@@ -7,11 +7,14 @@
 #   RUNE_BUILD_DIR      build directory (default: build/)
 #   RUNE_FLEET_SIZES    node counts (default "100 500 1000")
 #   RUNE_FLEET_SECONDS  measured seconds per size, after 10 s of warm-up (default 30)
+#   RUNE_FLEET_PANE     overview (default) or scaling: the Scaling pane with a function in detail
+#   RUNE_FLEET_FUNCTIONS  functions per node (default 2)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build_dir=${RUNE_BUILD_DIR:-$here/build}
 cmake --build "$build_dir" -j "${RUNE_JOBS:-2}" --target bench_fleet bench_fleetsim >/dev/null
 echo "fleet benchmark on $(nproc) cores: every node polled at 1 s"
 for n in ${RUNE_FLEET_SIZES:-100 500 1000}; do
-  "$build_dir/tests/bench_fleet" "$n" "${RUNE_FLEET_SECONDS:-30}" 10
+  "$build_dir/tests/bench_fleet" "$n" "${RUNE_FLEET_SECONDS:-30}" 10 "${RUNE_FLEET_PANE:-overview}" \
+    "${RUNE_FLEET_FUNCTIONS:-2}"
 done

@@ -51,6 +51,9 @@ void TestAgentMetrics::parsesTheProtocolFixtures()
     QCOMPARE(resize.recentLatency->windowSeconds, 10.2);
     QCOMPARE(resize.recentLatency->p99Ms, 0.4955);
     QCOMPARE(resize.replicas, 1);
+    QCOMPARE(resize.replicasReady, 1);
+    QCOMPARE(resize.scaleUps, 1);
+    QCOMPARE(resize.scaleDowns, 0);
 
     const auto functions = parseAgentFunctions(protocolFixture(u"functions.json"_s));
     QVERIFY2(functions, functions ? "" : qPrintable(functions.error().message));
@@ -78,6 +81,10 @@ void TestAgentMetrics::toleratesMissingAndUnknownFields()
     QCOMPARE(metrics->memoryTotalBytes, 0);
     QCOMPARE(metrics->functions.size(), 1);
     QVERIFY(!metrics->functions.first().deployed);
+    // An agent that does not say how many replicas are ready: all of them.
+    const auto older = parseAgentMetrics(R"({"node": {}, "functions": [{"name": "f", "version": 1, "replicas": 2}]})");
+    QVERIFY(older);
+    QCOMPARE(older->functions.first().replicasReady, 2);
     const auto noNode = parseAgentMetrics(R"({"time_ms": 5})");
     QVERIFY(!noNode);
     QCOMPARE(noNode.error().code, u"agent.bad_response"_s);
@@ -100,8 +107,10 @@ static AgentMetrics metricsAt(qint64 timeMs, double uptime, qint64 invocations, 
     function.deployed = true;
     function.version = 2;
     function.replicas = 3;
+    function.replicasReady = 2;
     function.inFlight = 1;
     function.invocations = invocations;
+    function.coldStarts = invocations / 10;
     function.errors = errors;
     function.latency = {invocations, meanMs, meanMs, meanMs, meanMs * 2, 0};
     metrics.functions = {function};
@@ -129,6 +138,9 @@ void TestAgentMetrics::ratesAreCounterDeltasOverTheAgentsClock()
     QCOMPARE(functions.size(), 1);
     QCOMPARE(functions.first().invocationsPerSecond, 25.0);
     QCOMPARE(functions.first().version, 2);
+    QCOMPARE(functions.first().replicasReady, 2);
+    QCOMPARE(functions.first().coldStarts, 15);
+    QCOMPARE(functions.first().coldStartsPerSecond, 2.5); // 5 more in 2 s
 }
 
 void TestAgentMetrics::p99IsOfTheRecentWindowWhenTheAgentSaysIt()

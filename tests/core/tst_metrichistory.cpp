@@ -5,6 +5,8 @@
 
 #include <QDateTime>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -22,6 +24,7 @@ private Q_SLOTS:
     void forgettingANodeDropsItsHistory();
     void retentionPrunesOlderAverages();
     void aFileThatIsNoHistoryIsRefused();
+    void aSchemaOneFileKeepsItsPointsAndGainsTheNewFigures();
 
 private:
     static MetricHistory::Points load(MetricHistory &history, const QString &node, HistoryRange range);
@@ -185,6 +188,50 @@ void TestMetricHistory::aFileThatIsNoHistoryIsRefused()
     QVERIFY(!store);
     QVERIFY2(store.error().message.contains(path), qPrintable(store.error().message));
     QCOMPARE(QFileInfo(path).size(), 4096); // left alone
+}
+
+void TestMetricHistory::aSchemaOneFileKeepsItsPointsAndGainsTheNewFigures()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"metrics.db"_s);
+    const qint64 start = (QDateTime::currentMSecsSinceEpoch() / 10000 - 30) * 10000;
+    {
+        // A file as the first version of the history wrote it: the node's twelve figures only.
+        auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"schema1"_s);
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        QVERIFY(query.exec(u"CREATE TABLE points (node_id TEXT NOT NULL, resolution INTEGER NOT NULL, "
+                           "time_ms INTEGER NOT NULL, cpu_percent REAL NOT NULL, memory_used_bytes REAL NOT NULL, "
+                           "disk_read_bps REAL NOT NULL, disk_write_bps REAL NOT NULL, net_rx_bps REAL NOT NULL, "
+                           "net_tx_bps REAL NOT NULL, invocations_per_s REAL NOT NULL, errors_per_s REAL NOT NULL, "
+                           "mean_latency_ms REAL NOT NULL, p99_latency_ms REAL NOT NULL, in_flight REAL NOT NULL, "
+                           "replicas REAL NOT NULL, PRIMARY KEY (node_id, resolution, time_ms)) WITHOUT ROWID"_s));
+        QVERIFY(
+            query.exec(u"INSERT INTO points VALUES ('a', 1, %1, 42, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3)"_s.arg(start)));
+        QVERIFY(query.exec(u"PRAGMA user_version = 1"_s));
+        query.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"schema1"_s);
+    auto store = HistoryStore::open(path);
+    QVERIFY2(store, store ? "" : qPrintable(store.error().message));
+    MetricHistory history(std::move(*store));
+    MetricPoint point;
+    point.timeMs = start + 10000;
+    point.value(Metric::Replicas) = 2;
+    point.value(Metric::ReplicasReady) = 1;
+    point.value(Metric::Queued) = 5;
+    history.recordPoint(u"a"_s, point);
+    point.timeMs = start + 20000; // closes the bucket of the first
+    history.recordPoint(u"a"_s, point);
+    history.flush(true);
+    const auto hour = load(history, u"a"_s, HistoryRange::OneHour);
+    QCOMPARE(hour.size(), 2);
+    QCOMPARE(hour.first().value(Metric::CpuPercent), 42.0f); // the old point, kept
+    QCOMPARE(hour.first().value(Metric::ReplicasReady), 0.0f); // a figure it never had reads zero
+    QCOMPARE(hour.last().value(Metric::ReplicasReady), 1.0f);
+    QCOMPARE(hour.last().value(Metric::Queued), 5.0f);
 }
 
 QTEST_GUILESS_MAIN(TestMetricHistory)

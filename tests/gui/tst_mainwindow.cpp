@@ -5,10 +5,13 @@
 #include "demo/localcluster.h"
 #include "fleet/nodespane.h"
 #include "functions/functionspane.h"
+#include "metrics/fleetmetrics.h"
+#include "scaling/scalingpane.h"
 #include "settings/settingspane.h"
 #include "shell/mainwindow.h"
 
 #include <QApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
@@ -71,15 +74,43 @@ void TestMainWindow::hasTheNavigationOfTheDesign()
     QStringList entries;
     for (int row = 0; row < navigation->count(); ++row)
         entries << navigation->item(row)->text();
-    // Only panes that exist: Scaling joins when it is built.
     QCOMPARE(entries,
-        QStringList(
-            {u"Overview"_s, u"Nodes"_s, u"Node detail"_s, u"Functions"_s, u"Benchmarks"_s, u"Cost"_s, u"Settings"_s}));
+        QStringList({u"Overview"_s,
+            u"Nodes"_s,
+            u"Node detail"_s,
+            u"Functions"_s,
+            u"Benchmarks"_s,
+            u"Cost"_s,
+            u"Scaling"_s,
+            u"Settings"_s}));
     auto *panes = window.findChild<QStackedWidget *>(u"panes"_s);
     QCOMPARE(panes->count(), navigation->count());
     navigation->setCurrentRow(3);
     QCOMPARE(panes->currentIndex(), 3);
     QCOMPARE(panes->currentWidget(), window.functionsPane());
+
+    // Scaling shows the fleet's functions as the nodes report them, not only its name.
+    navigation->setCurrentRow(6);
+    QCOMPARE(panes->currentWidget(), window.scalingPane());
+    FleetMetrics &metrics = *m_console->fleet().metrics;
+    FunctionSample resize;
+    resize.name = u"resize"_s;
+    resize.replicas = 2;
+    resize.replicasReady = 2;
+    metrics.setFunctionSamples(u"n1"_s, {resize});
+    NodeSample sample;
+    sample.timeMs = QDateTime::currentMSecsSinceEpoch();
+    metrics.record(u"n1"_s, sample);
+    metrics.endBatch();
+    auto *table = window.scalingPane()->findChild<QTableView *>(u"scalingTable"_s);
+    QVERIFY(table);
+    QCOMPARE(table->model()->rowCount(), 1);
+    QCOMPARE(table->model()->index(0, 0).data().toString(), u"resize"_s);
+    QCOMPARE(table->model()->index(0, 2).data().toString(), u"2"_s);
+    auto *title = window.scalingPane()->findChild<QLabel *>(u"scalingTitleLabel"_s);
+    QCOMPARE(title->text(), u"Select a function to see it scale"_s);
+    table->selectRow(0);
+    QCOMPARE(title->text(), u"resize"_s);
 }
 
 void TestMainWindow::nodesPaneShowsTheInstanceList()
@@ -113,6 +144,8 @@ void TestMainWindow::shortcutsSwitchPanes()
     QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_6));
     QCOMPARE(window.currentPane(), MainWindow::Pane::Cost);
     QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_7));
+    QCOMPARE(window.currentPane(), MainWindow::Pane::Scaling);
+    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_8));
     QCOMPARE(window.currentPane(), MainWindow::Pane::Settings);
     QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_3));
     QCOMPARE(window.currentPane(), MainWindow::Pane::NodeDetail);
@@ -123,7 +156,7 @@ void TestMainWindow::shortcutsSwitchPanes()
         QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_3));
     }
     // No shortcut beyond the last pane.
-    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_8));
+    QTest::keySequence(&window, QKeySequence(Qt::CTRL | Qt::Key_9));
     QCOMPARE(window.currentPane(), MainWindow::Pane::NodeDetail);
     // Ctrl+F filters the node list from any pane but the Overview, which has its own filter.
     QTest::keySequence(&window, QKeySequence::Find);

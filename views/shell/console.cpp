@@ -16,6 +16,8 @@
 #include "metrics/historystore.h"
 #include "metrics/metrichistory.h"
 #include "provision/nodeoperations.h"
+#include "scaling/scalingevents.h"
+#include "scaling/scalingfleet.h"
 #include "settings/settings.h"
 #include "store/store.h"
 
@@ -35,9 +37,9 @@ QString tr(const char *text)
     return QCoreApplication::translate("rune::views::Console", text);
 }
 
-std::unique_ptr<MetricHistory> openHistory(const QString &dataDir, QStringList *warnings)
+std::unique_ptr<MetricHistory> openHistory(const QString &path, QStringList *warnings)
 {
-    auto store = HistoryStore::open(dataDir + u"/metrics.db"_s);
+    auto store = HistoryStore::open(path);
     if (!store) {
         // Charts still work for as long as the console runs; only older history is missing.
         *warnings << tr("Metric history is kept in memory only: %1").arg(store.error().message);
@@ -69,6 +71,7 @@ Console::Console(Settings *settings, std::unique_ptr<Store> store, ConsoleEdges 
     buildFleet(std::move(edges));
     buildFunctions();
     buildBenchmarks();
+    buildScaling();
 }
 
 Console::~Console() = default;
@@ -76,7 +79,7 @@ Console::~Console() = default;
 void Console::buildFleet(ConsoleEdges edges)
 {
     m_metrics = std::make_unique<FleetMetrics>();
-    m_history = openHistory(m_settings->dataDir(), &m_warnings);
+    m_history = openHistory(m_settings->dataDir() + u"/metrics.db"_s, &m_warnings);
     QObject::connect(m_metrics.get(), &FleetMetrics::sampled, m_history.get(), &MetricHistory::record);
 
     m_network = std::make_unique<QNetworkAccessManager>();
@@ -137,6 +140,21 @@ void Console::buildFunctions()
         m_benchmarkResults.get(),
         u":/pricing"_s,
         m_settings->dataDir() + u"/pricing"_s};
+}
+
+void Console::buildScaling()
+{
+    // Every function's figures on every node, apart from the nodes' own history: a fleet of
+    // functions writes many more points, and either file can be deleted alone.
+    m_functionHistory = openHistory(m_settings->dataDir() + u"/function-metrics.db"_s, &m_warnings);
+    m_scalingFleet = std::make_unique<ScalingFleet>(m_metrics.get(), m_functionHistory.get(), m_catalog.get());
+    m_scalingEvents = std::make_unique<ScalingEvents>(m_metrics.get());
+    m_services.scaling = ScalingServices {m_scalingFleet.get(),
+        m_scalingEvents.get(),
+        m_functionHistory.get(),
+        m_catalog.get(),
+        m_invoker.get(),
+        m_nodes.get()};
 }
 
 void Console::buildBenchmarks()

@@ -6,6 +6,7 @@
 #include "functions/functionservices.h"
 #include "provision/nodesessions.h"
 #include "provision/provisionoptions.h"
+#include "scaling/scalingservices.h"
 #include "util/result.h"
 
 #include <QStringList>
@@ -28,6 +29,8 @@ class NodeList;
 class NodeMonitor;
 class NodeOperations;
 class NodePersister;
+class ScalingEvents;
+class ScalingFleet;
 class Settings;
 class SshAgentAccess;
 class SshPrompter;
@@ -43,6 +46,7 @@ struct ConsoleServices {
     FleetServices fleet;
     FunctionServices functions;
     BenchmarkServices benchmarks;
+    ScalingServices scaling;
 };
 
 /** What lies outside the console: how it reaches machines and who answers SSH's questions. */
@@ -83,6 +87,7 @@ private:
     void buildFleet(ConsoleEdges edges);
     void buildFunctions();
     void buildBenchmarks();
+    void buildScaling();
     /** Applies @p key's value to the service it tunes; keys that apply after a restart are left. */
     void applySetting(int key);
 
@@ -105,6 +110,9 @@ private:
     std::unique_ptr<FunctionInvoker> m_invoker;
     std::unique_ptr<BenchmarkResults> m_benchmarkResults;
     std::unique_ptr<BenchmarkSession> m_benchmarkSession;
+    std::unique_ptr<MetricHistory> m_functionHistory;
+    std::unique_ptr<ScalingFleet> m_scalingFleet;
+    std::unique_ptr<ScalingEvents> m_scalingEvents;
     ConsoleServices m_services;
     QStringList m_warnings;
 };

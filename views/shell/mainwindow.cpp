@@ -10,6 +10,7 @@
 #include "fleet/nodespane.h"
 #include "fleet/overviewpane.h"
 #include "functions/functionspane.h"
+#include "scaling/scalingpane.h"
 #include "settings/settings.h"
 #include "settings/settingspane.h"
 #include "shell/theme.h"
@@ -125,6 +126,14 @@ void MainWindow::buildPanes()
         new CostPane(m_services.functions, m_services.functions.pricingDir, m_services.functions.pricingEditsDir, this);
     addPane(u"cost"_s, tr("Cost"), m_costPane);
 
+    m_scalingPane = new ScalingPane(m_services.scaling, this);
+    connect(m_scalingPane, &ScalingPane::visibleNodesChanged, this, &MainWindow::updateWatched);
+    connect(m_scalingPane, &ScalingPane::configureRequested, this, [this](const QString &functionId) {
+        m_functionsPane->selectFunction(functionId);
+        m_functionsPane->showTab(FunctionsPane::Tab::Configuration);
+        showPane(Pane::Functions);
+    });
+    addPane(u"scaling"_s, tr("Scaling"), m_scalingPane);
     m_settingsPane = new SettingsPane(m_settings, m_nodes, this);
     addPane(u"settings"_s, tr("Settings"), m_settingsPane);
     followSetting(Settings::Key::CurrencyCode);
@@ -213,6 +222,8 @@ void MainWindow::updateWatched()
         watched = m_overviewPane->visibleNodes();
     else if (pane == Pane::Nodes)
         watched = m_nodesPane->visibleNodes();
+    else if (pane == Pane::Scaling)
+        watched = m_scalingPane->visibleNodes();
     const bool detail = pane == Pane::NodeDetail;
     if (detail && !m_detailPane->node().isEmpty())
         watched << m_detailPane->node();
@@ -256,6 +267,11 @@ BenchmarksPane *MainWindow::benchmarksPane() const
 CostPane *MainWindow::costPane() const
 {
     return m_costPane;
+}
+
+ScalingPane *MainWindow::scalingPane() const
+{
+    return m_scalingPane;
 }
 
 SettingsPane *MainWindow::settingsPane() const

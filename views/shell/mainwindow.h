@@ -20,6 +20,7 @@ class NodeDetailPane;
 class FunctionsPane;
 class NodesPane;
 class OverviewPane;
+class ScalingPane;
 class SettingsPane;
 class Theme;
 
@@ -30,8 +31,8 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    /** Navigation entries, in the order they appear (Ctrl+1 … Ctrl+7; Settings also the Preferences key). */
-    enum class Pane { Overview, Nodes, NodeDetail, Functions, Benchmarks, Cost, Settings, Count };
+    /** Navigation entries, in the order they appear (Ctrl+1 … Ctrl+8; Settings also the Preferences key). */
+    enum class Pane { Overview, Nodes, NodeDetail, Functions, Benchmarks, Cost, Scaling, Settings, Count };
 
     /** Every pane, working with @p services (which outlive the window). */
     explicit MainWindow(const ConsoleServices &services, QWidget *parent = nullptr);
@@ -50,6 +51,7 @@ public:
     FunctionsPane *functionsPane() const;
     BenchmarksPane *benchmarksPane() const;
     CostPane *costPane() const;
+    ScalingPane *scalingPane() const;
     SettingsPane *settingsPane() const;
 
 protected:
@@ -80,6 +82,7 @@ private:
     FunctionsPane *m_functionsPane = nullptr;
     BenchmarksPane *m_benchmarksPane = nullptr;
     CostPane *m_costPane = nullptr;
+    ScalingPane *m_scalingPane = nullptr;
     SettingsPane *m_settingsPane = nullptr;
     QLabel *m_fleetStatus;
     QTimer m_fleetStatusTimer;

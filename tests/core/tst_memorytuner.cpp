@@ -4,6 +4,7 @@
 // buffer as large as its memory allows, and fails below its working set).
 #include "../common/functionfixture.h"
 #include "../common/functions.h"
+#include "../common/sorterfunction.h"
 #include "functions/memorytuner.h"
 
 #include <QSignalSpy>
@@ -37,20 +38,7 @@ private:
 namespace
 {
 
-// Sorts data_mib MiB (from the event) with a buffer of its memory less 96 MiB for the
-// interpreter and its working set, one pass per buffer-full (400 ms each, as if from disk); it
-// holds an 80 MiB working set, so 64 MiB is not enough. At 384 MiB of data: one pass at 512 MiB,
-// two from 448 to 320, three at 256, four at 192, twelve at 128.
-const QString sorterSource = uR"(import json, os, time
-
-def handle(event, context):
-    data_mib = json.loads(event["body"] or "{}").get("data_mib", 3072)
-    working_set = b"\x01" * (80 * 1024 * 1024)
-    buffer_mib = max(32, int(os.environ["RUNE_MEMORY_MIB"]) - 96)
-    passes = -(-data_mib // buffer_mib)
-    time.sleep(0.4 * passes)
-    return {"passes": passes, "held": len(working_set)}
-)"_s;
+const QString sorterSource = rune::test::sorterSource(3072); // 3,072 MiB unless the event says otherwise
 
 SizeOutcome outcome(int memoryMiB, double ms, std::optional<std::int64_t> costMicros = {}, QString failure = {})
 {

@@ -5,6 +5,7 @@
 // version as it was.
 #include "../common/functionfixture.h"
 #include "../common/functions.h"
+#include "../common/sorterfunction.h"
 #include "editortesthelpers.h"
 #include "functionguihelpers.h"
 #include "functions/functionspane.h"
@@ -28,17 +29,7 @@ using rune::test::FunctionFixture;
 namespace
 {
 
-// Sorts 384 MiB with a buffer of its memory less 96 MiB, 400 ms a pass; holds 80 MiB, so 64 MiB fails.
-const QString sorterSource = uR"(import json, os, time
-
-def handle(event, context):
-    data_mib = json.loads(event["body"] or "{}").get("data_mib", 384)
-    working_set = b"\x01" * (80 * 1024 * 1024)
-    buffer_mib = max(32, int(os.environ["RUNE_MEMORY_MIB"]) - 96)
-    passes = -(-data_mib // buffer_mib)
-    time.sleep(0.4 * passes)
-    return {"passes": passes, "held": len(working_set)}
-)"_s;
+const QString sorterSource = rune::test::sorterSource(384);
 
 } // namespace
 

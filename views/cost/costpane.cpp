@@ -23,7 +23,6 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
@@ -628,27 +627,17 @@ void CostPane::exportChartPng(const QString &path)
 {
     QWidget *chart = m_tabs->currentIndex() == 1 ? static_cast<QWidget *>(m_breakEven) : m_bars;
     exportWidgetPng(chart, path, [this, path](const QString &error) {
-        m_statusLabel->setText(
-            error.isEmpty() ? tr("Saved %1").arg(path) : tr("Could not save %1: %2").arg(path, error));
+        m_statusLabel->setText(exportMessage(path, error));
         Q_EMIT exported(path, error);
     });
 }
 
 void CostPane::exportCsv(const QString &path)
 {
-    runInBackground(
-        this,
-        [path, text = csv()] {
-            QSaveFile file(path);
-            if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit())
-                return file.errorString();
-            return QString();
-        },
-        [this, path](const QString &error) {
-            m_statusLabel->setText(
-                error.isEmpty() ? tr("Saved %1").arg(path) : tr("Could not save %1: %2").arg(path, error));
-            Q_EMIT exported(path, error);
-        });
+    exportText(this, path, csv(), [this, path](const QString &error) {
+        m_statusLabel->setText(exportMessage(path, error));
+        Q_EMIT exported(path, error);
+    });
 }
 
 void CostPane::chooseExportFile(bool chart)

@@ -24,7 +24,6 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QShortcut>
 #include <QSlider>
 #include <QSpinBox>
@@ -530,27 +529,17 @@ QString MemoryTunerDialog::csv() const
 void MemoryTunerDialog::exportChartPng(const QString &path)
 {
     exportWidgetPng(m_chart, path, [this, path](const QString &error) {
-        setStatus(error.isEmpty() ? tr("Saved %1").arg(path) : tr("Could not save %1: %2").arg(path, error),
-            !error.isEmpty());
+        setStatus(exportMessage(path, error), !error.isEmpty());
         Q_EMIT exported(path, error);
     });
 }
 
 void MemoryTunerDialog::exportCsv(const QString &path)
 {
-    runInBackground(
-        this,
-        [path, text = csv()] {
-            QSaveFile file(path);
-            if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit())
-                return file.errorString();
-            return QString();
-        },
-        [this, path](const QString &error) {
-            setStatus(error.isEmpty() ? tr("Saved %1").arg(path) : tr("Could not save %1: %2").arg(path, error),
-                !error.isEmpty());
-            Q_EMIT exported(path, error);
-        });
+    exportText(this, path, csv(), [this, path](const QString &error) {
+        setStatus(exportMessage(path, error), !error.isEmpty());
+        Q_EMIT exported(path, error);
+    });
 }
 
 MemoryTunerChart *MemoryTunerDialog::chart() const

@@ -9,7 +9,6 @@
 #include "scaling/scalingtablemodel.h"
 #include "scaling/sparklinedelegate.h"
 #include "shell/theme.h"
-#include "util/background.h"
 #include "widgets/chartstyle.h"
 
 #include <QCheckBox>
@@ -20,7 +19,6 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
@@ -317,27 +315,17 @@ void ScalingPane::loadEnded(const LoadSummary &summary)
 void ScalingPane::exportChartPng(const QString &path)
 {
     exportWidgetPng(m_detail->chartsWidget(), path, [this, path](const QString &error) {
-        m_statusLabel->setText(
-            error.isEmpty() ? tr("Saved %1").arg(path) : tr("Could not save %1: %2").arg(path, error));
+        m_statusLabel->setText(exportMessage(path, error));
         Q_EMIT exported(path, error);
     });
 }
 
 void ScalingPane::exportCsv(const QString &path)
 {
-    runInBackground(
-        this,
-        [path, text = m_detail->csv()] {
-            QSaveFile file(path);
-            if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit())
-                return file.errorString();
-            return QString();
-        },
-        [this, path](const QString &error) {
-            m_statusLabel->setText(
-                error.isEmpty() ? tr("Saved %1").arg(path) : tr("Could not save %1: %2").arg(path, error));
-            Q_EMIT exported(path, error);
-        });
+    exportText(this, path, m_detail->csv(), [this, path](const QString &error) {
+        m_statusLabel->setText(exportMessage(path, error));
+        Q_EMIT exported(path, error);
+    });
 }
 
 } // namespace rune::views

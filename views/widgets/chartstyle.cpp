@@ -13,6 +13,7 @@
 #include <QLegend>
 #include <QPalette>
 #include <QPixmap>
+#include <QSaveFile>
 #include <QWidget>
 
 namespace rune::views
@@ -52,6 +53,25 @@ void exportWidgetPng(QWidget *widget, const QString &path, std::function<void(QS
             return writer.write(image) ? QString() : writer.errorString();
         },
         std::move(done));
+}
+
+void exportText(QWidget *context, const QString &path, const QString &text, std::function<void(QString)> done)
+{
+    runInBackground(
+        context,
+        [path, bytes = text.toUtf8()] {
+            QSaveFile file(path);
+            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) < 0 || !file.commit())
+                return file.errorString();
+            return QString();
+        },
+        std::move(done));
+}
+
+QString exportMessage(const QString &path, const QString &error)
+{
+    return error.isEmpty() ? QApplication::translate("rune::views", "Saved %1").arg(path)
+                           : QApplication::translate("rune::views", "Could not save %1: %2").arg(path, error);
 }
 
 void askSavePath(QWidget *parent,

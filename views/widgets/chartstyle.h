@@ -22,6 +22,15 @@ void styleChart(QChart *chart, const QFont &font);
 void exportWidgetPng(QWidget *widget, const QString &path, std::function<void(QString)> done);
 
 /**
+ * Writes @p text as UTF-8 to @p path on a background thread, replacing the file only once it is
+ * whole (QSaveFile). @p done gets an empty string, or why it failed, on @p context's thread.
+ */
+void exportText(QWidget *context, const QString &path, const QString &text, std::function<void(QString)> done);
+
+/** "Saved <path>", or "Could not save <path>: <error>": what a pane says after an export. */
+QString exportMessage(const QString &path, const QString &error);
+
+/**
  * Asks where to save a file, without a nested event loop: a file dialog opened over @p parent
  * that calls @p chosen with the path once one is chosen (and not at all when cancelled).
  */

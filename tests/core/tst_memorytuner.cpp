@@ -63,6 +63,18 @@ cost::LambdaPrice lambdaX86()
     return price;
 }
 
+/** A run on node-1 long enough to be caught mid-way: 15 sizes of 20 calls. */
+TuningPlan longPlan(const QString &functionId)
+{
+    TuningPlan plan;
+    plan.functionId = functionId;
+    plan.nodeId = u"node-1"_s;
+    plan.minMiB = 128;
+    plan.maxMiB = 1024;
+    plan.callsPerSize = 20;
+    return plan;
+}
+
 TuningSummary runToEnd(MemoryTuner &tuner, int timeoutMs)
 {
     QSignalSpy finished(&tuner, &MemoryTuner::finished);
@@ -292,13 +304,7 @@ void TestMemoryTuner::cancelLeavesTheServingVersionAsItWas()
     QVERIFY(fx.load());
     const QString id = deploySorter(fx, 192);
     QVERIFY(!id.isEmpty());
-    TuningPlan plan;
-    plan.functionId = id;
-    plan.nodeId = u"node-1"_s;
-    plan.minMiB = 128;
-    plan.maxMiB = 1024;
-    plan.callsPerSize = 20;
-    MemoryTuner tuner(&fx.catalog, &fx.agents, plan, lambdaX86());
+    MemoryTuner tuner(&fx.catalog, &fx.agents, longPlan(id), lambdaX86());
     QSignalSpy finished(&tuner, &MemoryTuner::finished);
     tuner.start();
     QTRY_COMPARE_WITH_TIMEOUT(trialsOn(fx, u"sorter"_s), 1, 20000);
@@ -322,13 +328,7 @@ void TestMemoryTuner::destroyingTheTunerRemovesItsTrial()
     QVERIFY(fx.load());
     const QString id = deploySorter(fx, 128);
     QVERIFY(!id.isEmpty());
-    TuningPlan plan;
-    plan.functionId = id;
-    plan.nodeId = u"node-1"_s;
-    plan.minMiB = 128;
-    plan.maxMiB = 1024;
-    plan.callsPerSize = 20;
-    auto tuner = std::make_unique<MemoryTuner>(&fx.catalog, &fx.agents, plan, std::nullopt);
+    auto tuner = std::make_unique<MemoryTuner>(&fx.catalog, &fx.agents, longPlan(id), std::nullopt);
     tuner->start();
     QTRY_COMPARE_WITH_TIMEOUT(trialsOn(fx, u"sorter"_s), 1, 20000);
     tuner.reset(); // as when the console quits mid-run

@@ -18,11 +18,21 @@ NodeMonitor::NodeMonitor(NodeList *nodes, FleetMetrics *metrics, RemoteAgentAcce
     , m_access(access)
     , m_thread(std::make_unique<QThread>())
     , m_worker(new PollWorker)
+    , m_reports(
+          applyBudget,
+          [this](const PollReport &report) {
+              apply(report);
+          },
+          [metrics] {
+              metrics->endBatch();
+          })
 {
     m_thread->setObjectName(u"rune-monitor"_s);
     m_worker->moveToThread(m_thread.get());
     connect(m_thread.get(), &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &PollWorker::reported, this, &NodeMonitor::onReports);
+    connect(m_worker, &PollWorker::reported, this, [this](const QList<PollReport> &reports) {
+        m_reports.append(reports);
+    });
     m_thread->start();
     toWorker([worker = m_worker, fast = m_interval, slow = m_backgroundInterval] {
         worker->setIntervals(fast, slow);
@@ -231,13 +241,6 @@ void NodeMonitor::retryTunnels()
         if (isRemotePollable(node) && !m_tunnels.contains(node.id))
             openTunnel(node);
     }
-}
-
-void NodeMonitor::onReports(const QList<PollReport> &reports)
-{
-    for (const PollReport &report : reports)
-        apply(report);
-    m_metrics->endBatch();
 }
 
 void NodeMonitor::apply(const PollReport &report)

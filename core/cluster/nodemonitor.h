@@ -3,6 +3,7 @@
 
 #include "cluster/nodelist.h"
 #include "cluster/pollworker.h"
+#include "util/slicedwork.h"
 
 #include <QHash>
 #include <QObject>
@@ -61,6 +62,13 @@ public:
 
     void start();
     void stop();
+    /**
+     * Reports are applied for at most this long in one turn of the UI's event loop; the rest
+     * follow in the next turns, so a fleet's worth of polls arriving together never makes the
+     * window stutter.
+     */
+    static constexpr std::chrono::milliseconds applyBudget {3};
+
     /** Polls every node now, outside the schedule. */
     void pollAll();
 
@@ -86,7 +94,6 @@ private:
     bool isRemotePollable(const Node &node) const;
     void openTunnel(const Node &node);
     void retryTunnels();
-    void onReports(const QList<PollReport> &reports);
     void apply(const PollReport &report);
     void onSilence(const QString &nodeId);
     void observe(const QString &nodeId, AgentObservation observed, const std::optional<NodeFacts> &facts = {});
@@ -107,6 +114,8 @@ private:
     QSet<QString> m_probing;
     QHash<QString, int> m_failures;
     QTimer m_tunnelRetry;
+    /** A fleet's polls often end together: their reports are applied over several turns. */
+    SlicedWork<PollReport> m_reports;
 };
 
 } // namespace rune

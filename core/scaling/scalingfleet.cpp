@@ -94,42 +94,50 @@ const FunctionFleetRow *ScalingFleet::row(const QString &name) const
 
 void ScalingFleet::onSampled(const QString &nodeId, const NodeSample &sample)
 {
-    // NodeMonitor sets a node's functions before its sample: these are of the same poll.
-    const QList<FunctionSample> functions = m_metrics->functionSamples(nodeId).mid(0, maxFunctionsPerNode);
-    QStringList &onNode = m_nodeFunctions[nodeId];
-    QStringList now;
-    now.reserve(functions.size());
-    for (const FunctionSample &function : functions) {
-        now.append(function.name);
-        setEntry(function.name, FunctionOnNode {nodeId, sample.timeMs, function});
-        record(nodeId, function, sample.timeMs);
-    }
-    for (const QString &gone : std::as_const(onNode)) {
-        if (!now.contains(gone)) {
-            removeEntry(gone, nodeId);
-            m_recorded.remove(seriesKey(nodeId, gone));
+    // NodeMonitor sets a node's functions before its sample: these are of the same poll. A fleet
+    // polls thousands of functions a second, most of them idle: one that reports what it
+    // reported last time costs a lookup and a comparison.
+    const QList<FunctionSample> functions = m_metrics->functionSamples(nodeId);
+    NodeFunctions &onNode = m_nodeFunctions[nodeId];
+    const quint32 poll = ++onNode.polls;
+    for (const FunctionSample &function : functions.first(std::min<qsizetype>(functions.size(), maxFunctionsPerNode))) {
+        Tracked &tracked = onNode.byName[function.name];
+        const bool known = tracked.seenInPoll > 0;
+        tracked.seenInPoll = poll;
+        if (!known)
+            tracked.key = seriesKey(nodeId, function.name);
+        if (!known || !(tracked.last == function)) {
+            tracked.last = function;
+            setEntry(function.name, FunctionOnNode {nodeId, sample.timeMs, function});
         }
+        record(tracked, function, sample.timeMs);
     }
-    onNode = now;
+    for (auto it = onNode.byName.begin(); it != onNode.byName.end();) {
+        if (it->seenInPoll == poll) {
+            ++it;
+            continue;
+        }
+        removeEntry(it.key(), nodeId);
+        it = onNode.byName.erase(it);
+    }
 }
 
-void ScalingFleet::record(const QString &nodeId, const FunctionSample &function, qint64 timeMs)
+void ScalingFleet::record(Tracked &tracked, const FunctionSample &function, qint64 timeMs)
 {
-    const QString key = seriesKey(nodeId, function.name);
-    Recorded &last = m_recorded[key];
     // Every change of replicas is kept, however close to the last point: that is what scaling is.
-    if (last.timeMs > 0 && timeMs - last.timeMs < historyStepMs && function.replicas == last.replicas)
+    if (tracked.recordedMs > 0 && timeMs - tracked.recordedMs < historyStepMs
+        && function.replicas == tracked.recordedReplicas)
         return;
-    last = Recorded {timeMs, function.replicas};
-    m_history->recordPoint(key, pointFrom(function, timeMs));
+    tracked.recordedMs = timeMs;
+    tracked.recordedReplicas = function.replicas;
+    m_history->recordPoint(tracked.key, pointFrom(function, timeMs));
 }
 
 void ScalingFleet::onForgotten(const QString &nodeId)
 {
-    for (const QString &name : m_nodeFunctions.take(nodeId)) {
-        removeEntry(name, nodeId);
-        m_recorded.remove(seriesKey(nodeId, name));
-    }
+    const NodeFunctions gone = m_nodeFunctions.take(nodeId);
+    for (auto it = gone.byName.cbegin(); it != gone.byName.cend(); ++it)
+        removeEntry(it.key(), nodeId);
     endBatch();
 }
 

@@ -32,7 +32,7 @@ struct ScalingLimits {
 /** One function on one node, as its last poll found it. */
 struct FunctionOnNode {
     QString nodeId;
-    qint64 timeMs = 0; ///< the console's clock when the node answered
+    qint64 timeMs = 0; ///< the console's clock when the node first answered these figures
     FunctionSample sample;
 
     /** Replicas starting: running but not yet able to take calls. */
@@ -112,7 +112,8 @@ private:
     void setEntry(const QString &name, const FunctionOnNode &entry);
     void removeEntry(const QString &name, const QString &nodeId);
     void endBatch();
-    void record(const QString &nodeId, const FunctionSample &function, qint64 timeMs);
+    struct Tracked;
+    void record(Tracked &tracked, const FunctionSample &function, qint64 timeMs);
     void sum(FunctionFleetRow &row) const;
     std::optional<ScalingLimits> limitsOf(const QString &name) const;
 
@@ -120,12 +121,19 @@ private:
     MetricHistory *m_history;
     FunctionCatalog *m_catalog;
     QHash<QString, FunctionFleetRow> m_rows;
-    QHash<QString, QStringList> m_nodeFunctions; ///< node id -> the functions it runs
-    struct Recorded {
-        qint64 timeMs = 0;
-        int replicas = 0;
+    /** A function on a node, as the last poll found it and as its history last recorded it. */
+    struct Tracked {
+        QString key; ///< seriesKey(), made once
+        FunctionSample last;
+        qint64 recordedMs = 0;
+        int recordedReplicas = 0;
+        quint32 seenInPoll = 0;
     };
-    QHash<QString, Recorded> m_recorded; ///< history key -> its last point in the history
+    struct NodeFunctions {
+        QHash<QString, Tracked> byName;
+        quint32 polls = 0;
+    };
+    QHash<QString, NodeFunctions> m_nodeFunctions; ///< node id -> the functions it runs
     QSet<QString> m_dirty;
     bool m_namesChanged = false;
     QTimer m_trendTimer;

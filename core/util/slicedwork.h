@@ -29,7 +29,7 @@ public:
     {
         m_next.setSingleShot(true);
         m_next.setInterval(0);
-        QObject::connect(&m_next, &QTimer::timeout, [this] {
+        QObject::connect(&m_next, &QTimer::timeout, &m_next, [this] {
             runSlice();
         });
     }

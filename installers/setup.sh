@@ -119,8 +119,10 @@ shift
 
 case "$cmd" in
 run)
-  install_packages
-  configure_and_build "$build_dir"
+  timed "installing packages" install_packages
+  timed "configuring $build_dir" configure "$build_dir"
+  # Only what it starts: the console and the agent it runs on the demo cluster, not the tests.
+  timed "building the console and the agent" cmake --build "$build_dir" -j "$jobs" --target rune rune-agent
   if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
     echo "rune: no display (DISPLAY/WAYLAND_DISPLAY unset). Run it from a desktop session," >&2
     echo "      or try it headless: QT_QPA_PLATFORM=offscreen installers/setup.sh run" >&2

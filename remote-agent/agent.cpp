@@ -209,7 +209,7 @@ std::expected<void, std::string> Agent::prepareRuntime()
         return triggers;
     if (config->role == "controller")
         m_gateway = std::make_shared<Gateway>(m_io, m_events);
-    m_async = std::make_shared<AsyncQueue>(m_io, *m_host, m_config, state / "async");
+    m_async = std::make_shared<AsyncQueue>(m_io, *m_host, m_metrics, m_config, state / "async");
     m_async->recover();
     m_services = std::make_shared<AgentServices>(AgentServices {m_config,
         *m_store,

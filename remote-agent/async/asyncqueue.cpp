@@ -113,10 +113,12 @@ std::chrono::milliseconds retryDelay(int firstDelayMs, int attempts)
 
 AsyncQueue::AsyncQueue(boost::asio::io_context &io,
     FunctionHost &host,
+    MetricsRegistry &metrics,
     std::shared_ptr<const LiveConfig> config,
     std::filesystem::path directory)
     : m_io(io)
     , m_host(host)
+    , m_metrics(metrics)
     , m_config(std::move(config))
     , m_calls(directory / "calls")
     , m_damaged(directory / "damaged")
@@ -373,11 +375,18 @@ void AsyncQueue::run(const std::string &id)
     if (!pool)
         return finishAttempt(std::move(*record), std::unexpected(pool.error()));
     Invocation invocation = invocationOf(*record);
-    (*pool)->invoke(
-        std::move(invocation), [weak = weak_from_this(), call = std::move(*record)](InvokeResult result) mutable {
+    const auto started = std::chrono::steady_clock::now();
+    (*pool)->invoke(std::move(invocation),
+        [weak = weak_from_this(), call = std::move(*record), started](InvokeResult result) mutable {
             const auto self = weak.lock();
             if (!self)
                 return;
+            // Every attempt is the function's traffic, counted like a synchronous call.
+            self->m_metrics.recordCall(call.function,
+                result ? result->status : result.error().httpStatus,
+                result && result->functionError,
+                result && result->coldStart,
+                std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started));
             self->onDisk([raw = self.get(), call = std::move(call), result = std::move(result)]() mutable {
                 raw->finishAttempt(std::move(call), std::move(result));
             });
@@ -387,6 +396,7 @@ void AsyncQueue::run(const std::string &id)
 void AsyncQueue::finishAttempt(CallRecord record, InvokeResult result)
 {
     const auto config = m_config->current();
+    bool dropped = false;
     {
         const std::lock_guard lock(m_mutex);
         if (m_stopped)
@@ -394,14 +404,15 @@ void AsyncQueue::finishAttempt(CallRecord record, InvokeResult result)
         --m_running[record.function];
         const auto entry = m_entries.find(record.id);
         // Its function was deleted meanwhile: the call goes with it.
-        if (entry == m_entries.end() || !m_host.record(record.function)) {
-            if (entry != m_entries.end()) {
-                --m_unfinished[record.function];
-                m_entries.erase(entry);
-            }
-            removeQuietly(fileOf(record.id));
-            return dispatch();
+        dropped = entry == m_entries.end() || !m_host.record(record.function);
+        if (dropped && entry != m_entries.end()) {
+            --m_unfinished[record.function];
+            m_entries.erase(entry);
         }
+    }
+    if (dropped) {
+        removeQuietly(fileOf(record.id));
+        return dispatch();
     }
     const bool answered = result.has_value();
     record.outcome = outcomeOf(result);

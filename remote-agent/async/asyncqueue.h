@@ -3,6 +3,7 @@
 
 #include "async/callrecord.h"
 #include "config.h"
+#include "metrics/functionmetrics.h"
 #include "runtime/functionhost.h"
 
 #include <boost/asio/io_context.hpp>
@@ -58,6 +59,7 @@ class AsyncQueue final : public std::enable_shared_from_this<AsyncQueue>
 public:
     AsyncQueue(boost::asio::io_context &io,
         FunctionHost &host,
+        MetricsRegistry &metrics,
         std::shared_ptr<const LiveConfig> config,
         std::filesystem::path directory);
     ~AsyncQueue();
@@ -109,6 +111,7 @@ private:
 
     boost::asio::io_context &m_io;
     FunctionHost &m_host;
+    MetricsRegistry &m_metrics;
     std::shared_ptr<const LiveConfig> m_config;
     std::filesystem::path m_calls;
     std::filesystem::path m_damaged;

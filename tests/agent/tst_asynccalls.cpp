@@ -268,7 +268,7 @@ void TestAsyncCalls::callbackIsRetriedUntilDelivered()
         QCOMPARE(textOf(delivery["headers"]["x-rune-status"]), QStringLiteral("succeeded"));
         QCOMPARE(textOf(delivery["headers"]["x-rune-result-status"]), QStringLiteral("200"));
         QCOMPARE(textOf(delivery["headers"]["content-type"]), QStringLiteral("text/plain"));
-        QCOMPARE(textOf(delivery["body"]), QStringLiteral("done called back POST / - none"));
+        QCOMPARE(textOf(delivery["body"]), QStringLiteral("done called back POST /  - none"));
         // Nobody's token leaves the agent: not the caller's, not the agent's.
         QVERIFY(!delivery["headers"].contains("authorization"));
         QVERIFY(!QByteArray::fromStdString(delivery.dump()).contains("async-secret"));
@@ -286,6 +286,12 @@ void TestAsyncCalls::failuresAreRetriedThenDeadLetters()
     QCOMPARE(result["result"]["status"].get<int>(), 500);
     QCOMPARE(textOf(result["result"]["body"]), QStringLiteral("broken on purpose"));
     QCOMPARE(runsOf().count(id), 2);
+    // Every attempt counts in the function's metrics, like a synchronous call.
+    const json metrics = jsonOf(controlGet(*m_agent, "/v1/metrics"));
+    for (const json &function : metrics["functions"]) {
+        if (function.value("name", "") == "echo")
+            QVERIFY(function["by_status"].value("5xx", 0) >= 2);
+    }
 
     const json letters = jsonOf(controlGet(*m_agent, "/v1/functions/echo/dead-letters"));
     QVERIFY(letters["dead_letters"].is_array());
@@ -330,7 +336,8 @@ void TestAsyncCalls::fullQueueAnswers429AndDeleteDropsIt()
 
     // The queue's depth is in /v1/metrics: one running (at most one replica), the rest waiting.
     const auto depth = [this] {
-        for (const json &function : jsonOf(controlGet(*m_agent, "/v1/metrics"))["functions"]) {
+        const json metrics = jsonOf(controlGet(*m_agent, "/v1/metrics"));
+        for (const json &function : metrics["functions"]) {
             if (function.value("name", "") == "stuck")
                 return std::pair(function.value("async_queued", -1), function.value("async_running", -1));
         }

@@ -99,7 +99,8 @@ private:
 
     std::filesystem::path fileOf(const std::string &id) const;
     void onDisk(std::function<void()> work);
-    std::expected<void, std::string> writeDurably(const CallRecord &record) const;
+    /** Replaces the call's file in one rename; @p synced: fsync'd with its directory before it returns. */
+    std::expected<void, std::string> writeDurably(const CallRecord &record, bool synced) const;
     void dispatch();
     void run(const std::string &id);
     void finishAttempt(CallRecord record, InvokeResult result);

@@ -4,6 +4,7 @@
 #include "log.h"
 #include "protocol.h"
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -24,6 +25,19 @@ using tcp = boost::asio::ip::tcp;
 
 /** A receiver's answer is only looked at for its status. */
 constexpr std::uint64_t maxAnswerBytes = 64 * 1024;
+
+std::atomic<int> callbacksInFlight {0};
+
+/** A delivery's place among the callbacks in flight, taken by sendCallback(), given back when it ends. */
+struct InFlightSlot {
+    InFlightSlot() = default;
+    InFlightSlot(const InFlightSlot &) = delete;
+    InFlightSlot &operator=(const InFlightSlot &) = delete;
+    ~InFlightSlot()
+    {
+        --callbacksInFlight;
+    }
+};
 
 std::string contentTypeOf(const CallOutcome &outcome)
 {
@@ -126,6 +140,7 @@ private:
         });
     }
 
+    InFlightSlot m_slot; // first: given back even if a later member's construction throws
     tcp::resolver m_resolver;
     beast::tcp_stream m_stream;
     boost::asio::steady_timer m_timer;
@@ -142,6 +157,12 @@ private:
 
 void sendCallback(boost::asio::io_context &io, const CallbackUrl &url, const CallRecord &record, CallbackPolicy policy)
 {
+    if (++callbacksInFlight > maxCallbacksInFlight) {
+        --callbacksInFlight;
+        logLine("callback of asynchronous call " + record.id + " not sent: " + std::to_string(maxCallbacksInFlight)
+            + " callbacks are under way");
+        return;
+    }
     std::make_shared<CallbackDelivery>(io, url, record, policy)->attempt();
 }
 

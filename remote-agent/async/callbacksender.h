@@ -25,6 +25,13 @@ struct CallbackPolicy {
  * logged. Runs on its own on the io context: nothing waits for a callback. Only the headers named
  * here are sent, never anything of the agent's (its tokens) or of the original caller's.
  */
+/**
+ * Callbacks being delivered at once, retries included: each holds a socket (or waits for its next
+ * try), so callers who name receivers that never answer cannot take the node's file descriptors.
+ * A callback past this many is not sent, and logged.
+ */
+inline constexpr int maxCallbacksInFlight = 1000;
+
 void sendCallback(boost::asio::io_context &io, const CallbackUrl &url, const CallRecord &record, CallbackPolicy policy);
 
 } // namespace rune::agent

@@ -227,6 +227,10 @@ void TestAsyncCalls::hostileRequestsAreRefused()
     const auto unknown = submit("/async-function/nothing-here", "x");
     QCOMPARE(unknown.status, 404);
     QCOMPARE(errorCodeOf(unknown), QStringLiteral("not_found"));
+    // A version that is not there (never deployed, or retired) is refused like an unknown function.
+    const auto retired = submit("/async-function/echo@v9", "x");
+    QCOMPARE(retired.status, 404);
+    QCOMPARE(errorCodeOf(retired), QStringLiteral("not_found"));
     const auto badName = submit("/async-function/..%2F..", "x");
     QCOMPARE(badName.status, 404);
     // The function's own max_payload_bytes (1000) bounds what is queued, as for synchronous calls.

@@ -136,6 +136,9 @@ Agent::~Agent()
 {
     // Its thread appends to m_events, which goes before the routes that share the runner.
     m_bench->stop();
+    // Before the functions stop: a call they fail now stays queued on disk for the next start.
+    if (m_async)
+        m_async->stop();
     if (m_gateway)
         m_gateway->stop();
     if (m_triggers)
@@ -206,6 +209,8 @@ std::expected<void, std::string> Agent::prepareRuntime()
         return triggers;
     if (config->role == "controller")
         m_gateway = std::make_shared<Gateway>(m_io, m_events);
+    m_async = std::make_shared<AsyncQueue>(m_io, *m_host, m_metrics, m_config, state / "async");
+    m_async->recover();
     m_services = std::make_shared<AgentServices>(AgentServices {m_config,
         *m_store,
         *m_host,
@@ -217,13 +222,16 @@ std::expected<void, std::string> Agent::prepareRuntime()
         m_blocking.get_executor(),
         m_startedAt,
         m_triggers,
-        m_gateway});
+        m_gateway,
+        m_async});
     addFunctionEndpoints(*m_router, m_services);
     addTrialEndpoints(*m_router, m_services);
     addObservationEndpoints(*m_router, m_services);
     addClusterEndpoints(*m_router, m_services);
+    addAsyncEndpoints(*m_router, m_services);
     addInvokeEndpoints(*m_invokeRouter, m_services);
     m_host->loadAll();
+    m_async->start();
     if (m_gateway)
         m_gateway->start();
     if (m_triggers)
@@ -429,6 +437,8 @@ void Agent::beginShutdown()
     const auto drained = [this, pending] {
         if (--*pending > 0)
             return;
+        // Asynchronous calls the replicas' end fails stay queued on disk, for the next start.
+        m_async->halt();
         m_host->shutdown();
         m_signals.cancel();
         m_io.stop();

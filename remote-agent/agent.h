@@ -86,6 +86,7 @@ private:
     std::unique_ptr<FunctionHost> m_host;
     std::shared_ptr<TriggerService> m_triggers;
     std::shared_ptr<Gateway> m_gateway;
+    std::shared_ptr<AsyncQueue> m_async;
     std::shared_ptr<AgentServices> m_services;
     HttpServer m_server;
     HttpServer m_invokeServer;

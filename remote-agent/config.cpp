@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include "protocol.h"
 #include "runtime/uidrange.h"
 
 #include <array>
@@ -126,6 +127,25 @@ std::expected<void, std::string> setUpTo64(
     return {};
 }
 
+// The asynchronous calls' settings; nullopt when @p key is not one of them.
+std::optional<std::expected<void, std::string>> applyAsyncSetting(
+    Config &config, std::string_view key, std::string_view value)
+{
+    namespace keys = protocol::asynccall;
+    const std::pair<const char *, int *> settings[] = {{keys::queueLimitKey, &config.asyncQueueLimit},
+        {keys::maxAttemptsKey, &config.asyncMaxAttempts},
+        {keys::retryDelayKey, &config.asyncRetryDelayMs},
+        {keys::resultTtlKey, &config.asyncResultTtlSeconds},
+        {keys::maxResultsKey, &config.asyncMaxResults},
+        {keys::callbackAttemptsKey, &config.callbackMaxAttempts},
+        {keys::callbackDelayKey, &config.callbackRetryDelayMs}};
+    for (const auto &[name, target] : settings) {
+        if (key == name)
+            return setPositive(*target, key, value);
+    }
+    return std::nullopt;
+}
+
 // The numeric settings; nullopt when @p key is not one of them.
 std::optional<std::expected<void, std::string>> applyNumberSetting(
     Config &config, std::string_view key, std::string_view value)
@@ -160,6 +180,8 @@ std::optional<std::expected<void, std::string>> applyNumberSetting(
         return setPositive(config.minBodyBytesPerSecond, key, value);
     if (key == "body_rate_window_seconds")
         return setPositive(config.bodyRateWindowSeconds, key, value);
+    if (auto async = applyAsyncSetting(config, key, value))
+        return *async;
     if (key == "max_connections") {
         const auto number = parseNumber<std::uint64_t>(value, key);
         if (!number)
@@ -392,6 +414,9 @@ std::string usageText()
            "request\n"
            "  bodies held at once, default 256 MiB), min_body_bytes_per_second (default 1024) and\n"
            "  body_rate_window_seconds (default 10): a slower upload gets 408.\n"
+           "  async_queue_limit (default 1000), async_max_attempts (3), async_retry_delay_ms (1000),\n"
+           "  async_result_ttl_seconds (3600), async_max_results (10000), callback_max_attempts (5),\n"
+           "  callback_retry_delay_ms (1000): asynchronous calls (/async-function/<name>).\n"
            "  proc_root (default /proc): the /proc the agent reads host facts from; for tests and containers.\n"
            "  nvidia_smi (default /usr/bin/nvidia-smi): tells the GPUs' memory; read at start, like proc_root.\n"
            "SIGHUP re-reads the config and token files; SIGTERM stops after in-flight requests.\n";

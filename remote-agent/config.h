@@ -76,6 +76,15 @@ struct Config {
     std::uint64_t minBodyBytesPerSecond = 1024;
     int bodyRateWindowSeconds = 10;
 
+    // Asynchronous calls (protocol.h, namespace asynccall): the queue, retries, results, callbacks.
+    int asyncQueueLimit = 1000; // unfinished calls per function; more get 429
+    int asyncMaxAttempts = 3; // then the call is a dead letter
+    int asyncRetryDelayMs = 1000; // before the first retry, doubling
+    int asyncResultTtlSeconds = 3600; // outcomes are kept this long
+    int asyncMaxResults = 10000; // and at most this many (the oldest go first)
+    int callbackMaxAttempts = 5;
+    int callbackRetryDelayMs = 1000; // before the first retry of a callback, doubling
+
     // Function logs on disk: rotated past this size, this many old files kept.
     std::uint64_t logMaxFileBytes = 8ull << 20;
     int logKeepFiles = 3;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "async/asyncqueue.h"
 #include "config.h"
 #include "functions/functionstore.h"
 #include "gateway/gateway.h"
@@ -33,6 +34,7 @@ struct AgentServices {
     std::chrono::steady_clock::time_point startedAt;
     std::shared_ptr<TriggerService> triggers; ///< null when triggers do not fire on this node
     std::shared_ptr<Gateway> gateway; ///< the controller role's gateway; null on other roles
+    std::shared_ptr<AsyncQueue> async; ///< asynchronous calls
 };
 
 /** GET/PUT/DELETE /v1/functions[/{name}], :block, :unblock, POST /v1/functions/{name}/invoke. */
@@ -41,6 +43,10 @@ void addFunctionEndpoints(Router &router, std::shared_ptr<AgentServices> service
 void addTrialEndpoints(Router &router, std::shared_ptr<AgentServices> services);
 /** The invoke port: any method on /function/{name}[@vN][/path...]. */
 void addInvokeEndpoints(Router &router, std::shared_ptr<AgentServices> services);
+/** /async-function/{name}[@vN][/path...] on the invoke port, with the invoke route's @p options. */
+void addAsyncInvokeEndpoint(Router &router, std::shared_ptr<AgentServices> services, RouteOptions options);
+/** GET /v1/results/{id} and GET /v1/functions/{name}/dead-letters. */
+void addAsyncEndpoints(Router &router, std::shared_ptr<AgentServices> services);
 /** PUT and GET /v1/cluster: the nodes the controller's gateway forwards to. */
 void addClusterEndpoints(Router &router, std::shared_ptr<AgentServices> services);
 /** GET /v1/logs, /v1/events, /v1/metrics and /metrics. */

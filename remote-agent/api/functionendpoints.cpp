@@ -133,6 +133,7 @@ void remove(const Exchange &exchange, const std::shared_ptr<AgentServices> &serv
             return queued.respondError(
                 http::status::not_found, errorcode::notFound, "no function named '" + name + "'");
         services->host.forget(name);
+        services->async->dropFunction(name);
         if (!services->store.remove(name) && !services->store.versions(name).empty())
             return queued.respondError(http::status::internal_server_error,
                 errorcode::internal,

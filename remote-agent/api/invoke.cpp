@@ -92,15 +92,15 @@ Response errorResponse(const InvokeError &error)
     return http;
 }
 
-bool tokenAccepted(const AgentServices &services, const Request &request)
+} // namespace
+
+bool invokeTokenAccepted(const AgentServices &services, const Request &request)
 {
     const auto config = services.config->current();
     const std::string &token = config->invokeToken.empty() ? config->token : config->invokeToken;
     // A token function on an agent without any token is callable only by who can reach the port.
     return token.empty() || bearerTokenMatches(asStdView(request[http::field::authorization]), token);
 }
-
-} // namespace
 
 namespace
 {
@@ -119,7 +119,7 @@ void callPool(AgentServices &services,
     CallOptions options)
 {
     const FunctionSpec &function = pool->function();
-    if (options.checkToken && !tokenAccepted(services, exchange.request())) {
+    if (options.checkToken && !invokeTokenAccepted(services, exchange.request())) {
         Response denied = makeErrorResponse(http::status::unauthorized,
             errorcode::unauthorized,
             "the function '" + function.name + "' needs a bearer token");

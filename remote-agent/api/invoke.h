@@ -20,6 +20,9 @@ void invokeFunction(
  */
 void invokeTrial(AgentServices &services, const Exchange &exchange, const std::string &name, const std::string &id);
 
+/** Whether @p request carries the invoke token (or the agent has none), for functions whose auth is "token". */
+bool invokeTokenAccepted(const AgentServices &services, const Request &request);
+
 /** The body limit of an invoke route: the max payload of the function named in its "name" parameter. */
 std::function<std::optional<std::uint64_t>(const PathParams &)> functionPayloadLimit(
     std::shared_ptr<AgentServices> services);

@@ -57,6 +57,7 @@ void addInvokeEndpoints(Router &router, std::shared_ptr<AgentServices> services)
             invokeFunction(*services, exchange, exchange.param("name"), std::string(exchange.param("rest")), true);
         },
         options);
+    addAsyncInvokeEndpoint(router, services, options);
     // For load balancers and the controller's gateway: is this node taking calls?
     router.add(
         http::verb::get,

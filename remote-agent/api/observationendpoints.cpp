@@ -131,7 +131,15 @@ void addObservationEndpoints(Router &router, std::shared_ptr<AgentServices> serv
                         + std::string(*text) + "'");
             }
         }
-        exchange.respondJson(http::status::ok, metricsJson(metricsView(*services, std::chrono::seconds(window))));
+        nlohmann::json metrics = metricsJson(metricsView(*services, std::chrono::seconds(window)));
+        // Each function's asynchronous calls not finished yet, for the console's queue depth.
+        for (nlohmann::json &function : metrics[protocol::metrics::functions]) {
+            const AsyncDepth depth =
+                services->async->depth(function.value(protocol::functionmetrics::name, std::string()));
+            function[protocol::functionmetrics::asyncQueued] = depth.queued;
+            function[protocol::functionmetrics::asyncRunning] = depth.running;
+        }
+        exchange.respondJson(http::status::ok, metrics);
     });
     router.add(http::verb::get, "/metrics", [services](Exchange exchange) {
         Response response;

@@ -6,6 +6,8 @@
 // also pinned by the fixtures in tests/fixtures/protocol/, which both sides are tested against.
 // A function's configuration (the body of a deploy) is in deployconfig.h.
 
+#include <cstddef>
+
 namespace rune::protocol
 {
 
@@ -21,6 +23,10 @@ inline constexpr char logs[] = "/v1/logs";
 inline constexpr char triggers[] = "/v1/triggers";
 inline constexpr char invokePrefix[] = "/function/"; ///< /function/<name>[@v<N>][/path] on the invoke port
 inline constexpr char trialsSuffix[] = "/trials"; ///< /v1/functions/<name>/trials[/<id>[/invoke]]
+/** /async-function/<name>[@v<N>][/path] on the invoke port: queued, answered 202 (namespace asynccall). */
+inline constexpr char asyncInvokePrefix[] = "/async-function/";
+inline constexpr char results[] = "/v1/results"; ///< /v1/results/<request id>: an asynchronous call's state
+inline constexpr char deadLettersSuffix[] = "/dead-letters"; ///< /v1/functions/<name>/dead-letters
 } // namespace paths
 
 /**
@@ -44,6 +50,59 @@ inline constexpr char durationHeader[] = "X-Rune-Duration-Us";
 inline constexpr char coldStartHeader[] = "X-Rune-Cold-Start"; ///< "1" on a call that started its replica
 inline constexpr int maxBodyBytes = 4096;
 } // namespace trial
+
+/**
+ * Asynchronous calls: POST /async-function/<name>[/path] is written to disk (fsync'd) and answered
+ * 202 {"request_id"} at once; a worker runs it at least once, retrying failures (5xx, crash,
+ * timeout) with backoff, and keeps its outcome for GET /v1/results/<id> (control API). A call that
+ * fails every attempt is a dead letter, listed by GET /v1/functions/<name>/dead-letters.
+ */
+namespace asynccall
+{
+inline constexpr char requestId[] = "request_id";
+inline constexpr char function[] = "function";
+inline constexpr char status[] = "status"; ///< one of the status values below
+inline constexpr char attempts[] = "attempts"; ///< attempts started so far
+inline constexpr char result[] = "result"; ///< absent until the call ended
+inline constexpr char resultStatus[] = "status"; ///< in "result": the HTTP status the function (or the agent) answered
+inline constexpr char resultBody[] = "body";
+inline constexpr char resultBodyEncoding[] = "body_encoding"; ///< encodingText (UTF-8 as is) or encodingBase64
+inline constexpr char resultContentType[] = "content_type";
+inline constexpr char resultError[] = "error"; ///< in "result", when the agent ran no function: its error code
+inline constexpr char acceptedAt[] = "accepted_at"; ///< milliseconds since the epoch
+inline constexpr char finishedAt[] = "finished_at"; ///< milliseconds since the epoch; null until the call ended
+inline constexpr char deadLetters[] = "dead_letters"; ///< GET .../dead-letters: a list of results, oldest first
+inline constexpr char encodingText[] = "text";
+inline constexpr char encodingBase64[] = "base64";
+inline constexpr char statusQueued[] = "queued";
+inline constexpr char statusRunning[] = "running";
+inline constexpr char statusSucceeded[] = "succeeded";
+inline constexpr char statusFailed[] = "failed"; ///< ended with a 4xx from the function: not retried
+inline constexpr char statusDead[] = "dead"; ///< every attempt failed
+inline constexpr char requestIdHeader[] = "X-Rune-Request-Id"; ///< on the 202 and on the callback
+inline constexpr char callbackUrlHeader[] = "X-Callback-Url"; ///< http://host[:port][/path]: where the outcome goes
+inline constexpr char statusHeader[] = "X-Rune-Status"; ///< on the callback: succeeded or failed
+inline constexpr char resultStatusHeader[] = "X-Rune-Result-Status"; ///< on the callback: the function's HTTP status
+inline constexpr std::size_t maxCallbackUrlBytes = 2048;
+inline constexpr std::size_t requestIdHexDigits = 32; ///< 128 random bits
+// The agent's config keys and their defaults.
+inline constexpr char queueLimitKey[] = "async_queue_limit"; ///< unfinished calls a function may have
+inline constexpr char maxAttemptsKey[] = "async_max_attempts";
+inline constexpr char retryDelayKey[] = "async_retry_delay_ms"; ///< before the first retry; doubles, at most 60 s
+inline constexpr char resultTtlKey[] = "async_result_ttl_seconds";
+inline constexpr char maxResultsKey[] = "async_max_results";
+inline constexpr char callbackAttemptsKey[] = "callback_max_attempts";
+inline constexpr char callbackDelayKey[] = "callback_retry_delay_ms"; ///< doubles, at most 60 s
+inline constexpr int defaultQueueLimit = 1000;
+inline constexpr int defaultMaxAttempts = 3;
+inline constexpr int defaultRetryDelayMs = 1000;
+inline constexpr int defaultResultTtlSeconds = 3600;
+inline constexpr int defaultMaxResults = 10000;
+inline constexpr int defaultCallbackAttempts = 5;
+inline constexpr int defaultCallbackDelayMs = 1000;
+inline constexpr int maxRetryDelayMs = 60000;
+inline constexpr int queueFullRetryAfterSeconds = 5;
+} // namespace asynccall
 
 /** PUT /v1/functions/<name>: the code archive and the configuration (deployconfig.h). */
 namespace deploy
@@ -146,6 +205,8 @@ inline constexpr char inFlight[] = "in_flight";
 inline constexpr char queued[] = "queued";
 inline constexpr char scaleUps[] = "scale_ups";
 inline constexpr char scaleDowns[] = "scale_downs";
+inline constexpr char asyncQueued[] = "async_queued"; ///< asynchronous calls waiting (retries included)
+inline constexpr char asyncRunning[] = "async_running";
 } // namespace functionmetrics
 
 /** The "latency" and "cold_start_latency" objects (since the agent started) and "recent_latency". */
@@ -246,6 +307,11 @@ inline constexpr char startFailed[] = "start_failed"; // 503: the function fails
 inline constexpr char overloaded[] = "overloaded"; // 503: replicas busy and the wait queue full, or the node's
 inline constexpr char shuttingDown[] = "shutting_down"; // 503
 inline constexpr char coldStartTimeout[] = "cold_start_timeout"; // 503: the first replica is still starting
+// Asynchronous calls.
+inline constexpr char queueFull[] = "queue_full"; // 429: the function's asynchronous queue is full
+inline constexpr char invalidCallbackUrl[] = "invalid_callback_url"; // 400
+inline constexpr char resultNotFound[] = "result_not_found"; // 404: unknown, expired or malformed request id
+inline constexpr char queueStorage[] = "queue_storage"; // 507: the call could not be written to disk
 // The controller's gateway.
 inline constexpr char noNodeAvailable[] = "no_node_available"; // 502: nothing was sent
 inline constexpr char upstreamFailed[] = "upstream_failed"; // 502: the node went away after the call was sent

@@ -29,6 +29,9 @@ const ReplyLimits clusterLimits {
 /** How often pending work is looked at: retries that are due and controllers to ask. */
 constexpr std::chrono::milliseconds tickInterval {200};
 
+/** The longest a burst of changes postpones the lists. */
+constexpr std::chrono::milliseconds longestBurst {2000};
+
 QString invokeUrl(const QString &host, quint16 port)
 {
     // An IPv6 address needs brackets to be told from the port.
@@ -230,7 +233,15 @@ GatewaySyncState GatewaySync::state(const QString &controllerId) const
 
 void GatewaySync::schedule()
 {
-    if (m_running)
+    if (!m_running)
+        return;
+    if (!m_debounce.isActive()) {
+        m_burst.start();
+        m_debounce.start();
+        return;
+    }
+    // Changes that never stop (a fleet of thousands settling) must not hold the lists back for ever.
+    if (m_burst.elapsed() < longestBurst.count())
         m_debounce.start();
 }
 

@@ -155,6 +155,7 @@ private:
     QHash<QString, Controller> m_controllers;
     QSet<QObject *> m_viewers;
     QTimer m_debounce;
+    QElapsedTimer m_burst; ///< since the first change of the burst the debounce is waiting out
     QTimer m_tick;
     std::chrono::milliseconds m_checkInterval {15000};
     std::chrono::milliseconds m_watchedInterval {1000};

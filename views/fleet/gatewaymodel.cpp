@@ -42,7 +42,7 @@ QStringList GatewayModel::controllers() const
         return m_sync->controllers();
     QStringList present;
     for (const QString &id : m_chosen) {
-        const Node *node = m_nodes->find(id);
+        const rune::Node *node = m_nodes->find(id);
         if (node && node->role == NodeRole::Controller)
             present << id;
     }

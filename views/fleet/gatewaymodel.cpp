@@ -51,8 +51,7 @@ QStringList GatewayModel::controllers() const
 
 void GatewayModel::reload()
 {
-    beginResetModel();
-    m_rows.clear();
+    QList<Row> rows;
     for (const QString &id : controllers()) {
         const GatewaySyncState state = m_sync->state(id);
         const QString controller = nodeNameOrId(m_nodes, id);
@@ -76,13 +75,13 @@ void GatewayModel::reload()
                     node.functions};
                 if (!wanted)
                     row.health += tr(", being removed");
-                m_rows.append(row);
+                rows.append(row);
             }
         }
         for (const GatewayRoute &route : state.wanted) {
             if (listed.contains(route.name))
                 continue;
-            m_rows.append(Row {controller,
+            rows.append(Row {controller,
                 route.name,
                 route.url,
                 status ? tr("not sent yet") : tr("unknown"),
@@ -94,7 +93,17 @@ void GatewayModel::reload()
                 route.functions});
         }
     }
-    endResetModel();
+    // The controllers are asked every second while on screen: rows that stay keep the selection.
+    if (rows.size() == m_rows.size()) {
+        if (rows != m_rows) {
+            m_rows = rows;
+            Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1));
+        }
+    } else {
+        beginResetModel();
+        m_rows = rows;
+        endResetModel();
+    }
     Q_EMIT reloaded();
 }
 

@@ -56,6 +56,8 @@ private:
         qint64 forwarded = -1;
         qint64 errors = -1;
         QStringList functions;
+
+        bool operator==(const Row &) const = default;
     };
 
     void reload();

@@ -255,28 +255,7 @@ void GatewaySync::sync()
         if (node.role != NodeRole::Controller)
             continue;
         present.insert(node.id);
-        Controller &controller = m_controllers[node.id];
-        const bool serving = node.state == NodeState::Running;
-        const QString addressKey = addressKeyOf(node);
-        // Back in service, or another agent at its address: it may have lost its list.
-        if ((serving && !controller.serving) || addressKey != controller.addressKey) {
-            abort(controller);
-            controller.ackedBody.clear();
-            controller.state.failures = 0;
-            controller.state.nextAttempt = {};
-        }
-        controller.serving = serving;
-        controller.addressKey = addressKey;
-        const auto wanted = gatewayRoutes(node, m_nodes->nodes(), hosted);
-        const bool changedWanted = wanted != controller.state.wanted;
-        controller.state.wanted = wanted;
-        controller.wantedBody = gatewayBody(wanted);
-        controller.state.inStep = controller.ackedBody == controller.wantedBody;
-        if (changedWanted) {
-            controller.state.failures = 0; // a new list is worth a try at once
-            controller.state.nextAttempt = {};
-            Q_EMIT changed(node.id);
-        }
+        update(node, hosted);
         advance(node.id);
     }
     for (auto it = m_controllers.begin(); it != m_controllers.end();) {
@@ -286,6 +265,32 @@ void GatewaySync::sync()
         }
         abort(*it);
         it = m_controllers.erase(it);
+    }
+}
+
+void GatewaySync::update(const Node &node, const QHash<QString, QStringList> &hosted)
+{
+    Controller &controller = m_controllers[node.id];
+    const bool serving = node.state == NodeState::Running;
+    const QString addressKey = addressKeyOf(node);
+    // Back in service, or another agent at its address: it may have lost its list.
+    if ((serving && !controller.serving) || addressKey != controller.addressKey) {
+        abort(controller);
+        controller.ackedBody.clear();
+        controller.state.failures = 0;
+        controller.state.nextAttempt = {};
+    }
+    controller.serving = serving;
+    controller.addressKey = addressKey;
+    const auto wanted = gatewayRoutes(node, m_nodes->nodes(), hosted);
+    const bool changedWanted = wanted != controller.state.wanted;
+    controller.state.wanted = wanted;
+    controller.wantedBody = gatewayBody(wanted);
+    controller.state.inStep = controller.ackedBody == controller.wantedBody;
+    if (changedWanted) {
+        controller.state.failures = 0; // a new list is worth a try at once
+        controller.state.nextAttempt = {};
+        Q_EMIT changed(node.id);
     }
 }
 

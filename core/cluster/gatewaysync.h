@@ -135,6 +135,8 @@ private:
 
     void schedule();
     void sync();
+    /** Recomputes @p node's list; one that came back, or moved, is to get it again. */
+    void update(const Node &node, const QHash<QString, QStringList> &hosted);
     void tick();
     void advance(const QString &id);
     void put(const QString &id);

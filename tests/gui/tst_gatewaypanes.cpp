@@ -18,6 +18,7 @@
 #include "functions/functionworkspace.h"
 #include "shell/mainwindow.h"
 
+#include <QAbstractItemModelTester>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -130,6 +131,7 @@ void TestGatewayPanes::overviewListsTheRoutesWithTheirHealthAndCalls()
     m_window->showPane(MainWindow::Pane::Overview);
     views::GatewayPanel *panel = m_window->overviewPane()->gatewayPanel();
     QVERIFY(panel);
+    QAbstractItemModelTester tester(panel->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     QTRY_VERIFY(panel->isVisible());
     const QStringList expected {u"compute-1: echo, hello (up)"_s, u"compute-2: hello (up)"_s, u"edge-1: echo (up)"_s};
     QTRY_COMPARE_WITH_TIMEOUT(rowsOf(panel->model()), expected, 20000);

@@ -180,8 +180,8 @@ void TestGatewaySync::theRoutesFollowTheFleet()
         routes.at(0), (GatewayRoute {u"a"_s, u"compute-a"_s, u"http://127.0.0.1:7001"_s, {u"echo"_s, u"hello"_s}}));
     QCOMPARE(routes.at(1), (GatewayRoute {u"b"_s, u"edge-b"_s, u"http://10.0.0.12:8080"_s, {u"hello"_s}}));
     QCOMPARE(gatewayBody(routes),
-        R"({"nodes":[{"functions":["echo","hello"],"name":"compute-a","url":"http://127.0.0.1:7001"},)"
-        R"({"functions":["hello"],"name":"edge-b","url":"http://10.0.0.12:8080"}]})"_ba);
+        "{\"nodes\":[{\"functions\":[\"echo\",\"hello\"],\"name\":\"compute-a\",\"url\":\"http://127.0.0.1:7001\"},"
+        "{\"functions\":[\"hello\"],\"name\":\"edge-b\",\"url\":\"http://10.0.0.12:8080\"}]}"_ba);
     GatewayStatus status;
     status.nodes = {GatewayNodeStatus {u"edge-b"_s, u"http://10.0.0.12:8080"_s, {u"hello"_s}, true, 0, 0, 0},
         GatewayNodeStatus {u"compute-a"_s, u"http://127.0.0.1:7001"_s, {u"echo"_s, u"hello"_s}, false, 3, 9, 1}};
@@ -298,7 +298,7 @@ void TestGatewaySync::aControllerThatLostItsListGetsItAgain()
 
     // Its list emptied behind the console's back, as a restart on the same address does.
     const auto emptied = rune::test::httpRequest(
-        controllerAgent.port(), "PUT", "/v1/cluster", controllerAgent.token(), R"({"nodes":[]})");
+        controllerAgent.port(), "PUT", "/v1/cluster", controllerAgent.token(), "{\"nodes\":[]}");
     QCOMPARE(emptied.status, 200);
     QCOMPARE(routedBy(controllerAgent), (QMap<QString, QStringList> {}));
     QTRY_COMPARE_WITH_TIMEOUT(routedBy(controllerAgent), expected, 10000);
@@ -355,7 +355,7 @@ void TestGatewaySync::aFailedPutIsRetriedAndShown()
 void TestGatewaySync::garbageFromTheControllerIsAnErrorInItsState()
 {
     FunctionFixture fx(1);
-    GarbageServer garbage(R"({"nodes": [{"name": 7, "url": ["x"]}]})");
+    GarbageServer garbage("{\"nodes\": [{\"name\": 7, \"url\": [\"x\"]}]}");
     Node node;
     node.id = u"controller"_s;
     node.name = u"controller"_s;
@@ -381,10 +381,11 @@ void TestGatewaySync::garbageFromTheControllerIsAnErrorInItsState()
         qPrintable(QString::number(garbage.requests - before)));
 
     QCOMPARE(parseGatewayStatus("[]").error().code, u"agent.bad_response"_s);
-    QVERIFY(!parseGatewayStatus(R"({"nodes":[{"name":"a","url":"http://a:1","healthy":"yes"}]})"));
-    QVERIFY(!parseGatewayStatus(R"({"nodes":[{"name":"a","url":"http://a:1","in_flight":-1}]})"));
+    QVERIFY(!parseGatewayStatus("{\"nodes\":[{\"name\":\"a\",\"url\":\"http://a:1\",\"healthy\":\"yes\"}]}"));
+    QVERIFY(!parseGatewayStatus("{\"nodes\":[{\"name\":\"a\",\"url\":\"http://a:1\",\"in_flight\":-1}]}"));
     const auto fine = parseGatewayStatus(
-        R"({"nodes":[{"name":"a","url":"http://a:1","functions":["z","b"],"healthy":true,"in_flight":2,"forwarded":5,"errors":1}]})");
+        "{\"nodes\":[{\"name\":\"a\",\"url\":\"http://"
+        "a:1\",\"functions\":[\"z\",\"b\"],\"healthy\":true,\"in_flight\":2,\"forwarded\":5,\"errors\":1}]}");
     QVERIFY(fine);
     QCOMPARE(fine->nodes.size(), 1);
     QCOMPARE(fine->nodes.at(0).functions, (QStringList {u"b"_s, u"z"_s}));

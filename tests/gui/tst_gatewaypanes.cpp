@@ -182,7 +182,7 @@ void TestGatewayPanes::garbageFromTheControllerIsSaidInThePanel()
             connect(socket, &QTcpSocket::readyRead, socket, [socket] {
                 if (!socket->readAll().contains("\r\n\r\n"))
                     return;
-                const QByteArray body = R"({"nodes": "all of them"})";
+                const QByteArray body = "{\"nodes\": \"all of them\"}";
                 socket->write("HTTP/1.1 200 OK\r\nContent-Length: " + QByteArray::number(body.size())
                     + "\r\nConnection: close\r\n\r\n" + body);
                 socket->disconnectFromHost();

@@ -7,6 +7,7 @@
 #include "agent/functionagents.h"
 #include "cluster/gatewaysync.h"
 #include "cluster/nodelist.h"
+#include "cluster/nodemonitor.h"
 #include "consolefixture.h"
 #include "demo/demoworkload.h"
 #include "demo/localcluster.h"

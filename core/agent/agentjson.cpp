@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agent/agentjson.h"
 
+#include "agent/gatewaystatus.h"
+
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QLocale>
@@ -220,3 +222,49 @@ std::optional<Error> FieldReader::error() const
 }
 
 } // namespace rune::agentjson
+
+namespace rune
+{
+
+Result<GatewayStatus> parseGatewayStatus(const QByteArray &body)
+{
+    namespace c = clusterfields;
+    const auto object = agentjson::parseObject(body);
+    if (!object)
+        return std::unexpected(object.error());
+    if (!object->value(agentjson::field(c::nodes)).isArray())
+        return std::unexpected(agentjson::notProtocol(agentjson::tr("a cluster without a list of nodes.")));
+    agentjson::FieldReader reader(*object, agentjson::tr("the cluster"));
+    GatewayStatus status;
+    const QJsonArray nodes = reader.list(c::nodes);
+    for (const QJsonValue &entry : nodes) {
+        if (!entry.isObject()) {
+            reader.note(agentjson::tr("the list \"nodes\" holds %1, not nodes.").arg(agentjson::kindName(entry)));
+            break;
+        }
+        agentjson::FieldReader node(entry.toObject(), agentjson::tr("a node of the cluster"), reader);
+        GatewayNodeStatus read;
+        read.name = node.text(c::name);
+        read.url = node.text(c::url);
+        if (read.name.isEmpty() || read.url.isEmpty()) {
+            reader.note(agentjson::tr("a node of the cluster without a name or url."));
+            break;
+        }
+        read.functions = node.texts(c::functions);
+        read.functions.sort();
+        const QJsonValue healthy = entry.toObject().value(agentjson::field(c::healthy));
+        if (!healthy.isBool() && !healthy.isNull() && !healthy.isUndefined())
+            node.note(agentjson::tr("the field \"healthy\" of a node of the cluster is %1, not true or false.")
+                          .arg(agentjson::kindName(healthy)));
+        read.healthy = healthy.toBool();
+        read.inFlight = node.smallCount(c::inFlight);
+        read.forwarded = node.count(c::forwarded);
+        read.errors = node.count(c::errors);
+        status.nodes.append(std::move(read));
+    }
+    if (const auto error = reader.error())
+        return std::unexpected(*error);
+    return status;
+}
+
+} // namespace rune

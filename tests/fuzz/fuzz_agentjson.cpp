@@ -5,6 +5,7 @@
 #include "agent/agentclient.h"
 #include "agent/agentmetrics.h"
 #include "agent/functionagentclient.h"
+#include "agent/gatewaystatus.h"
 #include "functions/functionlog.h"
 #include "metrics/nodesample.h"
 
@@ -27,6 +28,7 @@ enum Parser : std::uint8_t {
     LogLine,
     ErrorBody,
     Trial,
+    Cluster,
     ParserCount
 };
 
@@ -102,6 +104,19 @@ void parse(Parser parser, const QByteArray &body, std::uint8_t extra)
         if (const auto trial = parseAgentTrial(body)) {
             checkText(trial->id);
             require(trial->memoryMiB >= 0 && trial->version >= 0);
+        }
+        break;
+    case Cluster:
+        if (const auto cluster = parseGatewayStatus(body)) {
+            require(cluster->nodes.size() <= 10000); // agentjson::maxListEntries
+            for (const GatewayNodeStatus &node : cluster->nodes) {
+                require(!node.name.isEmpty() && !node.url.isEmpty());
+                checkText(node.name);
+                checkText(node.url);
+                require(node.inFlight >= 0 && node.forwarded >= 0 && node.errors >= 0);
+                for (const QString &function : node.functions)
+                    checkText(function);
+            }
         }
         break;
     case ParserCount:

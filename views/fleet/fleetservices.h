@@ -9,6 +9,7 @@
 namespace rune
 {
 class FleetMetrics;
+class GatewaySync;
 class MetricHistory;
 class NodeList;
 class NodeMonitor;
@@ -28,6 +29,8 @@ struct FleetServices {
     MetricHistory *history = nullptr;
     NodeMonitor *monitor = nullptr;
     NodeOperations *operations = nullptr;
+    /** Keeps the controllers' gateways current; Overview and Node detail show them. */
+    GatewaySync *gateways = nullptr;
     /** A fresh SSH connection to a host, for "Test connection" before the host is added. */
     std::function<std::unique_ptr<SshTransport>(const SshTarget &)> connectTo;
 };

@@ -4,6 +4,7 @@
 #include "benchmarks/benchmarkformat.h"
 #include "benchmarks/benchmarkresults.h"
 #include "cluster/nodelist.h"
+#include "fleet/gatewaypanel.h"
 #include "fleet/nodeattention.h"
 #include "fleet/nodeeventsmodel.h"
 #include "fleet/nodefunctionsmodel.h"
@@ -329,6 +330,7 @@ void NodeDetailPane::setNode(const QString &nodeId)
     updateFacts();
     reloadHistory();
     reloadBenchmarks();
+    updateGatewayTab();
     Q_EMIT nodeChanged(nodeId);
 }
 
@@ -564,6 +566,30 @@ void NodeDetailPane::restoreState(const QByteArray &state)
         setRange(HistoryRange(range));
     if (m_nodes->find(nodeId))
         setNode(nodeId);
+}
+
+void NodeDetailPane::setGateways(GatewaySync *sync)
+{
+    if (m_gateway || !sync)
+        return;
+    m_gateway = new GatewayPanel(sync, m_nodes, this);
+    m_tabs->addTab(m_gateway, tr("Gateway"));
+    updateGatewayTab();
+}
+
+GatewayPanel *NodeDetailPane::gatewayPanel() const
+{
+    return m_gateway;
+}
+
+void NodeDetailPane::updateGatewayTab()
+{
+    if (!m_gateway)
+        return;
+    const Node *node = m_nodes->find(m_nodeId);
+    const bool controller = node && node->role == NodeRole::Controller;
+    m_gateway->setControllers(controller ? QStringList {m_nodeId} : QStringList());
+    m_tabs->setTabVisible(m_tabs->indexOf(m_gateway), controller);
 }
 
 } // namespace rune::views

@@ -18,6 +18,7 @@ namespace rune
 {
 class BenchmarkResults;
 class FleetMetrics;
+class GatewaySync;
 class MetricHistory;
 class NodeList;
 struct NodeSample;
@@ -26,6 +27,7 @@ struct NodeSample;
 namespace rune::views
 {
 
+class GatewayPanel;
 class MetricChart;
 class NodeEventsModel;
 class NodeFunctionsModel;
@@ -72,6 +74,10 @@ public:
     QString attentionText() const;
     QByteArray saveState() const;
     void restoreState(const QByteArray &state);
+    /** Adds the Gateway tab, shown for a controller: the nodes its gateway routes to. */
+    void setGateways(GatewaySync *sync);
+    /** The Gateway tab's panel; nullptr before setGateways(). */
+    GatewayPanel *gatewayPanel() const;
 
 Q_SIGNALS:
     void nodeChanged(const QString &nodeId);
@@ -87,6 +93,7 @@ private:
     void updateFacts();
     void updateAttention();
     void reloadBenchmarks();
+    void updateGatewayTab();
     qint64 windowStart(qint64 end) const;
     qint64 gapThreshold() const;
 
@@ -109,6 +116,7 @@ private:
     NodeEventsModel *m_events;
     QTableView *m_functionsTable;
     QTableView *m_eventsTable;
+    GatewayPanel *m_gateway = nullptr;
     QHash<QString, QLabel *> m_factLabels;
     quint64 m_loadGeneration = 0;
     quint64 m_benchmarkGeneration = 0;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fleet/overviewpane.h"
 
+#include "cluster/gatewaysync.h"
 #include "cluster/groupsummary.h"
 #include "cluster/nodelist.h"
+#include "fleet/gatewaypanel.h"
 #include "fleet/nodefilterproxy.h"
 #include "fleet/overviewmodel.h"
 #include "fleet/visiblerows.h"
@@ -221,6 +223,8 @@ void OverviewPane::activate(const QModelIndex &index)
 void OverviewPane::updateSummary()
 {
     const QList<Node> &nodes = m_nodes->nodes();
+    if (m_gateway)
+        m_gateway->setVisible(!statesOf(nodes, NodeRole::Controller).isEmpty());
     m_summaryLabel->setText(u"<b>%1</b>"_s.arg(groupSummary(statesOf(nodes)).toHtmlEscaped()));
     QStringList groups;
     for (auto role : {NodeRole::Controller, NodeRole::Compute, NodeRole::Edge}) {
@@ -267,6 +271,22 @@ void OverviewPane::updateTotals()
     m_totals[Replicas]->setText(QString::number(totals.replicas));
     m_totals[Replicas]->setToolTip(
         tr("%1 deployment(s), %2 call(s) in flight").arg(totals.functions).arg(totals.inFlight));
+}
+
+void OverviewPane::setGateways(GatewaySync *sync)
+{
+    if (m_gateway || !sync)
+        return;
+    m_gateway = new GatewayPanel(sync, m_nodes, this);
+    m_gateway->showEveryController();
+    m_gateway->setMaximumHeight(220);
+    layout()->addWidget(m_gateway);
+    updateSummary();
+}
+
+GatewayPanel *OverviewPane::gatewayPanel() const
+{
+    return m_gateway;
 }
 
 } // namespace rune::views

@@ -12,12 +12,14 @@ class QTableView;
 namespace rune
 {
 class FleetMetrics;
+class GatewaySync;
 class NodeList;
 } // namespace rune
 
 namespace rune::views
 {
 
+class GatewayPanel;
 class NodeFilterProxy;
 class OverviewModel;
 class VisibleRows;
@@ -41,6 +43,10 @@ public:
     QStringList visibleNodes() const;
     QByteArray saveState() const;
     void restoreState(const QByteArray &state);
+    /** Adds the gateways of the fleet's controllers below the nodes, shown while there is one. */
+    void setGateways(GatewaySync *sync);
+    /** nullptr before setGateways(). */
+    GatewayPanel *gatewayPanel() const;
 
 Q_SIGNALS:
     void nodeActivated(const QString &nodeId);
@@ -64,6 +70,7 @@ private:
     QComboBox *m_stateCombo;
     QLineEdit *m_filterEdit;
     QTableView *m_table;
+    GatewayPanel *m_gateway = nullptr;
     VisibleRows *m_visible;
     QList<QLabel *> m_totals;
     QTimer m_summaryTimer;

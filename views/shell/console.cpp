@@ -5,6 +5,7 @@
 #include "agent/sshagentaccess.h"
 #include "benchmarks/benchmarkresults.h"
 #include "benchmarks/benchmarksession.h"
+#include "cluster/gatewaysync.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
 #include "cluster/nodepersister.h"
@@ -123,6 +124,10 @@ void Console::buildFunctions()
     m_agents = std::make_unique<FunctionAgents>(m_nodes.get(), m_network.get(), AgentDirectory(m_remoteAccess.get()));
     m_releases = std::make_unique<FunctionReleases>(m_workspace.get(), m_agents.get());
     m_invoker = std::make_unique<FunctionInvoker>(m_catalog.get(), m_agents.get());
+    // Every controller's gateway follows the fleet and its functions, through the same agent access.
+    m_gateways = std::make_unique<GatewaySync>(m_nodes.get(), m_catalog.get(), m_agents.get());
+    m_gateways->setWatchedInterval(std::chrono::milliseconds(m_settings->value(Settings::Key::PollIntervalMs).toInt()));
+    m_services.fleet.gateways = m_gateways.get();
     // Benchmark figures live in the store; the deploy dialog ranks nodes by them.
     m_benchmarkResults = std::make_unique<BenchmarkResults>(m_store.get());
     auto templates = loadFunctionTemplates(u":/templates"_s);
@@ -173,6 +178,9 @@ void Console::applySetting(int key)
     case Settings::Key::BackgroundPollIntervalMs:
         // Both each time: the monitor keeps the background interval at least the other one.
         m_monitor->setInterval(std::chrono::milliseconds(m_settings->value(Settings::Key::PollIntervalMs).toInt()));
+        if (m_gateways) // built after the fleet: buildFunctions() reads the interval itself
+            m_gateways->setWatchedInterval(
+                std::chrono::milliseconds(m_settings->value(Settings::Key::PollIntervalMs).toInt()));
         return m_monitor->setBackgroundInterval(
             std::chrono::milliseconds(m_settings->value(Settings::Key::BackgroundPollIntervalMs).toInt()));
     case Settings::Key::MetricRetentionHours:
@@ -218,6 +226,7 @@ void Console::start()
 {
     m_monitor->start();
     m_operations->resumePending();
+    m_gateways->start();
 }
 
 } // namespace rune::views

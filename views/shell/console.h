@@ -24,6 +24,7 @@ class FunctionCatalog;
 class FunctionInvoker;
 class FunctionReleases;
 class FunctionWorkspace;
+class GatewaySync;
 class MetricHistory;
 class NodeList;
 class NodeMonitor;
@@ -108,6 +109,7 @@ private:
     std::unique_ptr<FunctionAgents> m_agents;
     std::unique_ptr<FunctionReleases> m_releases;
     std::unique_ptr<FunctionInvoker> m_invoker;
+    std::unique_ptr<GatewaySync> m_gateways;
     std::unique_ptr<BenchmarkResults> m_benchmarkResults;
     std::unique_ptr<BenchmarkSession> m_benchmarkSession;
     std::unique_ptr<MetricHistory> m_functionHistory;

@@ -99,6 +99,7 @@ void MainWindow::buildPanes()
 {
     const FleetServices &fleet = m_services.fleet;
     m_overviewPane = new OverviewPane(m_nodes, fleet.metrics, this);
+    m_overviewPane->setGateways(fleet.gateways);
     connect(m_overviewPane, &OverviewPane::nodeActivated, this, &MainWindow::showNode);
     connect(m_overviewPane, &OverviewPane::visibleNodesChanged, this, &MainWindow::updateWatched);
     addPane(u"overview"_s, tr("Overview"), m_overviewPane);
@@ -114,6 +115,7 @@ void MainWindow::buildPanes()
     m_detailPane = new NodeDetailPane(m_nodes, fleet.metrics, fleet.history, m_services.benchmarks.results, this);
     connect(m_detailPane, &NodeDetailPane::nodeChanged, this, &MainWindow::updateWatched);
     m_detailPane->setSampleInterval(fleet.monitor->backgroundInterval());
+    m_detailPane->setGateways(fleet.gateways);
     addPane(u"node-detail"_s, tr("Node detail"), m_detailPane);
 
     m_functionsPane = new FunctionsPane(m_services.functions, this);

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "util/result.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QStringList>
+
+namespace rune
+{
+
+/**
+ * The fields of the controller's `/v1/cluster`: PUT {"nodes": [{"name", "url", "functions"}]}, and
+ * GET, which adds per node what its gateway sees.
+ */
+namespace clusterfields
+{
+inline constexpr char path[] = "/v1/cluster";
+inline constexpr char nodes[] = "nodes";
+inline constexpr char name[] = "name";
+inline constexpr char url[] = "url"; ///< http://host:port of the node's invoke port
+inline constexpr char functions[] = "functions";
+inline constexpr char healthy[] = "healthy";
+inline constexpr char inFlight[] = "in_flight";
+inline constexpr char forwarded[] = "forwarded";
+inline constexpr char errors[] = "errors";
+} // namespace clusterfields
+
+/** One node as a controller's gateway sees it (an entry of `GET /v1/cluster`). */
+struct GatewayNodeStatus {
+    QString name;
+    QString url; ///< http://host:port of the node's invoke port, as the controller reaches it
+    QStringList functions; ///< sorted
+    bool healthy = false;
+    int inFlight = 0; ///< calls the gateway has under way on the node now
+    qint64 forwarded = 0; ///< calls sent there since the controller started
+    qint64 errors = 0; ///< of those, the ones the node failed (unreachable, cut short, timed out)
+
+    bool operator==(const GatewayNodeStatus &) const = default;
+};
+
+/** What a controller's gateway routes to (`GET /v1/cluster`, also the answer of its PUT). */
+struct GatewayStatus {
+    QList<GatewayNodeStatus> nodes;
+
+    bool operator==(const GatewayStatus &) const = default;
+};
+
+/**
+ * Parses a `/v1/cluster` body (in agentjson.cpp, with the other readers of untrusted answers):
+ * `{"nodes": [...]}` with a name and url per node; fails with "agent.bad_response" saying what
+ * is wrong, within agentjson's bounds.
+ */
+Result<GatewayStatus> parseGatewayStatus(const QByteArray &body);
+
+} // namespace rune

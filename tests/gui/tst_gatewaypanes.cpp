@@ -141,6 +141,9 @@ void TestGatewayPanes::overviewListsTheRoutesWithTheirHealthAndCalls()
     // Calls through the controller's invoke port show up as forwarded, polled while on screen.
     const Node *controller = m_console->fleet().nodes->find(nodeId(u"controller"_s));
     QVERIFY(controller);
+    // The line tells where to call the functions.
+    const QString callAt = u"http://127.0.0.1:%1/function/"_s.arg(controller->agent.invokePort);
+    QVERIFY2(panel->statusText().contains(callAt), qPrintable(panel->statusText()));
     // The first call may wait for its replica longer than one request waits: asked again then.
     QTRY_COMPARE_WITH_TIMEOUT(
         test::httpRequest(controller->agent.invokePort, "GET", "/function/hello/?name=Ada").status, 200, 30000);

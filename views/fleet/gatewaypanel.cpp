@@ -39,6 +39,19 @@ int functionCount(const QList<GatewayRoute> &routes)
     return int(functions.size());
 }
 
+/** Where callers reach the controller's gateway from this machine; empty when it is not known. */
+QString callAddress(const NodeList &nodes, const QString &controllerId)
+{
+    const Node *controller = nodes.find(controllerId);
+    if (!controller || controller->agent.invokePort == 0)
+        return {};
+    const QString host = controller->agent.local ? u"127.0.0.1"_s : controller->ssh.host;
+    if (host.isEmpty())
+        return {};
+    const QString shownHost = host.contains(u':') ? u"[%1]"_s.arg(host) : host;
+    return u"http://%1:%2/function/"_s.arg(shownHost).arg(controller->agent.invokePort);
+}
+
 } // namespace
 
 QString gatewayStatusLine(const GatewaySync &sync, const NodeList &nodes, const QString &controllerId)
@@ -62,6 +75,8 @@ QString gatewayStatusLine(const GatewaySync &sync, const NodeList &nodes, const 
         line = tr("<b>%1</b>: sending the node list (%2)…").arg(name, routed);
     } else if (state.inStep) {
         line = tr("<b>%1</b> routes %2.").arg(name, routed);
+        if (const QString address = callAddress(nodes, controllerId); !address.isEmpty())
+            line += u" "_s + tr("Call them at <code>%1&lt;name&gt;</code>.").arg(address.toHtmlEscaped());
     } else {
         line = tr("<b>%1</b>: waiting to send the node list (%2).").arg(name, routed);
     }

@@ -273,7 +273,7 @@ void TestMqttBroker::badBrokerSettingsAreRefused()
     QCOMPARE(putBroker(*m_edge, {{"url", m_broker->url().toStdString()}, {"password", "a\nb"}}).status, 400);
     QCOMPARE(controlRequest(*m_edge, "PUT", "/v1/triggers/broker", "{\"url\": ").status, 400);
     // Nothing refused changed the broker in use.
-    QCOMPARE(brokerOf(*m_edge)["url"], before["url"]);
+    QCOMPARE(textOf(brokerOf(*m_edge)["url"]), textOf(before["url"]));
 }
 
 void TestMqttBroker::hostilePublishesAreRefused()

@@ -5,6 +5,8 @@
 
 #include <QHash>
 #include <QWidget>
+#include <functional>
+#include <optional>
 
 class QLabel;
 class QPushButton;
@@ -12,6 +14,7 @@ class QTableView;
 
 namespace rune
 {
+class FunctionAgents;
 class NodeList;
 } // namespace rune
 
@@ -43,6 +46,18 @@ public:
     QTableView *pricesView() const;
     /** The note listing the changes that wait for a restart; empty when none do. */
     QString restartNote() const;
+
+    /** Asks for the broker's password: nullopt when cancelled, empty to keep what each node has. */
+    using PasswordPrompt = std::function<std::optional<QString>(QWidget *parent, const QString &question)>;
+    /** Where "Send to the nodes" sends the broker; without agents the button is hidden. */
+    void setAgents(FunctionAgents *agents);
+    /** Replaces the password dialog (tests). */
+    void setPasswordPrompt(PasswordPrompt prompt);
+    /** Sends the MQTT broker of the settings to every running node, asking for its password first. */
+    void sendBrokerToNodes();
+    QPushButton *sendBrokerButton() const;
+    /** Each node's answer to the last send. */
+    QString brokerResultText() const;
 
 private:
     QWidget *buildSection(Settings::Section section);

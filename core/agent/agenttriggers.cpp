@@ -48,7 +48,7 @@ std::optional<AgentBroker> readBroker(const QJsonObject &object, agentjson::Fiel
     broker.state = *state;
     broker.lastError = reader.text(field::lastError);
     broker.source = reader.text(field::source);
-    broker.since = QDateTime::fromMSecsSinceEpoch(reader.count(field::sinceMs), QTimeZone::UTC);
+    broker.since = QDateTime::fromMSecsSinceEpoch(reader.count(field::sinceMs), Qt::UTC);
     return broker;
 }
 

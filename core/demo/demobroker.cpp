@@ -33,7 +33,8 @@ DemoBroker::DemoBroker(QString dir, QObject *parent)
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     connect(&m_process, &QProcess::readyRead, this, [this] {
-        m_output = (m_output + m_process.readAll()).right(2000);
+        m_output.append(m_process.readAll());
+        m_output = m_output.right(2000);
     });
     connect(&m_process, &QProcess::finished, this, [this](int exitCode, QProcess::ExitStatus) {
         const QStringList lines = QString::fromUtf8(m_output).split(u'\n', Qt::SkipEmptyParts);

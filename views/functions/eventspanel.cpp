@@ -3,6 +3,7 @@
 
 #include "agent/functionagents.h"
 #include "functions/functioninvoker.h"
+#include "functions/functionworkspace.h"
 
 #include <QFontDatabase>
 #include <QFormLayout>

@@ -64,8 +64,10 @@ private:
     QWidget *buildPrices(NodeList *nodes);
     QWidget *buildProblems();
     void noteRestart(Settings::Key key);
+    QWidget *buildBrokerRow(QWidget *parent);
 
     Settings *m_settings;
+    NodeList *m_nodes;
     QString m_dataDirAtStart;
     QHash<Settings::Key, SettingField *> m_fields;
     QHash<Settings::Section, QPushButton *> m_resetButtons;
@@ -74,6 +76,10 @@ private:
     QLabel *m_pricesMessage = nullptr;
     NodePricesModel *m_prices = nullptr;
     QTableView *m_pricesView = nullptr;
+    FunctionAgents *m_agents = nullptr;
+    PasswordPrompt m_passwordPrompt;
+    QPushButton *m_sendBroker = nullptr;
+    QLabel *m_brokerResult = nullptr;
 };
 
 } // namespace rune::views

@@ -2,8 +2,11 @@
 // The console's program: reads the options, builds the Console (shell/console.h, where the
 // services are composed), shows the window and, if asked, starts the local demo cluster.
 #include "cluster/nodepersister.h"
+#include "demo/demobroker.h"
 #include "demo/demoworkload.h"
 #include "demo/localcluster.h"
+#include "functions/eventspanel.h"
+#include "functions/functionspane.h"
 #include "functions/functionworkspace.h"
 #include "metrics/metrichistory.h"
 #include "settings/settings.h"
@@ -142,6 +145,7 @@ int main(int argc, char *argv[])
     });
     std::unique_ptr<rune::DemoWorkload> demoWorkload;
     std::unique_ptr<rune::LocalCluster> demo;
+    std::unique_ptr<rune::DemoBroker> demoBroker;
     if (options->demo) {
         if (edges.provisioning.agentBinary.isEmpty()) {
             window.statusBar()->showMessage(QApplication::translate("main",
@@ -157,7 +161,18 @@ int main(int argc, char *argv[])
                 [&window](const QString &nodeId, const QString &message) {
                     window.statusBar()->showMessage(nodeId + u": "_s + message);
                 });
-            demo->start(rune::LocalCluster::defaultLayout());
+            // A real MQTT broker for edge-1, so the accident sample gets events; without mosquitto
+            // the Events tab says why it stays idle.
+            demoBroker = std::make_unique<rune::DemoBroker>(settings.dataDir() + u"/demo/mosquitto"_s);
+            const bool haveBroker = demoBroker->start();
+            const auto showBrokerProblem = [&window](const QString &reason) {
+                window.functionsPane()->eventsPanel()->setNote(reason);
+                window.statusBar()->showMessage(reason);
+            };
+            if (!haveBroker)
+                showBrokerProblem(demoBroker->reason());
+            QObject::connect(demoBroker.get(), &rune::DemoBroker::failed, &window, showBrokerProblem);
+            demo->start(rune::LocalCluster::defaultLayout(haveBroker ? demoBroker->url() : QString()));
             // Two sample functions and a light load, so there is something to look at.
             const rune::views::FunctionServices &functions = services.functions;
             demoWorkload = std::make_unique<rune::DemoWorkload>(

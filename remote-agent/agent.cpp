@@ -4,12 +4,14 @@
 #include "api/followstream.h"
 #include "bench/benchendpoints.h"
 #include "log.h"
+#include "protocol.h"
 #include "runtime/embeddedfiles.h"
 #include "runtime/memorybudget.h"
 #include "runtime/process.h"
 #include "runtime/standbypool.h"
 #include "sdnotify.h"
 #include "systemendpoints.h"
+#include "triggers/triggerendpoints.h"
 
 #include <atomic>
 #include <csignal>
@@ -44,6 +46,7 @@ RuntimeOptions runtimeOptions(const Config &config, LogStore &logs)
         if (!file.empty())
             options.sandbox.secrets.emplace_back(file);
     }
+    options.sandbox.secrets.push_back(BrokerFile(options.sandbox.stateDir).passwordPath());
     options.maxProcessesPerReplica = config.maxProcessesPerReplica;
     options.cpuSecondsPerReplica = config.cpuSecondsPerReplica;
     options.queueLimitPerFunction = config.queueLimitPerFunction;
@@ -229,39 +232,77 @@ std::expected<void, std::string> Agent::prepareRuntime()
     addObservationEndpoints(*m_router, m_services);
     addClusterEndpoints(*m_router, m_services);
     addAsyncEndpoints(*m_router, m_services);
+    addTriggerEndpoints(*m_router, m_services, m_brokerControl);
     addInvokeEndpoints(*m_invokeRouter, m_services);
     m_host->loadAll();
     m_async->start();
     if (m_gateway)
         m_gateway->start();
-    if (m_triggers)
-        return m_triggers->start();
+    if (!m_triggers)
+        return {};
+    if (auto started = m_triggers->start(); !started)
+        return started;
+    // A broker that cannot be used (a damaged file, a URL Paho refuses) is in GET /v1/triggers
+    // and the log; it does not stop the node from serving its functions.
+    if (auto applied = applyBroker(); !applied)
+        logLine("mqtt: " + applied.error());
     return {};
 }
 
 std::expected<void, std::string> Agent::prepareTriggers()
 {
     const auto config = m_config->current();
+    m_brokerControl =
+        std::make_shared<BrokerControl>(BrokerControl {BrokerFile(std::filesystem::absolute(config->stateDir)), [this] {
+                                                           return applyBroker();
+                                                       }});
     const bool enabled = config->triggers == "on" || (config->triggers == "auto" && config->role == "edge");
     if (!enabled)
         return {};
-    std::optional<MqttSettings> mqtt;
-    if (!config->mqttUrl.empty()) {
-        std::string clientId = config->mqttClientId;
-        if (clientId.empty()) {
-            char host[256] = {};
-            ::gethostname(host, sizeof host - 1);
-            clientId = "rune-agent-" + std::string(host) + "-" + std::to_string(::getpid());
-        }
-        mqtt = MqttSettings {config->mqttUrl, config->mqttUsername, config->mqttPassword, clientId};
+    m_mqttClientId = config->mqttClientId;
+    if (m_mqttClientId.empty()) {
+        char host[256] = {};
+        ::gethostname(host, sizeof host - 1);
+        m_mqttClientId = "rune-agent-" + std::string(host) + "-" + std::to_string(::getpid());
     }
-    m_triggers = std::make_shared<TriggerService>(m_io, *m_host, m_events, m_metrics, std::move(mqtt));
+    m_triggers = std::make_shared<TriggerService>(m_io, *m_host, m_events, m_metrics, std::nullopt);
     m_host->setChangeListener([triggers = std::weak_ptr<TriggerService>(m_triggers)] {
         if (const auto service = triggers.lock())
             service->refresh();
     });
-    logLine(std::string("triggers fire on this node") + (config->mqttUrl.empty() ? " (cron only: no mqtt_url)" : ""));
+    logLine("triggers fire on this node");
     return {};
+}
+
+std::expected<Agent::BrokerChoice, std::string> Agent::chooseBroker() const
+{
+    const auto config = m_config->current();
+    auto stored = m_brokerControl->file.load();
+    if (!stored)
+        return std::unexpected(stored.error());
+    if (*stored) {
+        auto password = m_brokerControl->file.password();
+        if (!password)
+            return std::unexpected(password.error());
+        return BrokerChoice {MqttSettings {(*stored)->url, (*stored)->username, std::move(*password), m_mqttClientId},
+            protocol::triggers::sourceApi};
+    }
+    if (config->mqttUrl.empty())
+        return BrokerChoice {std::nullopt, protocol::triggers::sourceConfig};
+    return BrokerChoice {MqttSettings {config->mqttUrl, config->mqttUsername, config->mqttPassword, m_mqttClientId},
+        protocol::triggers::sourceConfig};
+}
+
+std::expected<void, std::string> Agent::applyBroker()
+{
+    if (!m_triggers)
+        return {};
+    auto choice = chooseBroker();
+    if (!choice)
+        return std::unexpected(choice.error());
+    if (!choice->settings)
+        logLine("triggers: cron only (no MQTT broker: set mqtt_url or a broker from the console)");
+    return m_triggers->setBroker(std::move(choice->settings), choice->source);
 }
 
 std::expected<std::string, std::string> Agent::listenAll()
@@ -422,6 +463,8 @@ void Agent::reload()
     const bool hasToken = !next->token.empty();
     m_config->replace(std::move(*next));
     logLine(std::string("SIGHUP: configuration and token reloaded") + (hasToken ? "" : " (no authentication)"));
+    if (auto applied = applyBroker(); !applied)
+        logLine("SIGHUP: mqtt: " + applied.error());
 }
 
 void Agent::beginShutdown()

@@ -5,6 +5,7 @@
 #include "bench/benchrunner.h"
 #include "config.h"
 #include "httpserver.h"
+#include "triggers/triggerendpoints.h"
 #include "triggers/triggerservice.h"
 
 #include <boost/asio/io_context.hpp>
@@ -48,6 +49,14 @@ public:
 private:
     std::expected<void, std::string> prepareRuntime();
     std::expected<void, std::string> prepareTriggers();
+    /** The broker to use and where it was set: the console's (state directory), else mqtt_url. */
+    struct BrokerChoice {
+        std::optional<MqttSettings> settings;
+        std::string source;
+    };
+    std::expected<BrokerChoice, std::string> chooseBroker() const;
+    /** Connects the triggers to the chosen broker (nothing happens if it is the one in use). */
+    std::expected<void, std::string> applyBroker();
     std::expected<std::string, std::string> listenAll();
     void waitForSignal();
     void onSignal(int signalNumber);
@@ -85,6 +94,8 @@ private:
     std::shared_ptr<const RuntimeContext> m_runtime;
     std::unique_ptr<FunctionHost> m_host;
     std::shared_ptr<TriggerService> m_triggers;
+    std::shared_ptr<BrokerControl> m_brokerControl;
+    std::string m_mqttClientId;
     std::shared_ptr<Gateway> m_gateway;
     std::shared_ptr<AsyncQueue> m_async;
     std::shared_ptr<AgentServices> m_services;

@@ -376,4 +376,61 @@ FunctionAgentClientFactory httpFunctionAgentClients(QNetworkAccessManager *netwo
     };
 }
 
+void HttpFunctionAgentClient::fetchTriggers(QObject *context, Callback<AgentTriggers> done)
+{
+    send("GET",
+        QLatin1StringView(protocol::paths::triggers),
+        {},
+        {},
+        controlLimits,
+        context,
+        {},
+        [done = std::move(done)](Result<QByteArray> body) {
+            done(body ? parseAgentTriggers(*body) : std::unexpected(body.error()));
+        });
+}
+
+void HttpFunctionAgentClient::setBroker(const BrokerSettings &broker, QObject *context, Callback<AgentTriggers> done)
+{
+    namespace f = protocol::triggers;
+    QJsonObject body {{QLatin1StringView(f::url), broker.url}, {QLatin1StringView(f::username), broker.username}};
+    if (broker.password)
+        body.insert(QLatin1StringView(f::password), *broker.password);
+    send("PUT",
+        QLatin1StringView(protocol::paths::triggerBroker),
+        QJsonDocument(body).toJson(QJsonDocument::Compact),
+        {{"Content-Type", "application/json"}},
+        controlLimits,
+        context,
+        {},
+        [done = std::move(done)](Result<QByteArray> answer) {
+            done(answer ? parseAgentTriggers(*answer) : std::unexpected(answer.error()));
+        });
+}
+
+void HttpFunctionAgentClient::publishTestMessage(
+    const TestMessage &message, QObject *context, Callback<std::optional<BrokerMessage>> done)
+{
+    namespace f = protocol::publish;
+    QJsonObject body {{QLatin1StringView(f::topic), message.topic},
+        {QLatin1StringView(f::payload), QString::fromUtf8(message.payload)},
+        {QLatin1StringView(f::qos), 1}};
+    if (!message.awaitTopic.isEmpty()) {
+        body.insert(QLatin1StringView(f::awaitTopic), message.awaitTopic);
+        body.insert(QLatin1StringView(f::timeoutMs), message.timeoutMs);
+    }
+    // The agent answers when the awaited message comes or its timeout passes.
+    const std::chrono::milliseconds wait(std::max(message.timeoutMs, 1000));
+    send("POST",
+        QLatin1StringView(protocol::paths::triggerPublish),
+        QJsonDocument(body).toJson(QJsonDocument::Compact),
+        {{"Content-Type", "application/json"}},
+        ReplyLimits {agentjson::maxAnswerBytes, wait + 10s, wait + 30s},
+        context,
+        {},
+        [done = std::move(done)](Result<QByteArray> answer) {
+            done(answer ? parsePublishAnswer(*answer) : std::unexpected(answer.error()));
+        });
+}
+
 } // namespace rune

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "agent/agentmetrics.h"
+#include "agent/agenttriggers.h"
 #include "util/result.h"
 
 #include <QByteArray>
@@ -145,6 +146,13 @@ public:
     virtual void createTrial(const QString &name, int memoryMiB, QObject *context, Callback<AgentTrial> done) = 0;
     /** DELETE /v1/functions/<name>/trials/<id>. */
     virtual void removeTrial(const QString &name, const QString &trialId, QObject *context, Callback<void> done) = 0;
+    /** GET /v1/triggers: the node's broker connection and MQTT triggers. */
+    virtual void fetchTriggers(QObject *context, Callback<AgentTriggers> done) = 0;
+    /** PUT /v1/triggers/broker: the node connects to another broker without a restart. */
+    virtual void setBroker(const BrokerSettings &broker, QObject *context, Callback<AgentTriggers> done) = 0;
+    /** POST /v1/triggers/publish: the agent publishes and waits for the answer on message.awaitTopic. */
+    virtual void publishTestMessage(
+        const TestMessage &message, QObject *context, Callback<std::optional<BrokerMessage>> done) = 0;
 };
 
 /** FunctionAgentClient over HTTP with Qt's network access manager. */
@@ -167,6 +175,10 @@ public:
     void invoke(const InvokeRequest &request, QObject *context, Callback<InvokeResult> done) override;
     void createTrial(const QString &name, int memoryMiB, QObject *context, Callback<AgentTrial> done) override;
     void removeTrial(const QString &name, const QString &trialId, QObject *context, Callback<void> done) override;
+    void fetchTriggers(QObject *context, Callback<AgentTriggers> done) override;
+    void setBroker(const BrokerSettings &broker, QObject *context, Callback<AgentTriggers> done) override;
+    void publishTestMessage(
+        const TestMessage &message, QObject *context, Callback<std::optional<BrokerMessage>> done) override;
 
 private:
     void send(const QByteArray &verb,

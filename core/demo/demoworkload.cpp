@@ -19,6 +19,35 @@ namespace
 
 constexpr int maxInFlight = 4;
 
+constexpr char accidentHandler[] =
+    R"(""" A car reports a crash on cars/<car>/crash; the answer goes out on alerts/crash.
+
+Fired by the MQTT trigger (no HTTP): event["topic"] is the message's topic, event["body"] its
+payload. The function waits at zero replicas until a message comes.
+"""
+import json
+
+
+def handle(event, context):
+    car = event.get("topic", "cars/unknown/crash").split("/")[1]
+    try:
+        report = json.loads(event["body"] or "{}")
+    except ValueError:
+        report = {}
+    if not isinstance(report, dict):
+        report = {}
+    speed = report.get("speed_kmh", 0)
+    severity = "severe" if isinstance(speed, (int, float)) and speed >= 50 else "minor"
+    print(f"crash of car {car} at {speed} km/h: {severity}")
+    return {
+        "alert": "crash",
+        "car": car,
+        "severity": severity,
+        "speed_kmh": speed,
+        "location": report.get("location", "unknown"),
+    }
+)";
+
 } // namespace
 
 DemoWorkload::DemoWorkload(FunctionWorkspace *workspace,
@@ -35,6 +64,7 @@ DemoWorkload::DemoWorkload(FunctionWorkspace *workspace,
     , m_templates(std::move(templates))
     , m_samples(defaultSamples())
 {
+    m_templates.append(accidentTemplate());
     m_load.setInterval(std::chrono::milliseconds(400));
     connect(&m_load, &QTimer::timeout, this, &DemoWorkload::callNext);
     // Nodes come up within a second or two; a deploy that failed is tried again.
@@ -47,7 +77,31 @@ QList<DemoSample> DemoWorkload::defaultSamples()
     return {
         {u"hello"_s, u"python3"_s, {LocalCluster::nodeId(u"compute-1"_s), LocalCluster::nodeId(u"compute-2"_s)}},
         {u"echo"_s, u"node"_s, {LocalCluster::nodeId(u"compute-1"_s), LocalCluster::nodeId(u"edge-1"_s)}},
+        {u"accident"_s, u"accident"_s, {LocalCluster::nodeId(u"edge-1"_s)}},
     };
+}
+
+FunctionTemplate DemoWorkload::accidentTemplate()
+{
+    FunctionTemplate accident;
+    accident.id = u"accident"_s;
+    accident.title = tr("Traffic accident (MQTT)");
+    accident.description = tr("Raises an alert on alerts/crash for every crash report on cars/+/crash.");
+    accident.mainFile = u"handler.py"_s;
+    accident.config.runtime = FunctionRuntime::Python3;
+    accident.config.handler = u"handler.handle"_s;
+    accident.config.memoryMiB = 128;
+    accident.config.minReplicas = 0;
+    accident.config.maxReplicas = 2;
+    accident.config.idleToZeroSeconds = 60;
+    accident.config.triggers = {Trigger(TriggerType::Mqtt, u"cars/+/crash"_s, u"alerts/crash"_s, 1)};
+    accident.files = {CodeFile {u"handler.py"_s, QByteArray(accidentHandler), false}};
+    SampleEvent report;
+    report.name = tr("crash report");
+    report.headers = {{u"Content-Type"_s, u"application/json"_s}};
+    report.body = uR"({"speed_kmh": 72, "location": "A7 km 112"})"_s;
+    accident.events = {report};
+    return accident;
 }
 
 void DemoWorkload::setSamples(const QList<DemoSample> &samples)
@@ -172,6 +226,13 @@ void DemoWorkload::callNext()
     const QStringList nodes = function ? m_invoker->nodesFor(function->id) : QStringList();
     ++m_calls;
     if (!function || nodes.isEmpty() || found == m_templates.cend() || found->events.isEmpty())
+        return;
+    // Only functions called over HTTP: a call would start an event-driven sample from zero.
+    const bool http =
+        std::any_of(function->config.triggers.cbegin(), function->config.triggers.cend(), [](const Trigger &t) {
+            return t.type == TriggerType::Http;
+        });
+    if (!http)
         return;
     // Mostly the first sample event; now and then another, so a chart shows an error too.
     const int round = m_calls / m_samples.size();

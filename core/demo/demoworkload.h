@@ -24,11 +24,12 @@ struct DemoSample {
 };
 
 /**
- * What makes the local demo cluster worth looking at: once its nodes run, two sample functions
- * from resources/templates/ (project "demo": "hello" in Python on compute-1 and compute-2,
- * "echo" in Node.js on compute-1 and edge-1) exist and are deployed, and a light synthetic load
- * calls them a few times a second, so charts move and logs fill. Samples that already exist are
- * left as the user changed them; only ones never deployed are deployed.
+ * What makes the local demo cluster worth looking at: once its nodes run, three sample functions
+ * (project "demo": "hello" in Python on compute-1 and compute-2 and "echo" in Node.js on compute-1
+ * and edge-1, from resources/templates/, and "accident" on edge-1, fired by MQTT) exist and are
+ * deployed, and a light synthetic load calls those with an HTTP trigger a few times a second, so
+ * charts move and logs fill; accident waits at zero replicas for events. Samples that already exist
+ * are left as the user changed them; only ones never deployed are deployed.
  */
 class DemoWorkload final : public QObject
 {
@@ -45,8 +46,14 @@ public:
         QList<FunctionTemplate> templates,
         QObject *parent = nullptr);
 
-    /** hello (python3) and echo (node) on the default demo layout. */
+    /** hello (python3), echo (node) and accident (python3, MQTT) on the default demo layout. */
     static QList<DemoSample> defaultSamples();
+    /**
+     * The accident sample: a Python function fired by MQTT messages on cars/+/crash that answers
+     * on alerts/crash, at zero replicas until a message comes. Not one of the New function
+     * templates: it is made only for the demo.
+     */
+    static FunctionTemplate accidentTemplate();
     void setSamples(const QList<DemoSample> &samples);
     /** Time between two synthetic calls; zero turns the load off. */
     void setCallInterval(std::chrono::milliseconds interval);

@@ -34,6 +34,7 @@ struct Prepared {
     QString token;
     QString error;
     QString configFile; ///< settings the flags cannot give; empty: none
+    bool runAsAgent = false; ///< functions run as the console's user
 };
 
 /** Whether another user (a function's own) can reach @p dir: every directory on the way lets others in. */
@@ -53,7 +54,7 @@ QString tokenFilePath(const QString &stateDir)
 }
 
 // Runs on a worker thread: the UI thread never touches the disk.
-Prepared prepareStateDir(const QString &stateDir)
+Prepared prepareStateDir(const QString &stateDir, const QString &mqttUrl)
 {
     Prepared prepared {stateDir, {}, {}, {}};
     if (!QDir().mkpath(stateDir)) {
@@ -63,14 +64,18 @@ Prepared prepareStateDir(const QString &stateDir)
     // Functions get users of their own only from a root agent, and only where those users can
     // reach the state directory; a console run by a user, or a root console keeping its data
     // under /root, runs its demo functions as its own user (the agents say so in /v1/info).
-    if (::geteuid() != 0 || !reachableByOthers(QFileInfo(stateDir).absolutePath())) {
-        QFile config(stateDir + u"/agent.conf"_s);
-        if (config.open(QIODevice::WriteOnly | QIODevice::Truncate)
-            && config.write("# Written by the console: functions cannot have users of their own here.\n"
-                            "run_as = agent\n")
-                > 0)
-            prepared.configFile = config.fileName();
-    }
+    QByteArray settings;
+    prepared.runAsAgent = ::geteuid() != 0 || !reachableByOthers(QFileInfo(stateDir).absolutePath());
+    if (prepared.runAsAgent)
+        settings += "# Functions cannot have users of their own here.\nrun_as = agent\n";
+    if (!mqttUrl.isEmpty())
+        settings += "# The demo's MQTT broker, started by the console.\nmqtt_url = " + mqttUrl.toUtf8() + "\n";
+    QFile config(stateDir + u"/agent.conf"_s);
+    if (!settings.isEmpty() && config.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        && config.write("# Written by the console.\n" + settings) > 0)
+        prepared.configFile = config.fileName();
+    else
+        QFile::remove(config.fileName()); // no settings from an earlier run (an old broker's port)
     QFile file(tokenFilePath(stateDir));
     if (file.open(QIODevice::ReadOnly))
         prepared.token = QString::fromLatin1(file.readAll().trimmed());
@@ -110,13 +115,13 @@ LocalCluster::~LocalCluster()
     }
 }
 
-QList<LocalAgentSpec> LocalCluster::defaultLayout()
+QList<LocalAgentSpec> LocalCluster::defaultLayout(const QString &mqttUrl)
 {
     return {
         {u"controller"_s, NodeRole::Controller},
         {u"compute-1"_s, NodeRole::Compute},
         {u"compute-2"_s, NodeRole::Compute},
-        {u"edge-1"_s, NodeRole::Edge},
+        {u"edge-1"_s, NodeRole::Edge, mqttUrl},
     };
 }
 
@@ -142,8 +147,8 @@ void LocalCluster::start(const QList<LocalAgentSpec> &specs)
         }
         runInBackground(
             this,
-            [stateDir] {
-                return prepareStateDir(stateDir);
+            [stateDir, mqttUrl = spec.mqttUrl] {
+                return prepareStateDir(stateDir, mqttUrl);
             },
             [this, spec, ports](const Prepared &prepared) {
                 if (!prepared.error.isEmpty()) {
@@ -151,6 +156,10 @@ void LocalCluster::start(const QList<LocalAgentSpec> &specs)
                     return;
                 }
                 launch(spec, ports, prepared.stateDir, prepared.token, prepared.configFile);
+                if (prepared.runAsAgent) {
+                    Q_EMIT logLine(nodeId(spec.name),
+                        tr("Functions run as root: %1 is closed to other users.").arg(prepared.stateDir));
+                }
             });
     }
 }
@@ -202,10 +211,8 @@ void LocalCluster::launch(const LocalAgentSpec &spec,
         nodeRoleName(spec.role),
         u"--token-file"_s,
         tokenFilePath(stateDir)};
-    if (!configFile.isEmpty()) {
+    if (!configFile.isEmpty())
         arguments << u"--config"_s << configFile;
-        Q_EMIT logLine(node.id, tr("Functions run as root: %1 is closed to other users.").arg(stateDir));
-    }
     // Demo agents must not outlive a console that is killed rather than closed.
     raw->process.setChildProcessModifier([] {
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);

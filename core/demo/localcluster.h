@@ -16,6 +16,7 @@ namespace rune
 struct LocalAgentSpec {
     QString name;
     NodeRole role = NodeRole::Compute;
+    QString mqttUrl = {}; ///< the broker its triggers use (mqtt_url); empty: none
 };
 
 /**
@@ -33,8 +34,8 @@ public:
     /** Stops every agent: SIGTERM, then SIGKILL for any that does not exit within two seconds. */
     ~LocalCluster() override;
 
-    /** The demo layout: a controller, two compute nodes and an edge node. */
-    static QList<LocalAgentSpec> defaultLayout();
+    /** The demo layout: a controller, two compute nodes and an edge node, which uses @p mqttUrl's broker. */
+    static QList<LocalAgentSpec> defaultLayout(const QString &mqttUrl = {});
     /** Node id of the demo node named @p name. */
     static QString nodeId(const QString &name);
 

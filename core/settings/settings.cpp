@@ -2,6 +2,7 @@
 #include "settings/settings.h"
 
 #include "cost/money.h"
+#include "mqttbroker.h"
 #include "ssh/sshtypes.h"
 
 #include <QCoreApplication>
@@ -183,6 +184,26 @@ QList<Settings::Descriptor> buildTable()
             QT_TRANSLATE_NOOP("rune::Settings", "Light, dark, or whichever the desktop uses."),
             Takes::Immediately,
             {u"system"_s, u"light"_s, u"dark"_s}),
+        other(K::MqttBrokerUrl,
+            "events/mqttBrokerUrl",
+            S::Events,
+            Kind::Text,
+            QString(),
+            QT_TRANSLATE_NOOP("rune::Settings", "MQTT broker"),
+            QT_TRANSLATE_NOOP("rune::Settings",
+                "tcp://host:port of the broker whose messages fire the functions' MQTT triggers; "
+                "\"Send to the nodes\" gives it to every running node. Empty: none."),
+            Takes::NextConnection),
+        other(K::MqttUsername,
+            "events/mqttUsername",
+            S::Events,
+            Kind::Text,
+            QString(),
+            QT_TRANSLATE_NOOP("rune::Settings", "MQTT user"),
+            QT_TRANSLATE_NOOP("rune::Settings",
+                "Empty: none. The password is asked for when the broker is sent and is kept only "
+                "by the nodes, never by the console."),
+            Takes::NextConnection),
         other(K::CurrencyCode,
             "cost/currencyCode",
             S::Cost,
@@ -284,6 +305,14 @@ std::expected<QVariant, QString> checkText(K key, const QString &text)
             return std::unexpected(tr("must be a currency code of letters only, such as EUR"));
         return QVariant(text.toUpper());
     }
+    if (key == K::MqttBrokerUrl && !text.isEmpty()) {
+        if (const auto problem = protocol::brokerUrlProblem(text.toStdString()))
+            return std::unexpected(QString::fromStdString(*problem));
+    }
+    if (key == K::MqttUsername) {
+        if (const auto problem = protocol::brokerUsernameProblem(text.toStdString()))
+            return std::unexpected(QString::fromStdString(*problem));
+    }
     return QVariant(text);
 }
 
@@ -368,6 +397,8 @@ QString Settings::sectionTitle(Section section)
         return tr("Demo cluster");
     case Section::Appearance:
         return tr("Appearance");
+    case Section::Events:
+        return tr("Events (MQTT)");
     case Section::Cost:
         return tr("Cost");
     case Section::Storage:

@@ -51,11 +51,23 @@ public:
         MetricRetentionHours, ///< how long the metric history keeps its 1-minute averages
         CurrencyCode, ///< the Cost pane's second currency, e.g. "EUR"; empty: none
         CurrencyRate, ///< units of CurrencyCode per US dollar, a decimal
+        MqttBrokerUrl, ///< the MQTT broker the nodes' triggers use, tcp://host:port; empty: none
+        MqttUsername, ///< its user; the password is never stored, only sent to the nodes
     };
     Q_ENUM(Key)
 
     /** The groups the Settings pane shows, one form each, in this order. */
-    enum class Section { Monitoring, Connections, Provisioning, DemoCluster, Appearance, Cost, Storage, Window };
+    enum class Section {
+        Monitoring,
+        Connections,
+        Provisioning,
+        DemoCluster,
+        Appearance,
+        Events,
+        Cost,
+        Storage,
+        Window
+    };
     Q_ENUM(Section)
 
     /** What a value is, for validation and for the field that edits it. */

@@ -21,6 +21,8 @@ inline constexpr char functions[] = "/v1/functions"; ///< and /v1/functions/<nam
 inline constexpr char events[] = "/v1/events";
 inline constexpr char logs[] = "/v1/logs";
 inline constexpr char triggers[] = "/v1/triggers";
+inline constexpr char triggerBroker[] = "/v1/triggers/broker"; ///< PUT: the node's MQTT broker
+inline constexpr char triggerPublish[] = "/v1/triggers/publish"; ///< POST: a test message through the broker
 inline constexpr char invokePrefix[] = "/function/"; ///< /function/<name>[@v<N>][/path] on the invoke port
 inline constexpr char trialsSuffix[] = "/trials"; ///< /v1/functions/<name>/trials[/<id>[/invoke]]
 /** /async-function/<name>[@v<N>][/path] on the invoke port: queued, answered 202 (namespace asynccall). */
@@ -261,6 +263,51 @@ inline constexpr char sinceQuery[] = "since";
 inline constexpr char limitQuery[] = "limit";
 } // namespace events
 
+/**
+ * GET /v1/triggers: {"enabled", "broker", "mqtt": [...], "cron": [...]}; "broker" is null without a
+ * broker. PUT /v1/triggers/broker takes {"url", "username", "password"} ("url" empty: back to the
+ * config file's mqtt_url; "password" absent: the stored one is kept) and answers with "broker".
+ */
+namespace triggers
+{
+inline constexpr char enabled[] = "enabled"; ///< false where triggers do not fire (compute nodes by default)
+inline constexpr char broker[] = "broker";
+inline constexpr char url[] = "url"; ///< never holds the password
+inline constexpr char username[] = "username";
+inline constexpr char password[] = "password"; ///< PUT only; never answered
+inline constexpr char state[] = "state"; ///< stateConnected, stateConnecting or stateFailed
+inline constexpr char stateConnected[] = "connected";
+inline constexpr char stateConnecting[] = "connecting";
+inline constexpr char stateFailed[] = "failed";
+inline constexpr char connected[] = "connected"; ///< bool, the same as state == "connected"
+inline constexpr char lastError[] = "last_error"; ///< empty while connected
+inline constexpr char sinceMs[] = "since_ms"; ///< when the state began (Unix ms)
+inline constexpr char source[] = "source"; ///< sourceConfig (mqtt_url) or sourceApi (set by PUT)
+inline constexpr char sourceConfig[] = "config";
+inline constexpr char sourceApi[] = "api";
+inline constexpr char mqtt[] = "mqtt"; ///< the MQTT triggers: function, filter, result_topic, qos
+inline constexpr char cron[] = "cron";
+} // namespace triggers
+
+/**
+ * POST /v1/triggers/publish {"topic", "payload", "qos", "await_topic", "timeout_ms"}: the agent
+ * publishes "payload" (text) on "topic" and, with "await_topic" (a topic filter), answers with the
+ * first message that arrives there within "timeout_ms": {"published": true, "message": {"topic",
+ * "payload", "payload_utf8"}}; without one it answers {"published": true} at once.
+ */
+namespace publish
+{
+inline constexpr char topic[] = "topic";
+inline constexpr char payload[] = "payload";
+inline constexpr char qos[] = "qos";
+inline constexpr char awaitTopic[] = "await_topic";
+inline constexpr char timeoutMs[] = "timeout_ms";
+inline constexpr char published[] = "published";
+inline constexpr char message[] = "message";
+inline constexpr char payloadIsUtf8[] = "payload_utf8"; ///< false: bytes that were not UTF-8 became U+FFFD
+inline constexpr int defaultTimeoutMs = 10000;
+} // namespace publish
+
 /** The one error shape of the API: {"error": {"code", "message"}}; a refused deploy adds "problems". */
 namespace error
 {
@@ -285,6 +332,11 @@ inline constexpr char badArchive[] = "bad_archive"; // 400
 inline constexpr char storage[] = "storage"; // 500: the node could not store the function
 inline constexpr char insufficientResources[] = "insufficient_resources"; // 409: the node lacks what it asks for
 inline constexpr char tooManyTrials[] = "too_many_trials"; // 409: the node runs as many trials as it allows
+// Triggers.
+inline constexpr char triggersDisabled[] = "triggers_disabled"; // 409: triggers do not fire on this node
+inline constexpr char noBroker[] = "no_broker"; // 409: no MQTT broker is set
+inline constexpr char brokerUnavailable[] = "broker_unavailable"; // 503: not connected to the broker now
+inline constexpr char awaitTimeout[] = "await_timeout"; // 504: nothing came on await_topic in time
 // HTTP itself.
 inline constexpr char payloadTooLarge[] = "payload_too_large"; // 413: also a body over max_payload_bytes
 inline constexpr char uriTooLong[] = "uri_too_long"; // 414

@@ -26,6 +26,13 @@ MqttClient::MqttClient(boost::asio::io_context &io, MqttSettings settings, Messa
     , m_onMessage(std::move(onMessage))
     , m_log(std::move(log))
 {
+    m_state.since = std::chrono::system_clock::now();
+}
+
+bool MqttClient::sameSettings(const MqttSettings &settings) const
+{
+    return settings.url == m_settings.url && settings.username == m_settings.username
+        && settings.password == m_settings.password && settings.clientId == m_settings.clientId;
 }
 
 MqttClient::~MqttClient()
@@ -44,8 +51,12 @@ std::expected<void, std::string> MqttClient::start()
 {
     const int created = MQTTAsync_create(
         &m_client, m_settings.url.c_str(), m_settings.clientId.c_str(), MQTTCLIENT_PERSISTENCE_NONE, nullptr);
-    if (created != MQTTASYNC_SUCCESS)
-        return std::unexpected("cannot use the MQTT broker URL '" + m_settings.url + "': " + reason(created, nullptr));
+    if (created != MQTTASYNC_SUCCESS) {
+        m_client = nullptr;
+        std::string error = "cannot use the MQTT broker URL '" + m_settings.url + "': " + reason(created, nullptr);
+        enter(MqttConnectionState::Kind::Failed, error);
+        return std::unexpected(std::move(error));
+    }
     MQTTAsync_setCallbacks(m_client, this, &MqttClient::onConnectionLost, &MqttClient::onMessage, nullptr);
     MQTTAsync_setConnected(m_client, this, &MqttClient::onConnected);
     connect();
@@ -72,7 +83,8 @@ void MqttClient::connect()
     }
     const int result = MQTTAsync_connect(m_client, &options);
     if (result != MQTTASYNC_SUCCESS) {
-        setError("cannot connect to " + m_settings.url + ": " + reason(result, nullptr));
+        enter(
+            MqttConnectionState::Kind::Failed, "cannot connect to " + m_settings.url + ": " + reason(result, nullptr));
         retryLater();
     }
 }
@@ -95,8 +107,9 @@ void MqttClient::retryLater()
 void MqttClient::onConnectFailure(void *context, MQTTAsync_failureData *failure)
 {
     auto *self = static_cast<MqttClient *>(context);
-    self->setError("cannot connect to " + self->m_settings.url + ": "
-        + reason(failure ? failure->code : MQTTASYNC_FAILURE, failure ? failure->message : nullptr));
+    self->enter(MqttConnectionState::Kind::Failed,
+        "cannot connect to " + self->m_settings.url + ": "
+            + reason(failure ? failure->code : MQTTASYNC_FAILURE, failure ? failure->message : nullptr));
     if (!self->m_everConnected)
         self->retryLater();
 }
@@ -111,6 +124,7 @@ void MqttClient::onConnected(void *context, char *)
     {
         const std::lock_guard lock(self->m_mutex);
         self->m_lastError.clear();
+        self->m_state = {MqttConnectionState::Kind::Connected, {}, std::chrono::system_clock::now()};
         // A clean session starts without subscriptions: all of them again.
         self->m_subscribed.clear();
         wanted = self->m_wanted;
@@ -124,7 +138,9 @@ void MqttClient::onConnectionLost(void *context, char *cause)
 {
     auto *self = static_cast<MqttClient *>(context);
     self->m_connected = false;
-    self->setError("lost the connection to " + self->m_settings.url + (cause ? std::string(": ") + cause : ""));
+    // Paho reconnects by itself from here on.
+    self->enter(MqttConnectionState::Kind::Connecting,
+        "lost the connection to " + self->m_settings.url + (cause ? std::string(": ") + cause : ""));
 }
 
 int MqttClient::onMessage(void *context, char *topic, int topicLength, MQTTAsync_message *message)
@@ -185,12 +201,14 @@ void MqttClient::subscribe(const std::map<std::string, int> &filters)
     }
 }
 
-void MqttClient::publish(const std::string &topic, const std::string &payload, int qos)
+std::expected<void, std::string> MqttClient::publish(const std::string &topic, const std::string &payload, int qos)
 {
     if (!m_connected || !m_client) {
         if (m_log)
             m_log("not connected to the MQTT broker: dropped a message for " + topic);
-        return;
+        const std::string why = lastError();
+        return std::unexpected(
+            "not connected to the MQTT broker " + m_settings.url + (why.empty() ? "" : " (" + why + ")"));
     }
     MQTTAsync_message message = MQTTAsync_message_initializer;
     message.payload = const_cast<char *>(payload.data());
@@ -198,8 +216,12 @@ void MqttClient::publish(const std::string &topic, const std::string &payload, i
     message.qos = qos;
     MQTTAsync_responseOptions options = MQTTAsync_responseOptions_initializer;
     const int result = MQTTAsync_sendMessage(m_client, topic.c_str(), &message, &options);
-    if (result != MQTTASYNC_SUCCESS)
-        setError("cannot publish to " + topic + ": " + reason(result, nullptr));
+    if (result != MQTTASYNC_SUCCESS) {
+        std::string error = "cannot publish to " + topic + ": " + reason(result, nullptr);
+        setError(error);
+        return std::unexpected(std::move(error));
+    }
+    return {};
 }
 
 bool MqttClient::connected() const
@@ -211,6 +233,24 @@ std::string MqttClient::lastError() const
 {
     const std::lock_guard lock(m_mutex);
     return m_lastError;
+}
+
+MqttConnectionState MqttClient::state() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_state;
+}
+
+void MqttClient::enter(MqttConnectionState::Kind kind, std::string error)
+{
+    {
+        const std::lock_guard lock(m_mutex);
+        if (m_state.kind != kind)
+            m_state.since = std::chrono::system_clock::now();
+        m_state.kind = kind;
+        m_state.lastError = error;
+    }
+    setError(std::move(error));
 }
 
 const std::string &MqttClient::url() const

@@ -25,6 +25,14 @@ struct MqttSettings {
     std::string clientId;
 };
 
+/** Where the connection stands; "since" is when it got there. */
+struct MqttConnectionState {
+    enum class Kind { Connecting, Connected, Failed };
+    Kind kind = Kind::Connecting;
+    std::string lastError; ///< why the last attempt failed or the connection was lost; empty while connected
+    std::chrono::system_clock::time_point since;
+};
+
 struct MqttMessage {
     std::string topic;
     std::string payload;
@@ -43,6 +51,8 @@ public:
     using LogHandler = std::function<void(const std::string &)>;
 
     MqttClient(boost::asio::io_context &io, MqttSettings settings, MessageHandler onMessage, LogHandler log);
+    /** Whether a client for @p settings would connect the same way (same URL, user, password, id). */
+    bool sameSettings(const MqttSettings &settings) const;
     MqttClient(const MqttClient &) = delete;
     MqttClient &operator=(const MqttClient &) = delete;
     ~MqttClient();
@@ -51,10 +61,11 @@ public:
     std::expected<void, std::string> start();
     /** Topic filter -> QoS: subscribed now if connected, and again after every reconnect. */
     void setSubscriptions(std::map<std::string, int> filters);
-    /** Publishes if connected; otherwise the message is dropped and logged. */
-    void publish(const std::string &topic, const std::string &payload, int qos);
+    /** Publishes if connected; otherwise the message is dropped and logged, and the reason returned. */
+    std::expected<void, std::string> publish(const std::string &topic, const std::string &payload, int qos);
     bool connected() const;
     std::string lastError() const;
+    MqttConnectionState state() const;
     const std::string &url() const;
     std::map<std::string, int> subscriptions() const;
 
@@ -68,6 +79,8 @@ private:
     void retryLater();
     void subscribe(const std::map<std::string, int> &filters);
     void setError(std::string error);
+    /** Records a new state (and its reason) with the time it began. */
+    void enter(MqttConnectionState::Kind kind, std::string error);
 
     boost::asio::strand<boost::asio::io_context::executor_type> m_strand;
     boost::asio::steady_timer m_retry;
@@ -83,6 +96,7 @@ private:
     std::map<std::string, int> m_wanted;
     std::map<std::string, int> m_subscribed;
     std::string m_lastError;
+    MqttConnectionState m_state;
 };
 
 } // namespace rune::agent

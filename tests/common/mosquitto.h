@@ -20,6 +20,18 @@ public:
         start();
     }
 
+    /** A broker that lets in only @p login (user, password), written with mosquitto_passwd. */
+    explicit MosquittoBroker(const std::pair<QString, QString> &login)
+        : m_port(closedPort())
+    {
+        m_passwordFile = m_dir.filePath(QStringLiteral("passwords"));
+        QProcess passwd;
+        passwd.start(QStringLiteral("mosquitto_passwd"),
+            {QStringLiteral("-c"), QStringLiteral("-b"), m_passwordFile, login.first, login.second});
+        passwd.waitForFinished(5000);
+        start();
+    }
+
     ~MosquittoBroker()
     {
         stop();
@@ -37,8 +49,10 @@ public:
         QFile config(m_dir.filePath(QStringLiteral("mosquitto.conf")));
         if (!config.open(QIODevice::WriteOnly | QIODevice::Truncate))
             return false;
-        config.write(
-            QStringLiteral("listener %1 127.0.0.1\nallow_anonymous true\npersistence false\n").arg(m_port).toUtf8());
+        config.write(QStringLiteral("listener %1 127.0.0.1\npersistence false\n").arg(m_port).toUtf8());
+        config.write(m_passwordFile.isEmpty()
+                ? QByteArray("allow_anonymous true\n")
+                : "allow_anonymous false\nuser root\npassword_file " + m_passwordFile.toUtf8() + "\n");
         config.close();
         m_process.setProcessChannelMode(QProcess::MergedChannels);
         m_process.start(QStandardPaths::findExecutable(QStringLiteral("mosquitto"), {QStringLiteral("/usr/sbin")}),
@@ -96,6 +110,7 @@ private:
     QTemporaryDir m_dir;
     QProcess m_process;
     quint16 m_port;
+    QString m_passwordFile;
 };
 
 /** mosquitto_sub waiting for @p count messages on @p topic; started at once, read with wait(). */

@@ -30,6 +30,9 @@ private Q_SLOTS:
     void repairSetsTheDamagedFileAside();
     void sshOptionsFollowTheSettings();
     void dataDirIsCreated();
+    void mqttBrokerKeysRoundTrip();
+    void badMqttBrokerSettingsAreRefused_data();
+    void badMqttBrokerSettingsAreRefused();
 
 private:
     QString write(const QString &name, const QByteArray &content);
@@ -291,6 +294,51 @@ void TestSettings::dataDirIsCreated()
     QVERIFY(settings.setValue(Settings::Key::DataDir, wanted));
     QCOMPARE(settings.dataDir(), wanted);
     QVERIFY(QFileInfo(wanted).isDir());
+}
+
+void TestSettings::mqttBrokerKeysRoundTrip()
+{
+    const QString path = m_dir.filePath(u"mqtt.conf"_s);
+    {
+        Settings settings(path);
+        QCOMPARE(settings.value(Settings::Key::MqttBrokerUrl).toString(), QString());
+        QVERIFY(settings.setValue(Settings::Key::MqttBrokerUrl, u" tcp://broker.lan:1883 "_s).has_value());
+        QVERIFY(settings.setValue(Settings::Key::MqttUsername, u"edge"_s).has_value());
+        QCOMPARE(Settings::descriptor(Settings::Key::MqttBrokerUrl).section, Settings::Section::Events);
+        QVERIFY(Settings::sections().contains(Settings::Section::Events));
+    }
+    Settings reopened(path);
+    QCOMPARE(reopened.value(Settings::Key::MqttBrokerUrl).toString(), u"tcp://broker.lan:1883"_s);
+    QCOMPARE(reopened.value(Settings::Key::MqttUsername).toString(), u"edge"_s);
+    // No password is ever written: there is no key for it.
+    QVERIFY(!bytesOf(path).contains("password"));
+    QVERIFY(reopened.setValue(Settings::Key::MqttBrokerUrl, QString()).has_value()); // none
+}
+
+void TestSettings::badMqttBrokerSettingsAreRefused_data()
+{
+    QTest::addColumn<Settings::Key>("key");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("scheme") << Settings::Key::MqttBrokerUrl << u"mqtts://b:8883"_s << u"must start with tcp://"_s;
+    QTest::newRow("password in url") << Settings::Key::MqttBrokerUrl << u"tcp://u:p@b:1883"_s
+                                     << u"must not hold a user or password"_s;
+    QTest::newRow("port") << Settings::Key::MqttBrokerUrl << u"tcp://b:0"_s << u"from 1 to 65535"_s;
+    QTest::newRow("path") << Settings::Key::MqttBrokerUrl << u"tcp://b:1883/x"_s << u"without a path"_s;
+    QTest::newRow("space") << Settings::Key::MqttBrokerUrl << u"tcp://b c:1883"_s << u"contains spaces"_s;
+    QTest::newRow("user control") << Settings::Key::MqttUsername << u"a\tb"_s << u"control characters"_s;
+}
+
+void TestSettings::badMqttBrokerSettingsAreRefused()
+{
+    QFETCH(Settings::Key, key);
+    QFETCH(QString, value);
+    QFETCH(QString, reason);
+    Settings settings(m_dir.filePath(u"badmqtt.conf"_s));
+    const auto refused = settings.setValue(key, value);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().contains(reason), qPrintable(refused.error()));
+    QCOMPARE(settings.value(key).toString(), QString());
 }
 
 QTEST_GUILESS_MAIN(TestSettings)

@@ -4,6 +4,7 @@
 #include "cluster/nodelist.h"
 #include "functions/deploydialog.h"
 #include "functions/deployjob.h"
+#include "functions/eventspanel.h"
 #include "functions/functioncatalog.h"
 #include "functions/functioncodeview.h"
 #include "functions/functionconfigform.h"
@@ -15,6 +16,7 @@
 #include "functions/invokepanel.h"
 #include "functions/logpanel.h"
 #include "functions/memorytunerdialog.h"
+#include "functions/mqtttest.h"
 #include "functions/newfunctiondialog.h"
 #include "functions/versionspanel.h"
 
@@ -56,6 +58,7 @@ FunctionsPane::FunctionsPane(const FunctionServices &services, QWidget *parent)
     , m_configForm(new FunctionConfigForm(this))
     , m_versionsPanel(new VersionsPanel(services, this))
     , m_invokePanel(new InvokePanel(services, this))
+    , m_eventsPanel(new EventsPanel(services, this))
     , m_logPanel(new LogPanel(services, this))
 {
     setObjectName(u"functionsPane"_s);
@@ -64,6 +67,7 @@ FunctionsPane::FunctionsPane(const FunctionServices &services, QWidget *parent)
     m_tabs->addTab(m_configForm, tr("Configuration"));
     m_tabs->addTab(m_versionsPanel, tr("Versions"));
     m_tabs->addTab(m_invokePanel, tr("Invoke"));
+    m_tabs->addTab(m_eventsPanel, tr("Events"));
 
     auto *main = new QWidget(this);
     auto *mainLayout = new QVBoxLayout(main);
@@ -288,6 +292,7 @@ void FunctionsPane::showFunction(const QString &functionId)
     m_versionsPanel->setFunction(functionId);
     m_nodeStatesView->setFunction(functionId);
     m_invokePanel->setFunction(functionId);
+    m_eventsPanel->setFunction(functionId);
     m_logPanel->setFunction(functionId);
     m_messageLabel->clear();
     m_deployProgress->hide();
@@ -440,6 +445,14 @@ void FunctionsPane::showTreeMenu(const QPoint &position)
             selectFunction(functionId);
             deployCurrent();
         });
+        const Function *function = m_services.catalog->find(functionId);
+        if (function && mqttTriggerOf(function->config)) {
+            menu->addAction(tr("Send a test message…"), this, [this, functionId] {
+                selectFunction(functionId);
+                showTab(Tab::Events);
+                m_eventsPanel->topicField()->setFocus();
+            });
+        }
         menu->addAction(tr("Tune memory…"), this, [this, functionId] {
             selectFunction(functionId);
             tuneMemory();
@@ -538,6 +551,11 @@ VersionsPanel *FunctionsPane::versionsPanel() const
 InvokePanel *FunctionsPane::invokePanel() const
 {
     return m_invokePanel;
+}
+
+EventsPanel *FunctionsPane::eventsPanel() const
+{
+    return m_eventsPanel;
 }
 
 FunctionNodeStatesView *FunctionsPane::nodeStatesView() const

@@ -28,6 +28,7 @@ class FunctionCodeView;
 class FunctionNodeStatesView;
 class FunctionConfigForm;
 class FunctionTreeModel;
+class EventsPanel;
 class InvokePanel;
 class LogPanel;
 class VersionsPanel;
@@ -43,7 +44,7 @@ class FunctionsPane final : public QWidget
     Q_DISABLE_COPY_MOVE(FunctionsPane)
 
 public:
-    enum class Tab { Code, Configuration, Versions, Invoke };
+    enum class Tab { Code, Configuration, Versions, Invoke, Events };
 
     FunctionsPane(const FunctionServices &services, QWidget *parent = nullptr);
     ~FunctionsPane() override;
@@ -74,6 +75,7 @@ public:
     FunctionConfigForm *configForm() const;
     VersionsPanel *versionsPanel() const;
     InvokePanel *invokePanel() const;
+    EventsPanel *eventsPanel() const;
     LogPanel *logPanel() const;
     /** Where the selected function's trouble on its nodes is shown. */
     FunctionNodeStatesView *nodeStatesView() const;
@@ -115,6 +117,7 @@ private:
     FunctionConfigForm *m_configForm;
     VersionsPanel *m_versionsPanel;
     InvokePanel *m_invokePanel;
+    EventsPanel *m_eventsPanel;
     LogPanel *m_logPanel;
     QPointer<DeployJob> m_watchedJob;
     QSplitter *m_vertical = nullptr;

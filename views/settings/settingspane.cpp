@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "settings/settingspane.h"
 
+#include "cluster/nodelist.h"
+#include "settings/brokerpush.h"
 #include "settings/nodepricesmodel.h"
 #include "settings/settingfield.h"
 
@@ -8,6 +10,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollArea>
@@ -22,6 +25,7 @@ namespace rune::views
 SettingsPane::SettingsPane(Settings *settings, NodeList *nodes, QWidget *parent)
     : QWidget(parent)
     , m_settings(settings)
+    , m_nodes(nodes)
     , m_dataDirAtStart(settings->dataDir())
     , m_restartLabel(new QLabel(this))
 {
@@ -86,8 +90,100 @@ QWidget *SettingsPane::buildSection(Settings::Section section)
     buttons->addWidget(reset);
     auto *layout = new QVBoxLayout(box);
     layout->addLayout(form);
+    if (section == Settings::Section::Events)
+        layout->addWidget(buildBrokerRow(box));
     layout->addLayout(buttons);
     return box;
+}
+
+QWidget *SettingsPane::buildBrokerRow(QWidget *parent)
+{
+    auto *row = new QWidget(parent);
+    m_sendBroker = new QPushButton(tr("Send to the nodes…"), row);
+    m_sendBroker->setObjectName(u"sendBrokerButton"_s);
+    m_sendBroker->setToolTip(tr("Gives every running node this broker (asking for its password first); "
+                                "they connect without a restart."));
+    m_sendBroker->hide();
+    m_brokerResult = new QLabel(row);
+    m_brokerResult->setObjectName(u"brokerResultLabel"_s);
+    m_brokerResult->setWordWrap(true);
+    m_brokerResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    connect(m_sendBroker, &QPushButton::clicked, this, &SettingsPane::sendBrokerToNodes);
+    auto *layout = new QVBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_sendBroker);
+    buttons->addStretch(1);
+    layout->addLayout(buttons);
+    layout->addWidget(m_brokerResult);
+    m_passwordPrompt = [](QWidget *parent, const QString &question) -> std::optional<QString> {
+        bool ok = false;
+        const QString password =
+            QInputDialog::getText(parent, tr("MQTT broker password"), question, QLineEdit::Password, {}, &ok);
+        return ok ? std::optional<QString>(password) : std::nullopt;
+    };
+    return row;
+}
+
+void SettingsPane::setAgents(FunctionAgents *agents)
+{
+    m_agents = agents;
+    if (m_sendBroker)
+        m_sendBroker->setVisible(agents != nullptr);
+}
+
+void SettingsPane::setPasswordPrompt(PasswordPrompt prompt)
+{
+    m_passwordPrompt = std::move(prompt);
+}
+
+void SettingsPane::sendBrokerToNodes()
+{
+    if (!m_agents)
+        return;
+    QStringList running;
+    for (const Node &node : m_nodes->nodes()) {
+        if (node.state == NodeState::Running)
+            running << node.id;
+    }
+    if (running.isEmpty()) {
+        m_brokerResult->setText(tr("No node is running: nothing was sent."));
+        return;
+    }
+    const QString url = m_settings->value(Settings::Key::MqttBrokerUrl).toString();
+    const QString user = m_settings->value(Settings::Key::MqttUsername).toString();
+    std::optional<QString> password;
+    if (!url.isEmpty() && !user.isEmpty()) {
+        const auto answer = m_passwordPrompt(this,
+            tr("The password of %1 at %2. It is sent once to the %n running node(s), which keep it in a file "
+               "only the agent reads; the console does not store it. Empty: each node keeps the password it has.",
+                nullptr,
+                int(running.size()))
+                .arg(user, url));
+        if (!answer)
+            return;
+        if (!answer->isEmpty())
+            password = *answer;
+    } else if (!url.isEmpty()) {
+        password = QString(); // no user: no password either
+    }
+    m_sendBroker->setEnabled(false);
+    m_brokerResult->setText(url.isEmpty() ? tr("Clearing the broker on %n node(s)…", nullptr, int(running.size()))
+                                          : tr("Sending %1 to %n node(s)…", nullptr, int(running.size())).arg(url));
+    pushBroker(m_agents, running, BrokerSettings {url, user, password}, this, [this](QList<BrokerPushResult> results) {
+        m_sendBroker->setEnabled(true);
+        m_brokerResult->setText(describePush(results));
+    });
+}
+
+QPushButton *SettingsPane::sendBrokerButton() const
+{
+    return m_sendBroker;
+}
+
+QString SettingsPane::brokerResultText() const
+{
+    return m_brokerResult ? m_brokerResult->text() : QString();
 }
 
 QWidget *SettingsPane::buildPrices(NodeList *nodes)

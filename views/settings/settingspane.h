@@ -5,6 +5,8 @@
 
 #include <QHash>
 #include <QWidget>
+#include <functional>
+#include <optional>
 
 class QLabel;
 class QPushButton;
@@ -12,6 +14,7 @@ class QTableView;
 
 namespace rune
 {
+class FunctionAgents;
 class NodeList;
 } // namespace rune
 
@@ -44,13 +47,27 @@ public:
     /** The note listing the changes that wait for a restart; empty when none do. */
     QString restartNote() const;
 
+    /** Asks for the broker's password: nullopt when cancelled, empty to keep what each node has. */
+    using PasswordPrompt = std::function<std::optional<QString>(QWidget *parent, const QString &question)>;
+    /** Where "Send to the nodes" sends the broker; without agents the button is hidden. */
+    void setAgents(FunctionAgents *agents);
+    /** Replaces the password dialog (tests). */
+    void setPasswordPrompt(PasswordPrompt prompt);
+    /** Sends the MQTT broker of the settings to every running node, asking for its password first. */
+    void sendBrokerToNodes();
+    QPushButton *sendBrokerButton() const;
+    /** Each node's answer to the last send. */
+    QString brokerResultText() const;
+
 private:
     QWidget *buildSection(Settings::Section section);
     QWidget *buildPrices(NodeList *nodes);
     QWidget *buildProblems();
     void noteRestart(Settings::Key key);
+    QWidget *buildBrokerRow(QWidget *parent);
 
     Settings *m_settings;
+    NodeList *m_nodes;
     QString m_dataDirAtStart;
     QHash<Settings::Key, SettingField *> m_fields;
     QHash<Settings::Section, QPushButton *> m_resetButtons;
@@ -59,6 +76,10 @@ private:
     QLabel *m_pricesMessage = nullptr;
     NodePricesModel *m_prices = nullptr;
     QTableView *m_pricesView = nullptr;
+    FunctionAgents *m_agents = nullptr;
+    PasswordPrompt m_passwordPrompt;
+    QPushButton *m_sendBroker = nullptr;
+    QLabel *m_brokerResult = nullptr;
 };
 
 } // namespace rune::views

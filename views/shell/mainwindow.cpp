@@ -137,6 +137,7 @@ void MainWindow::buildPanes()
     });
     addPane(u"scaling"_s, tr("Scaling"), m_scalingPane);
     m_settingsPane = new SettingsPane(m_settings, m_nodes, this);
+    m_settingsPane->setAgents(m_services.functions.agents);
     addPane(u"settings"_s, tr("Settings"), m_settingsPane);
     followSetting(Settings::Key::CurrencyCode);
     connect(m_settings, &Settings::changed, this, &MainWindow::followSetting);

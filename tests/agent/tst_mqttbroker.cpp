@@ -46,16 +46,6 @@ const QString crashHandler =
                    "    report = json.loads(event['body'])\n"
                    "    return {'car': event['topic'].split('/')[1], 'speed': report['speed']}\n");
 
-QJsonObject mqttConfig(const QString &filter, const QString &resultTopic)
-{
-    return {{QStringLiteral("min_replicas"), 0},
-        {QStringLiteral("triggers"),
-            QJsonArray {QJsonObject {{QStringLiteral("type"), QStringLiteral("mqtt")},
-                {QStringLiteral("value"), filter},
-                {QStringLiteral("result_topic"), resultTopic},
-                {QStringLiteral("qos"), 1}}}}};
-}
-
 HttpReply controlRequest(
     TestAgent &agent, const QByteArray &method, const QByteArray &path, const QByteArray &body, int timeoutMs = 5000)
 {
@@ -107,7 +97,7 @@ void TestMqttBroker::initTestCase()
     QCOMPARE(deployPython(*m_edge,
                  QStringLiteral("crash"),
                  crashHandler,
-                 mqttConfig(QStringLiteral("cars/+/crash"), QStringLiteral("alerts/crash")))
+                 mqttTriggerConfig(QStringLiteral("cars/+/crash"), QStringLiteral("alerts/crash")))
                  .status,
         201);
 }

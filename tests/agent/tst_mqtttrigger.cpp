@@ -47,16 +47,6 @@ const QString crashHandler =
                    "    car = event['topic'].split('/')[1]\n"
                    "    return {'car': car, 'speed': report['speed'], 'trigger': event.get('trigger')}\n");
 
-QJsonObject mqttConfig(const QString &filter, const QString &resultTopic)
-{
-    return {{QStringLiteral("min_replicas"), 0},
-        {QStringLiteral("triggers"),
-            QJsonArray {QJsonObject {{QStringLiteral("type"), QStringLiteral("mqtt")},
-                {QStringLiteral("value"), filter},
-                {QStringLiteral("result_topic"), resultTopic},
-                {QStringLiteral("qos"), 1}}}}};
-}
-
 } // namespace
 
 void TestMqttTrigger::initTestCase()
@@ -78,7 +68,7 @@ void TestMqttTrigger::messageScalesFromZeroAndPublishesTheResult()
     QCOMPARE(deployPython(*m_edge,
                  QStringLiteral("crash"),
                  crashHandler,
-                 mqttConfig(QStringLiteral("cars/+/crash"), QStringLiteral("alerts/crash")))
+                 mqttTriggerConfig(QStringLiteral("cars/+/crash"), QStringLiteral("alerts/crash")))
                  .status,
         201);
     QTRY_COMPARE(jsonOf(controlGet(*m_edge, "/v1/triggers"))["mqtt"].size(), std::size_t(1));
@@ -103,7 +93,7 @@ void TestMqttTrigger::reconnectsAfterTheBrokerRestarts()
     QCOMPARE(deployPython(*m_edge,
                  QStringLiteral("survivor"),
                  crashHandler,
-                 mqttConfig(QStringLiteral("trucks/+/crash"), QStringLiteral("alerts/trucks")))
+                 mqttTriggerConfig(QStringLiteral("trucks/+/crash"), QStringLiteral("alerts/trucks")))
                  .status,
         201);
     m_broker->stop();
@@ -129,7 +119,7 @@ void TestMqttTrigger::computeNodesLeaveTriggersToTheEdge()
     QCOMPARE(deployPython(compute,
                  QStringLiteral("crash"),
                  crashHandler,
-                 mqttConfig(QStringLiteral("cars/+/crash"), QStringLiteral("alerts/compute")))
+                 mqttTriggerConfig(QStringLiteral("cars/+/crash"), QStringLiteral("alerts/compute")))
                  .status,
         201);
     QVERIFY(!jsonOf(controlGet(compute, "/v1/triggers"))["enabled"].get<bool>());

@@ -6,10 +6,23 @@
 
 #include "testagent.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QStandardPaths>
 
 namespace rune::test
 {
+
+/** A function's configuration: at zero until a message on @p filter comes; answers go to @p resultTopic. */
+inline QJsonObject mqttTriggerConfig(const QString &filter, const QString &resultTopic)
+{
+    return {{QStringLiteral("min_replicas"), 0},
+        {QStringLiteral("triggers"),
+            QJsonArray {QJsonObject {{QStringLiteral("type"), QStringLiteral("mqtt")},
+                {QStringLiteral("value"), filter},
+                {QStringLiteral("result_topic"), resultTopic},
+                {QStringLiteral("qos"), 1}}}}};
+}
 
 class MosquittoBroker
 {

@@ -116,10 +116,10 @@ QWidget *SettingsPane::buildBrokerRow(QWidget *parent)
     buttons->addStretch(1);
     layout->addLayout(buttons);
     layout->addWidget(m_brokerResult);
-    m_passwordPrompt = [](QWidget *parent, const QString &question) -> std::optional<QString> {
+    m_passwordPrompt = [](QWidget *owner, const QString &question) -> std::optional<QString> {
         bool ok = false;
         const QString password =
-            QInputDialog::getText(parent, tr("MQTT broker password"), question, QLineEdit::Password, {}, &ok);
+            QInputDialog::getText(owner, tr("MQTT broker password"), question, QLineEdit::Password, {}, &ok);
         return ok ? std::optional<QString>(password) : std::nullopt;
     };
     return row;

@@ -159,7 +159,6 @@ constexpr std::string_view globalSection =
     R"(# Written by Rune from the cluster's node list; every change writes it again.
 global
     master-worker
-    maxconn 20000
 )";
 
 constexpr std::string_view defaultsSection = R"(

@@ -177,7 +177,8 @@ defaults
     timeout queue 30s
     timeout server 910s
     timeout check 3s
-    default-server inter 1s fall 2 rise 1
+    # A node whose name does not resolve yet starts down instead of stopping HAProxy from starting.
+    default-server inter 1s fall 2 rise 1 init-addr last,libc,none
     http-error status 502 content-type application/json string '{"error":{"code":"upstream_failed","message":"the node closed the connection or answered something that is not HTTP"}}'
     http-error status 503 content-type application/json string '{"error":{"code":"no_node_available","message":"no node hosting the function could be reached"}}'
     http-error status 504 content-type application/json string '{"error":{"code":"upstream_timeout","message":"the node did not answer in time"}}'

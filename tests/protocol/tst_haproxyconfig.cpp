@@ -257,6 +257,7 @@ void TestHaproxyConfig::haproxyAcceptsTheConfig_data()
     QTest::newRow("ipv6 nodes") << 3 << 2 << "[::1]";
     QTest::newRow("host names") << 2 << 3 << "localhost";
     QTest::newRow("many") << 50 << 40 << "127.0.0.1";
+    QTest::newRow("unresolvable names") << 2 << 1 << "no-such-node.invalid";
 }
 
 void TestHaproxyConfig::haproxyAcceptsTheConfig()
@@ -276,11 +277,16 @@ void TestHaproxyConfig::haproxyAcceptsTheConfig()
     }
     QTemporaryDir dir;
     auto settings = settingsIn(dir);
-    settings.bindHost = host.toStdString();
+    settings.bindHost = host.endsWith(QStringLiteral(".invalid")) ? "127.0.0.1" : host.toStdString();
     const auto config = haproxyConfig(nodes, settings);
     QVERIFY(config);
     const auto [exitCode, output] = haproxyCheck(*config, dir);
     QVERIFY2(exitCode == 0, qPrintable(output + u'\n' + QString::fromStdString(*config)));
+    if (host.endsWith(QStringLiteral(".invalid"))) {
+        // HAProxy starts with such a node disabled rather than refusing to start at all.
+        QVERIFY2(output.contains(QStringLiteral("could not resolve address")), qPrintable(output));
+        return;
+    }
     // Warnings would mean the generated file is not what HAProxy expects either.
     QVERIFY2(!output.contains(QStringLiteral("WARNING")), qPrintable(output));
 }

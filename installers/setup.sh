@@ -18,7 +18,7 @@ test_jobs=${RUNE_TEST_JOBS:-$jobs}
 packages=(g++ clang-19 libclang-rt-19-dev llvm-19 lld cmake ninja-build pkg-config git clang-format
   qt6-base-dev qt6-charts-dev qt6-webengine-dev qt6-webchannel-dev libqt6sql6-sqlite libqt6svg6
   libssh-dev nlohmann-json3-dev libboost-dev libarchive-dev libpaho-mqtt-dev
-  xvfb xauth openssh-server openssh-client sudo mosquitto mosquitto-clients prometheus iproute2 procps wrk python3 curl
+  xvfb xauth openssh-server openssh-client sudo mosquitto mosquitto-clients prometheus iproute2 procps wrk haproxy python3 curl
   libsqlite3-dev sysbench)
 
 usage() {

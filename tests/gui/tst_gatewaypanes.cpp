@@ -134,9 +134,9 @@ void TestGatewayPanes::overviewListsTheRoutesWithTheirHealthAndCalls()
     QVERIFY(panel);
     QAbstractItemModelTester tester(panel->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     QTRY_VERIFY(panel->isVisible());
-    const QStringList expected {u"compute-1: echo, hello (up)"_s, u"compute-2: hello (up)"_s, u"edge-1: echo (up)"_s};
+    const QStringList expected {u"compute-1: echo, hello (up)"_s, u"compute-2: hello (up)"_s, u"edge-1: accident, echo (up)"_s};
     QTRY_COMPARE_WITH_TIMEOUT(rowsOf(panel->model()), expected, 20000);
-    QVERIFY2(panel->statusText().contains(u"routes 2 functions on 3 nodes"_s), qPrintable(panel->statusText()));
+    QVERIFY2(panel->statusText().contains(u"routes 3 functions on 3 nodes"_s), qPrintable(panel->statusText()));
 
     // Calls through the controller's invoke port show up as forwarded, polled while on screen.
     const Node *controller = m_console->fleet().nodes->find(nodeId(u"controller"_s));

@@ -161,7 +161,7 @@ QList<Settings::Descriptor> buildTable()
             true,
             QT_TRANSLATE_NOOP("rune::Settings", "Start the demo cluster"),
             QT_TRANSLATE_NOOP("rune::Settings",
-                "Four agents on this computer with two sample functions, started "
+                "Four agents on this computer with three sample functions, started "
                 "with the console (--demo on|off overrides it)."),
             Takes::AfterRestart),
         integer(K::DemoBasePort,

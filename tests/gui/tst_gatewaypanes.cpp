@@ -134,7 +134,8 @@ void TestGatewayPanes::overviewListsTheRoutesWithTheirHealthAndCalls()
     QVERIFY(panel);
     QAbstractItemModelTester tester(panel->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     QTRY_VERIFY(panel->isVisible());
-    const QStringList expected {u"compute-1: echo, hello (up)"_s, u"compute-2: hello (up)"_s, u"edge-1: accident, echo (up)"_s};
+    const QStringList expected {
+        u"compute-1: echo, hello (up)"_s, u"compute-2: hello (up)"_s, u"edge-1: accident, echo (up)"_s};
     QTRY_COMPARE_WITH_TIMEOUT(rowsOf(panel->model()), expected, 20000);
     QVERIFY2(panel->statusText().contains(u"routes 3 functions on 3 nodes"_s), qPrintable(panel->statusText()));
 

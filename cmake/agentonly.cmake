@@ -28,6 +28,14 @@ set_target_properties(Boost::headers PROPERTIES INTERFACE_INCLUDE_DIRECTORIES ${
 add_library(nlohmann_json::nlohmann_json INTERFACE IMPORTED)
 set_target_properties(nlohmann_json::nlohmann_json PROPERTIES INTERFACE_INCLUDE_DIRECTORIES ${host_headers})
 
+# gcc looks for the C library and its start files (crt1.o) first in the folders of its own
+# installation, which are this machine's, and only then in the sysroot: -B and -L put the
+# root's first, so the agent links against glibc 2.31 rather than this machine's.
+if(CMAKE_SYSROOT)
+  set(root_libraries ${CMAKE_SYSROOT}/usr/lib/x86_64-linux-gnu)
+  add_link_options(-B${root_libraries}/ -L${root_libraries} -L${CMAKE_SYSROOT}/lib/x86_64-linux-gnu)
+endif()
+
 include(cmake/buildspeed.cmake)
 include(cmake/agentglibc.cmake)
 add_subdirectory(remote-agent)

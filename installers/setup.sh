@@ -27,6 +27,7 @@ packages=(g++ clang-19 libclang-rt-19-dev llvm-19 cmake ninja-build pkg-config g
 # did not finish has no marker and is made again.
 bullseye_root=${RUNE_BULLSEYE_ROOT:-/var/cache/rune/bullseye}
 bullseye_packages=libc6-dev,linux-libc-dev,python3,libarchive-dev,zlib1g-dev,libpaho-mqtt-dev,libsqlite3-dev
+bullseye_layout="$bullseye_packages relative-links" # what the marker holds: a change remakes the root
 bullseye_mirror=${RUNE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 usage() {
@@ -73,9 +74,20 @@ install_packages() {
   apt-get install -y -qq --no-install-recommends $missing
 }
 
+# A link to an absolute path (lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/ld-2.31.so) points
+# into this machine, not the root, when the linker uses the root as its sysroot: made relative.
+relative_library_links() {
+  local link target
+  find "$1/usr/lib64" "$1/usr/lib/x86_64-linux-gnu" -maxdepth 1 -type l -lname '/*' -print0 |
+    while IFS= read -r -d '' link; do
+      target=$(readlink "$link")
+      ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$1$target")" "$link"
+    done
+}
+
 ensure_bullseye_root() {
   local marker=$bullseye_root/.rune-root partial=$bullseye_root.partial
-  [ -f "$marker" ] && [ "$(cat "$marker")" = "$bullseye_packages" ] && return 0
+  [ -f "$marker" ] && [ "$(cat "$marker")" = "$bullseye_layout" ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     echo "rune: the Debian 11 root the portable agent is built against ($bullseye_root) is missing" >&2
     echo "  or incomplete. Make it once as root (debootstrap): sudo installers/setup.sh build" >&2
@@ -95,10 +107,11 @@ ensure_bullseye_root() {
     echo "rune: debootstrap failed (whole log: $partial.log)" >&2
     exit 1
   fi
+  relative_library_links "$partial"
   rm -rf --one-file-system "$bullseye_root"
   mv "$partial" "$bullseye_root"
   rm -f "$partial.log"
-  echo "$bullseye_packages" >"$marker"
+  echo "$bullseye_layout" >"$marker"
 }
 
 configure() {

@@ -33,7 +33,9 @@ set_target_properties(nlohmann_json::nlohmann_json PROPERTIES INTERFACE_INCLUDE_
 # root's first, so the agent links against glibc 2.31 rather than this machine's.
 if(CMAKE_SYSROOT)
   set(root_libraries ${CMAKE_SYSROOT}/usr/lib/x86_64-linux-gnu)
-  add_link_options(-B${root_libraries}/ -L${root_libraries} -L${CMAKE_SYSROOT}/lib/x86_64-linux-gnu)
+  # glibc 2.31 keeps threads and semaphores in libpthread (2.34 moved them into libc, so the
+  # Threads check, run against this machine's libc, finds no flag needed).
+  add_link_options(-B${root_libraries}/ -L${root_libraries} -L${CMAKE_SYSROOT}/lib/x86_64-linux-gnu -pthread)
 endif()
 
 include(cmake/buildspeed.cmake)

@@ -99,7 +99,7 @@ void TestBullseyeAgent::provisioningAcceptsDebian11OnlyForThePortableAgent()
 
 void TestBullseyeAgent::runsAPython3FunctionInDebian11()
 {
-    QTemporaryDir dir(u"/tmp/rune-bullseye-XXXXXX"_s);
+    QTemporaryDir dir;
     QVERIFY(dir.isValid());
     QVERIFY(QFile::setPermissions(dir.path(),
         QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup
@@ -115,18 +115,19 @@ void TestBullseyeAgent::runsAPython3FunctionInDebian11()
 
     // Killed (with all it started, and its mounts) when this object dies, pass or fail.
     QProcess process;
+    // The folder is /srv inside the root (tests/portable/inbullseye.sh).
     process.start(inBullseye,
         {root,
             dir.path(),
-            agent,
+            u"/srv/rune-agent"_s,
             u"--listen"_s,
             u"127.0.0.1:0"_s,
             u"--invoke-listen"_s,
             u"127.0.0.1:0"_s,
             u"--state-dir"_s,
-            dir.filePath(u"state"_s),
+            u"/srv/state"_s,
             u"--token-file"_s,
-            tokenFile.fileName()});
+            u"/srv/token"_s});
     QVERIFY(process.waitForStarted());
     static const QRegularExpression listening(u"listening on [^:]+:(\\d+)"_s);
     static const QRegularExpression invoking(u"invoke on [^:]+:(\\d+)"_s);

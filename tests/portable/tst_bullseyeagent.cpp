@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <unistd.h>
@@ -23,7 +24,7 @@ namespace
 
 const QString root = QStringLiteral(RUNE_PORTABLE_SYSROOT);
 const QString portableAgent = QStringLiteral(RUNE_PORTABLE_AGENT);
-const QString inBullseye = QStringLiteral(RUNE_SOURCE_DIR "/tests/portable/inbullseye.sh");
+const QString inRoot = QStringLiteral(RUNE_SOURCE_DIR "/tests/portable/inroot.sh");
 
 /** What @p command prints, run by /bin/sh inside the root (a plain chroot: it mounts nothing). */
 QString runInRoot(const QString &command)
@@ -113,10 +114,10 @@ void TestBullseyeAgent::runsAPython3FunctionInDebian11()
     tokenFile.write(token.toUtf8());
     tokenFile.close();
 
-    // Killed (with all it started, and its mounts) when this object dies, pass or fail.
+    // Killed, with all it started and its mounts, when the test ends, pass or fail.
     QProcess process;
-    // The folder is /srv inside the root (tests/portable/inbullseye.sh).
-    process.start(inBullseye,
+    // The folder is /srv inside the root (tests/portable/inroot.sh).
+    process.start(inRoot,
         {root,
             dir.path(),
             u"/srv/rune-agent"_s,
@@ -129,6 +130,10 @@ void TestBullseyeAgent::runsAPython3FunctionInDebian11()
             u"--token-file"_s,
             u"/srv/token"_s});
     QVERIFY(process.waitForStarted());
+    const auto stop = qScopeGuard([&] {
+        process.kill();
+        process.waitForFinished();
+    });
     static const QRegularExpression listening(u"listening on [^:]+:(\\d+)"_s);
     static const QRegularExpression invoking(u"invoke on [^:]+:(\\d+)"_s);
     QString output;

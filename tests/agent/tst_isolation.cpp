@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace rune::test;
@@ -135,7 +136,19 @@ QString daemonSource(const QString &marker)
         .arg(marker);
 }
 
-int processesWith(const QByteArray &marker)
+bool sameFile(const QString &a, const QString &b)
+{
+    struct stat first {
+    };
+    struct stat second {
+    };
+    return ::stat(QFile::encodeName(a).constData(), &first) == 0
+        && ::stat(QFile::encodeName(b).constData(), &second) == 0 && first.st_dev == second.st_dev
+        && first.st_ino == second.st_ino;
+}
+
+/** The processes whose command line holds @p marker; only those chrooted in @p root if given. */
+int processesWith(const QByteArray &marker, const QString &root = {})
 {
     int count = 0;
     QDirIterator proc(QStringLiteral("/proc"), QDir::Dirs | QDir::NoDotAndDotDot);
@@ -144,7 +157,8 @@ int processesWith(const QByteArray &marker)
         bool numeric = false;
         QFileInfo(dir).fileName().toLongLong(&numeric);
         QFile cmdline(dir + QStringLiteral("/cmdline"));
-        if (numeric && cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains(marker))
+        if (numeric && cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains(marker)
+            && (root.isEmpty() || sameFile(dir + QStringLiteral("/root"), root)))
             ++count;
     }
     return count;
@@ -653,6 +667,9 @@ void TestIsolation::chrootedAgentKeepsFunctionsInsideItsRoot()
                            "    return {'cwd': os.getcwd(), 'files': sorted(os.listdir('.'))}\n")),
         {{QStringLiteral("runtime"), QStringLiteral("python3")}});
     QVERIFY2(deployed.status == 201, deployed.body.constData());
+    // The call goes to a pre-started worker (the deploy asked for one), which gets the code mounted into
+    // its namespace while it runs: the way that missed the root.
+    QTRY_VERIFY_WITH_TIMEOUT(processesWith("--standby", root.path()) > 0, 20000);
     const auto reply = callFunction(invokePort, "GET", "/function/inside", {}, {}, 30000);
     QVERIFY2(
         reply.status == 200, qPrintable(QString::fromUtf8(reply.body) + output + QString::fromUtf8(agent.readAll())));

@@ -19,7 +19,16 @@ packages=(g++ clang-19 libclang-rt-19-dev llvm-19 lld cmake ninja-build pkg-conf
   qt6-base-dev qt6-charts-dev qt6-webengine-dev qt6-webchannel-dev libqt6sql6-sqlite libqt6svg6
   libssh-dev nlohmann-json3-dev libboost-dev libarchive-dev libpaho-mqtt-dev
   xvfb xauth openssh-server openssh-client sudo mosquitto mosquitto-clients prometheus iproute2 procps wrk haproxy python3 curl
-  libsqlite3-dev sysbench)
+  libsqlite3-dev sysbench debootstrap binutils util-linux)
+
+# The Debian 11 root the agent the console installs on nodes is built against (glibc 2.31, its kernel
+# headers and static libraries: the agent then runs on Debian 11, Ubuntu 20.04 and anything newer),
+# and its test runs in (bullseye's python3). Made once with debootstrap and kept; a root whose making
+# did not finish has no marker and is made again.
+bullseye_root=${RUNE_BULLSEYE_ROOT:-/var/cache/rune/bullseye}
+bullseye_packages=libc6-dev,linux-libc-dev,python3,libarchive-dev,zlib1g-dev,libpaho-mqtt-dev,libsqlite3-dev
+bullseye_layout="$bullseye_packages relative-links" # what the marker holds: a change remakes the root
+bullseye_mirror=${RUNE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 usage() {
   echo "usage: installers/setup.sh run|test|build|bench [console arguments...]" >&2
@@ -65,6 +74,46 @@ install_packages() {
   apt-get install -y -qq --no-install-recommends $missing
 }
 
+# A link to an absolute path (lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/ld-2.31.so) points
+# into this machine, not the root, when the linker uses the root as its sysroot: made relative.
+relative_library_links() {
+  local link target
+  find "$1/usr/lib64" "$1/usr/lib/x86_64-linux-gnu" -maxdepth 1 -type l -lname '/*' -print0 |
+    while IFS= read -r -d '' link; do
+      target=$(readlink "$link")
+      ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$1$target")" "$link"
+    done
+}
+
+ensure_bullseye_root() {
+  local marker=$bullseye_root/.rune-root partial=$bullseye_root.partial
+  [ -f "$marker" ] && [ "$(cat "$marker")" = "$bullseye_layout" ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "rune: the Debian 11 root the portable agent is built against ($bullseye_root) is missing" >&2
+    echo "  or incomplete. Make it once as root (debootstrap): sudo installers/setup.sh build" >&2
+    exit 1
+  fi
+  # A test that died with its mounts in place would have rm follow them into the host.
+  if grep -q " $bullseye_root[/ ]\| $partial[/ ]" /proc/mounts; then
+    echo "rune: something is mounted inside $bullseye_root; unmount it first" >&2
+    exit 1
+  fi
+  echo "rune: making the Debian 11 root $bullseye_root (debootstrap from $bullseye_mirror, once)"
+  rm -rf --one-file-system "$partial"
+  mkdir -p "$(dirname "$bullseye_root")"
+  if ! debootstrap --variant=minbase --include="$bullseye_packages" bullseye "$partial" "$bullseye_mirror" \
+    >"$partial.log" 2>&1; then
+    tail -n 20 "$partial.log" >&2
+    echo "rune: debootstrap failed (whole log: $partial.log)" >&2
+    exit 1
+  fi
+  relative_library_links "$partial"
+  rm -rf --one-file-system "$bullseye_root"
+  mv "$partial" "$bullseye_root"
+  rm -f "$partial.log"
+  echo "$bullseye_layout" >"$marker"
+}
+
 configure() {
   local dir=$1
   shift
@@ -90,12 +139,16 @@ test_names() {
   (cd "$1" && ctest -N -R "$2" | sed -n -E 's/^ *Test +#[0-9]+: +//p')
 }
 
-# In a g++ build of the console, the test command runs the GUI tests, the layout check and the
-# linkage check of the agent (built without the sanitizers' runtime). A debug build, so assertions
+# In a g++ build of the console, the test command runs the GUI tests, the layout check, the
+# linkage check of the agent (built without the sanitizers' runtime) and the portable agent's tests
+# (that agent is built optimised, in its own build directory). A debug build, so assertions
 # are on, unoptimised and with line tables only: it builds in about half the time of the release
 # build `run` uses, which is most of what the test command spends.
-gui_tests='^(gui_tst_.*|format_check|agent_tst_agentlinkage)$'
+gui_tests='^(gui_tst_.*|format_check|agent_tst_agentlinkage|portable_tst_.*)$'
 gui_test_options=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1")
+
+# The agent the console installs on nodes: built against the Debian 11 root (cmake/portableagent.cmake).
+portable_options=("-DRUNE_PORTABLE_SYSROOT=$bullseye_root")
 
 # The sanitized build: clang 19 (libFuzzer and the sanitizers' runtimes), without any widget module
 # (which keeps the layers honest), ASan+UBSan and the fuzzers. A debug build, so assertions (the
@@ -120,9 +173,10 @@ shift
 case "$cmd" in
 run)
   timed "installing packages" install_packages
-  timed "configuring $build_dir" configure "$build_dir"
-  # Only what it starts: the console and the agent it runs on the demo cluster, not the tests.
-  timed "building the console and the agent" cmake --build "$build_dir" -j "$jobs" --target rune rune-agent
+  timed "checking the Debian 11 root" ensure_bullseye_root
+  timed "configuring $build_dir" configure "$build_dir" "${portable_options[@]}"
+  # Only what it starts: the console and the agent it installs on nodes and runs on the demo cluster.
+  timed "building the console and the agent" cmake --build "$build_dir" -j "$jobs" --target rune rune-agent-portable
   if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
     echo "rune: no display (DISPLAY/WAYLAND_DISPLAY unset). Run it from a desktop session," >&2
     echo "      or try it headless: QT_QPA_PLATFORM=offscreen installers/setup.sh run" >&2
@@ -131,12 +185,14 @@ run)
   if [ "$(id -u)" -eq 0 ]; then
     export QTWEBENGINE_DISABLE_SANDBOX=1 # Chromium refuses to run as root with its sandbox
   fi
-  exec "$build_dir/app/rune" --agent-binary "$build_dir/remote-agent/rune-agent" "$@"
+  # The portable agent, for the nodes and the demo alike (it runs on this machine's glibc too).
+  exec "$build_dir/app/rune" --agent-binary "$build_dir/portable-agent/remote-agent/rune-agent" "$@"
   ;;
 test)
   timed "installing packages" install_packages
+  timed "checking the Debian 11 root" ensure_bullseye_root
   # Core's and the agent's tests run once, sanitized, below; here only what needs this build.
-  timed "configuring $gui_build_dir" configure "$gui_build_dir" "${gui_test_options[@]}"
+  timed "configuring $gui_build_dir" configure "$gui_build_dir" "${gui_test_options[@]}" "${portable_options[@]}"
   # shellcheck disable=SC2046
   timed "building $gui_build_dir" cmake --build "$gui_build_dir" -j "$jobs" --target rune bench_fleet \
     $(test_names "$gui_build_dir" "$gui_tests" | grep -vx format_check)
@@ -148,7 +204,8 @@ test)
   ;;
 build)
   install_packages
-  configure_and_build "$build_dir"
+  ensure_bullseye_root
+  configure_and_build "$build_dir" "${portable_options[@]}"
   ;;
 bench)
   install_packages

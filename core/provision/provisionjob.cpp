@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "provision/provisionjob.h"
 
+#include "provision/glibcrequirement.h"
+
 #include <QFileInfo>
 
 using namespace Qt::StringLiterals;
@@ -18,7 +20,8 @@ void ProvisionJob::detect()
     beginStep(ProvisionStep::Detect);
     Q_EMIT progress(0);
     const QString probe = u"uname -s; uname -m; if [ -d /run/systemd/system ]; then echo systemd; else echo none; fi; "
-                          "(. /etc/os-release 2>/dev/null; echo \"${PRETTY_NAME:-unknown}\"); echo \"$HOME\""_s;
+                          "(. /etc/os-release 2>/dev/null; echo \"${PRETTY_NAME:-unknown}\"); echo \"$HOME\"; ("_s
+        + glibcProbeCommand() + u")"_s;
     runAsUser(probe, [this](const ExecResult &result) {
         const QStringList lines = QString::fromUtf8(result.standardOutput).split(u'\n');
         if (result.exitStatus != 0 || lines.size() < 5)
@@ -35,6 +38,12 @@ void ProvisionJob::detect()
             return failStep(Error {u"provision.unsupported"_s,
                 tr("the machine is %1 but the agent binary is built for %2").arg(arch, wanted)});
         }
+        // Before anything is uploaded: an agent that cannot start there is no use on the node.
+        const auto needed = glibcNeededBy(m_context.bundle.agentBinary());
+        if (!needed)
+            return failStep(needed.error());
+        if (const auto refusal = refuseOlderGlibc(lines.value(5), *needed))
+            return failStep(*refusal, lines.value(5).toUtf8());
         m_staging = home + u"/.cache/rune-stage/"_s + m_node.id;
         prepareStaging();
     });

@@ -7,7 +7,8 @@ namespace rune
 {
 
 /**
- * Provisions one node: detect OS/arch/init system → upload the bundle and the token → install
+ * Provisions one node: detect OS/arch/init system/glibc (a node too old for the agent is refused
+ * here, before anything is uploaded) → upload the bundle and the token → install
  * (as root) → start → wait for /v1/health through the tunnel → read /v1/info. Every step is
  * idempotent on the node, so running the job again after any failure repairs the node.
  */

@@ -409,13 +409,20 @@ std::expected<void, std::string> mountInto(pid_t pid, const TreeMount &tree)
     };
     if (::fstat(ns.get(), &theirs) != 0 || ::stat("/proc/self/ns/mnt", &ours) != 0 || theirs.st_ino == ours.st_ino)
         return std::unexpected(std::string("the worker has no mount namespace of its own yet"));
+    // setns() puts the helper at the root of the whole namespace, which is not the worker's root
+    // when the agent runs chrooted: the tree would land beside the chroot, on the machine's disk.
+    const std::string rootPath = "/proc/" + std::to_string(pid) + "/root";
+    UniqueFd workerRoot(::open(rootPath.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!workerRoot)
+        return std::unexpected("cannot open " + rootPath + ": " + std::strerror(errno));
     const std::string root = tree.target.root_path().string();
     std::unique_lock lock(registryMutex);
     const pid_t helper = ::fork();
     if (helper < 0)
         return std::unexpected(std::string("fork failed: ") + std::strerror(errno));
     if (helper == 0) {
-        if (::setns(ns.get(), newMountNamespace) != 0 || !childMakeDirectories(root.c_str(), tree.target.c_str())
+        if (::setns(ns.get(), newMountNamespace) != 0 || ::fchdir(workerRoot.get()) != 0 || ::chroot(".") != 0
+            || !childMakeDirectories(root.c_str(), tree.target.c_str())
             || !childAttachTree(tree.treeFd, tree.target.c_str()))
             ::_exit(errno == 0 ? 1 : errno);
         ::_exit(0);

@@ -112,7 +112,8 @@ void killProcessGroup(pid_t group);
 
 /**
  * Attaches @p tree read-only at @p target inside the mount namespace of the running process
- * @p pid (creating the directories leading to it), from a short-lived helper process. Gives a
+ * @p pid (creating the directories leading to it), from a short-lived helper process that enters
+ * that namespace and the process's root (a chrooted agent's, not the namespace's). Gives a
  * pre-started worker the code of the function it is about to load.
  */
 std::expected<void, std::string> mountInto(pid_t pid, const TreeMount &tree);

@@ -8,10 +8,12 @@
 #include <QDirIterator>
 #include <QJsonArray>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace rune::test;
@@ -38,6 +40,7 @@ private Q_SLOTS:
     void unreachableStateDirectoryIsRefusedAtDeploy();
     void readableTokenFileIsAWarning();
     void installedAgentRunsAsItsOwnUser();
+    void chrootedAgentKeepsFunctionsInsideItsRoot();
     void cleanupTestCase();
 
 private:
@@ -133,7 +136,19 @@ QString daemonSource(const QString &marker)
         .arg(marker);
 }
 
-int processesWith(const QByteArray &marker)
+bool sameFile(const QString &a, const QString &b)
+{
+    struct stat first {
+    };
+    struct stat second {
+    };
+    return ::stat(QFile::encodeName(a).constData(), &first) == 0
+        && ::stat(QFile::encodeName(b).constData(), &second) == 0 && first.st_dev == second.st_dev
+        && first.st_ino == second.st_ino;
+}
+
+/** The processes whose command line holds @p marker; only those chrooted in @p root if given. */
+int processesWith(const QByteArray &marker, const QString &root = {})
 {
     int count = 0;
     QDirIterator proc(QStringLiteral("/proc"), QDir::Dirs | QDir::NoDotAndDotDot);
@@ -142,7 +157,8 @@ int processesWith(const QByteArray &marker)
         bool numeric = false;
         QFileInfo(dir).fileName().toLongLong(&numeric);
         QFile cmdline(dir + QStringLiteral("/cmdline"));
-        if (numeric && cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains(marker))
+        if (numeric && cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains(marker)
+            && (root.isEmpty() || sameFile(dir + QStringLiteral("/root"), root)))
             ++count;
     }
     return count;
@@ -156,6 +172,26 @@ bool startsWithOk(const json &value)
 QString said(const json &value)
 {
     return QString::fromStdString(value.dump());
+}
+
+// What an agent chrooted in a root of this machine's system needs of it: /usr and /etc, and in a
+// sanitized build the reports' folder (written) and the suppressions (read) its options name.
+QStringList hostFoldersForAChroot()
+{
+    QStringList folders {QStringLiteral("/usr"), QStringLiteral("/etc")};
+    static const QRegularExpression named(QStringLiteral("(log_path|suppressions)=([^:]+)"));
+    for (const char *options : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"}) {
+        auto matches = named.globalMatch(qEnvironmentVariable(options));
+        while (matches.hasNext()) {
+            const auto match = matches.next();
+            const QString folder = QFileInfo(match.captured(2)).absolutePath();
+            const QString bound =
+                match.captured(1) == QStringLiteral("log_path") ? folder + QStringLiteral(":rw") : folder;
+            if (QFileInfo(folder).isDir() && !folder.startsWith(QStringLiteral("/usr/")) && !folders.contains(bound))
+                folders.append(bound);
+        }
+    }
+    return folders;
 }
 
 } // namespace
@@ -339,7 +375,9 @@ void TestIsolation::backgroundProcessesEndAfterTheAgentWasKilled()
     QVERIFY(agent.waitForPort() != 0);
     QCOMPARE(deployPython(agent, QStringLiteral("daemon"), daemonSource(marker)).status, 201);
     QCOMPARE(callFunction(agent.invokePort(), "GET", "/function/daemon").body, QByteArray("started"));
-    QTRY_VERIFY_WITH_TIMEOUT(processesWith(marker.toUtf8()) >= 2, 20000);
+    // Both sleeps are running (by their own command line): the shell forks no more, so the count
+    // taken next cannot include a fork of the shell that is about to become a sleep.
+    QTRY_COMPARE_WITH_TIMEOUT(processesWith(QByteArray("sleep") + '\0' + marker.toUtf8()), 2, 20000);
     const int running = processesWith(marker.toUtf8());
     agent.killHard();
     QThread::msleep(300);
@@ -547,6 +585,101 @@ void TestIsolation::installedAgentRunsAsItsOwnUser()
     QCOMPARE(textOf(result["list " + state]), QStringLiteral("ok: ['functions', 'runtimes']"));
     QVERIFY2(textOf(result["signal " + std::to_string(agentPid)]).startsWith(QStringLiteral("PermissionError")),
         qPrintable(said(result)));
+}
+
+void TestIsolation::chrootedAgentKeepsFunctionsInsideItsRoot()
+{
+    // An agent started by plain chroot, in a root made of this machine's /usr and /etc: its mount
+    // namespace's root is the machine's, not the agent's. A pre-started worker still gets its
+    // function's code inside the agent's root, and nothing is made beside it on the machine's disk.
+    QTemporaryDir root(QStringLiteral("/var/tmp/rune-chroot-XXXXXX"));
+    QTemporaryDir dir(QStringLiteral("/var/tmp/rune-chroot-srv-XXXXXX"));
+    const auto entered = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+        | QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther;
+    QVERIFY(QFile::setPermissions(root.path(), entered) && QFile::setPermissions(dir.path(), entered));
+    for (const QString &folder : {QStringLiteral("usr"),
+             QStringLiteral("etc"),
+             QStringLiteral("proc"),
+             QStringLiteral("sys"),
+             QStringLiteral("dev"),
+             QStringLiteral("tmp"),
+             QStringLiteral("srv")})
+        QVERIFY(QDir(root.path()).mkdir(folder));
+    // This machine's top-level links into /usr (bin -> usr/bin, lib64 -> usr/lib64, ...), as they are.
+    for (const QFileInfo &entry :
+        QDir(QStringLiteral("/")).entryInfoList(QDir::System | QDir::Dirs | QDir::NoDotAndDotDot)) {
+        if (entry.isSymLink() && entry.symLinkTarget().startsWith(QStringLiteral("/usr/")))
+            QVERIFY(
+                QFile::link(QStringLiteral("usr/") + entry.symLinkTarget().mid(5), root.filePath(entry.fileName())));
+    }
+    QVERIFY2(QFileInfo(root.filePath(QStringLiteral("bin"))).isSymLink(),
+        "this machine's /bin is not a link into /usr, which this root is made of");
+    QVERIFY(QFile::copy(QStringLiteral(RUNE_AGENT_BINARY), dir.filePath(QStringLiteral("rune-agent"))));
+    QFile tokenFile(dir.filePath(QStringLiteral("token")));
+    QVERIFY(tokenFile.open(QIODevice::WriteOnly) && tokenFile.write("chroot-token") > 0);
+    tokenFile.close();
+    QVERIFY(tokenFile.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+
+    // Killed, with everything it started and its mounts, when the test ends, pass or fail.
+    QProcess agent;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("RUNE_INROOT_HOST"), hostFoldersForAChroot().join(u' '));
+    agent.setProcessEnvironment(env);
+    agent.setProcessChannelMode(QProcess::MergedChannels);
+    // A folder only this test uses: where the agent's paths would land outside its root.
+    const QString state = QStringLiteral("/srv/rune-chroot-state-%1").arg(::getpid());
+    agent.start(QStringLiteral(RUNE_SOURCE_DIR "/tests/portable/inroot.sh"),
+        {root.path(),
+            dir.path(),
+            QStringLiteral("/srv/rune-agent"),
+            QStringLiteral("--listen"),
+            QStringLiteral("127.0.0.1:0"),
+            QStringLiteral("--invoke-listen"),
+            QStringLiteral("127.0.0.1:0"),
+            QStringLiteral("--state-dir"),
+            state,
+            QStringLiteral("--token-file"),
+            QStringLiteral("/srv/token")});
+    QVERIFY(agent.waitForStarted());
+    const auto stop = qScopeGuard([&] {
+        agent.kill();
+        agent.waitForFinished();
+        QDir(state).removeRecursively(); // only there if the agent made it outside its root
+    });
+    static const QRegularExpression listening(QStringLiteral("listening on [^:]+:(\\d+)"));
+    static const QRegularExpression invoking(QStringLiteral("invoke on [^:]+:(\\d+)"));
+    QString output;
+    quint16 port = 0, invokePort = 0;
+    QElapsedTimer waited;
+    waited.start();
+    while ((port == 0 || invokePort == 0) && waited.elapsed() < 30000 && agent.state() == QProcess::Running) {
+        agent.waitForReadyRead(100);
+        output += QString::fromUtf8(agent.readAll());
+        port = quint16(listening.match(output).captured(1).toUInt());
+        invokePort = quint16(invoking.match(output).captured(1).toUInt());
+    }
+    QVERIFY2(port != 0 && invokePort != 0, qPrintable(output));
+
+    const auto deployed = deployFunction(port,
+        QStringLiteral("chroot-token"),
+        QStringLiteral("inside"),
+        archiveWith(QStringLiteral("handler.py"),
+            QStringLiteral("import os\n"
+                           "def handle(event, context):\n"
+                           "    return {'cwd': os.getcwd(), 'files': sorted(os.listdir('.'))}\n")),
+        {{QStringLiteral("runtime"), QStringLiteral("python3")}});
+    QVERIFY2(deployed.status == 201, deployed.body.constData());
+    // The call goes to a pre-started worker (the deploy asked for one), which gets the code mounted into
+    // its namespace while it runs: the way that missed the root.
+    QTRY_VERIFY_WITH_TIMEOUT(processesWith("--standby", root.path()) > 0, 20000);
+    const auto reply = callFunction(invokePort, "GET", "/function/inside", {}, {}, 30000);
+    QVERIFY2(
+        reply.status == 200, qPrintable(QString::fromUtf8(reply.body) + output + QString::fromUtf8(agent.readAll())));
+    const json answer = jsonOf(reply);
+    QCOMPARE(textOf(answer["cwd"]), state + QStringLiteral("/functions/inside/v1/code"));
+    QCOMPARE(QString::fromStdString(answer["files"].dump()), QStringLiteral("[\"handler.py\"]"));
+    QVERIFY2(!QFileInfo::exists(state), qPrintable(state + QStringLiteral(" was made on this machine's disk")));
+    QVERIFY(QFileInfo::exists(dir.filePath(state.mid(5) + QStringLiteral("/functions/inside/v1/code/handler.py"))));
 }
 
 void TestIsolation::cleanupTestCase()

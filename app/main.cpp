@@ -72,6 +72,8 @@ QString resolveAgentBinary(const Options &options, const rune::Settings &setting
     const QStringList candidates = {options.agentBinary,
         settings.value(rune::Settings::Key::AgentBinary).toString(),
         appDir + u"/rune-agent"_s,
+        // In a build tree: the portable agent (glibc 2.31) when the build makes it, else this machine's.
+        appDir + u"/../portable-agent/remote-agent/rune-agent"_s,
         appDir + u"/../remote-agent/rune-agent"_s};
     for (const QString &candidate : candidates) {
         if (!candidate.isEmpty() && QFileInfo(candidate).isExecutable())

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The console copies one rune-agent file onto any x86-64 Linux with glibc: it must not need any
-// shared library beyond glibc's own.
+// The console copies one rune-agent file onto any x86-64 Linux with glibc 2.31 or newer: the agent
+// it installs (the portable one) must not need any shared library beyond glibc's own, nor any glibc
+// symbol newer than 2.31.
+
+#include "provision/glibcrequirement.h"
 
 #include <QFileInfo>
 #include <QProcess>
@@ -13,6 +16,7 @@ class TestAgentLinkage final : public QObject
 
 private Q_SLOTS:
     void needsOnlyGlibcLibraries();
+    void needsNoGlibcNewerThan231();
 };
 
 static bool isGlibcLibrary(const QString &name)
@@ -43,6 +47,16 @@ void TestAgentLinkage::needsOnlyGlibcLibraries()
     }
     QVERIFY2(foreign.isEmpty(),
         qPrintable(QStringLiteral("rune-agent needs libraries outside glibc: ") + foreign.join(QStringLiteral(", "))));
+}
+
+void TestAgentLinkage::needsNoGlibcNewerThan231()
+{
+    const auto needed = rune::glibcNeededBy(QStringLiteral(RUNE_AGENT_BINARY));
+    QVERIFY2(needed.has_value(), qPrintable(needed ? QString() : needed.error().message));
+    // A file with no versioned glibc symbol at all would mean the reading found nothing.
+    QVERIFY(*needed > (rune::GlibcVersion {2, 0}));
+    QVERIFY2(*needed <= (rune::GlibcVersion {2, 31}),
+        qPrintable(QStringLiteral("rune-agent needs glibc ") + needed->text()));
 }
 
 QTEST_GUILESS_MAIN(TestAgentLinkage)

@@ -101,8 +101,16 @@ public:
         if (qEnvironmentVariableIsSet("RUNE_TEST_AGENT_STDERR"))
             qWarning().noquote() << m_process.readAllStandardError();
         m_process.terminate();
-        if (m_process.waitForFinished(timeoutMs))
-            return m_process.exitStatus() == QProcess::NormalExit && m_process.exitCode() == 0;
+        if (m_process.waitForFinished(timeoutMs)) {
+            if (m_process.exitStatus() == QProcess::NormalExit && m_process.exitCode() == 0)
+                return true;
+            // Why, for the failing test's output: its last words and how it ended.
+            qWarning().noquote() << "rune-agent did not stop cleanly: exit status" << m_process.exitStatus() << "code"
+                                 << m_process.exitCode() << "\n"
+                                 << m_process.readAllStandardError().right(4000);
+            return false;
+        }
+        qWarning().noquote() << "rune-agent did not stop within" << timeoutMs << "ms of SIGTERM; killed";
         m_process.kill();
         m_process.waitForFinished(1000);
         return false;

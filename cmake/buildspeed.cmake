@@ -53,3 +53,21 @@ function(rune_precompile_test target owner_var)
     set(${owner_var} ${target} PARENT_SCOPE)
   endif()
 endfunction()
+
+# Unity builds: each library compiles its files in batches, one compiler run per batch, so the
+# heavy headers are parsed and their templates instantiated
+# once per batch instead of once per file. RUNE_UNITY=OFF compiles each file alone (to check that
+# none relies on what an earlier file of its batch declared). Used for the agent's libraries, where
+# Beast, Asio and nlohmann/json make every file slow; a name a .cpp file keeps to itself (anonymous
+# namespace, static) must therefore be unique within its library.
+set(RUNE_UNITY_BATCH_SIZE 8 CACHE STRING "Files per unity batch (RUNE_UNITY=ON)")
+function(rune_unity_build)
+  if(NOT RUNE_UNITY)
+    return()
+  endif()
+  foreach(target IN LISTS ARGN)
+    if(TARGET ${target})
+      set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${RUNE_UNITY_BATCH_SIZE})
+    endif()
+  endforeach()
+endfunction()

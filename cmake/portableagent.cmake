@@ -40,6 +40,8 @@ ExternalProject_Add(rune-agent-portable
     "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG"
     -DRUNE_STRIP_AGENT=ON
     -DRUNE_PCH=${RUNE_PCH}
+    -DRUNE_UNITY=${RUNE_UNITY}
+    -DRUNE_UNITY_BATCH_SIZE=${RUNE_UNITY_BATCH_SIZE}
   # Lists, kept whole this way (the launcher as given, before cmake/buildspeed.cmake wraps it).
   CMAKE_CACHE_ARGS
     -DRUNE_HOST_HEADERS:STRING=${rune_host_headers}

@@ -84,4 +84,13 @@ bool frameStreamHeader(http::response_header<> &header, const ResponseFraming &f
     return chunked;
 }
 
+std::string_view trimHttpWhitespace(std::string_view text)
+{
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    return text;
+}
+
 } // namespace rune::agent

@@ -33,6 +33,9 @@ inline beast::string_view asBeastView(std::string_view text)
     return {text.data(), text.size()};
 }
 
+// @p text without the spaces and tabs around it (HTTP's optional whitespace, RFC 9110 5.6.3).
+std::string_view trimHttpWhitespace(std::string_view text);
+
 Response makeJsonResponse(http::status status, const nlohmann::json &body);
 
 // The one error shape of the API: {"error":{"code":"...","message":"..."}}.

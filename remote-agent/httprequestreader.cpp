@@ -49,21 +49,12 @@ bool isTargetChar(unsigned char c)
     return c > 0x20 && c != 0x7f;
 }
 
-std::string_view trimWhitespace(std::string_view text)
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
-
 std::vector<std::string_view> listElements(std::string_view list)
 {
     std::vector<std::string_view> elements;
     while (true) {
         const auto comma = list.find(',');
-        if (const auto element = trimWhitespace(list.substr(0, comma)); !element.empty())
+        if (const auto element = trimHttpWhitespace(list.substr(0, comma)); !element.empty())
             elements.push_back(element);
         if (comma == std::string_view::npos)
             return elements;
@@ -346,7 +337,7 @@ std::optional<HttpRequestReader::Step> HttpRequestReader::onFieldLine(bool trail
             errorcode::badRequest,
             "a header line is not NAME: VALUE (no space may precede the colon)");
     const std::string_view name = line.substr(0, colon);
-    const std::string_view value = trimWhitespace(line.substr(colon + 1));
+    const std::string_view value = trimHttpWhitespace(line.substr(colon + 1));
     if (!std::all_of(value.begin(), value.end(), [](char c) {
             return isFieldValueChar(static_cast<unsigned char>(c));
         }))
@@ -515,7 +506,7 @@ std::optional<HttpRequestReader::Step> HttpRequestReader::onChunkSize()
 
 bool HttpRequestReader::validExtensions(std::string_view extensions)
 {
-    const std::string_view trimmed = trimWhitespace(extensions);
+    const std::string_view trimmed = trimHttpWhitespace(extensions);
     if (trimmed.empty())
         return true;
     return trimmed.front() == ';' && std::all_of(trimmed.begin(), trimmed.end(), [](char c) {

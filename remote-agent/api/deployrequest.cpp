@@ -20,7 +20,7 @@ bool startsWithNoCase(std::string_view text, std::string_view prefix)
     });
 }
 
-std::string_view trim(std::string_view text)
+std::string_view trimmedContentTypePart(std::string_view text)
 {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
         text.remove_prefix(1);
@@ -73,13 +73,13 @@ std::string headerParameter(std::string_view value, std::string_view parameter)
 {
     while (!value.empty()) {
         const auto semicolon = value.find(';');
-        const std::string_view item = trim(value.substr(0, semicolon));
+        const std::string_view item = trimmedContentTypePart(value.substr(0, semicolon));
         value = semicolon == std::string_view::npos ? std::string_view() : value.substr(semicolon + 1);
         const auto equals = item.find('=');
         if (equals == std::string_view::npos || !startsWithNoCase(item, parameter)
-            || trim(item.substr(0, equals)).size() != parameter.size())
+            || trimmedContentTypePart(item.substr(0, equals)).size() != parameter.size())
             continue;
-        std::string_view found = trim(item.substr(equals + 1));
+        std::string_view found = trimmedContentTypePart(item.substr(equals + 1));
         if (found.size() >= 2 && found.front() == '"' && found.back() == '"')
             found = found.substr(1, found.size() - 2);
         return std::string(found);
@@ -91,7 +91,7 @@ std::expected<DeployRequest, std::string> parseDeployRequest(
     std::string_view contentType, std::string_view configHeaderValue, std::string body)
 {
     DeployRequest request;
-    if (startsWithNoCase(trim(contentType), "multipart/form-data")) {
+    if (startsWithNoCase(trimmedContentTypePart(contentType), "multipart/form-data")) {
         const std::string boundary = headerParameter(contentType, "boundary");
         if (boundary.empty())
             return std::unexpected(std::string("the multipart Content-Type has no boundary"));

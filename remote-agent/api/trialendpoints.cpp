@@ -15,33 +15,33 @@ namespace
 {
 
 namespace errorcode = protocol::errorcode;
-namespace field = protocol::trial;
+namespace trialField = protocol::trial;
 
 nlohmann::json trialJson(const TrialStatus &trial)
 {
-    return {{field::id, trial.id},
-        {field::function, trial.function},
-        {field::version, trial.version},
-        {field::memoryMiB, trial.memoryMiB},
-        {field::idleSeconds, trial.idleSeconds},
-        {field::idleLimitSeconds, FunctionHost::trialIdleLimit.count()},
-        {field::replicas, trial.pool.replicas}};
+    return {{trialField::id, trial.id},
+        {trialField::function, trial.function},
+        {trialField::version, trial.version},
+        {trialField::memoryMiB, trial.memoryMiB},
+        {trialField::idleSeconds, trial.idleSeconds},
+        {trialField::idleLimitSeconds, FunctionHost::trialIdleLimit.count()},
+        {trialField::replicas, trial.pool.replicas}};
 }
 
 // The memory size a create asks for: {"memory_mib": N} and nothing else.
 std::expected<int, std::string> requestedMemory(std::string_view body)
 {
-    auto json = parseJsonText(body, field::maxBodyBytes, 4);
+    auto json = parseJsonText(body, trialField::maxBodyBytes, 4);
     if (!json)
         return std::unexpected("the body " + json.error());
     if (!json->is_object())
         return std::unexpected(std::string("the body must be a JSON object such as {\"memory_mib\": 256}"));
     for (const auto &[key, value] : json->items()) {
-        if (key != field::memoryMiB)
+        if (key != trialField::memoryMiB)
             return std::unexpected(
                 "unknown key '" + jsonText(nlohmann::json(key)) + "': a trial takes only memory_mib");
     }
-    const auto memory = json->find(field::memoryMiB);
+    const auto memory = json->find(trialField::memoryMiB);
     if (memory == json->end())
         return std::unexpected(std::string("memory_mib is missing"));
     if (!memory->is_number_integer())
@@ -100,7 +100,7 @@ void removeTrial(const Exchange &exchange, AgentServices &services)
 void addTrialEndpoints(Router &router, std::shared_ptr<AgentServices> services)
 {
     RouteOptions create;
-    create.maxBodyBytes = field::maxBodyBytes;
+    create.maxBodyBytes = trialField::maxBodyBytes;
     router.add(
         http::verb::post,
         "/v1/functions/{name}/trials",
@@ -116,7 +116,7 @@ void addTrialEndpoints(Router &router, std::shared_ptr<AgentServices> services)
         nlohmann::json list = nlohmann::json::array();
         for (const TrialStatus &trial : services->host.trials(name))
             list.push_back(trialJson(trial));
-        exchange.respondJson(http::status::ok, {{field::list, std::move(list)}});
+        exchange.respondJson(http::status::ok, {{trialField::list, std::move(list)}});
     });
     router.add(http::verb::delete_, "/v1/functions/{name}/trials/{trial}", [services](Exchange exchange) {
         removeTrial(exchange, *services);

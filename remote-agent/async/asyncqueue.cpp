@@ -92,7 +92,8 @@ CallOutcome outcomeOf(InvokeResult &result)
         error.code};
 }
 
-std::string contentTypeOf(const CallOutcome &outcome)
+// The Content-Type the function set on its result; empty when it set none.
+std::string declaredContentType(const CallOutcome &outcome)
 {
     for (const auto &[name, value] : outcome.headers) {
         if (name.size() == 12 && std::equal(name.begin(), name.end(), "content-type", [](char a, char b) {
@@ -561,7 +562,7 @@ void AsyncQueue::result(const std::string &id, std::function<void(std::optional<
             const bool text = isValidUtf8(body);
             result[names::resultBody] = text ? body : base64Encode(body);
             result[names::resultBodyEncoding] = text ? names::encodingText : names::encodingBase64;
-            result[names::resultContentType] = contentTypeOf(*record->outcome);
+            result[names::resultContentType] = declaredContentType(*record->outcome);
         }
         done(std::move(json));
     });

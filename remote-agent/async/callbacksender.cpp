@@ -39,7 +39,8 @@ struct InFlightSlot {
     }
 };
 
-std::string contentTypeOf(const CallOutcome &outcome)
+// The callback body's Content-Type: the function's own, else that of a result or of an error.
+std::string callbackContentType(const CallOutcome &outcome)
 {
     for (const auto &[name, value] : outcome.headers) {
         if (beast::iequals(name, "content-type"))
@@ -71,7 +72,7 @@ public:
         m_request.set(names::statusHeader, succeeded ? names::statusSucceeded : names::statusFailed);
         if (record.outcome) {
             m_request.set(names::resultStatusHeader, std::to_string(record.outcome->status));
-            m_request.set(http::field::content_type, contentTypeOf(*record.outcome));
+            m_request.set(http::field::content_type, callbackContentType(*record.outcome));
             m_request.body() = record.outcome->body;
         }
         m_request.prepare_payload();

@@ -70,7 +70,7 @@ std::optional<HeaderList> decodeHeaders(std::string_view text)
     return headers;
 }
 
-template <typename Value> std::optional<Value> field(const nlohmann::json &object, const char *name)
+template <typename Value> std::optional<Value> optionalField(const nlohmann::json &object, const char *name)
 {
     const auto found = object.find(name);
     if (found == object.end())
@@ -131,20 +131,20 @@ std::expected<CallRecord, std::string> decodeCallRecord(std::string_view bytes)
     if (!parsed)
         return std::unexpected("header line " + parsed.error());
     const nlohmann::json &line = *parsed;
-    if (!line.is_object() || field<int>(line, "v") != formatVersion)
+    if (!line.is_object() || optionalField<int>(line, "v") != formatVersion)
         return std::unexpected("not a call record of version " + std::to_string(formatVersion));
     CallRecord record;
-    const auto id = field<std::string>(line, "id");
-    const auto function = field<std::string>(line, "function");
-    const auto target = field<std::string>(line, "target");
-    const auto method = field<std::string>(line, "method");
-    const auto path = field<std::string>(line, "path");
-    const auto query = field<std::string>(line, "query");
-    const auto callback = field<std::string>(line, "callback_url");
-    const auto accepted = field<std::int64_t>(line, "accepted_at");
-    const auto finished = field<std::int64_t>(line, "finished_at");
-    const auto state = stateNamed(field<std::string>(line, "state").value_or(""));
-    const auto attempts = field<int>(line, "attempts");
+    const auto id = optionalField<std::string>(line, "id");
+    const auto function = optionalField<std::string>(line, "function");
+    const auto target = optionalField<std::string>(line, "target");
+    const auto method = optionalField<std::string>(line, "method");
+    const auto path = optionalField<std::string>(line, "path");
+    const auto query = optionalField<std::string>(line, "query");
+    const auto callback = optionalField<std::string>(line, "callback_url");
+    const auto accepted = optionalField<std::int64_t>(line, "accepted_at");
+    const auto finished = optionalField<std::int64_t>(line, "finished_at");
+    const auto state = stateNamed(optionalField<std::string>(line, "state").value_or(""));
+    const auto attempts = optionalField<int>(line, "attempts");
     if (!id || !isAsyncRequestId(*id) || !function || function->empty() || !target || !method || method->empty()
         || !path || !query || !callback || !accepted || !finished || !state || !attempts || *attempts < 0)
         return std::unexpected("a field is missing or of the wrong type");
@@ -180,14 +180,14 @@ std::expected<CallRecord, std::string> decodeCallRecord(std::string_view bytes)
         *state,
         *attempts,
         std::nullopt};
-    const auto outcomeStatus = field<int>(line, "outcome_status");
+    const auto outcomeStatus = optionalField<int>(line, "outcome_status");
     if (isFinished(*state)) {
         if (!outcomeStatus || *outcomeStatus < 100 || *outcomeStatus > 599)
             return std::unexpected("a finished call without its outcome");
         record.outcome = CallOutcome {*outcomeStatus,
             std::move(*outcomeHeaders),
             std::string(sections[3]),
-            field<std::string>(line, "outcome_error").value_or("")};
+            optionalField<std::string>(line, "outcome_error").value_or("")};
     }
     return record;
 }

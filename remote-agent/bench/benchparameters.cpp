@@ -18,7 +18,6 @@ namespace params = protocol::benchparams;
 namespace limits = protocol::benchlimits;
 namespace tests = protocol::benchtests;
 
-constexpr std::uint64_t mebibyte = 1024 * 1024;
 constexpr std::size_t maxHostBytes = 255;
 
 /** A whole-number parameter: its key, where it goes, its bounds and its default. */

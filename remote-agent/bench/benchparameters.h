@@ -39,6 +39,8 @@ struct BenchPeer {
     std::uint16_t port = 0;
 };
 
+inline constexpr std::size_t mebibyte = 1024 * 1024;
+
 /** The largest POST body a run takes: a thousand peers with long host names fit. */
 inline constexpr std::size_t maxBenchBodyBytes = 1024 * 1024;
 

@@ -23,7 +23,6 @@ namespace metrics = protocol::benchmetrics;
 namespace units = protocol::benchunits;
 
 constexpr std::size_t blockBytes = 16 * 1024;
-constexpr std::size_t mebibyte = 1024 * 1024;
 // O_DIRECT wants buffers and offsets aligned to the device's logical block; 4 KiB covers them all.
 constexpr std::size_t alignment = 4096;
 

@@ -18,7 +18,6 @@ namespace
 {
 
 using Word = std::uint64_t;
-constexpr std::size_t mebibyte = 1024 * 1024;
 // The step between two looks at the clock: well under a millisecond of copying.
 constexpr std::size_t wordsPerStep = mebibyte / sizeof(Word);
 

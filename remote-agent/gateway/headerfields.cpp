@@ -18,15 +18,6 @@ constexpr std::array hopByHopFields {http::field::connection,
     http::field::transfer_encoding,
     http::field::upgrade};
 
-std::string_view trimmed(std::string_view text)
-{
-    constexpr std::string_view whitespace = " \t";
-    const auto first = text.find_first_not_of(whitespace);
-    if (first == std::string_view::npos)
-        return {};
-    return text.substr(first, text.find_last_not_of(whitespace) - first + 1);
-}
-
 std::string lowered(std::string_view text)
 {
     std::string result(text);
@@ -43,7 +34,7 @@ std::vector<std::string> headerListElements(std::string_view value)
     std::vector<std::string> elements;
     while (!value.empty()) {
         const auto comma = value.find(',');
-        const auto element = trimmed(value.substr(0, comma));
+        const auto element = trimHttpWhitespace(value.substr(0, comma));
         if (!element.empty())
             elements.push_back(lowered(element));
         if (comma == std::string_view::npos)

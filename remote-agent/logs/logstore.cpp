@@ -28,7 +28,7 @@ namespace
 {
 
 // A field of a stored line; the fallback when it is missing or of another type (a damaged file).
-template <typename T> T field(const nlohmann::json &json, const char *name, T fallback)
+template <typename T> T fieldOr(const nlohmann::json &json, const char *name, T fallback)
 {
     const auto found = json.find(name);
     if (found == json.end())
@@ -46,14 +46,14 @@ LogLine logLineFromJson(const nlohmann::json &json)
     LogLine line;
     if (!json.is_object())
         return line;
-    line.seq = field<std::uint64_t>(json, "seq", 0);
-    line.timeMs = field<std::int64_t>(json, "time_ms", 0);
-    line.function = field<std::string>(json, "function", {});
-    line.version = field<int>(json, "version", 0);
-    line.replica = field<std::string>(json, "replica", {});
-    line.requestId = field<std::string>(json, "request_id", {});
-    line.stream = field<std::string>(json, "stream", {});
-    line.text = field<std::string>(json, "text", {});
+    line.seq = fieldOr<std::uint64_t>(json, "seq", 0);
+    line.timeMs = fieldOr<std::int64_t>(json, "time_ms", 0);
+    line.function = fieldOr<std::string>(json, "function", {});
+    line.version = fieldOr<int>(json, "version", 0);
+    line.replica = fieldOr<std::string>(json, "replica", {});
+    line.requestId = fieldOr<std::string>(json, "request_id", {});
+    line.stream = fieldOr<std::string>(json, "stream", {});
+    line.text = fieldOr<std::string>(json, "text", {});
     return line;
 }
 

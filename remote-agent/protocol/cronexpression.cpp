@@ -30,11 +30,6 @@ constexpr std::array<FieldSpec, 5> fields {FieldSpec {"minute", 0, 59, nullptr},
     FieldSpec {"month", 1, 12, monthNames},
     FieldSpec {"day of week", 0, 7, dayNames}};
 
-std::string excerpt(std::string_view text)
-{
-    return "'" + textExcerpt(text) + "'";
-}
-
 // A whole number of at most @p digits digits, so nothing read here can overflow.
 std::optional<int> smallNumber(std::string_view text, std::size_t digits)
 {
@@ -63,8 +58,8 @@ std::expected<int, std::string> value(std::string_view text, const FieldSpec &sp
     }
     const auto number = smallNumber(text, 2);
     if (!number || *number < spec.low || *number > spec.high)
-        return std::unexpected(
-            excerpt(text) + " is not a value from " + std::to_string(spec.low) + " to " + std::to_string(spec.high));
+        return std::unexpected(quotedExcerpt(text) + " is not a value from " + std::to_string(spec.low) + " to "
+            + std::to_string(spec.high));
     return *number;
 }
 
@@ -74,7 +69,7 @@ std::expected<int, std::string> stepOf(std::string_view text, const FieldSpec &s
     const int widest = spec.high - spec.low + 1;
     const auto step = smallNumber(text, 2);
     if (!step || *step < 1 || *step > widest)
-        return std::unexpected("the step " + excerpt(text) + " must be from 1 to " + std::to_string(widest));
+        return std::unexpected("the step " + quotedExcerpt(text) + " must be from 1 to " + std::to_string(widest));
     return *step;
 }
 
@@ -118,7 +113,7 @@ std::expected<ItemRange, std::string> parseItem(std::string_view item, const Fie
     if (!to)
         return std::unexpected(to.error());
     if (*to < *from)
-        return std::unexpected("the range " + excerpt(range) + " runs backwards");
+        return std::unexpected("the range " + quotedExcerpt(range) + " runs backwards");
     parsed.first = *from;
     // "5/15" means from 5 to the end in steps of 15.
     parsed.last = dash == std::string_view::npos && slash != std::string_view::npos ? spec.high : *to;
@@ -196,12 +191,12 @@ std::expected<CronExpression, std::string> CronExpression::parse(std::string_vie
         const auto fiveFields = shorthandFields(words.front());
         if (!fiveFields)
             return std::unexpected(
-                "the cron shorthand " + excerpt(words.front()) + " is not one of " + shorthandNames());
+                "the cron shorthand " + quotedExcerpt(words.front()) + " is not one of " + shorthandNames());
         words = fieldsOf(*fiveFields);
     } else if (words.size() != 5) {
         return std::unexpected("a cron schedule has five fields (minute hour day-of-month month day-of-week) or is a "
                                "shorthand such as @hourly; "
-            + excerpt(text) + " has " + std::to_string(words.size()));
+            + quotedExcerpt(text) + " has " + std::to_string(words.size()));
     }
     auto cron = parseFields(words);
     if (cron)
@@ -219,7 +214,7 @@ std::expected<CronExpression, std::string> CronExpression::parseFields(const std
         parseField(parts[4], fields[4], cron.m_weekdays)};
     for (std::size_t index = 0; index < fields.size(); ++index) {
         if (!parsed[index])
-            return std::unexpected("the " + std::string(fields[index].name) + " field " + excerpt(parts[index])
+            return std::unexpected("the " + std::string(fields[index].name) + " field " + quotedExcerpt(parts[index])
                 + " of the cron schedule is not valid: " + parsed[index].error());
     }
     cron.m_anyDay = parts[2] == "*";

@@ -19,11 +19,6 @@ namespace keys = configkeys;
 namespace values = configvalues;
 using Problems = std::vector<ConfigProblem>;
 
-std::string excerpt(std::string_view text)
-{
-    return "'" + textExcerpt(text) + "'";
-}
-
 // Reads an optional integer field within [low, high]; a wrong type or range adds a problem.
 template <typename T>
 void readInt(const nlohmann::json &json, const char *key, T &out, long long low, long long high, Problems &problems)
@@ -52,9 +47,9 @@ std::string textProblem(std::string_view what, std::string_view text, std::size_
         return std::string(what) + " is " + std::to_string(text.size()) + " bytes long, more than "
             + std::to_string(maxBytes);
     if (text.find('\0') != std::string_view::npos)
-        return std::string(what) + " " + excerpt(text) + " contains a NUL character";
+        return std::string(what) + " " + quotedExcerpt(text) + " contains a NUL character";
     if (!isValidUtf8(text))
-        return std::string(what) + " " + excerpt(text) + " is not valid UTF-8";
+        return std::string(what) + " " + quotedExcerpt(text) + " is not valid UTF-8";
     return {};
 }
 
@@ -118,7 +113,7 @@ void readTrigger(const nlohmann::json &item, FunctionConfig &config, Problems &p
     trigger.resultTopic = *resultTopic;
     if (trigger.type != values::http && trigger.type != values::cron && trigger.type != values::mqtt)
         problems.push_back(
-            {keys::triggers, "trigger type must be http, cron or mqtt (got " + excerpt(trigger.type) + ")"});
+            {keys::triggers, "trigger type must be http, cron or mqtt (got " + quotedExcerpt(trigger.type) + ")"});
     else if (trigger.type != values::http && trigger.value.empty())
         problems.push_back({keys::triggers, "a " + trigger.type + " trigger needs a value"});
     else if (trigger.type == values::cron)
@@ -167,8 +162,9 @@ std::string envVariableProblem(const std::string &name, const nlohmann::json &va
     if (auto problem = envNameProblem(name); !problem.empty())
         return problem;
     if (!value.is_string())
-        return "env value of " + excerpt(name) + " must be a string (got " + jsonTextExcerpt(value) + ")";
-    return textProblem("env value of " + excerpt(name), value.get_ref<const std::string &>(), limits::maxEnvValueBytes);
+        return "env value of " + quotedExcerpt(name) + " must be a string (got " + jsonTextExcerpt(value) + ")";
+    return textProblem(
+        "env value of " + quotedExcerpt(name), value.get_ref<const std::string &>(), limits::maxEnvValueBytes);
 }
 
 void readEnv(const nlohmann::json &json, FunctionConfig &config, Problems &problems)
@@ -244,10 +240,10 @@ void checkHandler(const FunctionConfig &config, Problems &problems)
         if (!staysInside(config.handler))
             problems.push_back({keys::handler,
                 "handler of an exec function must be a path inside its files, e.g. bin/handler (got "
-                    + excerpt(config.handler) + ")"});
+                    + quotedExcerpt(config.handler) + ")"});
     } else if (!isModuleFunction(config.handler)) {
         problems.push_back({keys::handler,
-            "handler must be module.function, e.g. handler.handle (got " + excerpt(config.handler) + ")"});
+            "handler must be module.function, e.g. handler.handle (got " + quotedExcerpt(config.handler) + ")"});
     }
 }
 
@@ -275,7 +271,7 @@ void checkCombination(const FunctionConfig &config, Problems &problems)
         config.runtime == values::python3 || config.runtime == values::node || config.runtime == values::exec;
     if (!knownRuntime)
         problems.push_back(
-            {keys::runtime, "runtime must be python3, node or exec (got " + excerpt(config.runtime) + ")"});
+            {keys::runtime, "runtime must be python3, node or exec (got " + quotedExcerpt(config.runtime) + ")"});
     if (knownRuntime)
         checkHandler(config, problems);
     if (config.memoryMiB % limits::memoryStepMiB != 0)
@@ -287,7 +283,7 @@ void checkCombination(const FunctionConfig &config, Problems &problems)
             "max_replicas (" + std::to_string(config.maxReplicas) + ") must not be below min_replicas ("
                 + std::to_string(config.minReplicas) + ")"});
     if (config.auth != values::authPublic && config.auth != values::authToken)
-        problems.push_back({keys::auth, "auth must be public or token (got " + excerpt(config.auth) + ")"});
+        problems.push_back({keys::auth, "auth must be public or token (got " + quotedExcerpt(config.auth) + ")"});
     checkGpus(config, problems);
 }
 
@@ -379,9 +375,10 @@ std::string envNameProblem(std::string_view name)
     if (auto problem = textProblem("env name", name, limits::maxEnvNameBytes); !problem.empty())
         return problem;
     if (!isVariableName(name))
-        return "env name " + excerpt(name) + " is not a valid variable name (letters, digits and _, not a digit first)";
+        return "env name " + quotedExcerpt(name)
+            + " is not a valid variable name (letters, digits and _, not a digit first)";
     if (name.starts_with(limits::reservedEnvPrefix))
-        return "env name " + excerpt(name) + " is reserved (names starting with " + limits::reservedEnvPrefix
+        return "env name " + quotedExcerpt(name) + " is reserved (names starting with " + limits::reservedEnvPrefix
             + " are set by Rune)";
     return {};
 }

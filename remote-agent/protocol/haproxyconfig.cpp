@@ -51,11 +51,6 @@ bool isHost(std::string_view host)
     return isHostName(host) || isBracketedIpv6(host);
 }
 
-std::string excerpt(std::string_view text)
-{
-    return "'" + textExcerpt(text, 80) + "'";
-}
-
 /** HAProxy's address syntax: `host:port`, and `ipv6@addr:port` for an IPv6 address. */
 std::string haproxyAddress(std::string_view host, std::uint16_t port)
 {
@@ -72,7 +67,7 @@ struct HostPort {
 std::expected<HostPort, std::string> parseNodeUrl(std::string_view url)
 {
     const auto problem = [url] {
-        return std::unexpected("the node url " + excerpt(url) + " must be http://HOST:PORT");
+        return std::unexpected("the node url " + quotedExcerpt(url, 80) + " must be http://HOST:PORT");
     };
     constexpr std::string_view scheme = "http://";
     if (!url.starts_with(scheme))
@@ -96,7 +91,7 @@ std::vector<std::string> settingsProblems(const HaproxySettings &settings)
 {
     std::vector<std::string> problems;
     if (!isHost(settings.bindHost))
-        problems.push_back("the listen address " + excerpt(settings.bindHost)
+        problems.push_back("the listen address " + quotedExcerpt(settings.bindHost, 80)
             + " must be a host name, an IPv4 address or an [IPv6] address");
     if (settings.bindPort == 0)
         problems.push_back("the listen port must be 1 to 65535");
@@ -106,7 +101,7 @@ std::vector<std::string> settingsProblems(const HaproxySettings &settings)
             return isAsciiLetterOrDigit(c) || c == '/' || c == '.' || c == '_' || c == '-';
         });
     if (!safeSocket)
-        problems.push_back("the stats socket " + excerpt(socket) + " must be an absolute path of at most "
+        problems.push_back("the stats socket " + quotedExcerpt(socket, 80) + " must be an absolute path of at most "
             + std::to_string(maxSocketPathBytes) + " letters, digits, '/', '.', '_' or '-'");
     return problems;
 }
@@ -129,12 +124,12 @@ std::expected<std::map<std::string, std::vector<Server>>, std::vector<std::strin
         if (auto problem = haproxyNodeNameProblem(node.name); !problem.empty())
             problems.push_back(std::move(problem));
         else if (!names.insert(node.name).second)
-            problems.push_back("the node name " + excerpt(node.name) + " appears twice");
+            problems.push_back("the node name " + quotedExcerpt(node.name, 80) + " appears twice");
         const auto address = parseNodeUrl(node.url);
         if (!address)
             problems.push_back(address.error());
         if (node.functions.size() > maxHaproxyFunctionsPerNode)
-            problems.push_back("the node " + excerpt(node.name) + " lists more than "
+            problems.push_back("the node " + quotedExcerpt(node.name, 80) + " lists more than "
                 + std::to_string(maxHaproxyFunctionsPerNode) + " functions");
         for (const auto &function : node.functions) {
             auto nameProblems = checkFunctionName(function);
@@ -229,7 +224,7 @@ std::string haproxyNodeNameProblem(std::string_view name)
             return isAsciiLetterOrDigit(c) || c == '.' || c == '_' || c == '-';
         }))
         return {};
-    return "the node name " + excerpt(name) + " must be 1 to " + std::to_string(maxNodeNameBytes)
+    return "the node name " + quotedExcerpt(name, 80) + " must be 1 to " + std::to_string(maxNodeNameBytes)
         + " letters, digits, '.', '_' or '-'";
 }
 

@@ -15,11 +15,6 @@ namespace
 
 constexpr std::string_view scheme = "tcp://";
 
-std::string quoted(std::string_view text)
-{
-    return "'" + textExcerpt(text, 80) + "'";
-}
-
 bool printableAscii(std::string_view text)
 {
     return std::ranges::all_of(text, [](char c) {
@@ -38,7 +33,7 @@ std::optional<std::string> portProblem(std::string_view url, std::string_view po
     int value = 0;
     const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
     if (port.empty() || error != std::errc() || end != port.data() + port.size() || value < 1 || value > 65535)
-        return "the port of the MQTT broker URL " + quoted(url) + " must be a number from 1 to 65535";
+        return "the port of the MQTT broker URL " + quotedExcerpt(url, 80) + " must be a number from 1 to 65535";
     return std::nullopt;
 }
 
@@ -51,30 +46,32 @@ std::optional<std::string> brokerUrlProblem(std::string_view url)
     if (url.size() > maxBrokerUrlBytes)
         return "the MQTT broker URL is longer than " + std::to_string(maxBrokerUrlBytes) + " bytes";
     if (!printableAscii(url))
-        return "the MQTT broker URL " + quoted(url) + " contains spaces, control or non-ASCII characters";
+        return "the MQTT broker URL " + quotedExcerpt(url, 80) + " contains spaces, control or non-ASCII characters";
     if (!url.starts_with(scheme))
-        return "the MQTT broker URL " + quoted(url) + " must start with tcp:// (the agent connects without TLS)";
+        return "the MQTT broker URL " + quotedExcerpt(url, 80)
+            + " must start with tcp:// (the agent connects without TLS)";
     std::string_view rest = url.substr(scheme.size());
     if (rest.find('@') != std::string_view::npos)
-        return "the MQTT broker URL " + quoted(url) + " must not hold a user or password: set them on their own";
+        return "the MQTT broker URL " + quotedExcerpt(url, 80)
+            + " must not hold a user or password: set them on their own";
     if (rest.find_first_of("/?#") != std::string_view::npos)
-        return "the MQTT broker URL " + quoted(url) + " must be tcp://HOST[:PORT], without a path";
+        return "the MQTT broker URL " + quotedExcerpt(url, 80) + " must be tcp://HOST[:PORT], without a path";
     std::string_view host = rest;
     std::string_view port;
     if (rest.starts_with('[')) {
         const auto close = rest.find(']');
         if (close == std::string_view::npos || close == 1)
-            return "the IPv6 address of the MQTT broker URL " + quoted(url) + " is not closed by ]";
+            return "the IPv6 address of the MQTT broker URL " + quotedExcerpt(url, 80) + " is not closed by ]";
         host = rest.substr(1, close - 1);
         const std::string_view after = rest.substr(close + 1);
         if (!after.empty() && !after.starts_with(':'))
-            return "the MQTT broker URL " + quoted(url) + " has text after the IPv6 address";
+            return "the MQTT broker URL " + quotedExcerpt(url, 80) + " has text after the IPv6 address";
         if (!after.empty())
             port = after.substr(1);
         if (!std::ranges::all_of(host, [](char c) {
                 return c == ':' || c == '.' || std::isxdigit(static_cast<unsigned char>(c));
             }))
-            return "the MQTT broker URL " + quoted(url) + " has an invalid IPv6 address";
+            return "the MQTT broker URL " + quotedExcerpt(url, 80) + " has an invalid IPv6 address";
         return after.empty() ? std::nullopt : portProblem(url, port);
     }
     if (const auto colon = rest.find(':'); colon != std::string_view::npos) {
@@ -84,9 +81,9 @@ std::optional<std::string> brokerUrlProblem(std::string_view url)
             return problem;
     }
     if (host.empty())
-        return "the MQTT broker URL " + quoted(url) + " names no host";
+        return "the MQTT broker URL " + quotedExcerpt(url, 80) + " names no host";
     if (!std::ranges::all_of(host, hostNameCharacter))
-        return "the host of the MQTT broker URL " + quoted(url) + " is not a host name or address";
+        return "the host of the MQTT broker URL " + quotedExcerpt(url, 80) + " is not a host name or address";
     return std::nullopt;
 }
 

@@ -44,11 +44,6 @@ bool topicMatches(std::string_view filter, std::string_view topic)
 namespace
 {
 
-std::string excerpt(std::string_view text)
-{
-    return "'" + textExcerpt(text) + "'";
-}
-
 // What every MQTT topic string must be (MQTT 3.1.1 1.5.3, 4.7.3): UTF-8 without U+0000, 1 to 65535 bytes.
 std::optional<std::string> topicTextProblem(std::string_view text, const char *what)
 {
@@ -57,9 +52,9 @@ std::optional<std::string> topicTextProblem(std::string_view text, const char *w
     if (text.size() > maxTopicBytes)
         return "an MQTT " + std::string(what) + " is at most 65535 bytes long";
     if (text.find('\0') != std::string_view::npos)
-        return "the MQTT " + std::string(what) + " " + excerpt(text) + " contains a NUL character";
+        return "the MQTT " + std::string(what) + " " + quotedExcerpt(text) + " contains a NUL character";
     if (!isValidUtf8(text))
-        return "the MQTT " + std::string(what) + " " + excerpt(text) + " is not valid UTF-8";
+        return "the MQTT " + std::string(what) + " " + quotedExcerpt(text) + " is not valid UTF-8";
     return std::nullopt;
 }
 
@@ -73,9 +68,9 @@ std::optional<std::string> topicFilterProblem(std::string_view filter)
     for (std::size_t index = 0; index < parts.size(); ++index) {
         const std::string_view level = parts[index];
         if (level.find('#') != std::string_view::npos && (level != "#" || index + 1 < parts.size()))
-            return "in the MQTT topic filter " + excerpt(filter) + ", # must be a whole last level";
+            return "in the MQTT topic filter " + quotedExcerpt(filter) + ", # must be a whole last level";
         if (level.find('+') != std::string_view::npos && level != "+")
-            return "in the MQTT topic filter " + excerpt(filter) + ", + must be a whole level";
+            return "in the MQTT topic filter " + quotedExcerpt(filter) + ", + must be a whole level";
     }
     return std::nullopt;
 }
@@ -85,7 +80,7 @@ std::optional<std::string> topicNameProblem(std::string_view topic)
     if (auto problem = topicTextProblem(topic, "topic"))
         return problem;
     if (topic.find_first_of("+#") != std::string_view::npos)
-        return "the MQTT topic " + excerpt(topic) + " must not contain + or # (those are for filters)";
+        return "the MQTT topic " + quotedExcerpt(topic) + " must not contain + or # (those are for filters)";
     return std::nullopt;
 }
 

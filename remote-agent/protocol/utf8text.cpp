@@ -99,4 +99,9 @@ std::string textExcerpt(std::string_view text, std::size_t maxBytes)
     return validUtf8(text.substr(0, cut)) + (cut < text.size() ? "..." : "");
 }
 
+std::string quotedExcerpt(std::string_view text, std::size_t maxBytes)
+{
+    return "'" + textExcerpt(text, maxBytes) + "'";
+}
+
 } // namespace rune

@@ -33,4 +33,7 @@ std::size_t utf8CutPoint(std::string_view text, std::size_t maxBytes);
  */
 std::string textExcerpt(std::string_view text, std::size_t maxBytes = 40);
 
+/** textExcerpt() in single quotes, as error messages quote what they reject. */
+std::string quotedExcerpt(std::string_view text, std::size_t maxBytes = 40);
+
 } // namespace rune

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 namespace
 {
 
-std::string readFile(const fs::path &file)
+std::string readControlFile(const fs::path &file)
 {
     std::ifstream in(file);
     std::stringstream text;
@@ -167,17 +167,18 @@ void prepareV2(CgroupLayout &layout, const Mounts &mounts, const fs::path &confi
             layout.tracking = makeParent(layout, own.parent_path(), "cgroup v2");
             layout.created.clear(); // not the agent's to remove
             if (layout.tracking)
-                layout.v2Memory = readFile(*layout.tracking / "cgroup.controllers").find("memory") != std::string::npos
+                layout.v2Memory =
+                    readControlFile(*layout.tracking / "cgroup.controllers").find("memory") != std::string::npos
                     && enableControllers(*layout.tracking, false);
             return;
         }
-        const bool memoryHere = readFile(own / "cgroup.controllers").find("memory") != std::string::npos;
+        const bool memoryHere = readControlFile(own / "cgroup.controllers").find("memory") != std::string::npos;
         if (memoryHere)
             enableControllers(own, true);
         layout.tracking = makeParent(layout, own / name, "cgroup v2");
     }
     if (layout.tracking)
-        layout.v2Memory = readFile(*layout.tracking / "cgroup.controllers").find("memory") != std::string::npos
+        layout.v2Memory = readControlFile(*layout.tracking / "cgroup.controllers").find("memory") != std::string::npos
             && enableControllers(*layout.tracking, false);
 }
 
@@ -202,7 +203,7 @@ void killGroup(const fs::path &dir)
     if (writeFile(dir / "cgroup.kill", "1"))
         return;
     for (int round = 0; round < 100; ++round) {
-        std::istringstream pids(readFile(dir / "cgroup.procs"));
+        std::istringstream pids(readControlFile(dir / "cgroup.procs"));
         bool any = false;
         for (pid_t pid = 0; pids >> pid;) {
             ::kill(pid, SIGKILL);
@@ -350,8 +351,8 @@ std::uint64_t ReplicaCgroup::oomKills() const
 {
     std::uint64_t kills = 0;
     for (const auto &dir : m_dirs) {
-        kills += counter(readFile(dir / "memory.events"), "oom_kill");
-        kills += counter(readFile(dir / "memory.oom_control"), "oom_kill");
+        kills += counter(readControlFile(dir / "memory.events"), "oom_kill");
+        kills += counter(readControlFile(dir / "memory.oom_control"), "oom_kill");
     }
     return kills;
 }

@@ -48,6 +48,10 @@ std::map<std::string, std::string> functionEnvironment(
 /** RLIMIT_NPROC for a replica's process: its allowance, counted on top of what its user already runs. */
 int processLimit(const RuntimeContext &context, const ReplicaUser &user);
 
+/** The descriptor on which a python3 or node worker finds its framed socket to the agent (the bootstrap scripts read fd
+ * 3). */
+inline constexpr int workerChannelFd = 3;
+
 /** How a python3 or node worker is started; @p handlerArgument is the handler or "--standby". */
 struct WorkerCommand {
     std::filesystem::path executable;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtime/reply.h"
 
+#include "httpmessages.h"
 #include "utf8text.h"
 
 #include <algorithm>
@@ -26,25 +27,11 @@ InvokeError badResponse(const std::string &what)
     return {runtime_errors::badResponse, 502, "the function's response is not valid HTTP: " + what, {}};
 }
 
-std::string excerpt(std::string_view text)
-{
-    return "'" + textExcerpt(text, quotedNameBytes) + "'";
-}
-
 bool equalsNoCase(std::string_view a, std::string_view b)
 {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
         return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
     });
-}
-
-std::string_view trimmed(std::string_view text)
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
 }
 
 // Reads "headers": a list of [name, value] string pairs.
@@ -106,8 +93,8 @@ std::expected<int, InvokeError> cgiStatus(std::string_view value)
     const bool wellFormed = digits.size() == 3 && error == std::errc {} && end == digits.data() + 3
         && (value.size() == 3 || value[3] == ' ');
     if (!wellFormed)
-        return std::unexpected(
-            badResponse("the CGI header Status: " + excerpt(value) + " does not start with a three-digit status"));
+        return std::unexpected(badResponse("the CGI header Status: " + quotedExcerpt(value, quotedNameBytes)
+            + " does not start with a three-digit status"));
     if (status < 200 || status > 599)
         return std::unexpected(
             badResponse("the status " + std::to_string(status) + " is not a final HTTP status (200 to 599)"));
@@ -125,9 +112,10 @@ std::expected<void, InvokeError> applyCgiBlock(std::string_view block, InvokeRes
             line.remove_suffix(1);
         const auto colon = line.find(':');
         if (colon == std::string_view::npos)
-            return std::unexpected(badResponse("the CGI header line " + excerpt(line) + " has no ':'"));
-        const std::string_view name = trimmed(line.substr(0, colon));
-        const std::string_view value = trimmed(line.substr(colon + 1));
+            return std::unexpected(
+                badResponse("the CGI header line " + quotedExcerpt(line, quotedNameBytes) + " has no ':'"));
+        const std::string_view name = trimHttpWhitespace(line.substr(0, colon));
+        const std::string_view value = trimHttpWhitespace(line.substr(colon + 1));
         if (!equalsNoCase(name, "status")) {
             response.headers.emplace_back(name, value);
             continue;
@@ -182,10 +170,11 @@ InvokeResult checkedResponse(InvokeResponse response)
             badResponse("the status " + std::to_string(response.status) + " is not a final HTTP status (200 to 599)"));
     for (const auto &[name, value] : response.headers) {
         if (!isHeaderName(name))
-            return std::unexpected(badResponse("the header name " + excerpt(name) + " is not an HTTP token"));
+            return std::unexpected(
+                badResponse("the header name " + quotedExcerpt(name, quotedNameBytes) + " is not an HTTP token"));
         if (!isHeaderValue(value))
-            return std::unexpected(badResponse(
-                "the value of the header " + excerpt(name) + " contains CR, LF, NUL or another control character"));
+            return std::unexpected(badResponse("the value of the header " + quotedExcerpt(name, quotedNameBytes)
+                + " contains CR, LF, NUL or another control character"));
     }
     std::erase_if(response.headers, [](const auto &header) {
         return isHopByHopHeader(header.first);

@@ -13,8 +13,6 @@ namespace rune::agent
 namespace
 {
 
-constexpr int channelFd = 3;
-
 // A standby that died while waiting (killed by hand, out of memory) is reaped and skipped.
 bool stillRunning(pid_t pid)
 {
@@ -171,7 +169,7 @@ std::expected<StandbyWorker, std::string> StandbyPool::spawn(const StandbyKind &
     UniqueFd devNull = openDevNull();
     if (!agentEnd || !stdoutRead || !stderrRead || !startedRead || !devNull)
         return std::unexpected(std::string("out of file descriptors"));
-    spec.fds = {{0, devNull.get()}, {1, stdoutWrite.get()}, {2, stderrWrite.get()}, {channelFd, workerEnd.get()}};
+    spec.fds = {{0, devNull.get()}, {1, stdoutWrite.get()}, {2, stderrWrite.get()}, {workerChannelFd, workerEnd.get()}};
     spec.execNoticeFd = startedWrite.get();
     const auto pid = spawnProcess(spec);
     if (!pid)

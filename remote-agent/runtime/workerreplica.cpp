@@ -18,8 +18,6 @@ namespace rune::agent
 namespace
 {
 
-constexpr int channelFd = 3;
-
 // A string field of a worker's message, or @p fallback when it is missing or not a string.
 std::string textField(const nlohmann::json &header, const char *name, std::string fallback)
 {
@@ -107,7 +105,7 @@ std::optional<StandbyWorker> WorkerReplica::spawnFresh()
     UniqueFd devNull = openDevNull();
     if (!agentEnd || !stdoutRead || !stderrRead || !devNull)
         return failed("out of file descriptors");
-    spec.fds = {{0, devNull.get()}, {1, stdoutWrite.get()}, {2, stderrWrite.get()}, {channelFd, workerEnd.get()}};
+    spec.fds = {{0, devNull.get()}, {1, stdoutWrite.get()}, {2, stderrWrite.get()}, {workerChannelFd, workerEnd.get()}};
     const auto pid = spawnProcess(spec);
     if (!pid)
         return failed(pid.error());

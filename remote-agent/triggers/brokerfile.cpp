@@ -18,7 +18,7 @@ namespace
 {
 
 namespace fs = std::filesystem;
-namespace field = protocol::triggers;
+namespace triggerField = protocol::triggers;
 
 constexpr std::size_t maxSettingsBytes = 16 * 1024;
 
@@ -93,11 +93,11 @@ std::expected<std::optional<StoredBroker>, std::string> BrokerFile::load() const
     if (!text)
         return std::unexpected(text.error());
     auto json = parseJsonText(*text, maxSettingsBytes, 4);
-    if (!json || !json->is_object() || !(*json)[field::url].is_string())
+    if (!json || !json->is_object() || !(*json)[triggerField::url].is_string())
         return std::unexpected(m_settingsPath.string() + " is damaged: set the broker again from the console");
     StoredBroker broker;
-    broker.url = (*json)[field::url].get<std::string>();
-    if (const auto user = json->find(field::username); user != json->end() && user->is_string())
+    broker.url = (*json)[triggerField::url].get<std::string>();
+    if (const auto user = json->find(triggerField::username); user != json->end() && user->is_string())
         broker.username = user->get<std::string>();
     return broker;
 }
@@ -118,7 +118,8 @@ std::expected<void, std::string> BrokerFile::save(
         if (!stored)
             return stored;
     }
-    return writeReplacing(m_settingsPath, jsonText({{field::url, broker.url}, {field::username, broker.username}}));
+    return writeReplacing(
+        m_settingsPath, jsonText({{triggerField::url, broker.url}, {triggerField::username, broker.username}}));
 }
 
 std::expected<void, std::string> BrokerFile::clear() const

@@ -17,7 +17,7 @@ namespace rune::agent
 namespace
 {
 
-namespace field = protocol::triggers;
+namespace triggerField = protocol::triggers;
 namespace errorcode = protocol::errorcode;
 
 constexpr std::size_t maxBrokerBodyBytes = 16 * 1024;
@@ -82,9 +82,9 @@ std::expected<BrokerRequest, BadRequest> parseBrokerRequest(const Exchange &exch
     auto body = objectBody(exchange, maxBrokerBodyBytes);
     if (!body)
         return std::unexpected(body.error());
-    auto url = stringField(*body, field::url);
-    auto username = stringField(*body, field::username);
-    auto password = stringField(*body, field::password);
+    auto url = stringField(*body, triggerField::url);
+    auto username = stringField(*body, triggerField::username);
+    auto password = stringField(*body, triggerField::password);
     for (const auto *given : {&url, &username, &password}) {
         if (!*given)
             return std::unexpected(given->error());
@@ -107,8 +107,8 @@ std::expected<BrokerRequest, BadRequest> parseBrokerRequest(const Exchange &exch
 
 nlohmann::json brokerAnswer(const AgentServices &services)
 {
-    return {{field::enabled, services.triggers != nullptr},
-        {field::broker, services.triggers ? services.triggers->brokerStatus() : nlohmann::json(nullptr)}};
+    return {{triggerField::enabled, services.triggers != nullptr},
+        {triggerField::broker, services.triggers ? services.triggers->brokerStatus() : nlohmann::json(nullptr)}};
 }
 
 void setBroker(const Exchange &exchange, const AgentServices &services, const BrokerControl &control)

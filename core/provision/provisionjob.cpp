@@ -115,10 +115,20 @@ void ProvisionJob::install()
             nodeRoleName(m_node.role),
             QString::number(m_node.agent.controlPort),
             shellQuote(m_context.options.invokeListenHost + u':' + QString::number(m_node.agent.invokePort)))
-        + installRootArgs();
+        + installRootArgs() + haproxyArgs();
     runAsRoot(command, {}, [this](const ExecResult &) {
         startAgent();
     });
+}
+
+QString ProvisionJob::haproxyArgs() const
+{
+    const quint16 port = m_context.options.controllerHaproxyPort;
+    if (m_node.role != NodeRole::Controller || port == 0)
+        return {};
+    const QString host = m_context.options.invokeListenHost;
+    const QString listen = (host.contains(u':') ? u"[%1]"_s.arg(host) : host) + u':' + QString::number(port);
+    return u" --haproxy-listen "_s + shellQuote(listen);
 }
 
 void ProvisionJob::startAgent()

@@ -28,7 +28,7 @@ private:
     void uploadNext(qsizetype index);
     void install();
     /** install.sh's --haproxy-listen for a controller that gets HAProxy as its gateway; empty otherwise. */
-    QString haproxyArgs() const;
+    Result<QString> haproxyArgs() const;
     void startAgent();
     void awaitAgent();
 

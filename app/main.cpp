@@ -123,6 +123,8 @@ int main(int argc, char *argv[])
     };
     edges.prompter = &prompter;
     edges.provisioning.agentBinary = resolveAgentBinary(*options, settings);
+    edges.provisioning.controllerHaproxyPort =
+        quint16(settings.value(rune::Settings::Key::ControllerHaproxyPort).toInt());
     // Opened before any window exists, so the UI never waits on it.
     auto console = rune::views::Console::open(&settings, edges);
     if (!console) {

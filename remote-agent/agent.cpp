@@ -144,6 +144,8 @@ Agent::~Agent()
         m_async->stop();
     if (m_gateway)
         m_gateway->stop();
+    if (m_haproxy)
+        m_haproxy->stop();
     if (m_triggers)
         m_triggers->stop();
     if (m_host) {
@@ -212,6 +214,12 @@ std::expected<void, std::string> Agent::prepareRuntime()
         return triggers;
     if (config->role == "controller")
         m_gateway = std::make_shared<Gateway>(m_io, m_events);
+    if (m_gateway && !config->haproxyBinary.empty())
+        m_haproxy = std::make_shared<HaproxySupervisor>(HaproxyOptions {config->haproxyBinary,
+                                                            {config->haproxyListenHost, config->haproxyListenPort},
+                                                            std::filesystem::absolute(state) / "haproxy",
+                                                            std::chrono::seconds(10)},
+            m_events);
     m_async = std::make_shared<AsyncQueue>(m_io, *m_host, m_metrics, m_config, state / "async");
     m_async->recover();
     m_services = std::make_shared<AgentServices>(AgentServices {m_config,
@@ -226,7 +234,8 @@ std::expected<void, std::string> Agent::prepareRuntime()
         m_startedAt,
         m_triggers,
         m_gateway,
-        m_async});
+        m_async,
+        m_haproxy});
     addFunctionEndpoints(*m_router, m_services);
     addTrialEndpoints(*m_router, m_services);
     addObservationEndpoints(*m_router, m_services);
@@ -238,6 +247,8 @@ std::expected<void, std::string> Agent::prepareRuntime()
     m_async->start();
     if (m_gateway)
         m_gateway->start();
+    if (m_haproxy)
+        m_haproxy->start();
     if (!m_triggers)
         return {};
     if (auto started = m_triggers->start(); !started)

@@ -97,6 +97,7 @@ private:
     std::shared_ptr<BrokerControl> m_brokerControl;
     std::string m_mqttClientId;
     std::shared_ptr<Gateway> m_gateway;
+    std::shared_ptr<HaproxySupervisor> m_haproxy;
     std::shared_ptr<AsyncQueue> m_async;
     std::shared_ptr<AgentServices> m_services;
     HttpServer m_server;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include "haproxyconfig.h"
 #include "protocol.h"
 #include "runtime/uidrange.h"
 
@@ -193,6 +194,48 @@ std::optional<std::expected<void, std::string>> applyNumberSetting(
     return std::nullopt;
 }
 
+// The HAProxy gateway's settings; nullopt when @p key is not one of them.
+std::optional<std::expected<void, std::string>> applyHaproxySetting(
+    Config &config, std::string_view key, std::string_view value)
+{
+    if (key == protocol::haproxykeys::binary) {
+        if (auto problem = protocol::haproxyBinaryProblem(value); !problem.empty())
+            return std::unexpected(std::move(problem));
+        config.haproxyBinary = value;
+        return std::expected<void, std::string> {};
+    }
+    if (key != protocol::haproxykeys::listen)
+        return std::nullopt;
+    auto listen = protocol::parseHaproxyListen(value);
+    if (!listen)
+        return std::unexpected(listen.error());
+    config.haproxyListenHost = std::move(listen->host);
+    config.haproxyListenPort = listen->port;
+    return std::expected<void, std::string> {};
+}
+
+// The settings that only make sense together, checked once every source has been applied.
+std::expected<void, std::string> checkCombinations(const Config &config)
+{
+    if (config.haproxyBinary.empty())
+        return {};
+    if (config.role != "controller")
+        return std::unexpected(std::string("haproxy_binary is for the controller role only (this node is ")
+            + config.role + "); leave it empty on other nodes");
+    if (config.haproxyListenPort == 0)
+        return std::unexpected(std::string("haproxy_binary needs haproxy_listen, where HAProxy takes calls (such as "
+                                           "0.0.0.0:8088)"));
+    const auto host = config.haproxyListenHost;
+    const bool wildcard = host == "0.0.0.0" || host == "[::]";
+    const std::string invokeHost = config.invokeListen.host.find(':') == std::string::npos
+        ? config.invokeListen.host
+        : "[" + config.invokeListen.host + "]";
+    if (config.haproxyListenPort == config.invokeListen.port && (wildcard || host == invokeHost))
+        return std::unexpected("haproxy_listen " + host + ":" + std::to_string(config.haproxyListenPort)
+            + " is the agent's own invoke_listen port; HAProxy needs a port of its own");
+    return {};
+}
+
 std::expected<void, std::string> applySetting(Config &config, std::string_view key, std::string_view value)
 {
     if (key == "listen")
@@ -214,6 +257,8 @@ std::expected<void, std::string> applySetting(Config &config, std::string_view k
     }
     if (auto number = applyNumberSetting(config, key, value))
         return *number;
+    if (auto haproxy = applyHaproxySetting(config, key, value))
+        return *haproxy;
     if (value.empty())
         return std::unexpected(std::string(key) + " needs a value");
     if (key == "state_dir")
@@ -367,6 +412,8 @@ std::expected<Config, std::string> loadConfig(const CommandLine &commandLine)
         if (auto applied = applySetting(config, key, value); !applied)
             return std::unexpected(applied.error());
     }
+    if (auto combined = checkCombinations(config); !combined)
+        return std::unexpected(combined.error());
     if (!config.tokenFile.empty()) {
         auto token = readToken(config.tokenFile);
         if (!token)
@@ -419,6 +466,8 @@ std::string usageText()
            "  callback_retry_delay_ms (1000): asynchronous calls (/async-function/<name>).\n"
            "  proc_root (default /proc): the /proc the agent reads host facts from; for tests and containers.\n"
            "  nvidia_smi (default /usr/bin/nvidia-smi): tells the GPUs' memory; read at start, like proc_root.\n"
+           "  haproxy_binary (absolute path; empty: none) and haproxy_listen (IPV4:PORT or [IPV6]:PORT): a controller\n"
+           "  runs HAProxy as its gateway there, with the node list of PUT /v1/cluster; read at start.\n"
            "SIGHUP re-reads the config and token files; SIGTERM stops after in-flight requests.\n";
 }
 

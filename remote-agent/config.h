@@ -92,6 +92,11 @@ struct Config {
     // Host facts: the /proc the agent reads them from (GPUs), for tests and containers, and the
     // nvidia-smi that tells the GPUs' memory.
     std::string procRoot = "/proc";
+    // The controller's HAProxy gateway (haproxyconfig.h, namespace haproxykeys): the program,
+    // empty for none, and where it listens (host in HAProxy's form: [v6] bracketed; port 0: unset).
+    std::string haproxyBinary;
+    std::string haproxyListenHost;
+    std::uint16_t haproxyListenPort = 0;
     std::string nvidiaSmi = "/usr/bin/nvidia-smi";
 };
 

@@ -226,6 +226,35 @@ std::optional<Error> FieldReader::error() const
 namespace rune
 {
 
+namespace
+{
+
+GatewayHaproxyStatus readHaproxyStatus(agentjson::FieldReader &reader)
+{
+    namespace c = clusterfields;
+    agentjson::FieldReader haproxy(reader.object(c::haproxy), agentjson::tr("the cluster's HAProxy"), reader);
+    GatewayHaproxyStatus status;
+    status.state = haproxy.text(c::haproxyState);
+    static const QStringList states {QStringLiteral("off"),
+        QStringLiteral("starting"),
+        QStringLiteral("running"),
+        QStringLiteral("failed"),
+        QString()};
+    if (!states.contains(status.state)) {
+        haproxy.note(agentjson::tr("the cluster's HAProxy is in the unknown state \"%1\".").arg(status.state.left(40)));
+        status.state.clear();
+    }
+    status.listen = haproxy.text(c::haproxyListen);
+    status.pid = haproxy.count(c::haproxyPid);
+    status.reloads = haproxy.count(c::haproxyReloads);
+    status.restarts = haproxy.count(c::haproxyRestarts);
+    status.generation = haproxy.count(c::haproxyGeneration);
+    status.lastError = haproxy.text(c::haproxyLastError);
+    return status;
+}
+
+} // namespace
+
 Result<GatewayStatus> parseGatewayStatus(const QByteArray &body)
 {
     namespace c = clusterfields;
@@ -262,6 +291,7 @@ Result<GatewayStatus> parseGatewayStatus(const QByteArray &body)
         read.errors = node.count(c::errors);
         status.nodes.append(std::move(read));
     }
+    status.haproxy = readHaproxyStatus(reader);
     if (const auto error = reader.error())
         return std::unexpected(*error);
     return status;

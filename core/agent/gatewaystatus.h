@@ -25,6 +25,15 @@ inline constexpr char healthy[] = "healthy";
 inline constexpr char inFlight[] = "in_flight";
 inline constexpr char forwarded[] = "forwarded";
 inline constexpr char errors[] = "errors";
+/** GET's "haproxy": what the controller's HAProxy does (state "off" when it runs none). */
+inline constexpr char haproxy[] = "haproxy";
+inline constexpr char haproxyState[] = "state"; ///< off, starting, running or failed
+inline constexpr char haproxyListen[] = "listen"; ///< HOST:PORT where HAProxy takes calls
+inline constexpr char haproxyPid[] = "pid"; ///< null while it is not running
+inline constexpr char haproxyReloads[] = "reloads";
+inline constexpr char haproxyRestarts[] = "restarts";
+inline constexpr char haproxyGeneration[] = "generation"; ///< configurations HAProxy accepted
+inline constexpr char haproxyLastError[] = "last_error"; ///< empty once a configuration is accepted
 } // namespace clusterfields
 
 /** One node as a controller's gateway sees it (an entry of `GET /v1/cluster`). */
@@ -40,9 +49,23 @@ struct GatewayNodeStatus {
     bool operator==(const GatewayNodeStatus &) const = default;
 };
 
+/** The controller's HAProxy, when it runs one (the "haproxy" of `GET /v1/cluster`). */
+struct GatewayHaproxyStatus {
+    QString state; ///< off, starting, running, failed; empty: an agent that does not say (older)
+    QString listen; ///< HOST:PORT; empty when off
+    qint64 pid = 0; ///< 0 while it is not running
+    qint64 reloads = 0;
+    qint64 restarts = 0;
+    qint64 generation = 0;
+    QString lastError;
+
+    bool operator==(const GatewayHaproxyStatus &) const = default;
+};
+
 /** What a controller's gateway routes to (`GET /v1/cluster`, also the answer of its PUT). */
 struct GatewayStatus {
     QList<GatewayNodeStatus> nodes;
+    GatewayHaproxyStatus haproxy;
 
     bool operator==(const GatewayStatus &) const = default;
 };

@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QTcpServer>
 #include <csignal>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -53,8 +54,27 @@ QString tokenFilePath(const QString &stateDir)
     return stateDir + u"/token"_s;
 }
 
+/** A loopback port nothing listens on now, or 0. */
+quint16 freeLoopbackPort()
+{
+    QTcpServer server;
+    return server.listen(QHostAddress::LocalHost, 0) ? server.serverPort() : quint16(0);
+}
+
+/** The settings that make a controller run @p haproxyBinary as its gateway; empty when it does not exist. */
+QByteArray haproxySettings(const QString &haproxyBinary)
+{
+    if (haproxyBinary.isEmpty() || !QFileInfo(haproxyBinary).isExecutable())
+        return {};
+    const quint16 port = freeLoopbackPort();
+    if (port == 0)
+        return {};
+    return "# HAProxy as the controller's gateway, next to the built-in one.\nhaproxy_binary = "
+        + haproxyBinary.toUtf8() + "\nhaproxy_listen = 127.0.0.1:" + QByteArray::number(port) + "\n";
+}
+
 // Runs on a worker thread: the UI thread never touches the disk.
-Prepared prepareStateDir(const QString &stateDir, const QString &mqttUrl)
+Prepared prepareStateDir(const QString &stateDir, const QString &mqttUrl, const QString &haproxyBinary)
 {
     Prepared prepared {stateDir, {}, {}, {}};
     if (!QDir().mkpath(stateDir)) {
@@ -70,6 +90,7 @@ Prepared prepareStateDir(const QString &stateDir, const QString &mqttUrl)
         settings += "# Functions cannot have users of their own here.\nrun_as = agent\n";
     if (!mqttUrl.isEmpty())
         settings += "# The demo's MQTT broker, started by the console.\nmqtt_url = " + mqttUrl.toUtf8() + "\n";
+    settings += haproxySettings(haproxyBinary);
     QFile config(stateDir + u"/agent.conf"_s);
     if (!settings.isEmpty() && config.open(QIODevice::WriteOnly | QIODevice::Truncate)
         && config.write("# Written by the console.\n" + settings) > 0)
@@ -135,6 +156,11 @@ void LocalCluster::setBasePort(quint16 port)
     m_basePort = port;
 }
 
+void LocalCluster::setHaproxyBinary(const QString &binary)
+{
+    m_haproxyBinary = binary;
+}
+
 void LocalCluster::start(const QList<LocalAgentSpec> &specs)
 {
     for (qsizetype index = 0; index < specs.size(); ++index) {
@@ -147,8 +173,10 @@ void LocalCluster::start(const QList<LocalAgentSpec> &specs)
         }
         runInBackground(
             this,
-            [stateDir, mqttUrl = spec.mqttUrl] {
-                return prepareStateDir(stateDir, mqttUrl);
+            [stateDir,
+                mqttUrl = spec.mqttUrl,
+                haproxy = spec.role == NodeRole::Controller ? m_haproxyBinary : QString()] {
+                return prepareStateDir(stateDir, mqttUrl, haproxy);
             },
             [this, spec, ports](const Prepared &prepared) {
                 if (!prepared.error.isEmpty()) {

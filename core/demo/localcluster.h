@@ -44,6 +44,11 @@ public:
      * @p port + 2n (control) and the one after it (invoke). 0, the default: any free ports.
      */
     void setBasePort(quint16 port);
+    /**
+     * The haproxy program a controller started from now on runs as its gateway, on a free port
+     * of 127.0.0.1, when it exists; empty: none. The default is Debian's /usr/sbin/haproxy.
+     */
+    void setHaproxyBinary(const QString &binary);
     /** Starts one agent per spec, asynchronously; nodes appear as Creating and turn Running when polled. */
     void start(const QList<LocalAgentSpec> &specs);
     /** Asks every agent to stop (SIGTERM); does not wait. */
@@ -76,6 +81,7 @@ private:
     QString m_agentBinary;
     QString m_baseDir;
     quint16 m_basePort = 0;
+    QString m_haproxyBinary = QStringLiteral("/usr/sbin/haproxy");
     std::vector<std::unique_ptr<Agent>> m_agents;
 };
 

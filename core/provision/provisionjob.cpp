@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "provision/provisionjob.h"
 
+#include "haproxyconfig.h"
 #include "provision/glibcrequirement.h"
 
 #include <QFileInfo>
@@ -110,15 +111,31 @@ void ProvisionJob::install()
 {
     beginStep(ProvisionStep::Install);
     Q_EMIT progress(70);
+    const auto haproxy = haproxyArgs();
+    if (!haproxy)
+        return failStep(haproxy.error());
     const QString command =
         u"sh %1/install.sh --role %2 --listen 127.0.0.1:%3 --invoke-listen %4"_s.arg(shellQuote(m_staging),
             nodeRoleName(m_node.role),
             QString::number(m_node.agent.controlPort),
             shellQuote(m_context.options.invokeListenHost + u':' + QString::number(m_node.agent.invokePort)))
-        + installRootArgs();
+        + installRootArgs() + *haproxy;
     runAsRoot(command, {}, [this](const ExecResult &) {
         startAgent();
     });
+}
+
+Result<QString> ProvisionJob::haproxyArgs() const
+{
+    const quint16 port = m_context.options.controllerHaproxyPort;
+    if (m_node.role != NodeRole::Controller || port == 0)
+        return QString();
+    const QString host = m_context.options.invokeListenHost;
+    const QString listen = (host.contains(u':') ? u"[%1]"_s.arg(host) : host) + u':' + QString::number(port);
+    // The agent's own check, so a value it would refuse at start never reaches the node.
+    if (const auto parsed = protocol::parseHaproxyListen(listen.toStdString()); !parsed)
+        return std::unexpected(Error {u"provision.haproxy_listen"_s, QString::fromStdString(parsed.error())});
+    return u" --haproxy-listen "_s + shellQuote(listen);
 }
 
 void ProvisionJob::startAgent()

@@ -27,6 +27,8 @@ private:
     void prepareStaging();
     void uploadNext(qsizetype index);
     void install();
+    /** install.sh's --haproxy-listen for a controller that gets HAProxy as its gateway; empty otherwise. */
+    Result<QString> haproxyArgs() const;
     void startAgent();
     void awaitAgent();
 

@@ -25,6 +25,12 @@ struct ProvisionOptions {
      * controller's gateway (and callers) can reach the functions; "127.0.0.1" keeps them local.
      */
     QString invokeListenHost = QStringLiteral("0.0.0.0");
+    /**
+     * The gateway of controller nodes: 0, the built-in one on the invoke port; else the port
+     * HAProxy takes calls on (on invokeListenHost). The node installs Debian's haproxy when it
+     * has none, and its agent runs and reloads it (haproxy_binary, haproxy_listen).
+     */
+    quint16 controllerHaproxyPort = 0;
     /** Nodes worked on at the same time. */
     int maxParallel = 8;
     /** How long one remote command (install, start, uninstall) may take. */

@@ -144,6 +144,18 @@ QList<Settings::Descriptor> buildTable()
                 "How many nodes are provisioned, suspended, resumed, rebooted or "
                 "terminated at once; the rest wait in line."),
             Takes::Immediately),
+        integer(K::ControllerHaproxyPort,
+            "provisioning/controllerHaproxyPort",
+            S::Provisioning,
+            0,
+            {0, 65'535},
+            "",
+            QT_TRANSLATE_NOOP("rune::Settings", "Controller gateway: HAProxy port"),
+            QT_TRANSLATE_NOOP("rune::Settings",
+                "0: controllers route calls with the agent's built-in gateway on their invoke port. "
+                "A port: provisioning a controller installs HAProxy there (Debian's package when it has "
+                "none) and its agent runs it as the gateway on this port."),
+            Takes::AfterRestart),
         other(K::AgentBinary,
             "paths/agentBinary",
             S::Provisioning,

@@ -53,6 +53,7 @@ public:
         CurrencyRate, ///< units of CurrencyCode per US dollar, a decimal
         MqttBrokerUrl, ///< the MQTT broker the nodes' triggers use, tcp://host:port; empty: none
         MqttUsername, ///< its user; the password is never stored, only sent to the nodes
+        ControllerHaproxyPort, ///< controllers provisioned from now on run HAProxy on this port; 0: built-in gateway
     };
     Q_ENUM(Key)
 

@@ -5,8 +5,10 @@
 # Idempotent: running it again over a half-finished or broken install repairs it.
 #
 # usage: install.sh [--role controller|compute|edge] [--listen HOST:PORT] [--invoke-listen HOST:PORT] [--root DIR]
-#                   [--user NAME] [--init auto|systemd|supervisor] [--start]
+#                   [--user NAME] [--init auto|systemd|supervisor] [--haproxy-listen HOST:PORT] [--start]
 #   --root DIR  installs everything under DIR instead of / (tests run several nodes on one machine)
+#   --haproxy-listen HOST:PORT  (controller) runs HAProxy as the gateway there; installs Debian's
+#               haproxy package when no haproxy is installed
 #   --start     (re)starts the agent at the end; the console starts it as a separate step
 set -eu
 
@@ -18,6 +20,7 @@ root=
 user=rune
 init=auto
 start=no
+haproxy_listen=
 
 die() {
   echo "install.sh: $*" >&2
@@ -32,6 +35,7 @@ while [ $# -gt 0 ]; do
   --root) root=${2%/}; shift 2 ;;
   --user) user=$2; shift 2 ;;
   --init) init=$2; shift 2 ;;
+  --haproxy-listen) haproxy_listen=$2; shift 2 ;;
   --start) start=yes; shift ;;
   *) die "unknown argument '$1'" ;;
   esac
@@ -40,6 +44,7 @@ done
 case "$role" in controller | compute | edge) ;; *) die "role must be controller, compute or edge, not '$role'" ;; esac
 [ "$(id -u)" = 0 ] || die "must run as root"
 [ -f "$here/rune-agent" ] || die "the bundle has no rune-agent binary next to this script"
+[ -z "$haproxy_listen" ] || [ "$role" = controller ] || die "--haproxy-listen is for a controller, not a $role node"
 
 if [ "$init" = auto ]; then
   # Several agents under one systemd would share one unit name: a --root install is supervised.
@@ -110,6 +115,27 @@ if [ -d "$here/runtimes" ]; then
   mv "$share_dir/runtimes.new" "$share_dir/runtimes"
 fi
 
+haproxy_binary=
+if [ -n "$haproxy_listen" ]; then
+  echo "step: haproxy"
+  PATH=$PATH:/usr/sbin:/sbin # where Debian puts it, also for a shell that left them out
+  if ! command -v haproxy >/dev/null 2>&1; then
+    command -v apt-get >/dev/null 2>&1 ||
+      die "HAProxy is not installed and this machine has no apt-get to install it: install haproxy (2.4 or later), then provision again"
+    # A machine that never fetched its package lists has none to install from.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy >"$here/haproxy-install.log" 2>&1 ||
+      { apt-get update >>"$here/haproxy-install.log" 2>&1 &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy >>"$here/haproxy-install.log" 2>&1; } ||
+      die "apt-get install -y haproxy failed: $(tail -n 3 "$here/haproxy-install.log" | tr '\n' ' ')"
+  fi
+  haproxy_binary=$(command -v haproxy) || die "haproxy is still not on the PATH after installing it"
+  # The agent runs HAProxy itself: the distribution's service must not hold the port (the
+  # machine's own service, so not for a --root install beside others).
+  if [ -z "$root" ] && command -v systemctl >/dev/null 2>&1; then
+    systemctl disable --now haproxy >/dev/null 2>&1 || true
+  fi
+fi
+
 echo "step: configuration"
 cat >"$here/agent.conf" <<CONF
 # Written by install.sh; the console rewrites it on every provisioning.
@@ -122,6 +148,13 @@ token_file = $conf_dir/token
 run_as = isolated
 cgroup_name = $cgroup_name
 CONF
+if [ -n "$haproxy_listen" ]; then
+  cat >>"$here/agent.conf" <<CONF
+# HAProxy as the controller's gateway, run and reloaded by the agent.
+haproxy_binary = $haproxy_binary
+haproxy_listen = $haproxy_listen
+CONF
+fi
 put "$here/agent.conf" "$conf_dir/agent.conf" 0644
 if [ -f "$here/token" ]; then
   put "$here/token" "$conf_dir/token" 0600 "$user:$group"

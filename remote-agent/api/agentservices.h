@@ -5,6 +5,7 @@
 #include "config.h"
 #include "functions/functionstore.h"
 #include "gateway/gateway.h"
+#include "gateway/haproxysupervisor.h"
 #include "logs/eventlog.h"
 #include "logs/logstore.h"
 #include "metrics/functionmetrics.h"
@@ -35,6 +36,8 @@ struct AgentServices {
     std::shared_ptr<TriggerService> triggers; ///< null when triggers do not fire on this node
     std::shared_ptr<Gateway> gateway; ///< the controller role's gateway; null on other roles
     std::shared_ptr<AsyncQueue> async; ///< asynchronous calls
+    /** The controller's HAProxy (haproxy_binary); null when it runs none. */
+    std::shared_ptr<HaproxySupervisor> haproxy;
 };
 
 /** GET/PUT/DELETE /v1/functions[/{name}], :block, :unblock, POST /v1/functions/{name}/invoke. */

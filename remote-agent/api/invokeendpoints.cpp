@@ -3,6 +3,7 @@
 #include "api/agentservices.h"
 #include "api/invoke.h"
 #include "bearerauth.h"
+#include "jsontext.h"
 #include "protocol.h"
 
 #include <nlohmann/json.hpp>
@@ -75,20 +76,34 @@ void addClusterEndpoints(Router &router, std::shared_ptr<AgentServices> services
             "not_controller",
             "only an agent in the controller role keeps the cluster's node list");
     };
-    router.add(http::verb::put, "/v1/cluster", [services, notController](Exchange exchange) {
+    // The gateway's nodes, and what HAProxy does when the controller runs it.
+    const auto clusterStatus = [services] {
+        nlohmann::json status = services->gateway->status();
+        status["haproxy"] = services->haproxy ? services->haproxy->status() : nlohmann::json {{"state", "off"}};
+        return status;
+    };
+    router.add(http::verb::put, "/v1/cluster", [services, notController, clusterStatus](Exchange exchange) {
         if (!services->gateway)
             return notController(exchange);
-        const auto body = nlohmann::json::parse(exchange.body(), nullptr, false);
-        if (body.is_discarded())
-            return exchange.respondError(http::status::bad_request, "bad_request", "the cluster is not valid JSON");
-        if (auto set = services->gateway->setNodes(body); !set)
+        auto body = parseJsonText(exchange.body(), services->config->current()->maxBodyBytes);
+        if (!body)
+            return exchange.respondError(http::status::bad_request, "bad_request", "the cluster " + body.error());
+        // HAProxy's stricter names are checked first, so a list is taken by both or by neither.
+        const auto nodes = haproxyNodesOf(*body);
+        if (services->haproxy) {
+            if (auto fits = services->haproxy->check(nodes); !fits)
+                return exchange.respondError(http::status::bad_request, "invalid_cluster", fits.error());
+        }
+        if (auto set = services->gateway->setNodes(*body); !set)
             return exchange.respondError(http::status::bad_request, "invalid_cluster", set.error());
-        exchange.respondJson(http::status::ok, services->gateway->status());
+        if (services->haproxy)
+            services->haproxy->apply(nodes);
+        exchange.respondJson(http::status::ok, clusterStatus());
     });
-    router.add(http::verb::get, "/v1/cluster", [services, notController](Exchange exchange) {
+    router.add(http::verb::get, "/v1/cluster", [services, notController, clusterStatus](Exchange exchange) {
         if (!services->gateway)
             return notController(exchange);
-        exchange.respondJson(http::status::ok, services->gateway->status());
+        exchange.respondJson(http::status::ok, clusterStatus());
     });
 }
 

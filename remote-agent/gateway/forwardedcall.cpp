@@ -126,7 +126,7 @@ void ForwardedCall::connect(const tcp::resolver::results_type &addresses)
 
 void ForwardedCall::send()
 {
-    m_request.set(http::field::host, m_node->host + ':' + std::to_string(m_node->port));
+    m_request.set(http::field::host, authorityOf(m_node->host, m_node->port));
     m_writing = true;
     m_writeFailed = false;
     m_written = 0;

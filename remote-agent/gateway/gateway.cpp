@@ -10,7 +10,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-#include <charconv>
 
 namespace rune::agent
 {
@@ -26,24 +25,6 @@ constexpr auto healthInterval = 1s;
 constexpr auto healthTimeout = 2s;
 constexpr int downAfterFailures = 2;
 constexpr std::uint64_t maxHealthAnswerBytes = 64 * 1024;
-
-std::expected<std::pair<std::string, std::uint16_t>, std::string> parseUrl(std::string_view url)
-{
-    constexpr std::string_view scheme = "http://";
-    if (!url.starts_with(scheme))
-        return std::unexpected("the url '" + std::string(url) + "' must start with http://");
-    url.remove_prefix(scheme.size());
-    url = url.substr(0, url.find('/'));
-    const auto colon = url.rfind(':');
-    if (colon == std::string_view::npos || colon == 0)
-        return std::unexpected("the url 'http://" + std::string(url) + "' needs a port");
-    std::uint16_t port = 0;
-    const auto digits = url.substr(colon + 1);
-    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-    if (error != std::errc {} || end != digits.data() + digits.size() || port == 0)
-        return std::unexpected("the port in 'http://" + std::string(url) + "' is not valid");
-    return std::pair {std::string(url.substr(0, colon)), port};
-}
 
 } // namespace
 
@@ -64,7 +45,7 @@ public:
         m_request.method(http::verb::get);
         m_request.target("/healthz");
         m_request.version(11);
-        m_request.set(http::field::host, m_node->host + ':' + std::to_string(m_node->port));
+        m_request.set(http::field::host, authorityOf(m_node->host, m_node->port));
         m_request.keep_alive(false);
     }
 
@@ -156,13 +137,13 @@ std::expected<void, std::string> Gateway::setNodes(const nlohmann::json &body)
         const std::string name = entry["name"].get<std::string>();
         if (!names.insert(name).second)
             return std::unexpected("the node '" + name + "' is listed twice");
-        auto address = parseUrl(entry["url"].get<std::string>());
+        auto address = parseNodeUrl(entry["url"].get<std::string>());
         if (!address)
             return std::unexpected("node '" + name + "': " + address.error());
         auto node = std::make_shared<Upstream>();
         node->name = name;
-        node->host = address->first;
-        node->port = address->second;
+        node->host = address->host;
+        node->port = address->port;
         const auto functions = entry.value("functions", nlohmann::json::array());
         if (!functions.is_array())
             return std::unexpected("node '" + name + "': \"functions\" must be a list of names");
@@ -298,7 +279,7 @@ nlohmann::json Gateway::status() const
     const std::lock_guard lock(m_mutex); // see pick()
     for (const auto &node : m_nodes) {
         list.push_back({{"name", node->name},
-            {"url", "http://" + node->host + ":" + std::to_string(node->port)},
+            {"url", "http://" + authorityOf(node->host, node->port)},
             {"functions", node->functions},
             {"healthy", node->healthy.load()},
             {"in_flight", node->inFlight.load()},

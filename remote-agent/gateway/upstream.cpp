@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gateway/upstream.h"
 
+#include "utf8text.h"
+
+#include <algorithm>
+#include <boost/asio/ip/address_v6.hpp>
 #include <cerrno>
+#include <charconv>
 #include <sys/socket.h>
 
 namespace rune::agent
@@ -26,7 +31,68 @@ bool openAndQuiet(boost::asio::ip::tcp::socket &socket)
     return peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
+constexpr std::size_t maxHostBytes = 253;
+
+// A DNS name or an IPv4 address: nothing a resolver would read as something else (no '%', no
+// spaces, no brackets).
+bool isPlainHost(std::string_view host)
+{
+    return !host.empty() && host.size() <= maxHostBytes && host.front() != '-' && host.front() != '.'
+        && std::ranges::all_of(host, [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+                   || c == '.';
+           });
+}
+
 } // namespace
+
+std::expected<NodeAddress, std::string> parseNodeUrl(std::string_view url)
+{
+    const std::string quoted = "'" + textExcerpt(url, 80) + "'";
+    constexpr std::string_view scheme = "http://";
+    if (!url.starts_with(scheme))
+        return std::unexpected("the url " + quoted + " must start with http://");
+    url.remove_prefix(scheme.size());
+    url = url.substr(0, url.find('/'));
+    NodeAddress address;
+    std::string_view portText;
+    if (url.starts_with('[')) {
+        // [IPv6]:PORT (RFC 3986): the address's own colons are inside the brackets.
+        const auto close = url.find(']');
+        if (close == std::string_view::npos || url.substr(close + 1, 1) != ":")
+            return std::unexpected("the url " + quoted + " needs [IPV6]:PORT after http://");
+        const auto inner = url.substr(1, close - 1);
+        // Hex digits, colons and dots only: no zone ("%eth0"), which names this machine's interfaces.
+        const bool addressCharacters = std::ranges::all_of(inner, [](char c) {
+            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+        });
+        boost::system::error_code error;
+        const auto v6 = boost::asio::ip::make_address_v6(addressCharacters ? std::string(inner) : std::string(), error);
+        if (!addressCharacters || error)
+            return std::unexpected("the url " + quoted + " has no valid IPv6 address between its brackets");
+        address.host = v6.to_string();
+        portText = url.substr(close + 2);
+    } else {
+        const auto colon = url.rfind(':');
+        if (colon == std::string_view::npos || colon == 0)
+            return std::unexpected("the url " + quoted + " needs a port");
+        if (!isPlainHost(url.substr(0, colon)))
+            return std::unexpected("the url " + quoted
+                + " needs a host name, an IPv4 address or an [IPv6] address in brackets before its port");
+        address.host = std::string(url.substr(0, colon));
+        portText = url.substr(colon + 1);
+    }
+    const auto [end, error] = std::from_chars(portText.data(), portText.data() + portText.size(), address.port);
+    if (portText.empty() || error != std::errc {} || end != portText.data() + portText.size() || address.port == 0)
+        return std::unexpected("the port in " + quoted + " is not valid (1 to 65535)");
+    return address;
+}
+
+std::string authorityOf(const std::string &host, std::uint16_t port)
+{
+    const bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
 
 std::optional<boost::asio::ip::tcp::socket> Upstream::takeIdle()
 {

@@ -46,6 +46,24 @@ bool isBracketedIpv6(std::string_view host)
     }) && inner.find(':') != std::string_view::npos;
 }
 
+/** Four dotted numbers 0 to 255, without leading zeros (which some parsers read as octal). */
+bool isIpv4(std::string_view host)
+{
+    for (int part = 0; part < 4; ++part) {
+        const auto dot = host.find('.');
+        if ((part < 3) == (dot == std::string_view::npos))
+            return false; // a dot missing before the last number, or one after it
+        const auto digits = host.substr(0, dot);
+        unsigned value = 0;
+        const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        if (digits.empty() || digits.size() > 3 || error != std::errc() || end != digits.data() + digits.size()
+            || value > 255 || (digits.size() > 1 && digits.front() == '0'))
+            return false;
+        host.remove_prefix(dot == std::string_view::npos ? host.size() : dot + 1);
+    }
+    return true;
+}
+
 bool isHost(std::string_view host)
 {
     return isHostName(host) || isBracketedIpv6(host);
@@ -232,6 +250,39 @@ std::string haproxyNodeUrlProblem(std::string_view url)
 {
     const auto parsed = parseNodeUrl(url);
     return parsed ? std::string() : parsed.error();
+}
+
+std::string haproxyBinaryProblem(std::string_view path)
+{
+    if (path.empty())
+        return {};
+    const bool printable = std::ranges::all_of(path, [](char c) {
+        return c > ' ' && c < 127;
+    });
+    if (path.starts_with('/') && !path.ends_with('/') && path.size() <= maxHaproxyBinaryBytes && printable)
+        return {};
+    return std::string(haproxykeys::binary) + " must be the absolute path of the haproxy program (such as "
+        + "/usr/sbin/haproxy), got " + excerpt(path);
+}
+
+std::expected<HaproxyListen, std::string> parseHaproxyListen(std::string_view text)
+{
+    const auto problem = [text] {
+        return std::unexpected(std::string(haproxykeys::listen) + " must be IPV4:PORT or [IPV6]:PORT with a port from "
+            + "1 to 65535 (such as 0.0.0.0:8088 or [::1]:8088), got " + excerpt(text));
+    };
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos)
+        return problem();
+    const auto host = text.substr(0, colon);
+    const auto digits = text.substr(colon + 1);
+    unsigned port = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535)
+        return problem();
+    if (!isBracketedIpv6(host) && !isIpv4(host))
+        return problem();
+    return HaproxyListen {std::string(host), static_cast<std::uint16_t>(port)};
 }
 
 std::expected<std::string, std::vector<std::string>> haproxyConfig(

@@ -44,4 +44,31 @@ std::string haproxyNodeNameProblem(std::string_view name);
 /** Why @p url is not `http://HOST:PORT` with a host name, IPv4 or [IPv6] address, or empty. */
 std::string haproxyNodeUrlProblem(std::string_view url);
 
+/**
+ * The agent's settings that make a controller run HAProxy as its gateway (the console writes
+ * them when it provisions a controller with the HAProxy gateway).
+ */
+namespace haproxykeys
+{
+/** Absolute path of the haproxy program; empty (the default): the controller runs no HAProxy. */
+inline constexpr char binary[] = "haproxy_binary";
+/** Where HAProxy takes calls: IPv4:PORT or [IPv6]:PORT, port 1 to 65535. */
+inline constexpr char listen[] = "haproxy_listen";
+} // namespace haproxykeys
+
+/** The longest haproxy_binary path (PATH_MAX). */
+inline constexpr std::size_t maxHaproxyBinaryBytes = 4095;
+
+/** Why @p path cannot be haproxy_binary (absolute, printable ASCII, no trailing '/'), or empty; "" is fine (off). */
+std::string haproxyBinaryProblem(std::string_view path);
+
+/** An haproxy_listen value taken apart: the host as HaproxySettings::bindHost takes it ([v6] bracketed). */
+struct HaproxyListen {
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+/** @p text as haproxy_listen: an IPv4 address or a bracketed IPv6 address, ':' and a port 1 to 65535. */
+std::expected<HaproxyListen, std::string> parseHaproxyListen(std::string_view text);
+
 } // namespace rune::protocol

@@ -65,6 +65,12 @@ private:
 
 static const QStringList allNodes {u"controller"_s, u"compute1"_s, u"edge1"_s};
 
+namespace
+{
+/** Where the controller's HAProxy listens (every node has a network namespace of its own). */
+constexpr quint16 haproxyPort = 8088;
+} // namespace
+
 void TestProvisioning::initTestCase()
 {
     m_cluster = std::make_unique<TestCluster>(allNodes);
@@ -89,6 +95,8 @@ void TestProvisioning::initTestCase()
     m_options.agentUser = m_cluster->env(u"RUNE_TEST_PREFIX"_s) + u"%n"_s;
     m_options.healthTimeout = std::chrono::seconds(15);
     m_options.commandTimeout = std::chrono::seconds(60);
+    // The controller gets HAProxy as its gateway, next to the built-in one (installed when missing).
+    m_options.controllerHaproxyPort = haproxyPort;
     m_sessions = std::make_unique<NodeSessions>([this](const SshTarget &target) {
         return std::make_unique<LibsshTransport>(target, m_cluster->options(), &m_prompter);
     });
@@ -356,6 +364,24 @@ void TestProvisioning::functionsAnswerThroughTheControllersGatewayAcrossNamespac
         answers.insert(reply.body);
     }
     QCOMPARE(answers, QSet<QByteArray>({"hello from compute1", "hello from edge1"}));
+
+    // HAProxy, which provisioning set up on the controller, routes the same list on its own port.
+    QFile config(m_options.installRootFor(controller) + u"/etc/rune-agent/agent.conf"_s);
+    QVERIFY(config.open(QIODevice::ReadOnly));
+    const QByteArray settings = config.readAll();
+    const QByteArray listen = "\nhaproxy_listen = 0.0.0.0:" + QByteArray::number(haproxyPort) + "\n";
+    QVERIFY2(settings.contains("\nhaproxy_binary = /") && settings.contains(listen), settings.constData());
+    const auto throughHaproxy = [&] {
+        QSet<QByteArray> seen;
+        for (int call = 0; call < 10; ++call) {
+            rune::test::HttpConnection caller(m_cluster->address(u"controller"_s), haproxyPort);
+            const auto reply = caller.request("GET", "/function/where");
+            if (reply.status == 200)
+                seen.insert(reply.body);
+        }
+        return seen;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(throughHaproxy(), QSet<QByteArray>({"hello from compute1", "hello from edge1"}), 15000);
 }
 
 void TestProvisioning::consoleDeploysAndInvokesOnARemoteNodeThroughItsTunnel()

@@ -391,6 +391,32 @@ void TestGatewaySync::garbageFromTheControllerIsAnErrorInItsState()
     QCOMPARE(fine->nodes.at(0).functions, (QStringList {u"b"_s, u"z"_s}));
     QCOMPARE(fine->nodes.at(0).inFlight, 2);
     QVERIFY(fine->nodes.at(0).healthy);
+    QCOMPARE(fine->haproxy.state, QString()); // an agent that does not say
+
+    // The controller's HAProxy, when it says.
+    const auto withHaproxy =
+        parseGatewayStatus(R"({"nodes":[],"haproxy":{"state":"running","listen":"0.0.0.0:8088","pid":42,"reloads":3,)"
+                           R"("restarts":1,"generation":4,"last_error":"haproxy -c ended with exit code 1"}})");
+    QVERIFY(withHaproxy);
+    QCOMPARE(withHaproxy->haproxy.state, u"running"_s);
+    QCOMPARE(withHaproxy->haproxy.listen, u"0.0.0.0:8088"_s);
+    QCOMPARE(withHaproxy->haproxy.pid, 42);
+    QCOMPARE(withHaproxy->haproxy.reloads, 3);
+    QCOMPARE(withHaproxy->haproxy.restarts, 1);
+    QCOMPARE(withHaproxy->haproxy.generation, 4);
+    QCOMPARE(withHaproxy->haproxy.lastError, u"haproxy -c ended with exit code 1"_s);
+    const auto off = parseGatewayStatus(R"({"nodes":[],"haproxy":{"state":"off"}})");
+    QVERIFY(off);
+    QCOMPARE(off->haproxy.state, u"off"_s);
+    QCOMPARE(off->haproxy.pid, 0);
+    for (const QByteArray bad : {R"({"nodes":[],"haproxy":{"state":"exploded"}})"_ba,
+             R"({"nodes":[],"haproxy":{"state":"running","reloads":-1}})"_ba,
+             R"({"nodes":[],"haproxy":{"state":"running","listen":7}})"_ba,
+             R"({"nodes":[],"haproxy":"running"})"_ba}) {
+        const auto parsed = parseGatewayStatus(bad);
+        QVERIFY2(!parsed, bad.constData());
+        QCOMPARE(parsed.error().code, u"agent.bad_response"_s);
+    }
 }
 
 void TestGatewaySync::theDemoClusterAnswersThroughItsController()
@@ -421,6 +447,24 @@ void TestGatewaySync::theDemoClusterAnswersThroughItsController()
     const auto echo = callThrough(controller->agent.invokePort, "echo");
     QCOMPARE(echo.status, 200);
     QVERIFY(QByteArrayList({"compute-1", "edge-1"}).contains(echo.header("X-Rune-Node")));
+
+    // Where HAProxy is installed the demo's controller runs it too, with the same node list.
+    if (!QFile::exists(u"/usr/sbin/haproxy"_s))
+        QSKIP("HAProxy is not installed (/usr/sbin/haproxy): the built-in gateway alone was tested");
+    const auto haproxyOf = [&sync, controller] {
+        const auto status = sync.state(controller->id).status;
+        return status && *status ? (*status)->haproxy : GatewayHaproxyStatus {};
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(haproxyOf().state, u"running"_s, 20000);
+    const QString listen = haproxyOf().listen;
+    QVERIFY2(listen.startsWith(u"127.0.0.1:"_s), qPrintable(listen));
+    const quint16 haproxyPort = quint16(listen.mid(10).toUInt());
+    // Its health checks find the nodes within a second or two.
+    QTRY_COMPARE_WITH_TIMEOUT(callThrough(haproxyPort, "hello").status, 200, 15000);
+    const auto throughHaproxy = callThrough(haproxyPort, "hello");
+    QVERIFY2(throughHaproxy.body.contains("Grace"), throughHaproxy.body.constData());
+    QVERIFY(QByteArrayList({"compute-1", "compute-2"}).contains(throughHaproxy.header("X-Rune-Node")));
+    QCOMPARE(haproxyOf().lastError, QString());
 }
 
 QTEST_GUILESS_MAIN(TestGatewaySync)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "../common/remoteaccess.h"
+#include "agent/gatewaystatus.h"
 #include "cluster/nodemonitor.h"
 #include "demo/localcluster.h"
 #include "metrics/fleetmetrics.h"
@@ -8,6 +9,7 @@
 #include <QSignalSpy>
 #include <QSysInfo>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -27,10 +29,41 @@ private Q_SLOTS:
     void agentsStopWithTheCluster();
     void aMissingBinaryIsReported();
     void basePortFixesThePorts();
+    void theDemoControllerRunsHaproxy();
 
 private:
     static bool allRunning(const NodeList &nodes, int expected);
 };
+
+namespace
+{
+
+/** One request on a fresh connection to 127.0.0.1:@p port; the whole answer as it came. */
+QByteArray rawRequest(quint16 port, const QByteArray &request)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(2000))
+        return {};
+    socket.write(request);
+    QByteArray answer;
+    while (socket.waitForReadyRead(2000))
+        answer += socket.readAll();
+    return answer + socket.readAll();
+}
+
+/** What the controller says of its gateway (GET /v1/cluster), parsed as the console parses it. */
+Result<GatewayStatus> clusterOf(const Node &controller)
+{
+    const QByteArray answer = rawRequest(controller.agent.controlPort,
+        "GET /v1/cluster HTTP/1.0\r\nAuthorization: Bearer " + controller.agent.token.toUtf8() + "\r\n\r\n");
+    const qsizetype body = answer.indexOf("\r\n\r\n");
+    if (!answer.startsWith("HTTP/1.1 200") || body < 0)
+        return std::unexpected(Error {u"test.answer"_s, QString::fromUtf8(answer.left(300))});
+    return parseGatewayStatus(answer.mid(body + 4));
+}
+
+} // namespace
 
 bool TestLocalCluster::allRunning(const NodeList &nodes, int expected)
 {
@@ -160,6 +193,42 @@ void TestLocalCluster::basePortFixesThePorts()
     QTRY_VERIFY_WITH_TIMEOUT(portsOf(u"first"_s).first != 0 && portsOf(u"second"_s).first != 0, 15000);
     QCOMPARE(portsOf(u"first"_s), std::pair(base, quint16(base + 1)));
     QCOMPARE(portsOf(u"second"_s), std::pair(quint16(base + 2), quint16(base + 3)));
+}
+
+void TestLocalCluster::theDemoControllerRunsHaproxy()
+{
+    const QString haproxy = u"/usr/sbin/haproxy"_s;
+    if (!QFile::exists(haproxy))
+        QSKIP("HAProxy is not installed (/usr/sbin/haproxy); installers/setup.sh installs it");
+    QTemporaryDir dir;
+    NodeList nodes;
+    qint64 haproxyPid = 0;
+    {
+        LocalCluster cluster(&nodes, QStringLiteral(RUNE_AGENT_BINARY), dir.path());
+        cluster.setHaproxyBinary(haproxy);
+        cluster.start({{u"controller"_s, NodeRole::Controller}});
+        QTRY_VERIFY_WITH_TIMEOUT(nodes.count() == 1 && nodes.nodes().front().agent.controlPort != 0, 15000);
+        const Node controller = nodes.nodes().front();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const auto status = clusterOf(controller);
+                return status && status->haproxy.state == u"running";
+            }(),
+            15000);
+        const GatewayHaproxyStatus status = clusterOf(controller)->haproxy;
+        QVERIFY2(status.listen.startsWith(u"127.0.0.1:"_s), qPrintable(status.listen));
+        QVERIFY(status.pid > 0);
+        QCOMPARE(status.lastError, QString());
+        haproxyPid = status.pid;
+        // HAProxy itself answers there, in the agent's shapes.
+        const quint16 port = quint16(status.listen.mid(10).toUInt());
+        QVERIFY(port != 0 && port != controller.agent.invokePort);
+        QVERIFY(rawRequest(port, "GET /healthz HTTP/1.0\r\n\r\n").startsWith("HTTP/1.1 200"));
+        const QByteArray unknown = rawRequest(port, "GET /function/nothing HTTP/1.0\r\n\r\n");
+        QVERIFY2(unknown.startsWith("HTTP/1.1 404") && unknown.contains("\"not_found\""), unknown.constData());
+    }
+    // HAProxy goes with the demo's controller.
+    QTRY_VERIFY_WITH_TIMEOUT(::kill(pid_t(haproxyPid), 0) != 0, 5000);
 }
 
 QTEST_GUILESS_MAIN(TestLocalCluster)

@@ -117,6 +117,12 @@ void parse(Parser parser, const QByteArray &body, std::uint8_t extra)
                 for (const QString &function : node.functions)
                     checkText(function);
             }
+            const GatewayHaproxyStatus &haproxy = cluster->haproxy;
+            require(haproxy.state.isEmpty() || haproxy.state == u"off" || haproxy.state == u"starting"
+                || haproxy.state == u"running" || haproxy.state == u"failed");
+            checkText(haproxy.listen);
+            checkText(haproxy.lastError);
+            require(haproxy.pid >= 0 && haproxy.reloads >= 0 && haproxy.restarts >= 0 && haproxy.generation >= 0);
         }
         break;
     case ParserCount:

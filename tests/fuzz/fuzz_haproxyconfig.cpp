@@ -4,6 +4,8 @@
 // configuration it accepts must hold nothing but the lines it means to write: the fixed lines of
 // a one-node cluster, and per function and node lines made of safe characters with the expected
 // number of words. Anything else means an input got into the text as a directive.
+// The first field is also read as the agent's haproxy_listen and haproxy_binary settings: what
+// they accept must make a configuration, and a path without spaces or control characters.
 
 #include "haproxyconfig.h"
 
@@ -74,11 +76,30 @@ void verify(bool condition)
         std::abort();
 }
 
+/** haproxy_listen and haproxy_binary: what they accept is usable as it is. */
+void checkSettings(std::string_view text)
+{
+    if (const auto listen = rune::protocol::parseHaproxyListen(text)) {
+        verify(listen->port != 0 && (listen->host.starts_with('[') || listen->host.find(':') == std::string::npos));
+        const auto config = rune::protocol::haproxyConfig({}, {listen->host, listen->port, "/run/rune/admin.sock"});
+        verify(config.has_value());
+    } else {
+        verify(listen.error().starts_with("haproxy_listen must be"));
+    }
+    if (rune::protocol::haproxyBinaryProblem(text).empty()) {
+        verify(text.empty() || text.starts_with('/'));
+        verify(std::ranges::all_of(text, [](char c) {
+            return c > ' ' && c < 127;
+        }));
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
     const auto fields = split(std::string_view(reinterpret_cast<const char *>(data), size), '\0');
+    checkSettings(fields[0]);
     rune::protocol::HaproxySettings settings;
     settings.bindHost = fields[0];
     settings.bindPort = 8080;

@@ -23,6 +23,9 @@ private Q_SLOTS:
     void everyProblemIsListed();
     void haproxyAcceptsTheConfig_data();
     void haproxyAcceptsTheConfig();
+    void listenSettingIsChecked_data();
+    void listenSettingIsChecked();
+    void binarySettingIsChecked();
 };
 
 namespace
@@ -289,6 +292,84 @@ void TestHaproxyConfig::haproxyAcceptsTheConfig()
     }
     // Warnings would mean the generated file is not what HAProxy expects either.
     QVERIFY2(!output.contains(QStringLiteral("WARNING")), qPrintable(output));
+}
+
+void TestHaproxyConfig::listenSettingIsChecked_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("host"); // empty: refused
+    QTest::addColumn<int>("port");
+    QTest::newRow("ipv4") << "127.0.0.1:8088"
+                          << "127.0.0.1" << 8088;
+    QTest::newRow("any ipv4") << "0.0.0.0:1"
+                              << "0.0.0.0" << 1;
+    QTest::newRow("ipv6") << "[::1]:65535"
+                          << "[::1]" << 65535;
+    QTest::newRow("any ipv6") << "[::]:80"
+                              << "[::]" << 80;
+    QTest::newRow("port 0") << "127.0.0.1:0"
+                            << "" << 0;
+    QTest::newRow("port 70000") << "127.0.0.1:70000"
+                                << "" << 0;
+    QTest::newRow("port with sign") << "127.0.0.1:+80"
+                                    << "" << 0;
+    QTest::newRow("no port") << "127.0.0.1"
+                             << "" << 0;
+    QTest::newRow("empty port") << "127.0.0.1:"
+                                << "" << 0;
+    QTest::newRow("bare ipv6") << "::1:80"
+                               << "" << 0;
+    QTest::newRow("host name") << "localhost:80"
+                               << "" << 0;
+    QTest::newRow("five numbers") << "1.2.3.4.5:80"
+                                  << "" << 0;
+    QTest::newRow("three numbers") << "1.2.3:80"
+                                   << "" << 0;
+    QTest::newRow("number past 255") << "1.2.3.256:80"
+                                     << "" << 0;
+    QTest::newRow("leading zero") << "01.2.3.4:80"
+                                  << "" << 0;
+    QTest::newRow("line break") << "127.0.0.1:80\nbind 0.0.0.0:22"
+                                << "" << 0;
+    QTest::newRow("space in brackets") << "[::1 ]:80"
+                                       << "" << 0;
+    QTest::newRow("garbage") << "\xff\xfe:80"
+                             << "" << 0;
+    QTest::newRow("empty") << ""
+                           << "" << 0;
+}
+
+void TestHaproxyConfig::listenSettingIsChecked()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, host);
+    QFETCH(int, port);
+    const auto listen = parseHaproxyListen(text.toStdString());
+    if (host.isEmpty()) {
+        QVERIFY(!listen);
+        QVERIFY2(listen.error().starts_with("haproxy_listen must be"), listen.error().c_str());
+        return;
+    }
+    QVERIFY2(listen, listen ? "" : listen.error().c_str());
+    QCOMPARE(QString::fromStdString(listen->host), host);
+    QCOMPARE(int(listen->port), port);
+}
+
+void TestHaproxyConfig::binarySettingIsChecked()
+{
+    QVERIFY(haproxyBinaryProblem("").empty()); // off
+    QVERIFY(haproxyBinaryProblem("/usr/sbin/haproxy").empty());
+    for (const std::string &bad : std::vector<std::string> {"haproxy",
+             "./haproxy",
+             "/usr/sbin/",
+             "/usr/sbin/hap roxy",
+             "/usr/sbin/\nhaproxy",
+             std::string("/usr/\0sbin", 10),
+             "/" + std::string(5000, 'a')}) {
+        const std::string problem = haproxyBinaryProblem(bad);
+        QVERIFY2(problem.starts_with("haproxy_binary must be the absolute path"), bad.c_str());
+        QVERIFY(problem.size() < 300); // quoted as an excerpt
+    }
 }
 
 QTEST_GUILESS_MAIN(TestHaproxyConfig)

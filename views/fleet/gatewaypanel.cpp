@@ -52,6 +52,46 @@ QString callAddress(const NodeList &nodes, const QString &controllerId)
     return u"http://%1:%2/function/"_s.arg(shownHost).arg(controller->agent.invokePort);
 }
 
+/** Where callers reach HAProxy from this machine: the controller's address and HAProxy's port. */
+QString haproxyCallAddress(const NodeList &nodes, const QString &controllerId, const QString &listen)
+{
+    const Node *controller = nodes.find(controllerId);
+    const qsizetype colon = listen.lastIndexOf(u':');
+    if (!controller || colon < 0)
+        return {};
+    QString host = controller->agent.local ? listen.left(colon) : controller->ssh.host;
+    if (host == u"0.0.0.0"_s || host == u"[::]"_s)
+        host = u"127.0.0.1"_s;
+    if (host.isEmpty())
+        return {};
+    const QString shownHost = host.contains(u':') && !host.startsWith(u'[') ? u"[%1]"_s.arg(host) : host;
+    return u"http://%1:%2/function/"_s.arg(shownHost, listen.mid(colon + 1));
+}
+
+/** What the controller's HAProxy does, in a sentence; empty when it runs none. */
+QString haproxySentence(const GatewayHaproxyStatus &haproxy, const QString &callAddress)
+{
+    const QString listen = haproxy.listen.toHtmlEscaped();
+    QString sentence;
+    if (haproxy.state == u"running") {
+        sentence = tr("HAProxy runs on %1 (%2, %3).")
+                       .arg(listen,
+                           counted(haproxy.reloads, "1 reload", "%1 reloads"),
+                           counted(haproxy.restarts, "1 restart", "%1 restarts"));
+        if (!callAddress.isEmpty())
+            sentence += u" "_s + tr("Through it: <code>%1&lt;name&gt;</code>.").arg(callAddress.toHtmlEscaped());
+    } else if (haproxy.state == u"starting") {
+        sentence = tr("HAProxy is starting on %1.").arg(listen);
+    } else if (haproxy.state == u"failed") {
+        sentence = tr("HAProxy on %1 is not running.").arg(listen);
+    } else {
+        return {};
+    }
+    if (!haproxy.lastError.isEmpty())
+        sentence += u" "_s + tr("HAProxy: %1").arg(haproxy.lastError.toHtmlEscaped());
+    return sentence;
+}
+
 } // namespace
 
 QString gatewayStatusLine(const GatewaySync &sync, const NodeList &nodes, const QString &controllerId)
@@ -82,6 +122,12 @@ QString gatewayStatusLine(const GatewaySync &sync, const NodeList &nodes, const 
     }
     if (state.status && !*state.status)
         line += u" "_s + tr("Its gateway could not be read: %1").arg(state.status->error().message.toHtmlEscaped());
+    if (state.status && *state.status) {
+        const GatewayHaproxyStatus &haproxy = (*state.status)->haproxy;
+        if (const QString sentence = haproxySentence(haproxy, haproxyCallAddress(nodes, controllerId, haproxy.listen));
+            !sentence.isEmpty())
+            line += u" "_s + sentence;
+    }
     return line;
 }
 

@@ -27,6 +27,8 @@ private:
     void prepareStaging();
     void uploadNext(qsizetype index);
     void install();
+    /** install.sh's --mqtt-url and --mqtt-user for the broker of Settings › Events; logs what the node gets. */
+    QString brokerArgs();
     void startAgent();
     void awaitAgent();
 

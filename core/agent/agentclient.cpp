@@ -247,4 +247,11 @@ void HttpAgentClient::fetchEvents(quint64 afterSeq, int limit, QObject *context,
         maxEventsBytes);
 }
 
+void HttpAgentClient::fetchTriggers(QObject *context, Callback<AgentTriggers> done)
+{
+    get(field(protocol::paths::triggers), context, [done = std::move(done)](Result<QByteArray> body) {
+        done(body ? parseAgentTriggers(*body) : std::unexpected(body.error()));
+    });
+}
+
 } // namespace rune

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "agent/agentmetrics.h"
+#include "agent/agenttriggers.h"
 #include "agent/boundedreply.h"
 #include "cluster/node.h"
 #include "util/result.h"
@@ -69,6 +70,8 @@ public:
     void fetchMetrics(QObject *context, int windowSeconds, Callback<AgentMetrics> done) override;
     void fetchFunctions(QObject *context, Callback<QList<AgentFunction>> done) override;
     void fetchEvents(quint64 afterSeq, int limit, QObject *context, Callback<QList<AgentEvent>> done) override;
+    /** GET /v1/triggers: the node's MQTT broker and triggers, for the monitor's slower round. */
+    void fetchTriggers(QObject *context, Callback<AgentTriggers> done);
 
     /** GET @p path (with @p query); the body of a 2xx answer, else the agent's error. */
     void get(const QString &path,

@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLocale>
 
 using namespace Qt::StringLiterals;
 
@@ -65,6 +66,27 @@ QString brokerStateName(AgentBroker::State state)
         return QLatin1StringView(field::stateFailed);
     }
     return {};
+}
+
+QString describeBroker(const std::optional<AgentBroker> &broker)
+{
+    if (!broker)
+        return tr("none set");
+    const QString since = broker->since.isValid()
+        ? QLocale::system().toString(broker->since.toLocalTime(), u"yyyy-MM-dd HH:mm:ss"_s)
+        : QString();
+    switch (broker->state) {
+    case AgentBroker::State::Connected:
+        return since.isEmpty() ? tr("%1 — connected").arg(broker->url)
+                               : tr("%1 — connected since %2").arg(broker->url, since);
+    case AgentBroker::State::Connecting:
+        return broker->lastError.isEmpty() ? tr("%1 — connecting").arg(broker->url)
+                                           : tr("%1 — connecting (last: %2)").arg(broker->url, broker->lastError);
+    case AgentBroker::State::Failed:
+        return tr("%1 — failed: %2")
+            .arg(broker->url, broker->lastError.isEmpty() ? tr("no reason given") : broker->lastError);
+    }
+    return broker->url;
 }
 
 Result<AgentTriggers> parseAgentTriggers(const QByteArray &body)

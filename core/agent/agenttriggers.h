@@ -28,6 +28,12 @@ struct AgentBroker {
 /** "connected", "connecting" or "failed": the words the agent uses. */
 QString brokerStateName(AgentBroker::State state);
 
+/**
+ * One line on a node's broker for the Node detail: "tcp://host:1883 — connected since 14:02:11",
+ * "tcp://host:1883 — failed: <reason>", "none set"; @p broker nullopt means the node has none.
+ */
+QString describeBroker(const std::optional<AgentBroker> &broker);
+
 /** One MQTT trigger a node fires. */
 struct AgentMqttTrigger {
     QString function;

@@ -113,6 +113,43 @@ Result<AgentTrial> parseAgentTrial(const QByteArray &body)
     return trial;
 }
 
+bool AsyncCallState::ended() const
+{
+    namespace f = protocol::asynccall;
+    return status == QLatin1StringView(f::statusSucceeded) || status == QLatin1StringView(f::statusFailed)
+        || status == QLatin1StringView(f::statusDead);
+}
+
+Result<AsyncCallState> parseAsyncCallState(const QByteArray &body)
+{
+    namespace f = protocol::asynccall;
+    const auto object = agentjson::parseObject(body);
+    if (!object)
+        return std::unexpected(object.error());
+    agentjson::FieldReader reader(*object, tr("the asynchronous call"));
+    if (!object->value(agentjson::field(f::status)).isString())
+        return std::unexpected(agentjson::notProtocol(tr("an asynchronous call without a status.")));
+    AsyncCallState call;
+    call.requestId = reader.text(f::requestId);
+    call.status = reader.text(f::status);
+    call.attempts = reader.smallCount(f::attempts);
+    const QJsonObject result = reader.object(f::result);
+    agentjson::FieldReader outcome(result, tr("the call's result"), reader);
+    call.resultStatus = outcome.smallCount(f::resultStatus);
+    call.resultError = outcome.text(f::resultError);
+    call.contentType = outcome.text(f::resultContentType);
+    const bool base64 = outcome.text(f::resultBodyEncoding) == QLatin1StringView(f::encodingBase64);
+    // The whole body, not text() cut to a short length: the answer itself is bounded.
+    const QJsonValue answer = result.value(agentjson::field(f::resultBody));
+    if (!answer.isString() && !answer.isUndefined() && !answer.isNull())
+        reader.note(tr("the call's body is %1, not text.").arg(agentjson::kindName(answer)));
+    const QByteArray text = answer.toString().toUtf8();
+    call.body = base64 ? QByteArray::fromBase64(text) : text;
+    if (const auto error = reader.error())
+        return std::unexpected(*error);
+    return call;
+}
+
 Result<AgentFunctionStatus> parseAgentFunction(const QByteArray &body)
 {
     namespace f = protocol::functions;
@@ -331,6 +368,59 @@ void HttpFunctionAgentClient::invoke(const InvokeRequest &call, QObject *context
                 return done(std::unexpected(body.error()));
             result.latencyMs = timer->elapsed();
             done(invokeResult(std::move(result), answered, std::move(*body)));
+        });
+}
+
+void HttpFunctionAgentClient::submitAsync(const InvokeRequest &call, QObject *context, Callback<QString> done)
+{
+    if (!m_network)
+        return done(fail(u"agent.closed"_s, tr("The console is shutting down.")));
+    // Only the invoke port queues calls: the control API has no asynchronous way in.
+    if (m_address.invokeUrl.isEmpty())
+        return done(fail(u"agent.invoke_port_unreachable"_s,
+            tr("The invoke port of this node is not reachable from the console, and only it takes asynchronous "
+               "calls.")));
+    const QString target =
+        call.function + (call.agentVersion > 0 ? u"@v"_s + QString::number(call.agentVersion) : QString());
+    const QUrl url =
+        invokeUrl(m_address.invokeUrl, QLatin1StringView(protocol::paths::asyncInvokePrefix) + target, call.path);
+    QNetworkRequest request = agentRequest(url, {});
+    bool hasAuthorization = false;
+    for (const auto &[name, value] : call.headers) {
+        request.setRawHeader(name.toUtf8(), value.toUtf8());
+        hasAuthorization |= name.compare(u"Authorization"_s, Qt::CaseInsensitive) == 0;
+    }
+    if (!hasAuthorization && !m_address.token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_address.token.toUtf8());
+    QNetworkReply *reply = m_network->sendCustomRequest(request, call.method.toUpper().toLatin1(), call.body);
+    readBounded(reply,
+        controlLimits,
+        url.authority(),
+        context,
+        [done = std::move(done)](QNetworkReply *answered, Result<QByteArray> body) {
+            const auto answer = controlAnswer(answered, std::move(body));
+            if (!answer)
+                return done(std::unexpected(answer.error()));
+            const auto object = agentjson::parseObject(*answer);
+            const QString id =
+                object ? object->value(agentjson::field(protocol::asynccall::requestId)).toString() : QString();
+            if (id.isEmpty())
+                return done(std::unexpected(agentjson::notProtocol(tr("a queued call without a request id."))));
+            done(id);
+        });
+}
+
+void HttpFunctionAgentClient::fetchAsyncCall(const QString &requestId, QObject *context, Callback<AsyncCallState> done)
+{
+    send("GET",
+        QLatin1StringView(protocol::paths::results) + u'/' + QString::fromLatin1(QUrl::toPercentEncoding(requestId)),
+        {},
+        {},
+        controlLimits,
+        context,
+        {},
+        [done = std::move(done)](Result<QByteArray> answer) {
+            done(answer ? parseAsyncCallState(*answer) : std::unexpected(answer.error()));
         });
 }
 

@@ -106,10 +106,28 @@ struct InvokeResult {
     bool coldStart = false; ///< X-Rune-Cold-Start: 1
     std::optional<qint64> agentDurationUs; ///< X-Rune-Duration-Us: the agent's time for a trial's call
     QDateTime at; ///< when it was sent, UTC
+    bool asynchronous = false; ///< sent to /async-function: the status is the queued call's outcome
 
     /** The value of header @p name, ignoring case; empty when absent. */
     QString header(const QString &name) const;
 };
+
+/** An asynchronous call as GET /v1/results/<id> tells it (protocol::asynccall). */
+struct AsyncCallState {
+    QString requestId;
+    QString status; ///< queued, running, succeeded, failed (a 4xx, not retried) or dead (every attempt failed)
+    int attempts = 0;
+    int resultStatus = 0; ///< once ended: the HTTP status the function (or the agent) answered
+    QString resultError; ///< once ended without the function answering: the agent's error code
+    QByteArray body; ///< once ended: the answer's body, decoded when the agent sent it as base64
+    QString contentType;
+
+    /** Succeeded, failed or dead: nothing will change any more. */
+    bool ended() const;
+};
+
+/** Parses GET /v1/results/<id>'s answer; fails with "agent.bad_response". */
+Result<AsyncCallState> parseAsyncCallState(const QByteArray &body);
 
 /**
  * The agent's function API for one node. Calls are asynchronous: the callback runs on
@@ -142,6 +160,13 @@ public:
         const QString &name, bool blocked, QObject *context, Callback<AgentFunctionStatus> done) = 0;
     /** Calls the function on the invoke port (or POST through the control API without one, or a trial). */
     virtual void invoke(const InvokeRequest &request, QObject *context, Callback<InvokeResult> done) = 0;
+    /**
+     * POST /async-function/<name>[/path] on the invoke port: the agent stores the call and answers
+     * 202 with its request id at once. A refusal (429 queue_full, 507, 404) is the agent's Error.
+     */
+    virtual void submitAsync(const InvokeRequest &request, QObject *context, Callback<QString> done) = 0;
+    /** GET /v1/results/<id>: where an asynchronous call stands; an unknown id is "agent.result_not_found". */
+    virtual void fetchAsyncCall(const QString &requestId, QObject *context, Callback<AsyncCallState> done) = 0;
     /** POST /v1/functions/<name>/trials: the serving code at @p memoryMiB, reachable by trialId only. */
     virtual void createTrial(const QString &name, int memoryMiB, QObject *context, Callback<AgentTrial> done) = 0;
     /** DELETE /v1/functions/<name>/trials/<id>. */
@@ -173,6 +198,8 @@ public:
     void removeVersion(const QString &name, int agentVersion, QObject *context, Callback<void> done) override;
     void setBlocked(const QString &name, bool blocked, QObject *context, Callback<AgentFunctionStatus> done) override;
     void invoke(const InvokeRequest &request, QObject *context, Callback<InvokeResult> done) override;
+    void submitAsync(const InvokeRequest &request, QObject *context, Callback<QString> done) override;
+    void fetchAsyncCall(const QString &requestId, QObject *context, Callback<AsyncCallState> done) override;
     void createTrial(const QString &name, int memoryMiB, QObject *context, Callback<AgentTrial> done) override;
     void removeTrial(const QString &name, const QString &trialId, QObject *context, Callback<void> done) override;
     void fetchTriggers(QObject *context, Callback<AgentTriggers> done) override;

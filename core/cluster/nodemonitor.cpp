@@ -258,6 +258,8 @@ void NodeMonitor::apply(const PollReport &report)
     m_metrics->record(id, report.sample);
     if (report.functions)
         m_metrics->setFunctions(id, *report.functions);
+    if (report.triggers)
+        m_metrics->setTriggers(id, *report.triggers);
     if (!report.events.isEmpty() || report.eventsRestarted)
         m_metrics->addEvents(id, report.events, report.eventsRestarted);
     observe(id, AgentObservation::Serving, report.facts);

@@ -61,6 +61,7 @@ struct PollWorker::Target {
     quint64 lastEventSeq = 0;
     std::shared_ptr<PollReport> report;
     bool backingOff = false; ///< its last answer was too large or too slow: polled at the slow pace
+    qint64 triggersDueMs = 0; ///< when GET /v1/triggers is next asked, on the worker's clock
 };
 
 PollWorker::PollWorker(QObject *parent)
@@ -215,6 +216,7 @@ void PollWorker::poll(Target &target)
             t->previous = *metrics;
             // Only a node that answered its metrics is asked more: one that does not costs one request.
             pollFacts(*t, report);
+            pollTriggers(*t, report);
             if (focused)
                 pollFocusExtras(*t, report);
             else if (scaled)
@@ -241,6 +243,27 @@ void PollWorker::pollFacts(Target &target, const std::shared_ptr<PollReport> &re
         } else {
             notePartError(*report, facts.error());
         }
+        partDone(t->nodeId);
+    });
+}
+
+void PollWorker::pollTriggers(Target &target, const std::shared_ptr<PollReport> &report)
+{
+    // A broker's state changes seldom: the background rate is soon enough, even for a watched node.
+    const qint64 now = m_clock.elapsed();
+    if (now < target.triggersDueMs)
+        return;
+    target.triggersDueMs = now + m_slowMs;
+    const std::weak_ptr<Target> weak = m_targets.value(target.nodeId);
+    ++target.partsPending;
+    target.client->fetchTriggers(this, [this, weak, report](Result<AgentTriggers> triggers) {
+        const auto t = weak.lock();
+        if (!t || t->report != report)
+            return;
+        if (triggers)
+            report->triggers = *triggers;
+        else if (triggers.error().code != u"agent.not_found"_s) // an agent older than triggers has none to tell
+            notePartError(*report, triggers.error());
         partDone(t->nodeId);
     });
 }

@@ -33,6 +33,8 @@ struct PollReport {
     /** New events: the focused node's at every poll, another node's when its replicas changed. */
     QList<AgentEvent> events;
     bool eventsRestarted = false; ///< the agent restarted: its event numbers begin again
+    /** The node's broker and triggers, asked once per background period (slow interval). */
+    std::optional<AgentTriggers> triggers;
 };
 
 /**
@@ -75,6 +77,7 @@ private:
     void pollFacts(Target &target, const std::shared_ptr<PollReport> &report);
     void pollFocusExtras(Target &target, const std::shared_ptr<PollReport> &report);
     void pollEvents(Target &target, const std::shared_ptr<PollReport> &report);
+    void pollTriggers(Target &target, const std::shared_ptr<PollReport> &report);
     void partDone(const QString &nodeId);
     void flush();
     QNetworkAccessManager *network();

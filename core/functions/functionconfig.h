@@ -74,6 +74,8 @@ struct FunctionConfig {
     int gpuCount = protocol::defaults::gpuCount; ///< GPUs each replica gets; 0: none (nor may it use any)
     int gpuMemoryMiB = protocol::defaults::gpuMemoryMiB; ///< memory each of those GPUs must have; 0: any
     int gpuPercent = protocol::defaults::gpuPercent; ///< share of each GPU's compute, 1 to 100
+    /** Asynchronous calls queued or running before 429 queue_full; 0: only the node's async_queue_limit. */
+    int asyncQueueLimit = protocol::defaults::asyncQueueLimit;
     QList<Trigger> triggers = {Trigger {}};
     QMap<QString, QString> env;
     FunctionAuth auth = FunctionAuth::Token;

@@ -193,6 +193,7 @@ QJsonObject FunctionConfig::toJson() const
         {QLatin1StringView(configkeys::gpuCount), gpuCount},
         {QLatin1StringView(configkeys::gpuMemoryMiB), gpuMemoryMiB},
         {QLatin1StringView(configkeys::gpuPercent), gpuPercent},
+        {QLatin1StringView(configkeys::asyncQueueLimit), asyncQueueLimit},
         {QLatin1StringView(configkeys::triggers), triggersToJson(triggers)},
         {QLatin1StringView(configkeys::env), envObject},
         {QLatin1StringView(configkeys::auth), functionAuthName(auth)},
@@ -215,6 +216,7 @@ Result<FunctionConfig> FunctionConfig::fromJson(const QJsonObject &json)
     reader.integer(configkeys::gpuCount, config.gpuCount);
     reader.integer(configkeys::gpuMemoryMiB, config.gpuMemoryMiB);
     reader.integer(configkeys::gpuPercent, config.gpuPercent);
+    reader.integer(configkeys::asyncQueueLimit, config.asyncQueueLimit);
     reader.name(configkeys::auth, config.auth, &functionAuthFromName, u"public, token"_s);
     auto error = reader.error();
     if (!error)

@@ -40,11 +40,30 @@ public:
         QObject *context,
         Callback<InvokeResult> done);
 
+    /**
+     * Sends the same call asynchronously (POST /async-function/<name> on the node's invoke port):
+     * @p queued gets the agent's request id, or why the node refused the call (429 queue_full,
+     * 507 queue_storage, ...) or could not be reached.
+     */
+    void invokeAsync(const QString &functionId,
+        const QString &nodeId,
+        int number,
+        InvokeRequest request,
+        QObject *context,
+        Callback<QString> queued);
+    /** Where the asynchronous call @p requestId stands on @p nodeId (GET /v1/results/<id>). */
+    void fetchAsyncCall(
+        const QString &nodeId, const QString &requestId, QObject *context, Callback<AsyncCallState> done);
+
 Q_SIGNALS:
     /** Every answered call, for histories. */
     void invoked(const QString &functionId, const rune::InvokeResult &result);
 
 private:
+    /** @p request aimed at the agent's number for version @p number of @p functionId on @p nodeId. */
+    Result<InvokeRequest> resolve(
+        const QString &functionId, const QString &nodeId, int number, InvokeRequest request) const;
+
     FunctionCatalog *m_catalog;
     FunctionAgents *m_agents;
 };

@@ -121,6 +121,40 @@ void FleetMetrics::setFunctionSamples(const QString &nodeId, const QList<Functio
     Q_EMIT functionsChanged(nodeId);
 }
 
+const AgentTriggers *FleetMetrics::triggers(const QString &nodeId) const
+{
+    const auto node = m_nodes.constFind(nodeId);
+    return node == m_nodes.cend() || !node->triggers ? nullptr : &*node->triggers;
+}
+
+FleetMetrics::BrokerCounts FleetMetrics::brokerCounts() const
+{
+    BrokerCounts counts;
+    for (const NodeData &node : m_nodes) {
+        if (!node.triggers)
+            continue;
+        if (!node.triggers->broker)
+            ++counts.none;
+        else if (node.triggers->broker->state == AgentBroker::State::Connected)
+            ++counts.connected;
+        else if (node.triggers->broker->state == AgentBroker::State::Failed)
+            ++counts.failed;
+        else
+            ++counts.connecting;
+    }
+    return counts;
+}
+
+void FleetMetrics::setTriggers(const QString &nodeId, const AgentTriggers &triggers)
+{
+    NodeData &node = m_nodes[nodeId];
+    if (node.triggers == triggers)
+        return;
+    node.triggers = triggers;
+    m_dirty = true;
+    Q_EMIT triggersChanged(nodeId);
+}
+
 void FleetMetrics::setFunctions(const QString &nodeId, const QList<AgentFunction> &functions)
 {
     NodeData &node = m_nodes[nodeId];

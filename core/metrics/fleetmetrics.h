@@ -2,6 +2,7 @@
 #pragma once
 
 #include "agent/agentmetrics.h"
+#include "agent/agenttriggers.h"
 #include "metrics/nodesample.h"
 #include "util/result.h"
 
@@ -62,6 +63,16 @@ public:
      * protocol, too large, too slow); nullptr when the poll went well.
      */
     const Error *problem(const QString &nodeId) const;
+    /** The node's broker and triggers as last reported (GET /v1/triggers); nullptr: not known yet. */
+    const AgentTriggers *triggers(const QString &nodeId) const;
+    /** How the nodes that reported one stand with their brokers, for the Overview. */
+    struct BrokerCounts {
+        int connected = 0;
+        int connecting = 0;
+        int failed = 0;
+        int none = 0; ///< reported no broker
+    };
+    BrokerCounts brokerCounts() const;
 
     void record(const QString &nodeId, const NodeSample &sample);
     /** The node did not answer: its figures are no longer current. */
@@ -70,6 +81,7 @@ public:
     void setProblem(const QString &nodeId, const std::optional<Error> &problem);
     void setFunctionSamples(const QString &nodeId, const QList<FunctionSample> &samples);
     void setFunctions(const QString &nodeId, const QList<AgentFunction> &functions);
+    void setTriggers(const QString &nodeId, const AgentTriggers &triggers);
     void addEvents(const QString &nodeId, const QList<AgentEvent> &events, bool agentRestarted);
     void forget(const QString &nodeId);
     /** Announces the changes since the last call with one updated() signal. */
@@ -81,6 +93,8 @@ Q_SIGNALS:
     /** Every new sample, as it arrives. */
     void sampled(const QString &nodeId, const rune::NodeSample &sample);
     void functionsChanged(const QString &nodeId);
+    /** The node's broker or triggers changed (at the background poll rate at most). */
+    void triggersChanged(const QString &nodeId);
     void eventsAdded(const QString &nodeId);
     /** The events eventsAdded() announces, oldest first (a node's events are numbered anew after a restart). */
     void newEvents(const QString &nodeId, const QList<rune::AgentEvent> &events);
@@ -94,6 +108,7 @@ private:
         std::deque<AgentEvent> events;
         quint64 lastSeq = 0;
         std::optional<Error> problem;
+        std::optional<AgentTriggers> triggers;
     };
 
     QHash<QString, NodeData> m_nodes;

@@ -119,7 +119,7 @@ void ProvisionJob::install()
             nodeRoleName(m_node.role),
             QString::number(m_node.agent.controlPort),
             shellQuote(m_context.options.invokeListenHost + u':' + QString::number(m_node.agent.invokePort)))
-        + installRootArgs() + *haproxy;
+        + installRootArgs() + *haproxy + brokerArgs();
     runAsRoot(command, {}, [this](const ExecResult &) {
         startAgent();
     });
@@ -136,6 +136,22 @@ Result<QString> ProvisionJob::haproxyArgs() const
     if (const auto parsed = protocol::parseHaproxyListen(listen.toStdString()); !parsed)
         return std::unexpected(Error {u"provision.haproxy_listen"_s, QString::fromStdString(parsed.error())});
     return u" --haproxy-listen "_s + shellQuote(listen);
+}
+
+QString ProvisionJob::brokerArgs()
+{
+    const ProvisionBroker broker = m_context.options.brokerNow();
+    if (broker.url.isEmpty())
+        return {};
+    QString args = u" --mqtt-url "_s + shellQuote(broker.url);
+    if (!broker.username.isEmpty())
+        args += u" --mqtt-user "_s + shellQuote(broker.username);
+    // The console never stores the password, so a node it installs cannot be given it here.
+    const QString who = broker.username.isEmpty() ? QString() : tr(" as %1").arg(broker.username);
+    Q_EMIT logLine(tr("The agent will use the MQTT broker %1%2. The console keeps no password: if the broker needs "
+                      "one, send it with Settings › Events › Send to the nodes….")
+                       .arg(broker.url, who));
+    return args;
 }
 
 void ProvisionJob::startAgent()

@@ -29,6 +29,8 @@ private:
     void install();
     /** install.sh's --haproxy-listen for a controller that gets HAProxy as its gateway; empty otherwise. */
     Result<QString> haproxyArgs() const;
+    /** install.sh's --mqtt-url and --mqtt-user for the broker of Settings › Events; logs what the node gets. */
+    QString brokerArgs();
     void startAgent();
     void awaitAgent();
 

@@ -5,9 +5,16 @@
 
 #include <QString>
 #include <chrono>
+#include <functional>
 
 namespace rune
 {
+
+/** The MQTT broker a node's agent is configured with: Settings › Events' url and user, never a password. */
+struct ProvisionBroker {
+    QString url; ///< tcp://host:port; empty: the node gets no broker
+    QString username;
+};
 
 /** How the console installs and drives agents on remote machines. */
 struct ProvisionOptions {
@@ -31,6 +38,8 @@ struct ProvisionOptions {
      * has none, and its agent runs and reloads it (haproxy_binary, haproxy_listen).
      */
     quint16 controllerHaproxyPort = 0;
+    /** The broker as the settings say now, read at each install; unset: none. */
+    std::function<ProvisionBroker()> broker;
     /** Nodes worked on at the same time. */
     int maxParallel = 8;
     /** How long one remote command (install, start, uninstall) may take. */
@@ -43,6 +52,11 @@ struct ProvisionOptions {
     {
         QString root = installRoot;
         return root.replace(QStringLiteral("%n"), node.name);
+    }
+    /** broker() when set, else none. */
+    ProvisionBroker brokerNow() const
+    {
+        return broker ? broker() : ProvisionBroker {};
     }
     /** agentUser for @p node. */
     QString agentUserFor(const Node &node) const

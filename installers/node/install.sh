@@ -5,7 +5,10 @@
 # Idempotent: running it again over a half-finished or broken install repairs it.
 #
 # usage: install.sh [--role controller|compute|edge] [--listen HOST:PORT] [--invoke-listen HOST:PORT] [--root DIR]
-#                   [--user NAME] [--init auto|systemd|supervisor] [--haproxy-listen HOST:PORT] [--start]
+#                   [--user NAME] [--init auto|systemd|supervisor] [--haproxy-listen HOST:PORT]
+#                   [--mqtt-url URL] [--mqtt-user NAME] [--start]
+#   --mqtt-url  the MQTT broker the agent's triggers use (mqtt_url); its password is sent by the
+#               console afterwards, never written here
 #   --root DIR  installs everything under DIR instead of / (tests run several nodes on one machine)
 #   --haproxy-listen HOST:PORT  (controller) runs HAProxy as the gateway there; installs Debian's
 #               haproxy package when no haproxy is installed
@@ -21,6 +24,8 @@ user=rune
 init=auto
 start=no
 haproxy_listen=
+mqtt_url=
+mqtt_user=
 
 die() {
   echo "install.sh: $*" >&2
@@ -36,12 +41,19 @@ while [ $# -gt 0 ]; do
   --user) user=$2; shift 2 ;;
   --init) init=$2; shift 2 ;;
   --haproxy-listen) haproxy_listen=$2; shift 2 ;;
+  --mqtt-url) mqtt_url=$2; shift 2 ;;
+  --mqtt-user) mqtt_user=$2; shift 2 ;;
   --start) start=yes; shift ;;
   *) die "unknown argument '$1'" ;;
   esac
 done
 
 case "$role" in controller | compute | edge) ;; *) die "role must be controller, compute or edge, not '$role'" ;; esac
+# One line each in agent.conf: a line break would smuggle in another setting.
+for value in "$mqtt_url" "$mqtt_user"; do
+  case "$value" in *'
+'*) die "the MQTT broker url and user must be one line each" ;; esac
+done
 [ "$(id -u)" = 0 ] || die "must run as root"
 [ -f "$here/rune-agent" ] || die "the bundle has no rune-agent binary next to this script"
 [ -z "$haproxy_listen" ] || [ "$role" = controller ] || die "--haproxy-listen is for a controller, not a $role node"
@@ -154,6 +166,10 @@ if [ -n "$haproxy_listen" ]; then
 haproxy_binary = $haproxy_binary
 haproxy_listen = $haproxy_listen
 CONF
+fi
+if [ -n "$mqtt_url" ]; then
+  printf '# The MQTT broker of Settings > Events in the console.\nmqtt_url = %s\n' "$mqtt_url" >>"$here/agent.conf"
+  [ -z "$mqtt_user" ] || printf 'mqtt_username = %s\n' "$mqtt_user" >>"$here/agent.conf"
 fi
 put "$here/agent.conf" "$conf_dir/agent.conf" 0644
 if [ -f "$here/token" ]; then

@@ -279,11 +279,12 @@ void AsyncQueue::submit(CallRecord record, std::function<void(std::expected<std:
             const auto found = m_unfinished.find(record.function);
             unfinished = found == m_unfinished.end() ? 0 : found->second;
         }
-        if (unfinished >= config->asyncQueueLimit) {
+        if (const auto limit = queueLimitOf(record.function, config->asyncQueueLimit); unfinished >= limit.calls) {
             return done(std::unexpected(AsyncRefusal {429,
                 protocol::errorcode::queueFull,
                 "'" + record.function + "' already has " + std::to_string(unfinished)
-                    + " asynchronous calls waiting, as many as async_queue_limit allows",
+                    + " asynchronous calls queued or running, as many as " + limit.name + " ("
+                    + std::to_string(limit.calls) + ") allows",
                 names::queueFullRetryAfterSeconds}));
         }
         record.acceptedAtMs = nowMs();
@@ -301,6 +302,15 @@ void AsyncQueue::submit(CallRecord record, std::function<void(std::expected<std:
         done(record.id);
         dispatch();
     });
+}
+
+AsyncQueue::QueueLimit AsyncQueue::queueLimitOf(const std::string &function, int agentLimit) const
+{
+    const auto record = m_host.record(function);
+    const int own = record ? record->config.asyncQueueLimit : 0;
+    if (own > 0 && own < agentLimit)
+        return {own, "the function's async_queue_limit"};
+    return {agentLimit, "the node's async_queue_limit"};
 }
 
 int AsyncQueue::capacityOf(const std::string &function) const

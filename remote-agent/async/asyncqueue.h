@@ -44,10 +44,11 @@ struct AsyncDepth {
  * A worker takes calls of each function in the order they came and runs them through the
  * function's pool, like synchronous calls (scaling from zero included), but never more at once
  * than half the function's capacity (max_replicas x target_concurrency, at least one), so
- * synchronous callers always find room. A call that fails (5xx, crash, timeout, no replica) is
- * tried again after a delay doubling from async_retry_delay_ms, up to async_max_attempts, then it
- * is a dead letter. A 4xx answer is the caller's mistake: "failed", not retried. Outcomes are kept
- * async_result_ttl_seconds and at most async_max_results (oldest go first).
+ * synchronous callers always find room. A function holds at most async_queue_limit calls queued
+ * or running: the node's, or the function's own when it sets a lower one. A call that fails (5xx, crash, timeout, no
+ * replica) is tried again after a delay doubling from async_retry_delay_ms, up to async_max_attempts, then it is a dead
+ * letter. A 4xx answer is the caller's mistake: "failed", not retried. Outcomes are kept async_result_ttl_seconds and
+ * at most async_max_results (oldest go first).
  *
  * "At least once": a call that got 202 runs until it ends, across kill -9 and restarts; a call that
  * was running when the agent died runs again after the restart, so it may run twice.
@@ -107,6 +108,13 @@ private:
     void retryLater(const std::string &id, int attempts);
     void finish(CallRecord record);
     void forgetOldResults();
+    /** The most calls a function may have unfinished, and which setting says so. */
+    struct QueueLimit {
+        int calls = 0;
+        std::string name;
+    };
+    /** The function's own async_queue_limit when it sets one below the node's @p agentLimit. */
+    QueueLimit queueLimitOf(const std::string &function, int agentLimit) const;
     int capacityOf(const std::string &function) const;
     nlohmann::json entryJson(const std::string &id, const Entry &entry) const;
 

@@ -26,6 +26,8 @@ inline constexpr char idleToZeroSeconds[] = "idle_to_zero_seconds";
 inline constexpr char gpuCount[] = "gpu_count"; ///< GPUs each replica gets (CUDA_VISIBLE_DEVICES); 0: none
 inline constexpr char gpuMemoryMiB[] = "gpu_memory_mib"; ///< memory each of those GPUs must have; 0: any
 inline constexpr char gpuPercent[] = "gpu_percent"; ///< share of each GPU's compute (NVIDIA MPS)
+/** Asynchronous calls the function may have queued or running; 0: only the agent's async_queue_limit. */
+inline constexpr char asyncQueueLimit[] = "async_queue_limit";
 inline constexpr char triggers[] = "triggers";
 inline constexpr char triggerType[] = "type";
 inline constexpr char triggerValue[] = "value";
@@ -70,6 +72,8 @@ inline constexpr int gpuMemoryStepMiB = 256;
 inline constexpr int maxGpuMemoryMiB = 1 << 20; ///< 1 TiB, past any GPU made
 inline constexpr int minGpuPercent = 1;
 inline constexpr int maxGpuPercent = 100;
+/** Each queued call keeps a file and a little memory on the node; the agent's own limit applies too. */
+inline constexpr int maxAsyncQueueLimit = 1000000;
 inline constexpr std::size_t maxSettingBytes = 1024; ///< runtime, handler, auth
 inline constexpr std::size_t maxCronBytes = 256;
 inline constexpr std::size_t maxTriggers = 64;
@@ -99,6 +103,7 @@ inline constexpr int idleToZeroSeconds = 300;
 inline constexpr int gpuCount = 0;
 inline constexpr int gpuMemoryMiB = 0;
 inline constexpr int gpuPercent = 100;
+inline constexpr int asyncQueueLimit = 0; ///< no limit of its own
 inline constexpr const char *auth = configvalues::authPublic;
 } // namespace defaults
 

@@ -322,6 +322,7 @@ std::expected<FunctionConfig, std::vector<ConfigProblem>> parseFunctionConfig(co
     readInt(json, keys::gpuCount, config.gpuCount, 0, limits::maxGpuCount, problems);
     readInt(json, keys::gpuMemoryMiB, config.gpuMemoryMiB, 0, limits::maxGpuMemoryMiB, problems);
     readInt(json, keys::gpuPercent, config.gpuPercent, limits::minGpuPercent, limits::maxGpuPercent, problems);
+    readInt(json, keys::asyncQueueLimit, config.asyncQueueLimit, 0, limits::maxAsyncQueueLimit, problems);
     readTriggers(json, config, problems);
     readEnv(json, config, problems);
     readString(json, keys::auth, config.auth, problems);
@@ -364,6 +365,7 @@ nlohmann::json toJson(const FunctionConfig &config)
         {keys::gpuCount, config.gpuCount},
         {keys::gpuMemoryMiB, config.gpuMemoryMiB},
         {keys::gpuPercent, config.gpuPercent},
+        {keys::asyncQueueLimit, config.asyncQueueLimit},
         {keys::triggers, triggers},
         {keys::env, config.env},
         {keys::auth, config.auth},

@@ -43,6 +43,7 @@ struct FunctionConfig {
     int gpuCount = defaults::gpuCount;
     int gpuMemoryMiB = defaults::gpuMemoryMiB;
     int gpuPercent = defaults::gpuPercent;
+    int asyncQueueLimit = defaults::asyncQueueLimit; ///< 0: only the agent-wide limit
     std::vector<Trigger> triggers;
     std::map<std::string, std::string> env;
     std::string auth = defaults::auth;

@@ -2,7 +2,8 @@
 // Asynchronous calls on a real agent: POST /async-function/<name> answers 202 at once, the call runs
 // later through the function's pool, its outcome is kept for GET /v1/results/<id> and POSTed to
 // the caller's X-Callback-Url (a real HTTP server, asyncreceiver.py, that fails on demand).
-// Failures are retried, then dead letters; a full queue answers 429; calls survive kill -9; a
+// Failures are retried, then dead letters; a full queue (the node's limit or the function's own
+// async_queue_limit) answers 429; calls survive kill -9; a
 // damaged queue file is set aside at the next start; the controller's gateway forwards them.
 #include "../common/functions.h"
 
@@ -57,6 +58,7 @@ private Q_SLOTS:
     void callbackIsRetriedUntilDelivered();
     void failuresAreRetriedThenDeadLetters();
     void fullQueueAnswers429AndDeleteDropsIt();
+    void functionQueueLimitAnswers429();
     void gatewayForwardsAsyncCalls();
     void queuedCallsSurviveKillAndDamagedFiles();
     void cleanupTestCase();
@@ -363,6 +365,49 @@ void TestAsyncCalls::fullQueueAnswers429AndDeleteDropsIt()
     };
     QTRY_VERIFY_WITH_TIMEOUT(filesLeft() <= 1, 5000);
     QTRY_COMPARE_WITH_TIMEOUT(filesLeft(), 0, 15000);
+}
+
+void TestAsyncCalls::functionQueueLimitAnswers429()
+{
+    const QJsonObject env {{QStringLiteral("RECEIVER_PORT"), QString::number(m_receiverPort)}};
+    // The limit is checked like every other setting: out of range, the deploy is refused.
+    const auto refused = deployPython(*m_agent,
+        QStringLiteral("limited"),
+        echoSource,
+        {{QStringLiteral("env"), env}, {QStringLiteral("async_queue_limit"), -1}});
+    QCOMPARE(refused.status, 400);
+    QVERIFY2(
+        refused.body.contains("async_queue_limit must be between 0 and 1000000 (got -1)"), refused.body.constData());
+
+    // One call at a time (one replica), each a second long; at most three queued or running.
+    const auto deployed = deployPython(*m_agent,
+        QStringLiteral("limited"),
+        echoSource,
+        {{QStringLiteral("env"), env}, {QStringLiteral("max_replicas"), 1}, {QStringLiteral("async_queue_limit"), 3}});
+    QCOMPARE(deployed.status, 201);
+    QVERIFY(jsonOf(controlGet(*m_agent, "/v1/functions/limited"))["config"]["async_queue_limit"] == 3);
+    QStringList ids;
+    for (int call = 0; call < 3; ++call) {
+        const QString id = acceptedId(submit("/async-function/limited/sleep?s=1"));
+        QVERIFY2(!id.isEmpty(), qPrintable(QString::number(call)));
+        ids.append(id);
+    }
+    // The fourth is one too many for the function, far below the node's limit of 120.
+    const auto full = submit("/async-function/limited/sleep?s=1");
+    QCOMPARE(full.status, 429);
+    QCOMPARE(errorCodeOf(full), QStringLiteral("queue_full"));
+    QCOMPARE(full.header("retry-after"), QByteArray("5"));
+    QVERIFY2(full.body.contains("as many as the function's async_queue_limit (3) allows"), full.body.constData());
+    // Another function is not held back by it.
+    QVERIFY(!acceptedId(submit("/async-function/echo/free")).isEmpty());
+
+    // Once they ended, the function takes calls again.
+    for (const QString &id : std::as_const(ids))
+        QCOMPARE(textOf(waitForEnd(id)["status"]), QStringLiteral("succeeded"));
+    const QString again = acceptedId(submit("/async-function/limited/after"));
+    QVERIFY(!again.isEmpty());
+    QCOMPARE(textOf(waitForEnd(again)["status"]), QStringLiteral("succeeded"));
+    QCOMPARE(httpRequest(m_agent->port(), "DELETE", "/v1/functions/limited", m_agent->token()).status, 200);
 }
 
 void TestAsyncCalls::gatewayForwardsAsyncCalls()

@@ -252,6 +252,7 @@ void TestFunctionConfig::jsonRoundTrip()
     config.gpuCount = 2;
     config.gpuMemoryMiB = 8192;
     config.gpuPercent = 50;
+    config.asyncQueueLimit = 25;
     config.triggers = {{rune::TriggerType::Http, {}},
         {rune::TriggerType::Cron, u"0 3 * * *"_s},
         {rune::TriggerType::Mqtt, u"cars/+/crash"_s, u"alerts/crash"_s, 1}};
@@ -268,7 +269,8 @@ void TestFunctionConfig::jsonUsesSnakeCase()
     QStringList keys = FunctionConfig().toJson().keys();
     keys.sort();
     QCOMPARE(keys,
-        (QStringList {u"auth"_s,
+        (QStringList {u"async_queue_limit"_s,
+            u"auth"_s,
             u"env"_s,
             u"gpu_count"_s,
             u"gpu_memory_mib"_s,

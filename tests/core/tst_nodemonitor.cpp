@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The monitor against real agents: poll rates by visibility, unreachable and back, live figures,
-// and the focused node's functions and events.
+// the focused node's functions and events, and each node's MQTT broker (a real Mosquitto).
 #include "../common/functions.h"
+#include "../common/mosquitto.h"
 #include "../common/remoteaccess.h"
 #include "../common/testagent.h"
 #include "cluster/nodemonitor.h"
 #include "metrics/fleetmetrics.h"
 
+#include <QLocale>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -23,6 +26,8 @@ private Q_SLOTS:
     void liveFiguresFollowRealCalls();
     void theFocusedNodeShowsFunctionsAndEvents();
     void aRemovedNodeIsNoLongerPolled();
+    void eachNodesBrokerIsReported();
+    void brokerLineNamesTheState();
 };
 
 static Node localNode(const QString &id, const test::TestAgent &agent)
@@ -158,6 +163,72 @@ void TestNodeMonitor::theFocusedNodeShowsFunctionsAndEvents()
     QTRY_COMPARE_WITH_TIMEOUT(metrics.functions(u"n"_s).first().state, u"BLOCKED"_s, 5000);
     QTest::qWait(500);
     QCOMPARE(metrics.events(u"n"_s).size(), before + 1);
+}
+
+void TestNodeMonitor::eachNodesBrokerIsReported()
+{
+    if (!test::MosquittoBroker::available())
+        QSKIP("mosquitto is not installed (Debian's mosquitto package)");
+    test::MosquittoBroker mosquitto;
+    // An edge node whose config names the broker, as provisioning writes it, and a node with none.
+    QTemporaryDir dir;
+    QFile config(dir.filePath(u"edge.conf"_s));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write("mqtt_url = " + mosquitto.url().toUtf8() + "\n");
+    config.close();
+    test::TestAgent edge({u"--role"_s, u"edge"_s, u"--config"_s, config.fileName()}, u"e"_s);
+    test::TestAgent plain({}, u"p"_s);
+    QVERIFY(edge.waitForPort() && plain.waitForPort());
+    NodeList nodes;
+    nodes.add(localNode(u"edge"_s, edge));
+    nodes.add(localNode(u"plain"_s, plain));
+    test::RemoteAccess remote(&nodes);
+    FleetMetrics metrics;
+    NodeMonitor monitor(&nodes, &metrics, &remote.access);
+    monitor.setInterval(std::chrono::milliseconds(100));
+    monitor.setBackgroundInterval(std::chrono::milliseconds(500));
+    monitor.setWatched({u"edge"_s, u"plain"_s});
+    QSignalSpy changed(&metrics, &FleetMetrics::triggersChanged);
+    monitor.start();
+
+    const auto edgeState = [&metrics] {
+        const AgentTriggers *triggers = metrics.triggers(u"edge"_s);
+        return triggers && triggers->broker ? brokerStateName(triggers->broker->state) : QString();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(edgeState(), u"connected"_s, 10000);
+    QCOMPARE(metrics.triggers(u"edge"_s)->broker->url, mosquitto.url());
+    QVERIFY(describeBroker(metrics.triggers(u"edge"_s)->broker).startsWith(mosquitto.url() + u" — connected since "_s));
+    QTRY_VERIFY_WITH_TIMEOUT(metrics.triggers(u"plain"_s), 5000);
+    QVERIFY(!metrics.triggers(u"plain"_s)->broker);
+    QCOMPARE(describeBroker(metrics.triggers(u"plain"_s)->broker), u"none set"_s);
+    const FleetMetrics::BrokerCounts counts = metrics.brokerCounts();
+    QCOMPARE(counts.connected, 1);
+    QCOMPARE(counts.failed + counts.connecting, 0);
+    QCOMPARE(counts.none, 1);
+
+    // The broker goes away: the node's line follows at the background rate.
+    mosquitto.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(edgeState() == u"connecting"_s || edgeState() == u"failed"_s, 15000);
+    QVERIFY(!metrics.triggers(u"edge"_s)->broker->lastError.isEmpty());
+    QVERIFY(changed.size() >= 3);
+}
+
+void TestNodeMonitor::brokerLineNamesTheState()
+{
+    AgentBroker broker;
+    broker.url = u"tcp://b.example:1883"_s;
+    broker.state = AgentBroker::State::Failed;
+    broker.lastError = u"not authorized"_s;
+    QCOMPARE(describeBroker(broker), u"tcp://b.example:1883 — failed: not authorized"_s);
+    broker.state = AgentBroker::State::Connecting;
+    QCOMPARE(describeBroker(broker), u"tcp://b.example:1883 — connecting (last: not authorized)"_s);
+    broker.state = AgentBroker::State::Connected;
+    broker.lastError.clear();
+    broker.since = QDateTime::fromString(u"2026-12-05T03:04:05Z"_s, Qt::ISODate);
+    QCOMPARE(describeBroker(broker),
+        u"tcp://b.example:1883 — connected since "_s
+            + QLocale::system().toString(broker.since.toLocalTime(), u"yyyy-MM-dd HH:mm:ss"_s));
+    QCOMPARE(describeBroker(std::nullopt), u"none set"_s);
 }
 
 void TestNodeMonitor::aRemovedNodeIsNoLongerPolled()

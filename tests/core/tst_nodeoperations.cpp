@@ -24,6 +24,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void uploadFailingAtOneFileStopsTheRunThere();
+    void provisioningGivesTheNodeTheBroker();
     void refusedActionTouchesNothing();
     void suspendRunsTheNodesOwnControlAndChecksTheResult();
     void suspendThatDoesNotTakeLeavesTheNodeFailed();
@@ -146,6 +147,61 @@ void TestNodeOperations::uploadFailingAtOneFileStopsTheRunThere()
     QVERIFY(!node->targetAction);
     QCOMPARE(node->agent.token.size(), 64);
     QVERIFY(m_operations->isIdle());
+}
+
+/** linuxMachine() with a glibc recent enough for the real agent binary. */
+static Result<ExecResult> recentLinux(const QString &command, const QByteArray &input)
+{
+    if (command.startsWith(u"uname -s"_s))
+        return ExecResult {0, "Linux\nx86_64\nsystemd\nDebian GNU/Linux 12\n/root\nglibc 2.36\n", {}};
+    return linuxMachine(command, input);
+}
+
+void TestNodeOperations::provisioningGivesTheNodeTheBroker()
+{
+    // The broker as Settings › Events holds it at the moment the node is installed.
+    ProvisionOptions options;
+    options.agentBinary = QStringLiteral(RUNE_AGENT_BINARY); // the glibc check reads a real ELF file
+    options.healthTimeout = std::chrono::seconds(1);
+    QString url = u"tcp://old.example:1883"_s;
+    options.broker = [&url] {
+        return ProvisionBroker {url, u"edge"_s};
+    };
+    m_operations = std::make_unique<NodeOperations>(&m_nodes, m_sessions.get(), &m_network, &m_prompter, options);
+    url = u"tcp://broker.example:1883"_s;
+    m_nodes.add(remoteNode(u"edge-9"_s, NodeState::Undefined));
+    auto host = m_fakes.host(u"edge-9.example"_s);
+    host->exec = recentLinux;
+    QStringList log;
+    connect(m_operations.get(), &NodeOperations::logLine, this, [&log](const QString &, const QString &line) {
+        log << line;
+    });
+
+    // The fake node has no agent to answer: the run ends at the health check, after the install.
+    performAndWait(u"edge-9"_s, NodeAction::Provision);
+    const auto install = std::find_if(host->commands.cbegin(), host->commands.cend(), [](const QString &command) {
+        return command.contains(u"install.sh --role"_s);
+    });
+    QVERIFY(install != host->commands.cend());
+    QVERIFY2(install->contains(u" --mqtt-url 'tcp://broker.example:1883' --mqtt-user 'edge'"_s), qPrintable(*install));
+    // The password is not the console's to give: the log says how the node gets it.
+    const QString said = log.join(u'\n');
+    QVERIFY2(
+        said.contains(u"The agent will use the MQTT broker tcp://broker.example:1883 as edge."_s), qPrintable(said));
+    QVERIFY2(said.contains(u"send it with Settings › Events › Send to the nodes…"_s), qPrintable(said));
+
+    // Without a broker in the settings, install.sh gets none.
+    url.clear();
+    m_nodes.add(remoteNode(u"edge-10"_s, NodeState::Undefined));
+    auto plain = m_fakes.host(u"edge-10.example"_s);
+    plain->exec = recentLinux;
+    performAndWait(u"edge-10"_s, NodeAction::Provision);
+    const auto plainInstall =
+        std::find_if(plain->commands.cbegin(), plain->commands.cend(), [](const QString &command) {
+            return command.contains(u"install.sh --role"_s);
+        });
+    QVERIFY(plainInstall != plain->commands.cend());
+    QVERIFY2(!plainInstall->contains(u"--mqtt"_s), qPrintable(*plainInstall));
 }
 
 void TestNodeOperations::refusedActionTouchesNothing()

@@ -167,6 +167,13 @@ void TestProtocolAgreement::configurations_data()
     change("gpu percent 101", [](FunctionConfig &c) { c.gpuCount = 1; c.gpuPercent = 101; }, false);
     change("gpu percent without a gpu", [](FunctionConfig &c) { c.gpuPercent = 50; }, false);
     change("gpu everything wrong", [](FunctionConfig &c) { c.gpuMemoryMiB = 100; c.gpuPercent = 30; }, false);
+    // The function's own async queue limit: 0 leaves only the node's.
+    change("async queue 0: the node's", [](FunctionConfig &c) { c.asyncQueueLimit = 0; }, true);
+    change("async queue 3", [](FunctionConfig &c) { c.asyncQueueLimit = 3; }, true);
+    change("async queue 1000000", [](FunctionConfig &c) { c.asyncQueueLimit = 1000000; }, true);
+    change("async queue past 1000000", [](FunctionConfig &c) { c.asyncQueueLimit = 1000001; }, false);
+    change("async queue -1", [](FunctionConfig &c) { c.asyncQueueLimit = -1; }, false);
+    row("async queue as text", withKey(u"async_queue_limit"_s, u"3"_s), false);
     row("gpu count as text", withKey(u"gpu_count"_s, u"1"_s), false);
     row("gpu percent a fraction", withKey(u"gpu_percent"_s, 50.5), false);
     // Handlers.

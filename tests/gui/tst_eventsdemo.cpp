@@ -11,6 +11,8 @@
 #include "demo/demoworkload.h"
 #include "demo/localcluster.h"
 #include "editortesthelpers.h"
+#include "fleet/nodedetailpane.h"
+#include "fleet/overviewpane.h"
 #include "functions/eventspanel.h"
 #include "functions/functioncatalog.h"
 #include "functions/functionspane.h"
@@ -20,6 +22,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -130,6 +133,39 @@ void TestEventsDemo::accidentAnswersATestMessageFromTheEventsTab()
                  20000),
         qPrintable(events->brokersText()));
     QVERIFY2(events->brokersText().contains(u"edge-1: connected "_s + broker.url()), qPrintable(events->brokersText()));
+
+    // Node detail and Overview tell each node's broker, as the monitor reads it at the background rate.
+    views::NodeDetailPane *detail = window.detailPane();
+    detail->setNode(LocalCluster::nodeId(u"edge-1"_s));
+    QVERIFY2(waitUntil(
+                 [&] {
+                     return detail->fact(u"mqtt"_s).startsWith(broker.url() + u" — connected since "_s);
+                 },
+                 20000),
+        qPrintable(detail->fact(u"mqtt"_s)));
+    window.showPane(views::MainWindow::Pane::NodeDetail);
+    QVERIFY(rune::test::grabWhen(
+        &window,
+        [](const QImage &image) {
+            return !image.isNull();
+        },
+        10000)
+                .save(rune::test::screenshotPath(u"node-detail-mqtt.png"_s)));
+    detail->setNode(LocalCluster::nodeId(u"compute-1"_s));
+    QVERIFY2(waitUntil(
+                 [&] {
+                     return detail->fact(u"mqtt"_s) == u"none set"_s;
+                 },
+                 20000),
+        qPrintable(detail->fact(u"mqtt"_s)));
+    auto *brokers = window.overviewPane()->findChild<QLabel *>(u"overviewTotal6"_s);
+    QVERIFY(brokers);
+    QVERIFY2(waitUntil(
+                 [&] {
+                     return brokers->text() == u"1 connected, 0 failed"_s;
+                 },
+                 20000),
+        qPrintable(brokers->text()));
 
     // A topic the filter does not match, or a wildcard, cannot be published.
     events->topicField()->setText(u"cars/+/crash"_s);

@@ -17,6 +17,7 @@
 #include "functions/versionspanel.h"
 #include "functions/versiontablemodel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -50,6 +51,12 @@ template <typename T> T *child(QWidget *parent, const QString &name)
     return found;
 }
 
+/** Greets quickly, or sleeps two seconds first when asked to: a call that keeps its queue full. */
+const QString sleeper = u"import json, time\n\n\ndef handle(event, context):\n"
+                        u"    asked = json.loads(event['body'] or '{}')\n"
+                        u"    time.sleep(asked.get('sleep', 0))\n"
+                        u"    return {'greeting': 'Good day, ' + asked.get('name', 'nobody') + '!'}\n"_s;
+
 /** The lines the log pane shows now, as "requestId text". */
 QStringList shownLogLines(views::LogPanel *panel)
 {
@@ -73,6 +80,7 @@ private Q_SLOTS:
     void versionsDiffRollbackAndBlock();
     void configFormShowsCoreMessagesAndSaves();
     void configFormEditsMqttQosAndResultTopic();
+    void invokeAsynchronouslyAndSeeAFullQueue();
     void newFunctionFromATemplate();
 };
 
@@ -279,6 +287,88 @@ void TestFunctionsPane::configFormShowsCoreMessagesAndSaves()
     QCOMPARE(fx.catalog.find(id)->config.maxReplicas, 6);
     QCOMPARE(fx.store->loadFunctions()->first().config.memoryMiB, 256);
     RUNE_TRY_VERIFY(!save->isEnabled());
+}
+
+void TestFunctionsPane::invokeAsynchronouslyAndSeeAFullQueue()
+{
+    FunctionFixture fx(1);
+    QVERIFY(fx.load());
+    const QString id = fx.create(u"sleeper"_s);
+    QVERIFY(fx.saveFile(id, u"handler.py"_s, sleeper));
+    // One call at a time, and at most one queued or running: a second is refused with 429.
+    FunctionConfig config = fx.catalog.find(id)->config;
+    config.maxReplicas = 1;
+    config.asyncQueueLimit = 1;
+    QVERIFY(fx.call<void>([&](auto done) {
+        fx.workspace->saveConfig(id, config, &fx.context, done);
+    }));
+    QVERIFY(fx.wait(fx.releases->deploy(id, {u"node-1"_s})));
+    RUNE_TRY_VERIFY(fx.invoker->nodesFor(id) == QStringList {u"node-1"_s});
+
+    PaneWindow window(fx);
+    views::FunctionsPane *pane = window.pane;
+    pane->selectFunction(id);
+    pane->showTab(views::FunctionsPane::Tab::Configuration);
+    auto *queueSpin = child<QSpinBox>(pane->configForm(), u"asyncQueueSpin"_s);
+    QCOMPARE(queueSpin->value(), 1);
+    queueSpin->setValue(1000001); // past the agent's bound: the form says so in the agent's words
+    QVERIFY2(pane->configForm()->messageFor(u"async_queue_limit"_s).contains(u"between 0 and 1000000 (got 1000001)"_s),
+        qPrintable(pane->configForm()->messageFor(u"async_queue_limit"_s)));
+    queueSpin->setValue(1);
+
+    pane->showTab(views::FunctionsPane::Tab::Invoke);
+    views::InvokePanel *invoke = pane->invokePanel();
+    invoke->setPollInterval(std::chrono::milliseconds(300));
+    auto *send = child<QPushButton>(invoke, u"invokeButton"_s);
+    auto *status = child<QLabel>(invoke, u"invokeStatusLabel"_s);
+    RUNE_TRY_VERIFY(send->isEnabled());
+    child<QCheckBox>(invoke, u"invokeAsyncCheck"_s)->setChecked(true);
+
+    // Queued at once with its request id, then its result shown like a direct answer.
+    child<QPlainTextEdit>(invoke, u"requestBodyEdit"_s)->setPlainText(u"{\"name\": \"Ada\", \"sleep\": 1}"_s);
+    send->click();
+    RUNE_TRY_VERIFY(status->text().startsWith(u"Queued as "_s));
+    QVERIFY(!send->isEnabled()); // one call waited for at a time
+    QVERIFY(child<QPushButton>(invoke, u"stopWaitingButton"_s)->isVisible());
+    RUNE_TRY_COMPARE(invoke->history()->rowCount(), 1);
+    const InvokeResult result = invoke->history()->resultAt(0);
+    QVERIFY(result.asynchronous);
+    QCOMPARE(result.status, 200);
+    QCOMPARE(result.requestId.size(), 32);
+    QCOMPARE(invoke->history()->index(0, views::InvocationTableModel::Status).data().toString(), u"200 (async)"_s);
+    QVERIFY2(child<QPlainTextEdit>(invoke, u"responseBodyEdit"_s)->toPlainText().contains(u"Good day, Ada!"_s),
+        qPrintable(child<QPlainTextEdit>(invoke, u"responseBodyEdit"_s)->toPlainText()));
+    QVERIFY2(status->text().contains(u"succeeded after 1 attempt"_s), qPrintable(status->text()));
+    QVERIFY(send->isEnabled());
+    QVERIFY(window.screenshot(u"functions-invoke-async.png"_s));
+
+    // Another caller keeps the one place busy: the panel's call is refused, and says why.
+    InvokeRequest busy;
+    busy.body = R"({"sleep": 3})";
+    const auto queued = fx.call<QString>([&](auto done) {
+        fx.invoker->invokeAsync(id, u"node-1"_s, 0, busy, &fx.context, done);
+    });
+    QVERIFY2(queued, queued ? "" : qPrintable(queued.error().message));
+    send->click();
+    RUNE_TRY_VERIFY(status->text().contains(u"Not queued: the function's queue is full (429)."_s));
+    QVERIFY2(status->text().contains(u"as many as the function's async_queue_limit (1) allows"_s),
+        qPrintable(status->text()));
+    QCOMPARE(invoke->history()->rowCount(), 1);
+    QVERIFY(send->isEnabled());
+    QVERIFY(window.screenshot(u"functions-invoke-async-full.png"_s));
+
+    // Stop waiting: the panel lets go at once; the call still runs on the node.
+    RUNE_TRY_VERIFY(fx.call<AsyncCallState>([&](auto done) {
+                          fx.invoker->fetchAsyncCall(u"node-1"_s, *queued, &fx.context, done);
+                      })->ended());
+    child<QPlainTextEdit>(invoke, u"requestBodyEdit"_s)->setPlainText(u"{\"sleep\": 2}"_s);
+    send->click();
+    RUNE_TRY_VERIFY(status->text().startsWith(u"Queued as "_s));
+    child<QPushButton>(invoke, u"stopWaitingButton"_s)->click();
+    QVERIFY2(status->text().startsWith(u"Stopped waiting for call "_s), qPrintable(status->text()));
+    QVERIFY(send->isEnabled());
+    QTest::qWait(2500);
+    QCOMPARE(invoke->history()->rowCount(), 1); // its result, had it been polled, would be a second row
 }
 
 void TestFunctionsPane::configFormEditsMqttQosAndResultTopic()

@@ -119,6 +119,12 @@ void TestConfigBounds::refusedConfigsNameTheProblem_data()
     QTest::newRow("memory past 64 bits") << json {{"memory_mib", 18446744073709551615ull}}
                                          << "between 64 and 16384 (got 18446744073709551615)";
     QTest::newRow("timeout negative") << json {{"timeout_seconds", -1}} << "between 1 and 900 (got -1)";
+    QTest::newRow("async queue past 64 bits")
+        << json {{"async_queue_limit", 18446744073709551615ull}} << "async_queue_limit must be between 0 and 1000000";
+    QTest::newRow("async queue negative")
+        << json {{"async_queue_limit", -3}} << "async_queue_limit must be between 0 and 1000000 (got -3)";
+    QTest::newRow("async queue a fraction")
+        << json {{"async_queue_limit", 2.5}} << "async_queue_limit must be a whole number (got 2.5)";
     QTest::newRow("too many triggers") << json {{"triggers", json(std::vector<json>(65, {{"type", "http"}}))}}
                                        << "at most 64 triggers";
 }

@@ -69,6 +69,7 @@ const char *const factKeys[] = {"hostname",
     "labels",
     "isolation",
     "warnings",
+    "mqtt",
     "benchmarks"};
 
 /** "2 × Tesla T4 (15 GiB)"; "none" once the agent has said so; empty before it has. */
@@ -174,6 +175,10 @@ NodeDetailPane::NodeDetailPane(
     connect(history, &MetricHistory::pointAdded, this, &NodeDetailPane::onPoint);
     connect(metrics, &FleetMetrics::sampled, this, &NodeDetailPane::onSample);
     connect(metrics, &FleetMetrics::updated, this, &NodeDetailPane::updateAttention);
+    connect(metrics, &FleetMetrics::triggersChanged, this, [this](const QString &nodeId) {
+        if (nodeId == m_nodeId)
+            updateBroker();
+    });
     reloadNodeChoices();
 }
 
@@ -293,6 +298,7 @@ QWidget *NodeDetailPane::buildFacts()
         tr("Labels"),
         tr("Isolation"),
         tr("Isolation warnings"),
+        tr("MQTT broker"),
         tr("Benchmarks")};
     for (int index = 0; index < int(std::size(factKeys)); ++index) {
         auto *value = new QLabel(page);
@@ -520,7 +526,15 @@ void NodeDetailPane::updateFacts()
         m_factLabels.value(it.key())->setText(it.value().isEmpty() ? u"—"_s : it.value());
     if (f.memoryBytes > 0)
         m_charts[Memory]->setCeiling(double(f.memoryBytes));
+    updateBroker();
     updateAttention();
+}
+
+void NodeDetailPane::updateBroker()
+{
+    // Asked at the background poll rate: until the first answer, say so rather than "none".
+    const AgentTriggers *triggers = m_metrics->triggers(m_nodeId);
+    m_factLabels.value(u"mqtt"_s)->setText(triggers ? describeBroker(triggers->broker) : tr("not reported yet"));
 }
 
 void NodeDetailPane::updateAttention()

@@ -92,6 +92,8 @@ private:
     void onSample(const QString &nodeId, const NodeSample &sample);
     void updateFacts();
     void updateAttention();
+    /** The "MQTT broker" line, from the node's last GET /v1/triggers. */
+    void updateBroker();
     void reloadBenchmarks();
     void updateGatewayTab();
     qint64 windowStart(qint64 end) const;

@@ -32,7 +32,7 @@ namespace rune::views
 namespace
 {
 
-enum Total { Nodes, Calls, Errors, Cpu, Memory, Replicas, TotalCount };
+enum Total { Nodes, Calls, Errors, Cpu, Memory, Replicas, Mqtt, TotalCount };
 
 QList<NodeState> statesOf(const QList<Node> &nodes, std::optional<NodeRole> role = std::nullopt)
 {
@@ -129,7 +129,8 @@ QWidget *OverviewPane::buildTotals()
     auto *grid = new QHBoxLayout(strip);
     grid->setContentsMargins(0, 0, 0, 0);
     grid->setSpacing(8);
-    const QString titles[] = {tr("Nodes"), tr("Calls/s"), tr("Errors"), tr("CPU"), tr("Memory"), tr("Replicas")};
+    const QString titles[] = {
+        tr("Nodes"), tr("Calls/s"), tr("Errors"), tr("CPU"), tr("Memory"), tr("Replicas"), tr("MQTT brokers")};
     for (int total = 0; total < TotalCount; ++total) {
         auto *tile = new QFrame(strip);
         tile->setFrameShape(QFrame::StyledPanel);
@@ -271,6 +272,18 @@ void OverviewPane::updateTotals()
     m_totals[Replicas]->setText(QString::number(totals.replicas));
     m_totals[Replicas]->setToolTip(
         tr("%1 deployment(s), %2 call(s) in flight").arg(totals.functions).arg(totals.inFlight));
+    // Each node's broker as its agent reports it at the background poll rate.
+    const FleetMetrics::BrokerCounts brokers = m_metrics->brokerCounts();
+    const bool anyBroker = brokers.connected + brokers.connecting + brokers.failed > 0;
+    m_totals[Mqtt]->setText(anyBroker ? tr("%1 connected, %2 failed").arg(brokers.connected).arg(brokers.failed)
+            : brokers.none > 0        ? tr("none set")
+                                      : u"—"_s);
+    m_totals[Mqtt]->setToolTip(tr("Nodes connected to their MQTT broker: %1, connecting: %2, failed: %3, without "
+                                  "a broker: %4 (Node detail tells each node's)")
+                                   .arg(brokers.connected)
+                                   .arg(brokers.connecting)
+                                   .arg(brokers.failed)
+                                   .arg(brokers.none));
 }
 
 void OverviewPane::setGateways(GatewaySync *sync)

@@ -66,6 +66,7 @@ FunctionConfigForm::FunctionConfigForm(QWidget *parent)
     , m_gpuMemorySpin(spin(
           this, "gpuMemorySpin", 0, protocol::limits::maxGpuMemoryMiB, u" MiB"_s, protocol::limits::gpuMemoryStepMiB))
     , m_gpuPercentSpin(spin(this, "gpuPercentSpin", 0, protocol::limits::maxGpuPercent, u" %"_s))
+    , m_asyncQueueSpin(spin(this, "asyncQueueSpin", 0, 10 * protocol::limits::maxAsyncQueueLimit, u" calls"_s))
     , m_triggerTable(table(
           this, "triggerTable", {tr("Type"), tr("Schedule or topic"), tr("QoS (MQTT)"), tr("Result topic (MQTT)")}))
     , m_envTable(table(this, "envTable", {tr("Name"), tr("Value")}))
@@ -88,6 +89,8 @@ FunctionConfigForm::FunctionConfigForm(QWidget *parent)
     m_gpuMemorySpin->setToolTip(
         tr("Memory each of those GPUs must have, in steps of %1 MiB").arg(protocol::limits::gpuMemoryStepMiB));
     m_gpuPercentSpin->setToolTip(tr("Share of each GPU's compute (under NVIDIA MPS)"));
+    m_asyncQueueSpin->setSpecialValueText(tr("the node's limit"));
+    m_asyncQueueSpin->setToolTip(tr("Asynchronous calls queued or running before more are refused with 429"));
     m_authCombo->setObjectName(u"authCombo"_s);
     m_authCombo->addItem(tr("public: anyone who reaches the invoke port"), int(FunctionAuth::Public));
     m_authCombo->addItem(tr("token: callers send the invoke token"), int(FunctionAuth::Token));
@@ -110,6 +113,7 @@ FunctionConfigForm::FunctionConfigForm(QWidget *parent)
     form->addRow(tr("GPUs"), withMessage(m_gpuCountSpin, configkeys::gpuCount));
     form->addRow(tr("GPU memory"), withMessage(m_gpuMemorySpin, configkeys::gpuMemoryMiB));
     form->addRow(tr("GPU share"), withMessage(m_gpuPercentSpin, configkeys::gpuPercent));
+    form->addRow(tr("Async queue"), withMessage(m_asyncQueueSpin, configkeys::asyncQueueLimit));
     form->addRow(tr("Triggers"), withMessage(buildTriggers(), configkeys::triggers));
     form->addRow(tr("Environment"), withMessage(buildEnv(), configkeys::env));
     form->addRow(tr("Who may call"), withMessage(m_authCombo, configkeys::auth));
@@ -144,7 +148,8 @@ FunctionConfigForm::FunctionConfigForm(QWidget *parent)
              m_idleSpin,
              m_gpuCountSpin,
              m_gpuMemorySpin,
-             m_gpuPercentSpin})
+             m_gpuPercentSpin,
+             m_asyncQueueSpin})
         connect(box, &QSpinBox::valueChanged, this, changed);
     connect(m_triggerTable, &QTableWidget::itemChanged, this, changed);
     connect(m_envTable, &QTableWidget::itemChanged, this, changed);
@@ -268,6 +273,7 @@ void FunctionConfigForm::setConfig(const FunctionConfig &config)
     m_gpuCountSpin->setValue(config.gpuCount);
     m_gpuMemorySpin->setValue(config.gpuMemoryMiB);
     m_gpuPercentSpin->setValue(config.gpuPercent);
+    m_asyncQueueSpin->setValue(config.asyncQueueLimit);
     m_triggerTable->setRowCount(0);
     for (const Trigger &trigger : config.triggers)
         addTriggerRow(trigger);
@@ -300,6 +306,7 @@ FunctionConfig FunctionConfigForm::config() const
     config.gpuCount = m_gpuCountSpin->value();
     config.gpuMemoryMiB = m_gpuMemorySpin->value();
     config.gpuPercent = m_gpuPercentSpin->value();
+    config.asyncQueueLimit = m_asyncQueueSpin->value();
     config.triggers.clear();
     for (int row = 0; row < m_triggerTable->rowCount(); ++row) {
         const auto *type = qobject_cast<QComboBox *>(m_triggerTable->cellWidget(row, 0));

@@ -65,6 +65,7 @@ private:
     QSpinBox *m_gpuCountSpin;
     QSpinBox *m_gpuMemorySpin;
     QSpinBox *m_gpuPercentSpin;
+    QSpinBox *m_asyncQueueSpin;
     QTableWidget *m_triggerTable;
     QTableWidget *m_envTable;
     QComboBox *m_authCombo;

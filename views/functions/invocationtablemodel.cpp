@@ -57,7 +57,7 @@ QVariant InvocationTableModel::displayData(const InvokeResult &result, int colum
     case Node:
         return nodeNameOrId(m_nodes, result.nodeId);
     case Status:
-        return result.status;
+        return result.asynchronous ? QVariant(tr("%1 (async)").arg(result.status)) : QVariant(result.status);
     case Latency:
         return tr("%1 ms").arg(result.latencyMs);
     case Version:

@@ -7,7 +7,9 @@
 #include "functions/functioninvoker.h"
 #include "functions/functionworkspace.h"
 #include "functions/invocationtablemodel.h"
+#include "protocol.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -21,6 +23,7 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -57,6 +60,9 @@ InvokePanel::InvokePanel(const FunctionServices &services, QWidget *parent)
     , m_saveEventButton(new QPushButton(tr("Save event"), this))
     , m_deleteEventButton(new QPushButton(tr("Delete"), this))
     , m_invokeButton(new QPushButton(tr("Invoke"), this))
+    , m_asyncCheck(new QCheckBox(tr("Send asynchronously"), this))
+    , m_stopWaitingButton(new QPushButton(tr("Stop waiting"), this))
+    , m_pollTimer(new QTimer(this))
     , m_statusLabel(new QLabel(this))
     , m_responseTabs(new QTabWidget(this))
     , m_responseBody(codeBox(this, "responseBodyEdit", true))
@@ -98,6 +104,9 @@ InvokePanel::InvokePanel(const FunctionServices &services, QWidget *parent)
         if (id == m_functionId)
             refreshTargets();
     });
+    m_pollTimer->setSingleShot(true);
+    m_pollTimer->setInterval(std::chrono::milliseconds(750));
+    connect(m_pollTimer, &QTimer::timeout, this, &InvokePanel::pollAsyncCall);
     setFunction({});
 }
 
@@ -122,6 +131,11 @@ QWidget *InvokePanel::buildRequest()
     m_invokeButton->setObjectName(u"invokeButton"_s);
     m_invokeButton->setDefault(true);
     m_invokeButton->setToolTip(tr("Send the request (Ctrl+Return)"));
+    m_asyncCheck->setObjectName(u"invokeAsyncCheck"_s);
+    m_asyncCheck->setToolTip(tr("Queue the call on the node (POST /async-function/<name>) and wait for its result"));
+    m_stopWaitingButton->setObjectName(u"stopWaitingButton"_s);
+    m_stopWaitingButton->setToolTip(tr("Stop asking for the result; the call still runs on the node"));
+    m_stopWaitingButton->hide();
 
     auto *events = new QHBoxLayout;
     events->addWidget(m_eventCombo, 1);
@@ -134,11 +148,16 @@ QWidget *InvokePanel::buildRequest()
     line->addWidget(m_methodCombo);
     line->addWidget(m_pathEdit, 1);
     line->addWidget(m_invokeButton);
+    auto *mode = new QHBoxLayout;
+    mode->addWidget(m_asyncCheck);
+    mode->addStretch(1);
+    mode->addWidget(m_stopWaitingButton);
 
     auto *form = new QFormLayout;
     form->addRow(tr("Sample event"), events);
     form->addRow(tr("Node"), target);
     form->addRow(tr("Request"), line);
+    form->addRow(QString(), mode);
     form->addRow(tr("Headers"), m_headersEdit);
     auto *layout = new QVBoxLayout(box);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -153,6 +172,7 @@ QWidget *InvokePanel::buildRequest()
     connect(m_saveEventButton, &QPushButton::clicked, this, &InvokePanel::saveEvent);
     connect(m_deleteEventButton, &QPushButton::clicked, this, &InvokePanel::deleteEvent);
     connect(m_invokeButton, &QPushButton::clicked, this, &InvokePanel::invoke);
+    connect(m_stopWaitingButton, &QPushButton::clicked, this, &InvokePanel::stopWaiting);
     auto *shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
     shortcut->setContext(Qt::WidgetWithChildrenShortcut);
     connect(shortcut, &QShortcut::activated, this, &InvokePanel::invoke);
@@ -179,6 +199,8 @@ void InvokePanel::setFunction(const QString &functionId)
 {
     const bool changed = functionId != m_functionId;
     m_functionId = functionId;
+    if (changed)
+        endWaiting(); // the call goes on; its function is no longer shown
     refreshTargets();
     if (!changed)
         return;
@@ -224,7 +246,7 @@ void InvokePanel::refreshTargets()
     }
     m_nodeCombo->setCurrentIndex(std::max(0, m_nodeCombo->findData(node)));
     m_versionCombo->setCurrentIndex(std::max(0, m_versionCombo->findData(version)));
-    m_invokeButton->setEnabled(function && current && m_nodeCombo->count() > 0);
+    m_invokeButton->setEnabled(function && current && m_nodeCombo->count() > 0 && !m_waiting.active);
     showAvailability();
 }
 
@@ -300,8 +322,10 @@ void InvokePanel::invoke()
     request.headers = event.headers;
     request.body = event.body.toUtf8();
     const QString nodeId = m_nodeCombo->currentData().toString();
-    setStatus(tr("Calling…"), Status::Answer);
     m_invokeButton->setEnabled(false);
+    if (m_asyncCheck->isChecked())
+        return invokeAsync(nodeId, request);
+    setStatus(tr("Calling…"), Status::Answer);
     m_services.invoker->invoke(m_functionId,
         nodeId,
         m_versionCombo->currentData().toInt(),
@@ -309,14 +333,8 @@ void InvokePanel::invoke()
         this,
         [this](Result<InvokeResult> result) {
             m_invokeButton->setEnabled(true);
-            if (!result) {
-                setStatus(u"<span style='color:#d13a3a'>%1</span>"_s.arg(result.error().message.toHtmlEscaped()),
-                    Status::Answer);
-                m_responseBody->clear();
-                m_responseHeaders->clear();
-                Q_EMIT invoked({}, result.error().message);
-                return;
-            }
+            if (!result)
+                return showProblem(result.error().message);
             m_history->add(*result);
             m_historyView->selectRow(0);
             m_historyView->resizeColumnsToContents();
@@ -326,15 +344,145 @@ void InvokePanel::invoke()
         });
 }
 
+void InvokePanel::showProblem(const QString &problem)
+{
+    setStatus(u"<span style='color:#d13a3a'>%1</span>"_s.arg(problem.toHtmlEscaped()), Status::Answer);
+    m_responseBody->clear();
+    m_responseHeaders->clear();
+    Q_EMIT invoked({}, problem);
+}
+
+void InvokePanel::setPollInterval(std::chrono::milliseconds interval)
+{
+    m_pollTimer->setInterval(interval);
+}
+
+void InvokePanel::invokeAsync(const QString &nodeId, const InvokeRequest &request)
+{
+    setStatus(tr("Queueing the call…"), Status::Answer);
+    const quint64 generation = ++m_waiting.generation;
+    const QDateTime at = QDateTime::currentDateTimeUtc();
+    auto sent = std::make_shared<QElapsedTimer>();
+    sent->start();
+    m_services.invoker->invokeAsync(m_functionId,
+        nodeId,
+        m_versionCombo->currentData().toInt(),
+        request,
+        this,
+        [this, nodeId, generation, at, sent](Result<QString> queued) {
+            if (generation != m_waiting.generation)
+                return;
+            if (!queued) {
+                m_invokeButton->setEnabled(true);
+                const Error &error = queued.error();
+                if (error.code == u"agent.queue_full"_s)
+                    return showProblem(tr("Not queued: the function's queue is full (429). %1").arg(error.message));
+                if (error.code == u"agent.queue_storage"_s)
+                    return showProblem(
+                        tr("Not queued: the node could not store the call (507). %1").arg(error.message));
+                return showProblem(tr("Not queued: %1").arg(error.message));
+            }
+            m_waiting.nodeId = nodeId;
+            m_waiting.requestId = *queued;
+            m_waiting.at = at;
+            m_waiting.sent = *sent;
+            m_waiting.active = true;
+            m_stopWaitingButton->show();
+            m_responseBody->clear();
+            m_responseHeaders->clear();
+            setStatus(tr("Queued as %1; waiting for its result…").arg(queued->toHtmlEscaped()), Status::Answer);
+            m_pollTimer->start();
+        });
+}
+
+void InvokePanel::pollAsyncCall()
+{
+    if (!m_waiting.active)
+        return;
+    const quint64 generation = m_waiting.generation;
+    const QString requestId = m_waiting.requestId;
+    m_services.invoker->fetchAsyncCall(
+        m_waiting.nodeId, requestId, this, [this, generation, requestId](Result<AsyncCallState> call) {
+            if (generation != m_waiting.generation || !m_waiting.active)
+                return;
+            if (call)
+                return asyncCallAnswered(*call);
+            endWaiting();
+            if (call.error().code == u"agent.result_not_found"_s)
+                return showProblem(tr("The node no longer knows call %1: its result expired, or the call went with "
+                                      "its deleted function.")
+                                       .arg(requestId));
+            showProblem(tr("Stopped waiting for call %1: %2 The call may still run on the node.")
+                            .arg(requestId, call.error().message));
+        });
+}
+
+void InvokePanel::asyncCallAnswered(const AsyncCallState &call)
+{
+    if (!call.ended()) {
+        setStatus(tr("Queued as %1: %2, attempt %3…")
+                      .arg(m_waiting.requestId.toHtmlEscaped(), call.status.toHtmlEscaped())
+                      .arg(std::max(call.attempts, 1)),
+            Status::Answer);
+        return m_pollTimer->start();
+    }
+    InvokeResult result;
+    result.nodeId = m_waiting.nodeId;
+    result.requestId = m_waiting.requestId;
+    result.status = call.resultStatus;
+    result.reason = call.status == QLatin1StringView(protocol::asynccall::statusDead)
+        ? tr("dead letter after %n attempt(s)", nullptr, call.attempts)
+        : tr("%1 after %n attempt(s)", nullptr, call.attempts).arg(call.status);
+    if (!call.contentType.isEmpty())
+        result.headers.append({u"Content-Type"_s, call.contentType});
+    if (!call.resultError.isEmpty())
+        result.headers.append({u"X-Rune-Error"_s, call.resultError});
+    result.body = call.body;
+    result.latencyMs = m_waiting.sent.elapsed();
+    result.at = m_waiting.at;
+    result.asynchronous = true;
+    endWaiting();
+    m_history->add(result);
+    m_historyView->selectRow(0);
+    m_historyView->resizeColumnsToContents();
+    showResult(result);
+    Q_EMIT invoked(result, {});
+    Q_EMIT requestSelected(result.requestId);
+}
+
+void InvokePanel::stopWaiting()
+{
+    if (!m_waiting.active)
+        return;
+    const QString requestId = m_waiting.requestId;
+    endWaiting();
+    setStatus(tr("Stopped waiting for call %1; it still runs on the node, and GET /v1/results/%1 tells its outcome.")
+                  .arg(requestId.toHtmlEscaped()),
+        Status::Answer);
+}
+
+void InvokePanel::endWaiting()
+{
+    ++m_waiting.generation;
+    m_waiting.active = false;
+    m_pollTimer->stop();
+    m_stopWaitingButton->hide();
+    refreshTargets();
+}
+
 void InvokePanel::showResult(const InvokeResult &result)
 {
     QString status = u"<b style='color:%1'>%2 %3</b> · %4"_s.arg(httpStatusColor(result.status).name())
                          .arg(result.status)
                          .arg(result.reason.toHtmlEscaped(), tr("%1 ms").arg(result.latencyMs));
-    status += u" · "_s
-        + tr("agent v%1 on %2")
-              .arg(result.agentVersion)
-              .arg(nodeNameOrId(m_services.nodes, result.nodeId).toHtmlEscaped());
+    if (result.asynchronous)
+        status +=
+            u" · "_s + tr("asynchronous, on %1").arg(nodeNameOrId(m_services.nodes, result.nodeId).toHtmlEscaped());
+    else
+        status += u" · "_s
+            + tr("agent v%1 on %2")
+                  .arg(result.agentVersion)
+                  .arg(nodeNameOrId(m_services.nodes, result.nodeId).toHtmlEscaped());
     if (result.coldStart)
         status += u" · "_s + tr("cold start");
     status += u"<br><small>"_s + tr("request %1").arg(result.requestId.toHtmlEscaped()) + u"</small>"_s;

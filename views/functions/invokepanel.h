@@ -5,8 +5,11 @@
 #include "functions/functionservices.h"
 #include "functions/sampleevent.h"
 
+#include <QDateTime>
+#include <QElapsedTimer>
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -14,6 +17,7 @@ class QPlainTextEdit;
 class QPushButton;
 class QTableView;
 class QTabWidget;
+class QTimer;
 
 namespace rune::views
 {
@@ -23,7 +27,9 @@ class InvocationTableModel;
 /**
  * Try a function: method, path, headers and body (or a saved sample event), sent to one of its
  * nodes; the answer's status, latency, headers and body (JSON indented). Every call lands in a
- * history below; clicking one shows its answer again and its log lines only.
+ * history below; clicking one shows its answer again and its log lines only. Sent
+ * asynchronously, the call is queued on the node (its request id shows at once) and its result
+ * is polled until the call ended, then shown like a direct answer.
  */
 class InvokePanel final : public QWidget
 {
@@ -38,8 +44,12 @@ public:
     void applyEvent(const SampleEvent &event);
     /** The request as the fields hold it, as a sample event named @p name. */
     SampleEvent currentEvent(const QString &name = {}) const;
-    /** Sends the request. */
+    /** Sends the request (asynchronously when "Send asynchronously" is ticked). */
     void invoke();
+    /** Stops waiting for an asynchronous call's result; the call itself goes on on its node. */
+    void stopWaiting();
+    /** How often an asynchronous call's result is asked for. */
+    void setPollInterval(std::chrono::milliseconds interval);
     InvocationTableModel *history() const;
     QTableView *historyView() const;
     QList<SampleEvent> events() const;
@@ -61,6 +71,11 @@ private:
     void showAvailability();
     void setStatus(const QString &text, Status status);
     void showResult(const InvokeResult &result);
+    void showProblem(const QString &problem);
+    void invokeAsync(const QString &nodeId, const InvokeRequest &request);
+    void pollAsyncCall();
+    void asyncCallAnswered(const AsyncCallState &call);
+    void endWaiting();
     void saveEvent();
     void deleteEvent();
     void storeEvents();
@@ -79,6 +94,18 @@ private:
     QPushButton *m_saveEventButton;
     QPushButton *m_deleteEventButton;
     QPushButton *m_invokeButton;
+    QCheckBox *m_asyncCheck;
+    QPushButton *m_stopWaitingButton;
+    QTimer *m_pollTimer;
+    /** The asynchronous call being waited for; generation tells a stale answer from a current one. */
+    struct Waiting {
+        QString nodeId;
+        QString requestId;
+        QDateTime at;
+        QElapsedTimer sent;
+        quint64 generation = 0;
+        bool active = false;
+    } m_waiting;
     QLabel *m_statusLabel;
     Status m_status = Status::Prompt;
     QTabWidget *m_responseTabs;

@@ -85,6 +85,13 @@ void Console::buildFleet(ConsoleEdges edges)
 
     m_network = std::make_unique<QNetworkAccessManager>();
     m_sessions = std::make_unique<NodeSessions>(edges.connectTo);
+    // A node installed after the broker was set connects to it without being sent it again.
+    if (!edges.provisioning.broker) {
+        edges.provisioning.broker = [settings = m_settings] {
+            return ProvisionBroker {settings->value(Settings::Key::MqttBrokerUrl).toString(),
+                settings->value(Settings::Key::MqttUsername).toString()};
+        };
+    }
     m_operations = std::make_unique<NodeOperations>(
         m_nodes.get(), m_sessions.get(), m_network.get(), edges.prompter, edges.provisioning);
     m_remoteAccess = std::make_unique<SshAgentAccess>(m_sessions.get(), m_operations.get(), edges.provisioning);

@@ -47,13 +47,9 @@ private:
 void TestNodeOperations::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
-    // The bundle's scripts and runtimes come from the source tree; the agent can be any file,
-    // since nothing here runs it.
-    const QString agent = m_dir->filePath(u"rune-agent"_s);
-    QFile file(agent);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("not the real agent\n");
-    file.close();
+    // The bundle's scripts and runtimes come from the source tree; the agent is the real one,
+    // since provisioning reads from it the glibc a node needs before uploading anything.
+    const QString agent = QStringLiteral(RUNE_AGENT_BINARY);
     m_fakes = test::FakeNetwork();
     m_nodes.clear();
     m_sessions = std::make_unique<NodeSessions>(m_fakes.factory());

@@ -262,14 +262,14 @@ std::string haproxyBinaryProblem(std::string_view path)
     if (path.starts_with('/') && !path.ends_with('/') && path.size() <= maxHaproxyBinaryBytes && printable)
         return {};
     return std::string(haproxykeys::binary) + " must be the absolute path of the haproxy program (such as "
-        + "/usr/sbin/haproxy), got " + excerpt(path);
+        + "/usr/sbin/haproxy), got " + quotedExcerpt(path, 80);
 }
 
 std::expected<HaproxyListen, std::string> parseHaproxyListen(std::string_view text)
 {
     const auto problem = [text] {
         return std::unexpected(std::string(haproxykeys::listen) + " must be IPV4:PORT or [IPV6]:PORT with a port from "
-            + "1 to 65535 (such as 0.0.0.0:8088 or [::1]:8088), got " + excerpt(text));
+            + "1 to 65535 (such as 0.0.0.0:8088 or [::1]:8088), got " + quotedExcerpt(text, 80));
     };
     const auto colon = text.rfind(':');
     if (colon == std::string_view::npos)

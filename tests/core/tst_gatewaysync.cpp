@@ -409,7 +409,7 @@ void TestGatewaySync::garbageFromTheControllerIsAnErrorInItsState()
     QVERIFY(off);
     QCOMPARE(off->haproxy.state, u"off"_s);
     QCOMPARE(off->haproxy.pid, 0);
-    for (const QByteArray bad : {R"({"nodes":[],"haproxy":{"state":"exploded"}})"_ba,
+    for (const QByteArray &bad : {R"({"nodes":[],"haproxy":{"state":"exploded"}})"_ba,
              R"({"nodes":[],"haproxy":{"state":"running","reloads":-1}})"_ba,
              R"({"nodes":[],"haproxy":{"state":"running","listen":7}})"_ba,
              R"({"nodes":[],"haproxy":"running"})"_ba}) {

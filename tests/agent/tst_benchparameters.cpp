@@ -27,7 +27,6 @@ private Q_SLOTS:
 namespace
 {
 
-constexpr std::uint64_t mebibyte = 1024 * 1024;
 const BenchRoom plenty {64 * 1024 * mebibyte, 1024 * 1024 * mebibyte, 8};
 
 } // namespace

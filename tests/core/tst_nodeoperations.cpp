@@ -105,7 +105,7 @@ Result<void> TestNodeOperations::performAndWait(const QString &nodeId, NodeActio
 static Result<ExecResult> linuxMachine(const QString &command, const QByteArray &)
 {
     if (command.startsWith(u"uname -s"_s))
-        return ExecResult {0, "Linux\nx86_64\nsystemd\nDebian GNU/Linux 12\n/root\n", {}};
+        return ExecResult {0, "Linux\nx86_64\nsystemd\nDebian GNU/Linux 12\n/root\nglibc 2.36\n", {}};
     if (command == u"id -u"_s)
         return ExecResult {0, "0\n", {}};
     return ExecResult {0, {}, {}};

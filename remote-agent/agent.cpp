@@ -101,6 +101,56 @@ std::size_t automaticConnectionCap(rlim_t openFiles)
     return std::max<std::size_t>(64, std::size_t(openFiles > reserve ? (openFiles - reserve) / 4 : 0));
 }
 
+long long millisecondsBetween(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
+}
+
+/**
+ * Times the steps of the agent's end. After a stop signal, one log line says how long the stop
+ * took and which steps took a noticeable part of it; an end without a signal (a failed start)
+ * says nothing.
+ */
+class ShutdownSteps
+{
+public:
+    ShutdownSteps(std::optional<std::chrono::steady_clock::time_point> signalled,
+        std::optional<std::chrono::steady_clock::time_point> drained)
+        : m_signalled(signalled)
+        , m_drained(drained)
+    {
+    }
+
+    template <typename Step> void time(const char *name, Step &&step)
+    {
+        const auto start = std::chrono::steady_clock::now();
+        step();
+        if (const auto took = millisecondsBetween(start, std::chrono::steady_clock::now()); took >= noticeable)
+            m_slow += std::string(m_slow.empty() ? "" : ", ") + name + ' ' + std::to_string(took) + " ms";
+    }
+
+    void report() const
+    {
+        if (!m_signalled)
+            return;
+        std::string line = "the stop took "
+            + std::to_string(millisecondsBetween(*m_signalled, std::chrono::steady_clock::now()))
+            + " ms from the stop signal";
+        if (m_drained)
+            line +=
+                "; connections closed after " + std::to_string(millisecondsBetween(*m_signalled, *m_drained)) + " ms";
+        if (!m_slow.empty())
+            line += "; then " + m_slow;
+        logLine(line);
+    }
+
+private:
+    static constexpr long long noticeable = 100;
+    std::optional<std::chrono::steady_clock::time_point> m_signalled;
+    std::optional<std::chrono::steady_clock::time_point> m_drained;
+    std::string m_slow;
+};
+
 } // namespace
 
 int Agent::ioThreadCount(const Config &config)
@@ -137,25 +187,46 @@ Agent::Agent(CommandLine commandLine, Config config, AgentHooks hooks)
 
 Agent::~Agent()
 {
+    // A stop that keeps a service manager waiting says where its time went.
+    ShutdownSteps steps(m_stopRequestedAt, m_drainedAt);
     // Its thread appends to m_events, which goes before the routes that share the runner.
-    m_bench->stop();
+    steps.time("benchmarks", [this] {
+        m_bench->stop();
+    });
     // Before the functions stop: a call they fail now stays queued on disk for the next start.
     if (m_async)
-        m_async->stop();
+        steps.time("asynchronous calls", [this] {
+            m_async->stop();
+        });
     if (m_gateway)
-        m_gateway->stop();
+        steps.time("gateway", [this] {
+            m_gateway->stop();
+        });
     if (m_haproxy)
-        m_haproxy->stop();
+        steps.time("haproxy", [this] {
+            m_haproxy->stop();
+        });
     if (m_triggers)
-        m_triggers->stop();
+        steps.time("triggers", [this] {
+            m_triggers->stop();
+        });
     if (m_host) {
-        m_host->setChangeListener({});
-        m_host->shutdown();
+        steps.time("functions", [this] {
+            m_host->setChangeListener({});
+            m_host->shutdown();
+        });
     }
-    ProcessGroupRegistry::killAll();
-    m_blocking.join();
+    steps.time("process groups", [] {
+        ProcessGroupRegistry::killAll();
+    });
+    steps.time("deploys in progress", [this] {
+        m_blocking.join();
+    });
     if (m_runtime)
-        m_runtime->sandbox.teardown();
+        steps.time("sandbox", [this] {
+            m_runtime->sandbox.teardown();
+        });
+    steps.report();
 }
 
 Router &Agent::router()
@@ -481,6 +552,7 @@ void Agent::reload()
 void Agent::beginShutdown()
 {
     m_shuttingDown = true;
+    m_stopRequestedAt = std::chrono::steady_clock::now();
     notifySystemd("STOPPING=1");
     m_sampleTimer.cancel();
     m_reapTimer.cancel();
@@ -491,6 +563,7 @@ void Agent::beginShutdown()
     const auto drained = [this, pending] {
         if (--*pending > 0)
             return;
+        m_drainedAt = std::chrono::steady_clock::now();
         // Asynchronous calls the replicas' end fails stay queued on disk, for the next start.
         m_async->halt();
         m_host->shutdown();

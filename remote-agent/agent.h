@@ -15,6 +15,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 namespace rune::agent
@@ -110,6 +111,9 @@ private:
     /** /v1/info's "gpus", found once at start (nvidia-smi may take seconds); read by the info endpoint. */
     std::shared_ptr<nlohmann::json> m_gpuInfo = std::make_shared<nlohmann::json>(nlohmann::json::array());
     bool m_shuttingDown = false;
+    /** When the stop signal came, and when both ports had no connection left (the log's stop times). */
+    std::optional<std::chrono::steady_clock::time_point> m_stopRequestedAt;
+    std::optional<std::chrono::steady_clock::time_point> m_drainedAt;
 };
 
 /** --delegate-cgroups: prints the group to start the agent in; the process exit code. */

@@ -90,6 +90,9 @@ std::optional<std::pair<uid_t, uid_t>> processUids(const fs::path &procDir)
 {
     std::ifstream in(procDir / "status");
     for (std::string line; std::getline(in, line);) {
+        // A zombie runs nothing and holds nothing; no signal reaches it. Its parent reaps it.
+        if (line.starts_with("State:") && line.find("Z (zombie)") != std::string::npos)
+            return std::nullopt;
         if (!line.starts_with("Uid:"))
             continue;
         unsigned long real = 0, effective = 0, saved = 0;

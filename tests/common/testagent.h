@@ -92,8 +92,13 @@ public:
         m_process.setChildProcessModifier(modifier);
     }
 
-    /** SIGTERM, then SIGKILL if it does not exit in time; true when it exited by itself with 0. */
-    bool stop(int timeoutMs = 5000)
+    /**
+     * SIGTERM, then SIGKILL if it does not exit in time; true when it exited by itself with 0. The
+     * agent gives calls in flight 10 s to finish (Agent::shutdownGrace); the default waits that
+     * long and 5 s more, for the rest of its stop and a sanitized build's checks at exit on a
+     * loaded machine. Its log's "the stop took" line says where the time went.
+     */
+    bool stop(int timeoutMs = 15000)
     {
         if (m_process.state() == QProcess::NotRunning)
             return false;
@@ -110,9 +115,12 @@ public:
                                  << m_process.readAllStandardError().right(4000);
             return false;
         }
-        qWarning().noquote() << "rune-agent did not stop within" << timeoutMs << "ms of SIGTERM; killed";
         m_process.kill();
         m_process.waitForFinished(1000);
+        // Its log says which step of its stop it was in.
+        qWarning().noquote() << "rune-agent did not stop within" << timeoutMs
+                             << "ms of SIGTERM; killed. Its last words:\n"
+                             << m_process.readAllStandardError().right(4000);
         return false;
     }
 

@@ -83,6 +83,15 @@ InvokeResult invokeResult(InvokeResult result, QNetworkReply *reply, QByteArray 
     return result;
 }
 
+/** @p body as an agent's JSON object whose @p key holds text; @p missing says what came instead. */
+Result<QJsonObject> objectNaming(const QByteArray &body, const char *key, const QString &missing)
+{
+    auto object = agentjson::parseObject(body);
+    if (object && !object->value(agentjson::field(key)).isString())
+        return std::unexpected(agentjson::notProtocol(missing));
+    return object;
+}
+
 } // namespace
 
 QString InvokeResult::header(const QString &name) const
@@ -97,12 +106,10 @@ QString InvokeResult::header(const QString &name) const
 Result<AgentTrial> parseAgentTrial(const QByteArray &body)
 {
     namespace f = protocol::trial;
-    const auto object = agentjson::parseObject(body);
+    const auto object = objectNaming(body, f::id, tr("a trial without an id."));
     if (!object)
         return std::unexpected(object.error());
     agentjson::FieldReader reader(*object, tr("the trial"));
-    if (!object->value(agentjson::field(f::id)).isString())
-        return std::unexpected(agentjson::notProtocol(tr("a trial without an id.")));
     AgentTrial trial;
     trial.id = reader.text(f::id);
     trial.function = reader.text(f::function);
@@ -123,12 +130,10 @@ bool AsyncCallState::ended() const
 Result<AsyncCallState> parseAsyncCallState(const QByteArray &body)
 {
     namespace f = protocol::asynccall;
-    const auto object = agentjson::parseObject(body);
+    const auto object = objectNaming(body, f::status, tr("an asynchronous call without a status."));
     if (!object)
         return std::unexpected(object.error());
     agentjson::FieldReader reader(*object, tr("the asynchronous call"));
-    if (!object->value(agentjson::field(f::status)).isString())
-        return std::unexpected(agentjson::notProtocol(tr("an asynchronous call without a status.")));
     AsyncCallState call;
     call.requestId = reader.text(f::requestId);
     call.status = reader.text(f::status);

@@ -4,16 +4,14 @@
 // node list change checked with `haproxy -c` and applied by a reload (SIGUSR2 to the master) while
 // clients keep calling: no call fails.
 
+#include "../common/callingload.h"
 #include "../common/functions.h"
 #include "haproxyconfig.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-#include <atomic>
 #include <csignal>
-#include <mutex>
-#include <thread>
 
 using namespace rune::test;
 using json = nlohmann::json;
@@ -196,29 +194,8 @@ void TestHaproxyGateway::unknownFunctionsAreA404InTheAgentsShape()
 
 void TestHaproxyGateway::aReloadUnderLoadLosesNoCall()
 {
-    std::atomic<bool> running {true};
-    std::atomic<int> answered {0};
-    std::mutex failuresMutex;
-    QList<QByteArray> failures;
-    std::vector<std::thread> clients;
-    for (int index = 0; index < 3; ++index) {
-        clients.emplace_back([&, port = m_settings.bindPort] {
-            while (running) {
-                const auto reply = httpRequest(port, "POST", "/function/echo", {}, "load");
-                ++answered;
-                if (reply.status != 200 || reply.body != "load") {
-                    const std::lock_guard lock(failuresMutex);
-                    failures << QByteArray::number(reply.status) + " " + reply.body.left(200);
-                }
-            }
-        });
-    }
-    const auto stopClients = qScopeGuard([&] {
-        running = false;
-        for (auto &client : clients)
-            client.join();
-    });
-    QTRY_VERIFY_WITH_TIMEOUT(answered >= 30, 10000);
+    CallingLoad load(m_settings.bindPort, "/function/echo", "load");
+    QTRY_VERIFY_WITH_TIMEOUT(load.answered() >= 30, 10000);
 
     installConfig(nodes(1)); // compute-2 leaves the list
     QVERIFY(m_haproxy.reload());
@@ -232,13 +209,12 @@ void TestHaproxyGateway::aReloadUnderLoadLosesNoCall()
             return true;
         }(),
         15000);
-    const int atReload = answered;
-    QTRY_VERIFY_WITH_TIMEOUT(answered >= atReload + 30, 10000);
+    const int atReload = load.answered();
+    QTRY_VERIFY_WITH_TIMEOUT(load.answered() >= atReload + 30, 10000);
     QVERIFY2(m_haproxy.running(), qPrintable(m_haproxy.output()));
 
-    running = false;
-    const std::lock_guard lock(failuresMutex);
-    QVERIFY2(failures.isEmpty(), qPrintable(QString::fromUtf8(failures.join('\n'))));
+    load.stop();
+    QVERIFY2(load.failures().isEmpty(), load.failures().constData());
 }
 
 void TestHaproxyGateway::cleanupTestCase()

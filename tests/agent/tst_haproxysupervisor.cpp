@@ -10,16 +10,14 @@
 // the function "refuse-me": the only fault injected, as no list the writer accepts makes HAProxy
 // refuse its configuration.
 
+#include "../common/callingload.h"
 #include "../common/functions.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-#include <atomic>
 #include <cerrno>
 #include <csignal>
-#include <mutex>
-#include <thread>
 
 using namespace rune::test;
 using json = nlohmann::json;
@@ -241,29 +239,8 @@ void TestHaproxySupervisor::callsReachBothComputes()
 
 void TestHaproxySupervisor::aChangedListUnderLoadLosesNoCall()
 {
-    std::atomic<bool> running {true};
-    std::atomic<int> answered {0};
-    std::mutex failuresMutex;
-    QList<QByteArray> failures;
-    std::vector<std::thread> clients;
-    for (int index = 0; index < 3; ++index) {
-        clients.emplace_back([&, port = m_haproxyPort] {
-            while (running) {
-                const auto reply = httpRequest(port, "POST", "/function/echo", {}, "load");
-                ++answered;
-                if (reply.status != 200 || reply.body != "load") {
-                    const std::lock_guard lock(failuresMutex);
-                    failures << QByteArray::number(reply.status) + " " + reply.body.left(200);
-                }
-            }
-        });
-    }
-    const auto stopClients = qScopeGuard([&] {
-        running = false;
-        for (auto &client : clients)
-            client.join();
-    });
-    QTRY_VERIFY_WITH_TIMEOUT(answered >= 30, 10000);
+    CallingLoad load(m_haproxyPort, "/function/echo", "load");
+    QTRY_VERIFY_WITH_TIMEOUT(load.answered() >= 30, 10000);
     const json before = haproxyStatus();
     putCluster(nodesOf({0})); // compute-2 leaves the list
     const json after = haproxyStatus();
@@ -278,11 +255,10 @@ void TestHaproxySupervisor::aChangedListUnderLoadLosesNoCall()
             return true;
         }(),
         15000);
-    const int atReload = answered;
-    QTRY_VERIFY_WITH_TIMEOUT(answered >= atReload + 30, 10000);
-    running = false;
-    const std::lock_guard lock(failuresMutex);
-    QVERIFY2(failures.isEmpty(), qPrintable(QString::fromUtf8(failures.join('\n'))));
+    const int atReload = load.answered();
+    QTRY_VERIFY_WITH_TIMEOUT(load.answered() >= atReload + 30, 10000);
+    load.stop();
+    QVERIFY2(load.failures().isEmpty(), load.failures().constData());
     // The same list again changes nothing: no reload.
     const auto again = httpRequest(m_controller->port(),
         "PUT",

@@ -27,6 +27,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -144,6 +145,14 @@ void TestEventsDemo::accidentAnswersATestMessageFromTheEventsTab()
                  20000),
         qPrintable(detail->fact(u"mqtt"_s)));
     window.showPane(views::MainWindow::Pane::NodeDetail);
+    // The Host tab, where the broker line is.
+    auto *tabs = detail->findChild<QTabWidget *>();
+    QVERIFY(tabs);
+    for (int index = 0; index < tabs->count(); ++index) {
+        if (tabs->tabText(index) == u"Host"_s)
+            tabs->setCurrentIndex(index);
+    }
+    QCOMPARE(tabs->tabText(tabs->currentIndex()), u"Host"_s);
     QVERIFY(rune::test::grabWhen(
         &window,
         [](const QImage &image) {

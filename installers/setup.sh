@@ -126,13 +126,29 @@ configure_and_build() {
   cmake --build "$1" -j "$jobs"
 }
 
-# Runs a step of the test command and says how long it took (where CI's time goes).
+# Runs a step and says how long it took; phases_summary lists them all at the end (where the
+# time of a first run or of CI goes).
+phases=()
+current_phase=""
 timed() {
-  local what=$1 start=$SECONDS
+  local start=$SECONDS
+  current_phase=$1
   shift
   "$@"
-  echo "rune: $what took $((SECONDS - start)) s"
+  phases+=("$(printf '%6d s  %s' $((SECONDS - start)) "$current_phase")")
+  echo "rune: $current_phase took $((SECONDS - start)) s"
+  current_phase=""
 }
+
+# At the end, also when a step failed (set -e leaves through here).
+phases_summary() {
+  [ ${#phases[@]} -gt 0 ] || [ -n "$current_phase" ] || return 0
+  echo "rune: time by phase"
+  [ ${#phases[@]} -eq 0 ] || printf '  %s\n' "${phases[@]}"
+  [ -z "$current_phase" ] || echo "  $current_phase: failed"
+  printf '  %6d s  in all\n' "$SECONDS"
+}
+trap phases_summary EXIT
 
 # The tests of @dir whose names match @pattern, one a line.
 test_names() {
@@ -187,6 +203,8 @@ run)
     export QTWEBENGINE_DISABLE_SANDBOX=1 # Chromium refuses to run as root with its sandbox
   fi
   # The portable agent, for the nodes and the demo alike (it runs on this machine's glibc too).
+  phases_summary
+  trap - EXIT
   exec "$build_dir/app/rune" --agent-binary "$build_dir/portable-agent/remote-agent/rune-agent" "$@"
   ;;
 test)
@@ -197,11 +215,11 @@ test)
   # shellcheck disable=SC2046
   timed "building $gui_build_dir" cmake --build "$gui_build_dir" -j "$jobs" --target rune bench_fleet \
     $(test_names "$gui_build_dir" "$gui_tests" | grep -vx format_check)
-  (cd "$gui_build_dir" && timed "testing $gui_build_dir" ctest --output-on-failure -j "$test_jobs" -R "$gui_tests")
+  timed "testing $gui_build_dir" ctest --test-dir "$gui_build_dir" --output-on-failure -j "$test_jobs" -R "$gui_tests"
   forget_other_compiler "$core_build_dir" "$sanitized_compiler"
   timed "configuring $core_build_dir" configure "$core_build_dir" "${sanitized_options[@]}"
   timed "building $core_build_dir" cmake --build "$core_build_dir" -j "$jobs"
-  (cd "$core_build_dir" && timed "testing $core_build_dir" ctest --output-on-failure -j "$test_jobs" -E '^format_check$')
+  timed "testing $core_build_dir" ctest --test-dir "$core_build_dir" --output-on-failure -j "$test_jobs" -E '^format_check$'
   ;;
 build)
   install_packages

@@ -6,6 +6,7 @@
 #         agent, their tests and the fuzzers built with AddressSanitizer and UBSan (clang 19)
 #   build only builds
 #   bench runs the benchmarks in tests/bench/
+#   package builds the .deb packages of the console and the agent (rune_*.deb, rune-agent_*.deb)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,7 +20,7 @@ packages=(g++ clang-19 libclang-rt-19-dev llvm-19 lld cmake ninja-build pkg-conf
   qt6-base-dev qt6-charts-dev qt6-webengine-dev qt6-webchannel-dev libqt6sql6-sqlite libqt6svg6
   libssh-dev nlohmann-json3-dev libboost-dev libarchive-dev libpaho-mqtt-dev
   xvfb xauth openssh-server openssh-client sudo mosquitto mosquitto-clients prometheus iproute2 procps wrk haproxy python3 curl
-  libsqlite3-dev sysbench debootstrap binutils util-linux)
+  libsqlite3-dev sysbench debootstrap binutils util-linux dpkg-dev file)
 
 # The Debian 11 root the agent the console installs on nodes is built against (glibc 2.31, its kernel
 # headers and static libraries: the agent then runs on Debian 11, Ubuntu 20.04 and anything newer),
@@ -28,10 +29,10 @@ packages=(g++ clang-19 libclang-rt-19-dev llvm-19 lld cmake ninja-build pkg-conf
 bullseye_root=${RUNE_BULLSEYE_ROOT:-/var/cache/rune/bullseye}
 bullseye_packages=libc6-dev,linux-libc-dev,python3,libarchive-dev,zlib1g-dev,libpaho-mqtt-dev,libsqlite3-dev
 bullseye_layout="$bullseye_packages relative-links" # what the marker holds: a change remakes the root
-bullseye_mirror=${RUNE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+debian_mirror=${RUNE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 usage() {
-  echo "usage: installers/setup.sh run|test|build|bench [console arguments...]" >&2
+  echo "usage: installers/setup.sh run|test|build|bench|package [console arguments...]" >&2
   exit 2
 }
 
@@ -85,33 +86,53 @@ relative_library_links() {
     done
 }
 
-ensure_bullseye_root() {
-  local marker=$bullseye_root/.rune-root partial=$bullseye_root.partial
-  [ -f "$marker" ] && [ "$(cat "$marker")" = "$bullseye_layout" ] && return 0
+# The Debian 12 root the package test installs both packages in (tests/packages/debian.sh), with the
+# console's runtime libraries preinstalled so that `apt-get install ./*.deb` there needs no network.
+# Made once like the Debian 11 root; the test mounts an overlay over it and never changes it.
+bookworm_root=${RUNE_BOOKWORM_ROOT:-/var/cache/rune/bookworm}
+bookworm_packages=libqt6core6,libqt6gui6,libqt6widgets6,libqt6network6,libqt6sql6,libqt6sql6-sqlite,libqt6concurrent6
+bookworm_packages+=,libqt6charts6,libqt6webenginewidgets6,libqt6webenginecore6,libqt6webchannel6,libqt6svg6
+bookworm_packages+=,qt6-qpa-plugins,libssh-4
+bookworm_layout=$bookworm_packages
+
+# make_root NAME SUITE ROOT PACKAGES LAYOUT: debootstrap SUITE into ROOT once; the marker file holds
+# LAYOUT, and a root whose making did not finish, or of another layout, is made again.
+make_root() {
+  local name=$1 suite=$2 root=$3 include=$4 layout=$5
+  local marker=$root/.rune-root partial=$root.partial
+  [ -f "$marker" ] && [ "$(cat "$marker")" = "$layout" ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
-    echo "rune: the Debian 11 root the portable agent is built against ($bullseye_root) is missing" >&2
-    echo "  or incomplete. Make it once as root (debootstrap): sudo installers/setup.sh build" >&2
+    echo "rune: the $name root ($root) is missing or incomplete." >&2
+    echo "  Make it once as root (debootstrap): sudo installers/setup.sh $cmd" >&2
     exit 1
   fi
   # A test that died with its mounts in place would have rm follow them into the host.
-  if grep -q " $bullseye_root[/ ]\| $partial[/ ]" /proc/mounts; then
-    echo "rune: something is mounted inside $bullseye_root; unmount it first" >&2
+  if grep -q " $root[/ ]\| $partial[/ ]" /proc/mounts; then
+    echo "rune: something is mounted inside $root; unmount it first" >&2
     exit 1
   fi
-  echo "rune: making the Debian 11 root $bullseye_root (debootstrap from $bullseye_mirror, once)"
+  echo "rune: making the $name root $root (debootstrap from $debian_mirror, once)"
   rm -rf --one-file-system "$partial"
-  mkdir -p "$(dirname "$bullseye_root")"
-  if ! debootstrap --variant=minbase --include="$bullseye_packages" bullseye "$partial" "$bullseye_mirror" \
+  mkdir -p "$(dirname "$root")"
+  if ! debootstrap --variant=minbase --include="$include" "$suite" "$partial" "$debian_mirror" \
     >"$partial.log" 2>&1; then
     tail -n 20 "$partial.log" >&2
     echo "rune: debootstrap failed (whole log: $partial.log)" >&2
     exit 1
   fi
-  relative_library_links "$partial"
-  rm -rf --one-file-system "$bullseye_root"
-  mv "$partial" "$bullseye_root"
+  [ "$suite" != bullseye ] || relative_library_links "$partial"
+  rm -rf --one-file-system "$root"
+  mv "$partial" "$root"
   rm -f "$partial.log"
-  echo "$bullseye_layout" >"$marker"
+  echo "$layout" >"$marker"
+}
+
+ensure_bullseye_root() {
+  make_root "Debian 11" bullseye "$bullseye_root" "$bullseye_packages" "$bullseye_layout"
+}
+
+ensure_bookworm_root() {
+  make_root "Debian 12" bookworm "$bookworm_root" "$bookworm_packages" "$bookworm_layout"
 }
 
 configure() {
@@ -156,16 +177,17 @@ test_names() {
 }
 
 # In a g++ build of the console, the test command runs the GUI tests, the layout check and the
-# portable agent's tests (its linkage, and the agent in a Debian 11 root). That agent, built
+# portable agent's tests (its linkage, and the agent in a Debian 11 root) and the packages' test (both
+# .deb files installed in Debian 12 and 11 roots). That agent, built
 # optimised in its own build directory, is the one the GUI tests start: it is what the console
 # installs, and this build then compiles no other agent. A debug build, so assertions
 # are on, unoptimised and with line tables only: it builds in about half the time of the release
 # build `run` uses, which is most of what the test command spends.
-gui_tests='^(gui_tst_.*|format_check|portable_tst_.*)$'
+gui_tests='^(gui_tst_.*|format_check|portable_tst_.*|packages_tst_.*)$'
 gui_test_options=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1")
 
 # The agent the console installs on nodes: built against the Debian 11 root (cmake/portableagent.cmake).
-portable_options=("-DRUNE_PORTABLE_SYSROOT=$bullseye_root")
+portable_options=("-DRUNE_PORTABLE_SYSROOT=$bullseye_root" "-DRUNE_BOOKWORM_ROOT=$bookworm_root")
 
 # The sanitized build: clang 19 (libFuzzer and the sanitizers' runtimes), without any widget module
 # (which keeps the layers honest), ASan+UBSan and the fuzzers. A debug build, so assertions (the
@@ -210,6 +232,7 @@ run)
 test)
   timed "installing packages" install_packages
   timed "checking the Debian 11 root" ensure_bullseye_root
+  timed "checking the Debian 12 root" ensure_bookworm_root
   # Core's and the agent's tests run once, sanitized, below; here only what needs this build.
   timed "configuring $gui_build_dir" configure "$gui_build_dir" "${gui_test_options[@]}" "${portable_options[@]}"
   # shellcheck disable=SC2046
@@ -225,6 +248,17 @@ build)
   install_packages
   ensure_bullseye_root
   configure_and_build "$build_dir" "${portable_options[@]}"
+  ;;
+package)
+  timed "installing packages" install_packages
+  timed "checking the Debian 11 root" ensure_bullseye_root
+  timed "configuring $build_dir" configure "$build_dir" "${portable_options[@]}"
+  timed "building the packages" cmake --build "$build_dir" -j "$jobs" --target packages
+  version=$(sed -n 's/^CMAKE_PROJECT_VERSION:[A-Z]*=//p' "$build_dir/CMakeCache.txt")
+  echo "rune: the packages (install them with: sudo apt-get install ./rune_${version}_amd64.deb ./rune-agent_${version}_amd64.deb):"
+  for deb in rune rune-agent; do
+    echo "  $build_dir/packages/${deb}_${version}_amd64.deb"
+  done
   ;;
 bench)
   install_packages

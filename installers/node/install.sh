@@ -6,13 +6,18 @@
 #
 # usage: install.sh [--role controller|compute|edge] [--listen HOST:PORT] [--invoke-listen HOST:PORT] [--root DIR]
 #                   [--user NAME] [--init auto|systemd|supervisor] [--haproxy-listen HOST:PORT]
-#                   [--mqtt-url URL] [--mqtt-user NAME] [--start]
+#                   [--mqtt-url URL] [--mqtt-user NAME] [--start] [--package] [--print-config|--print-unit]
 #   --mqtt-url  the MQTT broker the agent's triggers use (mqtt_url); its password is sent by the
 #               console afterwards, never written here
 #   --root DIR  installs everything under DIR instead of / (tests run several nodes on one machine)
 #   --haproxy-listen HOST:PORT  (controller) runs HAProxy as the gateway there; installs Debian's
 #               haproxy package when no haproxy is installed
 #   --start     (re)starts the agent at the end; the console starts it as a separate step
+#   --package   the layout of the rune-agent .deb (/usr/bin, /usr/sbin, /usr/share/rune-agent), whose
+#               files dpkg has put in place: sets up only the user, directories, a token when there
+#               is none and install.env (the package's postinst runs this)
+#   --print-config, --print-unit  print the agent.conf or the systemd unit this install would write,
+#               and nothing else (the package build takes its conffile and unit from them)
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +28,8 @@ root=
 user=rune
 init=auto
 start=no
+package=no
+print=
 haproxy_listen=
 mqtt_url=
 mqtt_user=
@@ -44,6 +51,9 @@ while [ $# -gt 0 ]; do
   --mqtt-url) mqtt_url=$2; shift 2 ;;
   --mqtt-user) mqtt_user=$2; shift 2 ;;
   --start) start=yes; shift ;;
+  --package) package=yes; shift ;;
+  --print-config) print=config; shift ;;
+  --print-unit) print=unit; shift ;;
   *) die "unknown argument '$1'" ;;
   esac
 done
@@ -54,9 +64,13 @@ for value in "$mqtt_url" "$mqtt_user"; do
   case "$value" in *'
 '*) die "the MQTT broker url and user must be one line each" ;; esac
 done
-[ "$(id -u)" = 0 ] || die "must run as root"
-[ -f "$here/rune-agent" ] || die "the bundle has no rune-agent binary next to this script"
 [ -z "$haproxy_listen" ] || [ "$role" = controller ] || die "--haproxy-listen is for a controller, not a $role node"
+[ "$package" = no ] || [ -z "$root" ] || die "--package installs in / only, not under --root"
+
+if [ -z "$print" ]; then
+  [ "$(id -u)" = 0 ] || die "must run as root"
+  [ "$package" = yes ] || [ -f "$here/rune-agent" ] || die "the bundle has no rune-agent binary next to this script"
+fi
 
 if [ "$init" = auto ]; then
   # Several agents under one systemd would share one unit name: a --root install is supervised.
@@ -67,13 +81,19 @@ if [ "$init" = auto ]; then
   fi
 fi
 
-if [ "$init" = supervisor ] && ! command -v setpriv >/dev/null 2>&1; then
+if [ -z "$print" ] && [ "$init" = supervisor ] && ! command -v setpriv >/dev/null 2>&1; then
   die "setpriv (util-linux) is missing: the supervisor needs it to start the agent with the capabilities that isolate functions"
 fi
 
-bin_dir=$root/usr/local/bin
-sbin_dir=$root/usr/local/sbin
-share_dir=$root/usr/local/share/rune-agent
+if [ "$package" = yes ]; then
+  bin_dir=/usr/bin
+  sbin_dir=/usr/sbin
+  share_dir=/usr/share/rune-agent
+else
+  bin_dir=$root/usr/local/bin
+  sbin_dir=$root/usr/local/sbin
+  share_dir=$root/usr/local/share/rune-agent
+fi
 conf_dir=$root/etc/rune-agent
 state_dir=$root/var/lib/rune-agent
 run_dir=$root/run/rune-agent
@@ -82,6 +102,53 @@ unit=/etc/systemd/system/rune-agent.service
 # Installs side by side (--root) each get cgroups of their own.
 cgroup_name=rune-agent
 [ -z "$root" ] || cgroup_name=rune-agent-$(printf '%s' "$root" | cksum | cut -d ' ' -f 1)
+
+if [ "$package" = yes ]; then
+  config_origin="# The rune-agent package's settings (a conffile: your changes stay across upgrades)."
+else
+  config_origin="# Written by install.sh; the console rewrites it on every provisioning."
+fi
+agent_config() {
+  cat <<CONF
+$config_origin
+listen = $listen
+invoke_listen = $invoke_listen
+state_dir = $state_dir
+role = $role
+token_file = $conf_dir/token
+# Every replica runs as a user of its own; the agent's cgroups are made for it at start.
+run_as = isolated
+cgroup_name = $cgroup_name
+CONF
+  if [ -n "$haproxy_listen" ]; then
+    cat <<CONF
+# HAProxy as the controller's gateway, run and reloaded by the agent.
+haproxy_binary = $haproxy_binary
+haproxy_listen = $haproxy_listen
+CONF
+  fi
+  if [ -n "$mqtt_url" ]; then
+    printf '# The MQTT broker of Settings > Events in the console.\nmqtt_url = %s\n' "$mqtt_url"
+    [ -z "$mqtt_user" ] || printf 'mqtt_username = %s\n' "$mqtt_user"
+  fi
+}
+
+agent_unit() {
+  sed -e "s|@BIN@|$bin_dir/rune-agent|g" -e "s|@CONF@|$conf_dir/agent.conf|g" -e "s|@USER@|$user|g" \
+    -e "s|@STATE@|$state_dir|g" -e "s|@CONFDIR@|$conf_dir|g" "$here/rune-agent.service"
+}
+
+case "$print" in
+config)
+  [ -z "$haproxy_listen" ] || die "--print-config prints no HAProxy settings: --haproxy-listen installs HAProxy"
+  agent_config
+  exit 0
+  ;;
+unit)
+  agent_unit
+  exit 0
+  ;;
+esac
 
 echo "step: system user $user"
 if ! id -u "$user" >/dev/null 2>&1; then
@@ -112,14 +179,23 @@ put() { # put SOURCE TARGET MODE [OWNER]
   mv -f "$2.new" "$2"
 }
 
-echo "step: files"
-put "$here/rune-agent" "$bin_dir/rune-agent" 0755
-for script in rune-agentctl rune-agent-supervise; do
-  sed "s|^RUNE_ENV=.*|RUNE_ENV=$conf_dir/install.env|" "$here/$script" >"$here/$script.configured"
-  put "$here/$script.configured" "$sbin_dir/$script" 0755
-done
-put "$here/uninstall.sh" "$sbin_dir/rune-agent-uninstall" 0755
-if [ -d "$here/runtimes" ]; then
+# The package's files are dpkg's: what this script writes goes through a folder of its own.
+scratch=$here
+if [ "$package" = yes ]; then
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' EXIT
+fi
+
+if [ "$package" = no ]; then
+  echo "step: files"
+  put "$here/rune-agent" "$bin_dir/rune-agent" 0755
+  for script in rune-agentctl rune-agent-supervise; do
+    sed "s|^RUNE_ENV=.*|RUNE_ENV=$conf_dir/install.env|" "$here/$script" >"$here/$script.configured"
+    put "$here/$script.configured" "$sbin_dir/$script" 0755
+  done
+  put "$here/uninstall.sh" "$sbin_dir/rune-agent-uninstall" 0755
+fi
+if [ "$package" = no ] && [ -d "$here/runtimes" ]; then
   rm -rf "$share_dir/runtimes.new"
   cp -R "$here/runtimes" "$share_dir/runtimes.new"
   chmod -R a+rX "$share_dir/runtimes.new"
@@ -149,34 +225,20 @@ if [ -n "$haproxy_listen" ]; then
 fi
 
 echo "step: configuration"
-cat >"$here/agent.conf" <<CONF
-# Written by install.sh; the console rewrites it on every provisioning.
-listen = $listen
-invoke_listen = $invoke_listen
-state_dir = $state_dir
-role = $role
-token_file = $conf_dir/token
-# Every replica runs as a user of its own; the agent's cgroups are made for it at start.
-run_as = isolated
-cgroup_name = $cgroup_name
-CONF
-if [ -n "$haproxy_listen" ]; then
-  cat >>"$here/agent.conf" <<CONF
-# HAProxy as the controller's gateway, run and reloaded by the agent.
-haproxy_binary = $haproxy_binary
-haproxy_listen = $haproxy_listen
-CONF
+if [ "$package" = no ]; then
+  agent_config >"$here/agent.conf"
+  put "$here/agent.conf" "$conf_dir/agent.conf" 0644
 fi
-if [ -n "$mqtt_url" ]; then
-  printf '# The MQTT broker of Settings > Events in the console.\nmqtt_url = %s\n' "$mqtt_url" >>"$here/agent.conf"
-  [ -z "$mqtt_user" ] || printf 'mqtt_username = %s\n' "$mqtt_user" >>"$here/agent.conf"
-fi
-put "$here/agent.conf" "$conf_dir/agent.conf" 0644
-if [ -f "$here/token" ]; then
+if [ -f "$here/token" ] && [ "$package" = no ]; then
   put "$here/token" "$conf_dir/token" 0600 "$user:$group"
 fi
+if [ "$package" = yes ] && [ ! -f "$conf_dir/token" ]; then
+  # A package has no console to send one: a random token, read from this file to add the node.
+  od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >"$scratch/token"
+  put "$scratch/token" "$conf_dir/token" 0600 "$user:$group"
+fi
 [ -f "$conf_dir/token" ] || die "no token: the bundle has none and none is installed"
-cat >"$here/install.env" <<ENV
+cat >"$scratch/install.env" <<ENV
 RUNE_ROOT='$root'
 RUNE_USER='$user'
 RUNE_INIT='$init'
@@ -187,12 +249,13 @@ RUNE_RUN='$run_dir'
 RUNE_LOG='$log_dir/agent.log'
 RUNE_SUPERVISE='$sbin_dir/rune-agent-supervise'
 ENV
-put "$here/install.env" "$conf_dir/install.env" 0644
+put "$scratch/install.env" "$conf_dir/install.env" 0644
 
-if [ "$init" = systemd ]; then
+if [ "$package" = yes ]; then
+  echo "step: the package's systemd unit is enabled by its postinst"
+elif [ "$init" = systemd ]; then
   echo "step: systemd unit"
-  sed -e "s|@BIN@|$bin_dir/rune-agent|g" -e "s|@CONF@|$conf_dir/agent.conf|g" -e "s|@USER@|$user|g" \
-    -e "s|@STATE@|$state_dir|g" -e "s|@CONFDIR@|$conf_dir|g" "$here/rune-agent.service" >"$here/rune-agent.service.configured"
+  agent_unit >"$here/rune-agent.service.configured"
   put "$here/rune-agent.service.configured" "$unit" 0644
   systemctl daemon-reload
   systemctl enable rune-agent.service

@@ -68,9 +68,9 @@ QStringList included(const views::PackageTableModel *model)
 }
 
 /** The window of a fully composed console whose function services are @p fx's, on its TestAgents. */
-views::ConsoleServices withFunctionsOf(const rune::test::ConsoleFixture &console, FunctionFixture &fx)
+ConsoleServices withFunctionsOf(const rune::test::ConsoleFixture &console, FunctionFixture &fx)
 {
-    views::ConsoleServices services = console.services();
+    ConsoleServices services = console.services();
     services.functions = rune::test::servicesOf(fx);
     return services;
 }

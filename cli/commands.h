@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace rune
+{
+struct Node;
+}
+
+namespace rune::cli
+{
+
+class Session;
+
+/** A node as every command prints it in JSON (README, "Command line"). */
+QJsonObject nodeJson(const Node &node);
+/** Columns padded to their widest cell, the first row being the heading. */
+QString textTable(const QList<QStringList> &rows);
+
+// Each command starts its work and ends the session (Session::finish) when it is done; the
+// event loop runs in between.
+void runDemoUp(Session &session);
+void runDemoDown(Session &session);
+void runNodeList(Session &session);
+void runFunctionList(Session &session);
+
+} // namespace rune::cli

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The `rune` command line as a user runs it: the real program, a data directory of its own, real
+// agents of the demo cluster that `rune demo up` leaves running.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+
+namespace
+{
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+
+    QJsonObject json() const
+    {
+        return QJsonDocument::fromJson(out).object();
+    }
+};
+
+bool listens(quint16 port)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    return socket.waitForConnected(2000);
+}
+
+} // namespace
+
+class TestCommandLine : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void usageErrors_data();
+    void usageErrors();
+    void usageErrorAnswersInJson();
+    void notUtf8Argument();
+    void dataDirThatIsAFile();
+    void helpPerCommand_data();
+    void helpPerCommand();
+    void completionFollowsTheCommandTable();
+    void emptyStoreLists();
+    void demoOutlivesTheCommand();
+    void demoDownWithoutCluster();
+
+private:
+    Run rune(QStringList arguments, int timeoutMs = 30'000);
+    /** The demo cluster's process, from its record; 0 without one. */
+    qint64 demoPid() const;
+
+    std::unique_ptr<QTemporaryDir> m_home;
+};
+
+void TestCommandLine::init()
+{
+    m_home = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_home->isValid());
+}
+
+void TestCommandLine::cleanup()
+{
+    // A cluster left by a failed test stops here, so no agent outlives the test.
+    if (const qint64 pid = demoPid(); pid > 0) {
+        rune({u"demo"_s, u"down"_s});
+        if (QFile::exists(u"/proc/%1"_s.arg(pid)))
+            ::kill(pid_t(pid), SIGKILL);
+    }
+    m_home.reset();
+}
+
+Run TestCommandLine::rune(QStringList arguments, int timeoutMs)
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    // The window's settings file of this test only, never the user's.
+    environment.insert(u"XDG_CONFIG_HOME"_s, m_home->filePath(u"config"_s));
+    environment.insert(u"XDG_DATA_HOME"_s, m_home->filePath(u"share"_s));
+    environment.remove(u"DISPLAY"_s);
+    environment.remove(u"WAYLAND_DISPLAY"_s);
+    environment.remove(u"QT_QPA_PLATFORM"_s);
+    process.setProcessEnvironment(environment);
+    if (!arguments.contains(u"--data-dir"_s))
+        arguments << u"--data-dir"_s << m_home->filePath(u"data"_s);
+    process.start(QStringLiteral(RUNE_CLI_BINARY), arguments);
+    Run run;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        run.err = "timed out";
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+qint64 TestCommandLine::demoPid() const
+{
+    QFile record(m_home->filePath(u"data/demo/cluster.json"_s));
+    if (!record.open(QIODevice::ReadOnly))
+        return 0;
+    return qint64(QJsonDocument::fromJson(record.readAll()).object().value(u"pid"_s).toDouble());
+}
+
+void TestCommandLine::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("unknown command") << QStringList {u"node"_s, u"lst"_s} << u"unknown command 'node lst'"_s;
+    QTest::newRow("group alone") << QStringList {u"fn"_s} << u"'fn' needs a command"_s;
+    QTest::newRow("unknown option") << QStringList {u"node"_s, u"list"_s, u"--colour"_s}
+                                    << u"unknown option --colour"_s;
+    QTest::newRow("option of another command")
+        << QStringList {u"node"_s, u"list"_s, u"--foreground"_s} << u"unknown option --foreground"_s;
+    QTest::newRow("bad output") << QStringList {u"fn"_s, u"list"_s, u"--output"_s, u"yaml"_s}
+                                << u"--output takes text or json, not 'yaml'"_s;
+    QTest::newRow("missing value") << QStringList {u"demo"_s, u"up"_s, u"--agent-binary"_s}
+                                   << u"--agent-binary needs a value"_s;
+    QTest::newRow("flag with value") << QStringList {u"demo"_s, u"up"_s, u"--foreground=yes"_s}
+                                     << u"--foreground takes no value"_s;
+    QTest::newRow("extra argument") << QStringList {u"fn"_s, u"list"_s, u"everything"_s}
+                                    << u"takes no argument 'everything'"_s;
+    QTest::newRow("twice") << QStringList {u"node"_s, u"list"_s, u"--output"_s, u"text"_s, u"--output=text"_s}
+                           << u"--output is given twice"_s;
+}
+
+void TestCommandLine::usageErrors()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, reason);
+    const Run run = rune(arguments);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains(reason.toUtf8()), run.err.constData());
+    QVERIFY(run.out.isEmpty());
+}
+
+void TestCommandLine::usageErrorAnswersInJson()
+{
+    const Run run = rune({u"node"_s, u"reboot-all"_s, u"--output"_s, u"json"_s});
+    QCOMPARE(run.exitCode, 2);
+    const QJsonObject error = run.json().value(u"error"_s).toObject();
+    QCOMPARE(error.value(u"code"_s).toString(), u"usage"_s);
+    QVERIFY(error.value(u"message"_s).toString().contains(u"node reboot-all"_s));
+}
+
+void TestCommandLine::notUtf8Argument()
+{
+    // QProcess passes arguments as UTF-8; the shell passes the raw byte 0xE9 (Latin-1 "é").
+    QProcess shell;
+    shell.start(
+        u"/bin/sh"_s, {u"-c"_s, u"exec \"$0\" node list \"$(printf 'caf\\351')\""_s, QStringLiteral(RUNE_CLI_BINARY)});
+    QVERIFY(shell.waitForFinished(30'000));
+    QCOMPARE(shell.exitCode(), 2);
+    QVERIFY2(shell.readAllStandardError().contains("argument 3 is not valid UTF-8"), "no UTF-8 error");
+}
+
+void TestCommandLine::dataDirThatIsAFile()
+{
+    QFile file(m_home->filePath(u"plain-file"_s));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    const Run run = rune({u"node"_s, u"list"_s, u"--data-dir"_s, file.fileName()});
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains("is not a directory"), run.err.constData());
+}
+
+void TestCommandLine::helpPerCommand_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("demo up") << QStringList {u"demo"_s, u"up"_s, u"--help"_s} << u"--foreground"_s;
+    QTest::newRow("node group") << QStringList {u"node"_s, u"--help"_s} << u"list"_s;
+    QTest::newRow("fn list") << QStringList {u"fn"_s, u"list"_s, u"--help"_s} << u"Usage: rune fn list"_s;
+}
+
+void TestCommandLine::helpPerCommand()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, expected);
+    const Run run = rune(arguments);
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY2(run.out.contains(expected.toUtf8()), run.out.constData());
+    QVERIFY(run.out.contains("Exit codes: 0 done, 1 failed, 2 wrong command line, 3 not found"));
+}
+
+void TestCommandLine::completionFollowsTheCommandTable()
+{
+    const auto words = [](const QStringList &typed) {
+        QProcess process;
+        process.start(QStringLiteral(RUNE_CLI_BINARY), QStringList {u"__complete"_s} + typed);
+        process.waitForFinished(30'000);
+        return QString::fromUtf8(process.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts);
+    };
+    QCOMPARE(words({}), (QStringList {u"demo"_s, u"node"_s, u"fn"_s}));
+    QCOMPARE(words({u"demo"_s}), (QStringList {u"up"_s, u"down"_s}));
+    const QStringList options = words({u"--data-dir"_s, u"/tmp"_s, u"demo"_s, u"up"_s});
+    QVERIFY(options.contains(u"--foreground"_s));
+    QVERIFY(options.contains(u"--output"_s));
+}
+
+void TestCommandLine::emptyStoreLists()
+{
+    const Run nodes = rune({u"node"_s, u"list"_s, u"--output"_s, u"json"_s});
+    QCOMPARE(nodes.exitCode, 0);
+    QCOMPARE(nodes.json(), (QJsonObject {{u"nodes"_s, QJsonArray()}}));
+    const Run functions = rune({u"fn"_s, u"list"_s, u"--output=json"_s});
+    QCOMPARE(functions.exitCode, 0);
+    QCOMPARE(functions.json(), (QJsonObject {{u"functions"_s, QJsonArray()}}));
+    const Run text = rune({u"node"_s, u"list"_s});
+    QVERIFY2(text.out.contains("No nodes."), text.out.constData());
+}
+
+void TestCommandLine::demoOutlivesTheCommand()
+{
+    const QStringList up {
+        u"demo"_s, u"up"_s, u"--output"_s, u"json"_s, u"--agent-binary"_s, QStringLiteral(RUNE_AGENT_BINARY)};
+    const Run started = rune(up, 90'000);
+    QVERIFY2(started.exitCode == 0, started.err.constData());
+    const QJsonArray nodes = started.json().value(u"demo"_s).toObject().value(u"nodes"_s).toArray();
+    QCOMPARE(nodes.size(), 4);
+    const qint64 pid = demoPid();
+    QVERIFY(pid > 0);
+
+    // The command has returned; the agents still answer, and other commands see them.
+    QList<quint16> ports;
+    for (const QJsonValue &node : nodes) {
+        QCOMPARE(node.toObject().value(u"state"_s).toString(), u"Running"_s);
+        QVERIFY(node.toObject().value(u"demo"_s).toBool());
+        const QString address = node.toObject().value(u"address"_s).toString();
+        ports.append(quint16(address.section(u':', -1).toUInt()));
+        QVERIFY2(listens(ports.last()), qPrintable(address));
+    }
+    const Run listed = rune({u"node"_s, u"list"_s, u"--output"_s, u"json"_s});
+    QCOMPARE(listed.exitCode, 0);
+    QCOMPARE(listed.json().value(u"nodes"_s).toArray().size(), 4);
+    const Run text = rune({u"node"_s, u"list"_s});
+    QVERIFY2(text.out.contains("local-controller"), text.out.constData());
+
+    // A second `up` finds the running cluster instead of starting another.
+    const Run again = rune(up, 30'000);
+    QCOMPARE(again.exitCode, 0);
+    QCOMPARE(qint64(again.json().value(u"demo"_s).toObject().value(u"pid"_s).toDouble()), pid);
+
+    const Run down = rune({u"demo"_s, u"down"_s, u"--output"_s, u"json"_s});
+    QVERIFY2(down.exitCode == 0, down.out.constData());
+    QCOMPARE(down.json().value(u"stopped"_s).toObject().value(u"nodes"_s).toArray().size(), 4);
+    QTRY_VERIFY_WITH_TIMEOUT(!listens(ports.first()), 10'000);
+    for (const quint16 port : ports)
+        QVERIFY(!listens(port));
+    QCOMPARE(rune({u"node"_s, u"list"_s, u"--output"_s, u"json"_s}).json().value(u"nodes"_s).toArray().size(), 0);
+}
+
+void TestCommandLine::demoDownWithoutCluster()
+{
+    const Run run = rune({u"demo"_s, u"down"_s, u"--output"_s, u"json"_s});
+    QCOMPARE(run.exitCode, 3);
+    QCOMPARE(run.json().value(u"error"_s).toObject().value(u"code"_s).toString(), u"not_found"_s);
+}
+
+QTEST_GUILESS_MAIN(TestCommandLine)
+#include "tst_commandline.moc"

@@ -26,5 +26,8 @@ void runDemoUp(Session &session);
 void runDemoDown(Session &session);
 void runNodeList(Session &session);
 void runFunctionList(Session &session);
+void runFunctionDeploy(Session &session);
+void runFunctionInvoke(Session &session);
+void runFunctionVersions(Session &session);
 
 } // namespace rune::cli

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The `rune` command line as a user runs it: the real program, a data directory of its own, real
 // agents of the demo cluster that `rune demo up` leaves running.
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -53,9 +54,14 @@ private Q_SLOTS:
     void emptyStoreLists();
     void demoOutlivesTheCommand();
     void demoDownWithoutCluster();
+    void deployInvokeVersions();
+    void functionErrors_data();
+    void functionErrors();
 
 private:
     Run rune(QStringList arguments, int timeoutMs = 30'000);
+    /** Starts the demo cluster for this test's data directory. */
+    bool demoUp();
     /** The demo cluster's process, from its record; 0 without one. */
     qint64 demoPid() const;
 
@@ -267,6 +273,90 @@ void TestCommandLine::demoDownWithoutCluster()
     const Run run = rune({u"demo"_s, u"down"_s, u"--output"_s, u"json"_s});
     QCOMPARE(run.exitCode, 3);
     QCOMPARE(run.json().value(u"error"_s).toObject().value(u"code"_s).toString(), u"not_found"_s);
+}
+
+bool TestCommandLine::demoUp()
+{
+    const Run up = rune({u"demo"_s, u"up"_s, u"--agent-binary"_s, QStringLiteral(RUNE_AGENT_BINARY)}, 90'000);
+    if (up.exitCode != 0)
+        qWarning("rune demo up: %s", up.err.constData());
+    return up.exitCode == 0;
+}
+
+void TestCommandLine::deployInvokeVersions()
+{
+    QVERIFY(demoUp());
+    // A function folder with a .runeignore that leaves a secret out.
+    QDir dir(m_home->filePath(u"echo"_s));
+    QVERIFY(dir.mkpath(u"private"_s));
+    const auto write = [&dir](const QString &path, const QByteArray &bytes) {
+        QFile file(dir.filePath(path));
+        return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+    };
+    QVERIFY(write(u"handler.py"_s, "def handle(event, context):\n    return {'got': event['body']}\n"));
+    QVERIFY(write(u"private/key.pem"_s, "secret"));
+    QVERIFY(write(u".runeignore"_s, "private/\n"));
+
+    const Run deployed = rune({u"fn"_s, u"deploy"_s, dir.path(), u"--note"_s, u"first"_s, u"--output"_s, u"json"_s});
+    QVERIFY2(deployed.exitCode == 0, deployed.out.constData());
+    const QJsonObject deploy = deployed.json().value(u"deploy"_s).toObject();
+    QCOMPARE(deploy.value(u"function"_s).toString(), u"echo"_s);
+    QCOMPARE(deploy.value(u"version"_s).toInt(), 1);
+    QVERIFY(deploy.value(u"succeeded"_s).toBool());
+    QCOMPARE(deploy.value(u"nodes"_s).toArray().size(), 2); // both running compute nodes
+    QVERIFY(!QFile::exists(m_home->filePath(u"data/buckets/demo/echo/v1/code/private/key.pem"_s)));
+    QVERIFY(QFile::exists(m_home->filePath(u"data/buckets/demo/echo/v1/code/handler.py"_s)));
+
+    const Run invoked = rune({u"fn"_s, u"invoke"_s, u"echo"_s, u"--data"_s, u"ping"_s, u"--output"_s, u"json"_s});
+    QVERIFY2(invoked.exitCode == 0, invoked.out.constData());
+    const QJsonObject answer = invoked.json().value(u"invoke"_s).toObject();
+    QCOMPARE(answer.value(u"status"_s).toInt(), 200);
+    QVERIFY2(answer.value(u"body"_s).toString().contains(u"ping"_s), invoked.out.constData());
+    const Run text = rune({u"fn"_s, u"invoke"_s, u"demo/echo"_s, u"--data"_s, u"pong"_s});
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY2(text.out.contains("pong"), text.out.constData());
+
+    const Run versions = rune({u"fn"_s, u"versions"_s, u"echo"_s, u"--output"_s, u"json"_s});
+    QCOMPARE(versions.exitCode, 0);
+    const QJsonArray list = versions.json().value(u"versions"_s).toArray();
+    QCOMPARE(list.size(), 1);
+    QCOMPARE(list.at(0).toObject().value(u"note"_s).toString(), u"first"_s);
+    QCOMPARE(list.at(0).toObject().value(u"nodes"_s).toArray().size(), 2);
+    const Run listed = rune({u"fn"_s, u"list"_s, u"--output"_s, u"json"_s});
+    QCOMPARE(listed.json().value(u"functions"_s).toArray().at(0).toObject().value(u"current_version"_s).toInt(), 1);
+
+    // The same files again make no new version.
+    const Run again = rune({u"fn"_s, u"deploy"_s, dir.path(), u"--output"_s, u"json"_s});
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY(!again.json().value(u"deploy"_s).toObject().value(u"created"_s).toBool());
+}
+
+void TestCommandLine::functionErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("no such function") << QStringList {u"fn"_s, u"invoke"_s, u"nope"_s} << 3 << u"No function nope"_s;
+    QTest::newRow("no such versions") << QStringList {u"fn"_s, u"versions"_s, u"demo/nope"_s} << 3
+                                      << u"No function demo/nope"_s;
+    QTest::newRow("missing folder") << QStringList {u"fn"_s, u"deploy"_s, u"/nonexistent/fn"_s} << 3
+                                    << u"/nonexistent/fn does not exist"_s;
+    QTest::newRow("file, not folder") << QStringList {u"fn"_s, u"deploy"_s, u"/etc/hostname"_s} << 2
+                                      << u"is not a directory"_s;
+    QTest::newRow("deploy without folder") << QStringList {u"fn"_s, u"deploy"_s} << 2 << u"needs <dir>"_s;
+    QTest::newRow("both bodies")
+        << QStringList {u"fn"_s, u"invoke"_s, u"x"_s, u"--data"_s, u"a"_s, u"--data-file"_s, u"/etc/hostname"_s} << 2
+        << u"not both"_s;
+}
+
+void TestCommandLine::functionErrors()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, reason);
+    const Run run = rune(arguments);
+    QCOMPARE(run.exitCode, exitCode);
+    QVERIFY2(run.err.contains(reason.toUtf8()), run.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCommandLine)

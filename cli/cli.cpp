@@ -31,6 +31,10 @@ Handler handlerOf(const CommandSpec &command)
         {u"fn deploy"_s, &runFunctionDeploy},
         {u"fn invoke"_s, &runFunctionInvoke},
         {u"fn versions"_s, &runFunctionVersions},
+        {u"fn rollback"_s, &runFunctionRollback},
+        {u"fn block"_s, &runFunctionBlock},
+        {u"fn unblock"_s, &runFunctionBlock},
+        {u"fn retire"_s, &runFunctionRetire},
     };
     return handlers.value(command.group + u' ' + command.name);
 }

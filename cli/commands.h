@@ -29,5 +29,9 @@ void runFunctionList(Session &session);
 void runFunctionDeploy(Session &session);
 void runFunctionInvoke(Session &session);
 void runFunctionVersions(Session &session);
+void runFunctionRollback(Session &session);
+/** block or unblock, as the command's name says. */
+void runFunctionBlock(Session &session);
+void runFunctionRetire(Session &session);
 
 } // namespace rune::cli

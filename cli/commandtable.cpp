@@ -62,6 +62,22 @@ QList<CommandSpec> buildTable()
             1,
             tr("List a function's versions with their states and nodes."),
             {}},
+        {u"fn"_s,
+            u"rollback"_s,
+            u"<function> <version>"_s,
+            2,
+            2,
+            tr("Deploy an earlier version again, as a new version, where the current one runs."),
+            {}},
+        {u"fn"_s, u"block"_s, u"<function>"_s, 1, 1, tr("Block calls of a function (answered 423) on every node."), {}},
+        {u"fn"_s, u"unblock"_s, u"<function>"_s, 1, 1, tr("Let calls of a blocked function through again."), {}},
+        {u"fn"_s,
+            u"retire"_s,
+            u"<function> <version>"_s,
+            2,
+            2,
+            tr("Remove a version that serves no calls from every node; kept here for history."),
+            {}},
     };
 }
 

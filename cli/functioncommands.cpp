@@ -85,18 +85,9 @@ QJsonObject deployJson(const DeployJob &job)
             {u"nodes"_s, nodes}}}};
 }
 
-void deployTo(Session &session, const FunctionServices &functions, const QString &functionId)
+/** Reports @p job's progress on stderr and its outcome, then ends the session. */
+void watchDeploy(Session &session, DeployJob *job)
 {
-    QStringList nodes = session.invocation().options.value(u"nodes"_s).split(u',', Qt::SkipEmptyParts);
-    if (nodes.isEmpty())
-        nodes = functions.releases->defaultTargets(functionId);
-    for (const QString &node : std::as_const(nodes)) {
-        if (!functions.nodes->find(node))
-            return session.fail(Outcome::NotFound, tr("No node %1; see rune node list").arg(node));
-    }
-    if (nodes.isEmpty())
-        return session.fail(Outcome::Refused, tr("No running compute node to deploy to; name nodes with --nodes"));
-    DeployJob *job = functions.releases->deploy(functionId, nodes, session.invocation().options.value(u"note"_s));
     QObject::connect(job, &DeployJob::packaged, &session, [&session](int version, bool created, qint64 bytes) {
         session.output().progress(created ? tr("Packaged v%1 (%2 bytes); uploading…").arg(version).arg(bytes)
                                           : tr("v%1 is unchanged; uploading where it is missing…").arg(version));
@@ -111,6 +102,20 @@ void deployTo(Session &session, const FunctionServices &functions, const QString
         session.output().result(deployJson(*job), summary);
         session.finish(exitCode(succeeded ? Outcome::Ok : Outcome::Failed));
     });
+}
+
+void deployTo(Session &session, const FunctionServices &functions, const QString &functionId)
+{
+    QStringList nodes = session.invocation().options.value(u"nodes"_s).split(u',', Qt::SkipEmptyParts);
+    if (nodes.isEmpty())
+        nodes = functions.releases->defaultTargets(functionId);
+    for (const QString &node : std::as_const(nodes)) {
+        if (!functions.nodes->find(node))
+            return session.fail(Outcome::NotFound, tr("No node %1; see rune node list").arg(node));
+    }
+    if (nodes.isEmpty())
+        return session.fail(Outcome::Refused, tr("No running compute node to deploy to; name nodes with --nodes"));
+    watchDeploy(session, functions.releases->deploy(functionId, nodes, session.invocation().options.value(u"note"_s)));
 }
 
 /** Creates the function from @p files, or replaces the files of the one of that name, then deploys. */
@@ -153,6 +158,39 @@ QJsonObject invokeJson(const InvokeResult &result)
     else
         object.insert(u"body_base64"_s, QString::fromLatin1(result.body.toBase64()));
     return QJsonObject {{u"invoke"_s, object}};
+}
+
+/** The exit a release's refusal earns: a lifecycle rule is a refusal, a missing thing not found. */
+Outcome outcomeOf(const Error &error)
+{
+    if (error.code == u"function.not_found"_s)
+        return Outcome::NotFound;
+    static const QStringList refusals {u"function.transition_refused"_s,
+        u"function.not_deployed"_s,
+        u"function.busy"_s,
+        u"function.nothing_to_roll_back"_s};
+    return refusals.contains(error.code) ? Outcome::Refused : Outcome::Failed;
+}
+
+/** The version argument ("3" or "v3") of @p function; reports and returns 0 when there is none. */
+int versionArgument(Session &session, const FunctionCatalog &catalog, const Function &function)
+{
+    QString text = session.invocation().arguments.value(1);
+    if (text.startsWith(u'v'))
+        text.remove(0, 1);
+    bool ok = false;
+    const int number = text.toInt(&ok);
+    if (!ok || number < 1) {
+        session.fail(Outcome::Usage,
+            tr("the version must be a number from 1 (or v1), not '%1'").arg(session.invocation().arguments.value(1)));
+        return 0;
+    }
+    if (!catalog.version(function.id, number)) {
+        session.fail(
+            Outcome::NotFound, tr("%1 has no version v%2; see rune fn versions").arg(function.name).arg(number));
+        return 0;
+    }
+    return number;
 }
 
 } // namespace
@@ -261,6 +299,55 @@ void runFunctionVersions(Session &session)
         }
         session.succeed(QJsonObject {{u"function"_s, function->name}, {u"versions"_s, versions}},
             versions.isEmpty() ? tr("%1 has no version yet.").arg(function->name) : textTable(rows));
+    });
+}
+
+void runFunctionRollback(Session &session)
+{
+    withCatalog(session, [&session](const FunctionServices &functions) {
+        const Function *function = findFunction(session, *functions.catalog, session.invocation().arguments.value(0));
+        if (!function)
+            return;
+        const int number = versionArgument(session, *functions.catalog, *function);
+        if (number > 0)
+            watchDeploy(session, functions.releases->rollback(function->id, number));
+    });
+}
+
+void runFunctionBlock(Session &session)
+{
+    const bool blocked = session.invocation().command->name == u"block"_s;
+    withCatalog(session, [&session, blocked](const FunctionServices &functions) {
+        const Function *function = findFunction(session, *functions.catalog, session.invocation().arguments.value(0));
+        if (!function)
+            return;
+        const QString name = function->name;
+        functions.releases->setBlocked(
+            function->id, blocked, &session, [&session, name, blocked](Result<QString> summary) {
+                if (!summary)
+                    return session.fail(outcomeOf(summary.error()), summary.error().message);
+                session.succeed(
+                    QJsonObject {{blocked ? u"blocked"_s : u"unblocked"_s, name}, {u"summary"_s, *summary}}, *summary);
+            });
+    });
+}
+
+void runFunctionRetire(Session &session)
+{
+    withCatalog(session, [&session](const FunctionServices &functions) {
+        const Function *function = findFunction(session, *functions.catalog, session.invocation().arguments.value(0));
+        if (!function)
+            return;
+        const int number = versionArgument(session, *functions.catalog, *function);
+        if (number == 0)
+            return;
+        const QString name = function->name;
+        functions.releases->retire(function->id, number, &session, [&session, name, number](Result<void> retired) {
+            if (!retired)
+                return session.fail(outcomeOf(retired.error()), retired.error().message);
+            session.succeed(QJsonObject {{u"retired"_s, QJsonObject {{u"function"_s, name}, {u"version"_s, number}}}},
+                tr("%1 v%2 is retired.").arg(name).arg(number));
+        });
     });
 }
 

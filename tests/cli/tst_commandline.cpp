@@ -55,6 +55,7 @@ private Q_SLOTS:
     void demoOutlivesTheCommand();
     void demoDownWithoutCluster();
     void deployInvokeVersions();
+    void versionLifecycle();
     void functionErrors_data();
     void functionErrors();
 
@@ -62,6 +63,8 @@ private:
     Run rune(QStringList arguments, int timeoutMs = 30'000);
     /** Starts the demo cluster for this test's data directory. */
     bool demoUp();
+    /** Writes a Python function that echoes the body into @p dir; @p marker changes its code. */
+    static bool writeEchoFunction(QDir dir, const QByteArray &marker);
     /** The demo cluster's process, from its record; 0 without one. */
     qint64 demoPid() const;
 
@@ -289,13 +292,7 @@ void TestCommandLine::deployInvokeVersions()
     // A function folder with a .runeignore that leaves a secret out.
     QDir dir(m_home->filePath(u"echo"_s));
     QVERIFY(dir.mkpath(u"private"_s));
-    const auto write = [&dir](const QString &path, const QByteArray &bytes) {
-        QFile file(dir.filePath(path));
-        return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
-    };
-    QVERIFY(write(u"handler.py"_s, "def handle(event, context):\n    return {'got': event['body']}\n"));
-    QVERIFY(write(u"private/key.pem"_s, "secret"));
-    QVERIFY(write(u".runeignore"_s, "private/\n"));
+    QVERIFY(writeEchoFunction(dir, "first"));
 
     const Run deployed = rune({u"fn"_s, u"deploy"_s, dir.path(), u"--note"_s, u"first"_s, u"--output"_s, u"json"_s});
     QVERIFY2(deployed.exitCode == 0, deployed.out.constData());
@@ -329,6 +326,55 @@ void TestCommandLine::deployInvokeVersions()
     const Run again = rune({u"fn"_s, u"deploy"_s, dir.path(), u"--output"_s, u"json"_s});
     QCOMPARE(again.exitCode, 0);
     QVERIFY(!again.json().value(u"deploy"_s).toObject().value(u"created"_s).toBool());
+}
+
+bool TestCommandLine::writeEchoFunction(QDir dir, const QByteArray &marker)
+{
+    const auto write = [&dir](const QString &path, const QByteArray &bytes) {
+        QFile file(dir.filePath(path));
+        return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+    };
+    return dir.mkpath(u"private"_s)
+        && write(u"handler.py"_s, "# " + marker + "\ndef handle(event, context):\n    return {'got': event['body']}\n")
+        && write(u"private/key.pem"_s, "secret") && write(u".runeignore"_s, "private/\n");
+}
+
+void TestCommandLine::versionLifecycle()
+{
+    QVERIFY(demoUp());
+    const QDir dir(m_home->filePath(u"echo"_s));
+    QVERIFY(writeEchoFunction(dir, "one"));
+    QCOMPARE(rune({u"fn"_s, u"deploy"_s, dir.path()}).exitCode, 0);
+    QVERIFY(writeEchoFunction(dir, "two"));
+    QCOMPARE(rune({u"fn"_s, u"deploy"_s, dir.path()}).exitCode, 0);
+
+    // The version serving calls cannot be retired: the lifecycle refuses.
+    const Run serving = rune({u"fn"_s, u"retire"_s, u"echo"_s, u"v2"_s, u"--output"_s, u"json"_s});
+    QCOMPARE(serving.exitCode, 4);
+    QCOMPARE(serving.json().value(u"error"_s).toObject().value(u"code"_s).toString(), u"refused"_s);
+    QCOMPARE(rune({u"fn"_s, u"retire"_s, u"echo"_s, u"99"_s}).exitCode, 3);
+    const Run absurd = rune({u"fn"_s, u"rollback"_s, u"echo"_s, u"1e30"_s});
+    QCOMPARE(absurd.exitCode, 2);
+    QVERIFY2(absurd.err.contains("must be a number from 1"), absurd.err.constData());
+
+    // Blocked calls are answered 423, and the call's exit code says it failed.
+    QCOMPARE(rune({u"fn"_s, u"block"_s, u"echo"_s}).exitCode, 0);
+    const Run blocked = rune({u"fn"_s, u"invoke"_s, u"echo"_s, u"--output"_s, u"json"_s});
+    QCOMPARE(blocked.exitCode, 1);
+    QCOMPARE(blocked.json().value(u"invoke"_s).toObject().value(u"status"_s).toInt(), 423);
+    QCOMPARE(rune({u"fn"_s, u"unblock"_s, u"echo"_s}).exitCode, 0);
+    QCOMPARE(rune({u"fn"_s, u"invoke"_s, u"echo"_s, u"--data"_s, u"again"_s}).exitCode, 0);
+
+    // A rollback makes v3 of v1's code; v2 then serves nothing and can be retired.
+    const Run rolledBack = rune({u"fn"_s, u"rollback"_s, u"echo"_s, u"1"_s, u"--output"_s, u"json"_s});
+    QVERIFY2(rolledBack.exitCode == 0, rolledBack.out.constData());
+    QCOMPARE(rolledBack.json().value(u"deploy"_s).toObject().value(u"version"_s).toInt(), 3);
+    QCOMPARE(rune({u"fn"_s, u"retire"_s, u"echo"_s, u"v2"_s}).exitCode, 0);
+    const QJsonArray versions =
+        rune({u"fn"_s, u"versions"_s, u"echo"_s, u"--output"_s, u"json"_s}).json().value(u"versions"_s).toArray();
+    QCOMPARE(versions.size(), 3);
+    QCOMPARE(versions.at(1).toObject().value(u"state"_s).toString(), u"RETIRED"_s);
+    QCOMPARE(versions.at(2).toObject().value(u"state"_s).toString(), u"LATEST"_s);
 }
 
 void TestCommandLine::functionErrors_data()

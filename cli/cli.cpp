@@ -31,6 +31,7 @@ Handler handlerOf(const CommandSpec &command)
         {u"fn deploy"_s, &runFunctionDeploy},
         {u"fn invoke"_s, &runFunctionInvoke},
         {u"fn versions"_s, &runFunctionVersions},
+        {u"fn logs"_s, &runFunctionLogs},
         {u"fn rollback"_s, &runFunctionRollback},
         {u"fn block"_s, &runFunctionBlock},
         {u"fn unblock"_s, &runFunctionBlock},

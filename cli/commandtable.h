@@ -12,6 +12,7 @@ struct OptionSpec {
     QString name;
     QString valueName; ///< empty: a flag without a value
     QString help;
+    QChar shortName = {}; ///< `-x` for the same; null: none
 };
 
 /**

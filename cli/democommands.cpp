@@ -26,13 +26,6 @@ namespace rune::cli
 namespace
 {
 
-volatile std::sig_atomic_t stopRequested = 0;
-
-extern "C" void requestStop(int)
-{
-    stopRequested = 1;
-}
-
 QJsonObject demoJson(const DemoRecord &record)
 {
     QJsonArray nodes;
@@ -89,17 +82,13 @@ public:
         connect(&m_cluster, &LocalCluster::agentFailed, this, [this](const QString &nodeId, const QString &message) {
             settle(nodeId, NodeState::Failed, nodeId + u": "_s + message);
         });
-        connect(&m_stopCheck, &QTimer::timeout, this, [this] {
-            if (stopRequested)
-                stop();
-        });
     }
 
     void start()
     {
-        for (const int signal : {SIGINT, SIGTERM, SIGHUP})
-            std::signal(signal, requestStop);
-        m_stopCheck.start(100);
+        m_session.onStopSignal([this] {
+            stop();
+        });
         const bool haveBroker = m_broker.start();
         // Without mosquitto the cluster still runs; only the edge node's MQTT trigger stays idle.
         if (!haveBroker)
@@ -136,7 +125,6 @@ private:
 
     void stop()
     {
-        m_stopCheck.stop();
         QFile::remove(demoRecordPath(m_dataDir));
         m_cluster.stop();
         m_session.finish(exitCode(Outcome::Ok));
@@ -149,7 +137,6 @@ private:
     DemoBroker m_broker;
     QList<LocalAgentSpec> m_layout;
     QStringList m_problems;
-    QTimer m_stopCheck;
     bool m_announced = false;
 };
 

@@ -43,29 +43,6 @@ void withCatalog(Session &session, std::function<void(const FunctionServices &)>
     });
 }
 
-/** The function named `project/name`, or `name` when only one project has it. */
-const Function *findFunction(Session &session, const FunctionCatalog &catalog, const QString &text)
-{
-    if (text.contains(u'/')) {
-        if (const Function *function = catalog.find(text.section(u'/', 0, 0), text.section(u'/', 1)))
-            return function;
-    } else {
-        QList<const Function *> named;
-        for (const Function &function : catalog.functions()) {
-            if (function.name == text)
-                named.append(&function);
-        }
-        if (named.size() == 1)
-            return named.first();
-        if (named.size() > 1) {
-            session.fail(Outcome::Usage, tr("%1 is in more than one project; name it as project/%1").arg(text));
-            return nullptr;
-        }
-    }
-    session.fail(Outcome::NotFound, tr("No function %1; see rune fn list").arg(text));
-    return nullptr;
-}
-
 QJsonObject deployJson(const DeployJob &job)
 {
     QJsonArray nodes;
@@ -194,6 +171,28 @@ int versionArgument(Session &session, const FunctionCatalog &catalog, const Func
 }
 
 } // namespace
+
+const Function *findFunction(Session &session, const FunctionCatalog &catalog, const QString &text)
+{
+    if (text.contains(u'/')) {
+        if (const Function *function = catalog.find(text.section(u'/', 0, 0), text.section(u'/', 1)))
+            return function;
+    } else {
+        QList<const Function *> named;
+        for (const Function &function : catalog.functions()) {
+            if (function.name == text)
+                named.append(&function);
+        }
+        if (named.size() == 1)
+            return named.first();
+        if (named.size() > 1) {
+            session.fail(Outcome::Usage, tr("%1 is in more than one project; name it as project/%1").arg(text));
+            return nullptr;
+        }
+    }
+    session.fail(Outcome::NotFound, tr("No function %1; see rune fn list").arg(text));
+    return nullptr;
+}
 
 void runFunctionDeploy(Session &session)
 {

@@ -83,11 +83,38 @@ std::expected<void, QString> applyCommonOptions(Invocation &invocation)
     return {};
 }
 
+/** The long name of the short option @p letter of the command named so far, or empty. */
+QString longNameOf(QChar letter, const Invocation &invocation)
+{
+    for (const QList<OptionSpec> *options :
+        {&commonOptions(), invocation.command ? &invocation.command->options : nullptr}) {
+        if (!options)
+            continue;
+        for (const OptionSpec &option : *options) {
+            if (option.shortName == letter)
+                return option.name;
+        }
+    }
+    return {};
+}
+
 std::expected<void, QString> takeWords(const QStringList &words, Invocation &invocation)
 {
     QStringList plain;
     for (qsizetype index = 0; index < words.size();) {
         const QString &word = words.at(index);
+        if (word.size() == 2 && word.at(0) == u'-' && word.at(1) != u'-') {
+            const QString name = longNameOf(word.at(1), invocation);
+            if (name.isEmpty())
+                return std::unexpected(tr("unknown option %1").arg(word));
+            QStringList expanded = words;
+            expanded[index] = u"--"_s + name;
+            const auto next = takeOption(expanded, index, invocation);
+            if (!next)
+                return std::unexpected(next.error());
+            index = *next;
+            continue;
+        }
         if (word.startsWith(u"--"_s) && word.size() > 2) {
             const auto next = takeOption(words, index, invocation);
             if (!next)
@@ -149,8 +176,10 @@ QString helpText(const Invocation &invocation)
     const auto optionLines = [](const QList<OptionSpec> &options) {
         QString text;
         for (const OptionSpec &option : options) {
-            const QString usage =
+            QString usage =
                 option.valueName.isEmpty() ? u"--"_s + option.name : u"--%1 <%2>"_s.arg(option.name, option.valueName);
+            if (!option.shortName.isNull())
+                usage = u"-"_s + option.shortName + u", "_s + usage;
             text += u"  %1  %2\n"_s.arg(usage, -24).arg(option.help);
         }
         return text;

@@ -6,11 +6,24 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <csignal>
 
 using namespace Qt::StringLiterals;
 
 namespace rune::cli
 {
+
+namespace
+{
+
+volatile std::sig_atomic_t stopSignalled = 0;
+
+extern "C" void noteStopSignal(int)
+{
+    stopSignalled = 1;
+}
+
+} // namespace
 
 void DecliningPrompter::askHostKey(const HostKeyInfo &, std::function<void(bool accept)> answer)
 {
@@ -109,6 +122,19 @@ void Session::succeed(const QJsonObject &json, const QString &text)
     m_output.endProgress();
     m_output.result(json, text);
     finish(exitCode(Outcome::Ok));
+}
+
+void Session::onStopSignal(std::function<void()> stop)
+{
+    for (const int signal : {SIGINT, SIGTERM, SIGHUP})
+        std::signal(signal, noteStopSignal);
+    connect(&m_signalCheck, &QTimer::timeout, this, [this, stop = std::move(stop)] {
+        if (!stopSignalled)
+            return;
+        m_signalCheck.stop();
+        stop();
+    });
+    m_signalCheck.start(100);
 }
 
 } // namespace rune::cli

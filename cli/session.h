@@ -8,6 +8,8 @@
 #include "ssh/sshprompter.h"
 
 #include <QObject>
+#include <QTimer>
+#include <functional>
 #include <memory>
 
 namespace rune::cli
@@ -50,6 +52,8 @@ public:
     void finish(int code);
     void fail(Outcome outcome, const QString &message);
     void succeed(const QJsonObject &json, const QString &text);
+    /** Calls @p stop once SIGINT, SIGTERM or SIGHUP arrives (the handler only sets a flag). */
+    void onStopSignal(std::function<void()> stop);
 
 private:
     Invocation m_invocation;
@@ -57,6 +61,7 @@ private:
     Settings m_settings;
     DecliningPrompter m_prompter;
     std::unique_ptr<Console> m_console;
+    QTimer m_signalCheck;
 };
 
 } // namespace rune::cli

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void demoDownWithoutCluster();
     void deployInvokeVersions();
     void versionLifecycle();
+    void logsAndFollow();
     void functionErrors_data();
     void functionErrors();
 
@@ -335,7 +336,10 @@ bool TestCommandLine::writeEchoFunction(QDir dir, const QByteArray &marker)
         return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
     };
     return dir.mkpath(u"private"_s)
-        && write(u"handler.py"_s, "# " + marker + "\ndef handle(event, context):\n    return {'got': event['body']}\n")
+        && write(u"handler.py"_s,
+            "# " + marker
+                + "\ndef handle(event, context):\n    print('handled', event['body'], flush=True)\n"
+                  "    return {'got': event['body']}\n")
         && write(u"private/key.pem"_s, "secret") && write(u".runeignore"_s, "private/\n");
 }
 
@@ -377,6 +381,38 @@ void TestCommandLine::versionLifecycle()
     QCOMPARE(versions.at(2).toObject().value(u"state"_s).toString(), u"LATEST"_s);
 }
 
+void TestCommandLine::logsAndFollow()
+{
+    QVERIFY(demoUp());
+    const QDir dir(m_home->filePath(u"echo"_s));
+    QVERIFY(writeEchoFunction(dir, "logs"));
+    QCOMPARE(rune({u"fn"_s, u"deploy"_s, dir.path()}).exitCode, 0);
+    QCOMPARE(rune({u"fn"_s, u"logs"_s, u"echo"_s, u"-f"_s, u"--lines"_s, u"many"_s}).exitCode, 2);
+    QCOMPARE(rune({u"fn"_s, u"invoke"_s, u"echo"_s, u"--data"_s, u"first-call"_s}).exitCode, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(rune({u"fn"_s, u"logs"_s, u"echo"_s}).out.contains("stdout handled first-call"), 10'000);
+    const Run json = rune({u"fn"_s, u"logs"_s, u"echo"_s, u"--output"_s, u"json"_s});
+    QCOMPARE(json.exitCode, 0);
+    const QJsonObject line = json.json().value(u"lines"_s).toArray().last().toObject();
+    QCOMPARE(line.value(u"text"_s).toString(), u"handled first-call"_s);
+    QCOMPARE(line.value(u"stream"_s).toString(), u"stdout"_s);
+
+    // -f prints the earlier lines, then each new one as it comes, until a signal stops it.
+    QProcess follower;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"XDG_CONFIG_HOME"_s, m_home->filePath(u"config"_s));
+    follower.setProcessEnvironment(environment);
+    follower.start(QStringLiteral(RUNE_CLI_BINARY),
+        {u"fn"_s, u"logs"_s, u"echo"_s, u"-f"_s, u"--data-dir"_s, m_home->filePath(u"data"_s)});
+    QByteArray seen;
+    QTRY_VERIFY_WITH_TIMEOUT((seen += follower.readAllStandardOutput()).contains("handled first-call"), 15'000);
+    QCOMPARE(rune({u"fn"_s, u"invoke"_s, u"echo"_s, u"--data"_s, u"second-call"_s}).exitCode, 0);
+    QTRY_VERIFY_WITH_TIMEOUT((seen += follower.readAllStandardOutput()).contains("handled second-call"), 15'000);
+    follower.terminate();
+    QVERIFY(follower.waitForFinished(10'000));
+    QCOMPARE(follower.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(follower.exitCode(), 0);
+}
+
 void TestCommandLine::functionErrors_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -389,6 +425,7 @@ void TestCommandLine::functionErrors_data()
                                     << u"/nonexistent/fn does not exist"_s;
     QTest::newRow("file, not folder") << QStringList {u"fn"_s, u"deploy"_s, u"/etc/hostname"_s} << 2
                                       << u"is not a directory"_s;
+    QTest::newRow("logs of nothing") << QStringList {u"fn"_s, u"logs"_s, u"nope"_s} << 3 << u"No function nope"_s;
     QTest::newRow("deploy without folder") << QStringList {u"fn"_s, u"deploy"_s} << 2 << u"needs <dir>"_s;
     QTest::newRow("both bodies")
         << QStringList {u"fn"_s, u"invoke"_s, u"x"_s, u"--data"_s, u"a"_s, u"--data-file"_s, u"/etc/hostname"_s} << 2

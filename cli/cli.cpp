@@ -28,6 +28,7 @@ Handler handlerOf(const CommandSpec &command)
         {u"demo down"_s, &runDemoDown},
         {u"node list"_s, &runNodeList},
         {u"fn list"_s, &runFunctionList},
+        {u"fn new"_s, &runFunctionNew},
         {u"fn deploy"_s, &runFunctionDeploy},
         {u"fn invoke"_s, &runFunctionInvoke},
         {u"fn versions"_s, &runFunctionVersions},

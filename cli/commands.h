@@ -33,6 +33,7 @@ void runDemoUp(Session &session);
 void runDemoDown(Session &session);
 void runNodeList(Session &session);
 void runFunctionList(Session &session);
+void runFunctionNew(Session &session);
 void runFunctionDeploy(Session &session);
 void runFunctionInvoke(Session &session);
 void runFunctionVersions(Session &session);

@@ -12,6 +12,7 @@
 #include "session.h"
 #include "util/background.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -192,6 +193,63 @@ const Function *findFunction(Session &session, const FunctionCatalog &catalog, c
     }
     session.fail(Outcome::NotFound, tr("No function %1; see rune fn list").arg(text));
     return nullptr;
+}
+
+/** Writes @p files under @p dir, which must be new or empty; the error when it cannot. */
+std::optional<QString> writeFunctionFiles(const QString &dir, const QList<CodeFile> &files)
+{
+    QDir target(dir);
+    if (target.exists() && !target.isEmpty())
+        return tr("%1 is not empty; name another folder with --dir").arg(dir);
+    for (const CodeFile &code : files) {
+        const QString path = target.filePath(code.path);
+        QFile file(path);
+        if (!QDir().mkpath(QFileInfo(path).absolutePath()) || !file.open(QIODevice::WriteOnly)
+            || file.write(code.data) != code.data.size())
+            return tr("Cannot write %1: %2").arg(path, file.errorString());
+        if (code.executable)
+            file.setPermissions(
+                file.permissions() | QFileDevice::ExeOwner | QFileDevice::ExeGroup | QFileDevice::ExeOther);
+    }
+    return std::nullopt;
+}
+
+void runFunctionNew(Session &session)
+{
+    const Invocation &invocation = session.invocation();
+    const QString name = invocation.arguments.value(0);
+    const QString dir = QFileInfo(invocation.options.value(u"dir"_s, name)).absoluteFilePath();
+    withCatalog(session, [&session, name, dir](const FunctionServices &functions) {
+        const QString id = session.invocation().options.value(u"template"_s, u"python3"_s);
+        const auto chosen = std::find_if(functions.templates.begin(), functions.templates.end(), [&id](const auto &t) {
+            return t.id == id;
+        });
+        if (chosen == functions.templates.end()) {
+            QStringList ids;
+            for (const FunctionTemplate &known : functions.templates)
+                ids.append(known.id);
+            return session.fail(Outcome::NotFound, tr("No template %1 (templates: %2)").arg(id, ids.join(u", "_s)));
+        }
+        if (const auto problem = writeFunctionFiles(dir, {}))
+            return session.fail(Outcome::Refused, *problem);
+        const QString project =
+            session.invocation().options.value(u"project"_s, functions.catalog->projects().value(0, u"demo"_s));
+        functions.workspace->createFunction(
+            project, name, *chosen, &session, [&session, dir, files = chosen->files](Result<Function> made) {
+                if (!made)
+                    return session.fail(made.error().code == u"function.exists"_s ? Outcome::Refused : Outcome::Usage,
+                        made.error().message);
+                if (const auto problem = writeFunctionFiles(dir, files))
+                    return session.fail(Outcome::Failed, *problem);
+                session.succeed(QJsonObject {{u"created"_s,
+                                    QJsonObject {{u"id"_s, made->id},
+                                        {u"project"_s, made->project},
+                                        {u"name"_s, made->name},
+                                        {u"runtime"_s, functionRuntimeName(made->runtime())},
+                                        {u"dir"_s, dir}}}},
+                    tr("Created %1/%2 in %3; deploy it with: rune fn deploy %3").arg(made->project, made->name, dir));
+            });
+    });
 }
 
 void runFunctionDeploy(Session &session)

@@ -2,6 +2,7 @@
 // The `rune` command line as a user runs it: the real program, a data directory of its own, real
 // agents of the demo cluster that `rune demo up` leaves running.
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -57,6 +58,7 @@ private Q_SLOTS:
     void deployInvokeVersions();
     void versionLifecycle();
     void logsAndFollow();
+    void newFromTemplate();
     void functionErrors_data();
     void functionErrors();
 
@@ -411,6 +413,38 @@ void TestCommandLine::logsAndFollow()
     QVERIFY(follower.waitForFinished(10'000));
     QCOMPARE(follower.exitStatus(), QProcess::NormalExit);
     QCOMPARE(follower.exitCode(), 0);
+}
+
+void TestCommandLine::newFromTemplate()
+{
+    const QString dir = m_home->filePath(u"tick"_s);
+    const Run made =
+        rune({u"fn"_s, u"new"_s, u"tick"_s, u"--template"_s, u"exec"_s, u"--dir"_s, dir, u"--output"_s, u"json"_s});
+    QVERIFY2(made.exitCode == 0, made.out.constData());
+    const QJsonObject created = made.json().value(u"created"_s).toObject();
+    QCOMPARE(created.value(u"runtime"_s).toString(), u"exec"_s);
+    QCOMPARE(created.value(u"dir"_s).toString(), dir);
+    // The template's files, runnable where the template says so, ready for rune fn deploy.
+    const QFileInfo handler(dir + u"/handler.sh"_s);
+    QVERIFY(handler.exists());
+    QVERIFY(handler.isExecutable());
+    const QJsonArray functions =
+        rune({u"fn"_s, u"list"_s, u"--output"_s, u"json"_s}).json().value(u"functions"_s).toArray();
+    QCOMPARE(functions.size(), 1);
+    QCOMPARE(functions.at(0).toObject().value(u"name"_s).toString(), u"tick"_s);
+
+    const Run twice = rune({u"fn"_s, u"new"_s, u"tick"_s, u"--dir"_s, m_home->filePath(u"other"_s)});
+    QCOMPARE(twice.exitCode, 4);
+    QVERIFY2(twice.err.contains("already has a function named tick"), twice.err.constData());
+    const Run notEmpty = rune({u"fn"_s, u"new"_s, u"tock"_s, u"--dir"_s, dir});
+    QCOMPARE(notEmpty.exitCode, 4);
+    QVERIFY2(notEmpty.err.contains("is not empty"), notEmpty.err.constData());
+    const Run badName = rune({u"fn"_s, u"new"_s, u"Bad_Name"_s, u"--dir"_s, m_home->filePath(u"bad"_s)});
+    QCOMPARE(badName.exitCode, 2);
+    QVERIFY2(badName.err.contains("lowercase letters"), badName.err.constData());
+    const Run badTemplate = rune({u"fn"_s, u"new"_s, u"x"_s, u"--template"_s, u"cobol"_s});
+    QCOMPARE(badTemplate.exitCode, 3);
+    QVERIFY2(badTemplate.err.contains("No template cobol"), badTemplate.err.constData());
 }
 
 void TestCommandLine::functionErrors_data()

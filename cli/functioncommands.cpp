@@ -44,6 +44,16 @@ void withCatalog(Session &session, std::function<void(const FunctionServices &)>
     });
 }
 
+/** Runs @p then with the function the command's first argument names; reports when there is none. */
+void withFunction(Session &session, std::function<void(const FunctionServices &, const Function &)> then)
+{
+    withCatalog(session, [&session, then = std::move(then)](const FunctionServices &functions) {
+        if (const Function *function =
+                findFunction(session, *functions.catalog, session.invocation().arguments.value(0)))
+            then(functions, *function);
+    });
+}
+
 QJsonObject deployJson(const DeployJob &job)
 {
     QJsonArray nodes;
@@ -308,20 +318,17 @@ void runFunctionInvoke(Session &session)
 {
     if (session.invocation().isSet(u"data"_s) && session.invocation().isSet(u"data-file"_s))
         return session.fail(Outcome::Usage, tr("give --data or --data-file, not both"));
-    withCatalog(session, [&session](const FunctionServices &functions) {
-        const Function *function = findFunction(session, *functions.catalog, session.invocation().arguments.value(0));
-        if (!function)
-            return;
-        const QStringList serving = functions.invoker->nodesFor(function->id);
+    withFunction(session, [&session](const FunctionServices &functions, const Function &function) {
+        const QStringList serving = functions.invoker->nodesFor(function.id);
         const QString node = session.invocation().options.value(u"node"_s, serving.value(0));
         if (node.isEmpty())
-            return session.fail(Outcome::Refused, tr("%1 is not deployed on any node").arg(function->name));
-        const auto body = requestBody(session, *function);
+            return session.fail(Outcome::Refused, tr("%1 is not deployed on any node").arg(function.name));
+        const auto body = requestBody(session, function);
         if (!body)
             return;
         InvokeRequest request;
         request.body = *body;
-        functions.invoker->invoke(function->id, node, 0, request, &session, [&session](Result<InvokeResult> answered) {
+        functions.invoker->invoke(function.id, node, 0, request, &session, [&session](Result<InvokeResult> answered) {
             if (!answered)
                 return session.fail(Outcome::Failed, answered.error().message);
             const bool ok = answered->status >= 200 && answered->status < 300;
@@ -335,14 +342,11 @@ void runFunctionInvoke(Session &session)
 
 void runFunctionVersions(Session &session)
 {
-    withCatalog(session, [&session](const FunctionServices &functions) {
-        const Function *function = findFunction(session, *functions.catalog, session.invocation().arguments.value(0));
-        if (!function)
-            return;
+    withFunction(session, [&session](const FunctionServices &functions, const Function &function) {
         QJsonArray versions;
         QList<QStringList> rows {{u"VERSION"_s, u"STATE"_s, u"CREATED"_s, u"NODES"_s, u"NOTE"_s}};
-        for (const FunctionVersion &version : functions.catalog->versions(function->id)) {
-            const QStringList nodes = functions.catalog->nodesOf(function->id, version.number);
+        for (const FunctionVersion &version : functions.catalog->versions(function.id)) {
+            const QStringList nodes = functions.catalog->nodesOf(function.id, version.number);
             versions.append(QJsonObject {{u"number"_s, version.number},
                 {u"state"_s, functionStateName(version.state)},
                 {u"created"_s, version.created.toString(Qt::ISODate)},
@@ -354,33 +358,27 @@ void runFunctionVersions(Session &session)
                 nodes.join(u","_s),
                 version.note});
         }
-        session.succeed(QJsonObject {{u"function"_s, function->name}, {u"versions"_s, versions}},
-            versions.isEmpty() ? tr("%1 has no version yet.").arg(function->name) : textTable(rows));
+        session.succeed(QJsonObject {{u"function"_s, function.name}, {u"versions"_s, versions}},
+            versions.isEmpty() ? tr("%1 has no version yet.").arg(function.name) : textTable(rows));
     });
 }
 
 void runFunctionRollback(Session &session)
 {
-    withCatalog(session, [&session](const FunctionServices &functions) {
-        const Function *function = findFunction(session, *functions.catalog, session.invocation().arguments.value(0));
-        if (!function)
-            return;
-        const int number = versionArgument(session, *functions.catalog, *function);
+    withFunction(session, [&session](const FunctionServices &functions, const Function &function) {
+        const int number = versionArgument(session, *functions.catalog, function);
         if (number > 0)
-            watchDeploy(session, functions.releases->rollback(function->id, number));
+            watchDeploy(session, functions.releases->rollback(function.id, number));
     });
 }
 
 void runFunctionBlock(Session &session)
 {
     const bool blocked = session.invocation().command->name == u"block"_s;
-    withCatalog(session, [&session, blocked](const FunctionServices &functions) {
-        const Function *function = findFunction(session, *functions.catalog, session.invocation().arguments.value(0));
-        if (!function)
-            return;
-        const QString name = function->name;
+    withFunction(session, [&session, blocked](const FunctionServices &functions, const Function &function) {
+        const QString name = function.name;
         functions.releases->setBlocked(
-            function->id, blocked, &session, [&session, name, blocked](Result<QString> summary) {
+            function.id, blocked, &session, [&session, name, blocked](Result<QString> summary) {
                 if (!summary)
                     return session.fail(outcomeOf(summary.error()), summary.error().message);
                 session.succeed(
@@ -391,15 +389,12 @@ void runFunctionBlock(Session &session)
 
 void runFunctionRetire(Session &session)
 {
-    withCatalog(session, [&session](const FunctionServices &functions) {
-        const Function *function = findFunction(session, *functions.catalog, session.invocation().arguments.value(0));
-        if (!function)
-            return;
-        const int number = versionArgument(session, *functions.catalog, *function);
+    withFunction(session, [&session](const FunctionServices &functions, const Function &function) {
+        const int number = versionArgument(session, *functions.catalog, function);
         if (number == 0)
             return;
-        const QString name = function->name;
-        functions.releases->retire(function->id, number, &session, [&session, name, number](Result<void> retired) {
+        const QString name = function.name;
+        functions.releases->retire(function.id, number, &session, [&session, name, number](Result<void> retired) {
             if (!retired)
                 return session.fail(outcomeOf(retired.error()), retired.error().message);
             session.succeed(QJsonObject {{u"retired"_s, QJsonObject {{u"function"_s, name}, {u"version"_s, number}}}},

@@ -52,6 +52,7 @@ private Q_SLOTS:
     void helpPerCommand_data();
     void helpPerCommand();
     void completionFollowsTheCommandTable();
+    void bashCompletionScript();
     void emptyStoreLists();
     void demoOutlivesTheCommand();
     void demoDownWithoutCluster();
@@ -220,6 +221,26 @@ void TestCommandLine::completionFollowsTheCommandTable()
     const QStringList options = words({u"--data-dir"_s, u"/tmp"_s, u"demo"_s, u"up"_s});
     QVERIFY(options.contains(u"--foreground"_s));
     QVERIFY(options.contains(u"--output"_s));
+}
+
+void TestCommandLine::bashCompletionScript()
+{
+    // The installed script, run by bash as a shell runs it on Tab.
+    const auto complete = [](const QString &words, int current) {
+        QProcess bash;
+        bash.start(u"bash"_s,
+            {u"-c"_s,
+                u"source \"$0\"; COMP_WORDS=(\"$1\" %1); COMP_CWORD=%2; _rune; echo \"${COMPREPLY[*]}\""_s.arg(words)
+                    .arg(current),
+                QStringLiteral(RUNE_SOURCE_DIR "/cli/rune.bash"),
+                QStringLiteral(RUNE_CLI_BINARY)});
+        bash.waitForFinished(30'000);
+        return QString::fromUtf8(bash.readAllStandardOutput()).trimmed();
+    };
+    QCOMPARE(complete(u"fn ro"_s, 2), u"rollback"_s);
+    QCOMPARE(complete(u"fn logs --fo"_s, 3), u"--follow"_s);
+    QCOMPARE(complete(u"--output j"_s, 2), u"json"_s);
+    QCOMPARE(complete(u"de"_s, 1), u"demo"_s);
 }
 
 void TestCommandLine::emptyStoreLists()

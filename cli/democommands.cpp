@@ -58,7 +58,7 @@ QString logTail(const QString &dataDir)
     if (!file.open(QIODevice::ReadOnly))
         return {};
     const QStringList lines = QString::fromUtf8(file.readAll()).trimmed().split(u'\n');
-    return lines.mid(std::max<qsizetype>(0, lines.size() - 5)).join(u'\n');
+    return lines.mid(std::max<qsizetype>(0, lines.size() - 10)).join(u'\n');
 }
 
 /**
@@ -78,6 +78,10 @@ public:
         m_cluster.setBasePort(quint16(session.settings().value(Settings::Key::DemoBasePort).toInt()));
         connect(&m_cluster, &LocalCluster::agentListening, this, [this](const QString &nodeId) {
             settle(nodeId, NodeState::Running, {});
+        });
+        // The agents' own words (an agent that cannot start says why) go to the cluster's log.
+        connect(&m_cluster, &LocalCluster::logLine, this, [this](const QString &nodeId, const QString &line) {
+            m_session.output().progress(nodeId + u": "_s + line);
         });
         connect(&m_cluster, &LocalCluster::agentFailed, this, [this](const QString &nodeId, const QString &message) {
             settle(nodeId, NodeState::Failed, nodeId + u": "_s + message);
@@ -112,6 +116,17 @@ private:
             const Node *node = m_nodes.find(LocalCluster::nodeId(spec.name));
             return node && (node->state == NodeState::Running || node->state == NodeState::Failed);
         });
+        const bool anyRunning = std::any_of(m_nodes.nodes().begin(), m_nodes.nodes().end(), [](const Node &node) {
+            return node.state == NodeState::Running;
+        });
+        if (ready && !anyRunning) {
+            // Nothing to keep (another cluster holds the state directories, the agent cannot run):
+            // the reasons go to the log, which `rune demo up` quotes.
+            for (const QString &line : std::as_const(m_problems))
+                m_session.output().progress(line);
+            QFile::remove(demoRecordPath(m_dataDir));
+            return m_session.fail(Outcome::Failed, tr("No demo agent is running."));
+        }
         const DemoRecord record {
             qint64(::getpid()), QCoreApplication::applicationFilePath(), ready, m_nodes.nodes(), m_problems};
         if (const auto written = writeDemoRecord(m_dataDir, record); !written)

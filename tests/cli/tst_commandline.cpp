@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -56,6 +57,7 @@ private Q_SLOTS:
     void emptyStoreLists();
     void demoOutlivesTheCommand();
     void demoDownWithoutCluster();
+    void secondClusterOnTheSameStateIsRefused();
     void deployInvokeVersions();
     void versionLifecycle();
     void logsAndFollow();
@@ -308,6 +310,28 @@ bool TestCommandLine::demoUp()
     if (up.exitCode != 0)
         qWarning("rune demo up: %s", up.err.constData());
     return up.exitCode == 0;
+}
+
+void TestCommandLine::secondClusterOnTheSameStateIsRefused()
+{
+    // Agents that run functions as users of their own lock their state directory...
+    if (::geteuid() != 0)
+        QSKIP("only a root agent locks its state directory");
+    // ...and only where its functions' users can reach it (else it runs them as itself).
+    QVERIFY(QFile::setPermissions(
+        m_home->path(), QFile::permissions(m_home->path()) | QFileDevice::ExeGroup | QFileDevice::ExeOther));
+    QVERIFY(demoUp());
+    const QString record = m_home->filePath(u"data/demo/cluster.json"_s);
+    const QString aside = m_home->filePath(u"cluster.json"_s);
+    // As if another program (a window) ran the cluster without a record: a second one cannot start.
+    QVERIFY(QFile::rename(record, aside));
+    const Run second = rune({u"demo"_s, u"up"_s, u"--agent-binary"_s, QStringLiteral(RUNE_AGENT_BINARY)}, 90'000);
+    QVERIFY2(!QFile::exists(record), second.err.constData());
+    QVERIFY(QFile::rename(aside, record));
+    QCOMPARE(second.exitCode, 1);
+    QVERIFY2(second.err.contains("another rune-agent is using the state directory"), second.err.constData());
+    // It leaves nothing running: the first cluster's record is the only one, and it still answers.
+    QCOMPARE(rune({u"node"_s, u"list"_s, u"--output"_s, u"json"_s}).json().value(u"nodes"_s).toArray().size(), 4);
 }
 
 void TestCommandLine::deployInvokeVersions()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The console's program: reads the options, builds the Console (shell/console.h, where the
-// services are composed), shows the window and, if asked, starts the local demo cluster.
+// services are composed), shows the window and, if asked, starts the local demo cluster; or runs
+// a command of the command line (cli/) without a window.
+#include "cli.h"
 #include "cluster/nodepersister.h"
 #include "demo/demobroker.h"
 #include "demo/demoworkload.h"
@@ -19,7 +21,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
-#include <QFileInfo>
 #include <QMessageBox>
 #include <QStatusBar>
 #include <cstdio>
@@ -39,7 +40,8 @@ struct Options {
 std::optional<Options> parseOptions(const QApplication &app, const rune::Settings &settings)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Rune console: a private serverless platform."));
+    parser.setApplicationDescription(QApplication::translate("main", "Rune console: a private serverless platform.")
+        + u"\n\n"_s + rune::cli::overviewText());
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption demo(
@@ -66,22 +68,6 @@ std::optional<Options> parseOptions(const QApplication &app, const rune::Setting
     return options;
 }
 
-QString resolveAgentBinary(const Options &options, const rune::Settings &settings)
-{
-    const QString appDir = QApplication::applicationDirPath();
-    const QStringList candidates = {options.agentBinary,
-        settings.value(rune::Settings::Key::AgentBinary).toString(),
-        appDir + u"/rune-agent"_s,
-        // In a build tree: the portable agent (glibc 2.31) when the build makes it, else this machine's.
-        appDir + u"/../portable-agent/remote-agent/rune-agent"_s,
-        appDir + u"/../remote-agent/rune-agent"_s};
-    for (const QString &candidate : candidates) {
-        if (!candidate.isEmpty() && QFileInfo(candidate).isExecutable())
-            return QFileInfo(candidate).absoluteFilePath();
-    }
-    return {};
-}
-
 /** Every node keeps a connection open to the console: allow as many files as the system lets us. */
 void raiseFileLimit()
 {
@@ -96,6 +82,9 @@ void raiseFileLimit()
 
 int main(int argc, char *argv[])
 {
+    // A command (`rune node list`) runs headless, before anything needs a display.
+    if (rune::cli::isCommandLine(argc, argv))
+        return rune::cli::run(argc, argv);
     raiseFileLimit();
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"rune"_s);
@@ -116,22 +105,22 @@ int main(int argc, char *argv[])
     theme.apply(rune::views::themeChoiceFromName(settings.value(rune::Settings::Key::Theme).toString()));
 
     rune::views::GuiPrompter prompter;
-    rune::views::ConsoleEdges edges;
+    rune::ConsoleEdges edges;
     // Read for each new connection, so changed timeouts and known_hosts apply to the next one.
     edges.connectTo = [&settings, &prompter](const rune::SshTarget &target) -> std::unique_ptr<rune::SshTransport> {
         return std::make_unique<rune::LibsshTransport>(target, rune::sshOptionsFrom(settings), &prompter);
     };
     edges.prompter = &prompter;
-    edges.provisioning.agentBinary = resolveAgentBinary(*options, settings);
+    edges.provisioning.agentBinary = rune::findAgentBinary(options->agentBinary, settings);
     edges.provisioning.controllerHaproxyPort =
         quint16(settings.value(rune::Settings::Key::ControllerHaproxyPort).toInt());
     // Opened before any window exists, so the UI never waits on it.
-    auto console = rune::views::Console::open(&settings, edges);
+    auto console = rune::Console::open(&settings, edges);
     if (!console) {
         QMessageBox::critical(nullptr, QApplication::translate("main", "Rune cannot start"), console.error().message);
         return 1;
     }
-    const rune::views::ConsoleServices &services = (*console)->services();
+    const rune::ConsoleServices &services = (*console)->services();
 
     rune::views::MainWindow window(services);
     window.setTheme(&theme);
@@ -150,7 +139,8 @@ int main(int argc, char *argv[])
     std::unique_ptr<rune::DemoWorkload> demoWorkload;
     std::unique_ptr<rune::LocalCluster> demo;
     std::unique_ptr<rune::DemoBroker> demoBroker;
-    if (options->demo) {
+    // A cluster kept by `rune demo up` is already in the fleet: the window starts no second one.
+    if (options->demo && !(*console)->hasDetachedDemo()) {
         if (edges.provisioning.agentBinary.isEmpty()) {
             window.statusBar()->showMessage(QApplication::translate("main",
                 "rune-agent not found: the local demo cluster is off. "
@@ -178,7 +168,7 @@ int main(int argc, char *argv[])
             QObject::connect(demoBroker.get(), &rune::DemoBroker::failed, &window, showBrokerProblem);
             demo->start(rune::LocalCluster::defaultLayout(haveBroker ? demoBroker->url() : QString()));
             // Two sample functions and a light load, so there is something to look at.
-            const rune::views::FunctionServices &functions = services.functions;
+            const rune::FunctionServices &functions = services.functions;
             demoWorkload = std::make_unique<rune::DemoWorkload>(
                 functions.workspace, functions.releases, functions.invoker, functions.nodes, functions.templates);
             QObject::connect(

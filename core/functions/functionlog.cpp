@@ -59,11 +59,12 @@ QString logLevelName(FunctionLogLine::Level level)
     return {};
 }
 
-Result<FunctionLogLine> parseFunctionLogLine(const QByteArray &json, const QString &nodeId)
+namespace
 {
-    const auto object = agentjson::parseObject(json, maxLogLineBytes);
-    if (!object)
-        return std::unexpected(object.error());
+
+Result<FunctionLogLine> logLineFromObject(const QJsonObject &lineObject, const QString &nodeId)
+{
+    const QJsonObject *object = &lineObject;
     if (!object->value(u"seq"_s).isDouble())
         return std::unexpected(agentjson::notProtocol(tr("a log line without its number (seq).")));
     agentjson::FieldReader reader(*object, tr("a log line"));
@@ -84,6 +85,58 @@ Result<FunctionLogLine> parseFunctionLogLine(const QByteArray &json, const QStri
     if (const auto error = reader.error())
         return std::unexpected(*error);
     return line;
+}
+
+} // namespace
+
+Result<FunctionLogLine> parseFunctionLogLine(const QByteArray &json, const QString &nodeId)
+{
+    const auto object = agentjson::parseObject(json, maxLogLineBytes);
+    if (!object)
+        return std::unexpected(object.error());
+    return logLineFromObject(*object, nodeId);
+}
+
+Result<QList<FunctionLogLine>> parseFunctionLogBacklog(const QByteArray &body, const QString &nodeId)
+{
+    const auto object = agentjson::parseObject(body);
+    if (!object)
+        return std::unexpected(object.error());
+    if (!object->value(u"lines"_s).isArray())
+        return std::unexpected(agentjson::notProtocol(tr("a log without its lines.")));
+    QList<FunctionLogLine> lines;
+    for (const QJsonValue &value : object->value(u"lines"_s).toArray()) {
+        auto line = logLineFromObject(value.toObject(), nodeId);
+        if (!line)
+            return std::unexpected(line.error());
+        lines.append(*line);
+    }
+    return lines;
+}
+
+void fetchFunctionLog(QNetworkAccessManager *network,
+    const AgentAddress &address,
+    const QString &function,
+    int limit,
+    QObject *context,
+    std::function<void(Result<QList<FunctionLogLine>>)> done)
+{
+    QUrl url = address.controlUrl;
+    url.setPath(QLatin1StringView(protocol::paths::logs));
+    url.setQuery(QUrlQuery {{u"function"_s, function}, {u"limit"_s, QString::number(limit)}});
+    const QString where = address.controlUrl.authority();
+    readBounded(network->get(agentRequest(url, address.token)),
+        ReplyLimits {},
+        where,
+        context,
+        [nodeId = address.nodeId, done = std::move(done)](QNetworkReply *reply, Result<QByteArray> body) {
+            if (!body)
+                return done(std::unexpected(body.error()));
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status != 200)
+                return done(std::unexpected(parseAgentError(status, *body)));
+            done(parseFunctionLogBacklog(*body, nodeId));
+        });
 }
 
 FunctionLogFollower::FunctionLogFollower(

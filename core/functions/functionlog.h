@@ -43,6 +43,19 @@ QString logLevelName(FunctionLogLine::Level level);
 
 /** Parses one NDJSON line of `/v1/logs`; fails with "agent.bad_response". */
 Result<FunctionLogLine> parseFunctionLogLine(const QByteArray &json, const QString &nodeId);
+/** Parses the answer of `/v1/logs` without follow (`{"lines":[...]}`); fails with "agent.bad_response". */
+Result<QList<FunctionLogLine>> parseFunctionLogBacklog(const QByteArray &body, const QString &nodeId);
+
+/**
+ * Reads the last @p limit lines of @p function's log on one agent, once (`GET /v1/logs` without
+ * follow): @p done gets them oldest first, or why not.
+ */
+void fetchFunctionLog(QNetworkAccessManager *network,
+    const AgentAddress &address,
+    const QString &function,
+    int limit,
+    QObject *context,
+    std::function<void(Result<QList<FunctionLogLine>>)> done);
 
 /**
  * Follows one function's log on one agent: `GET /v1/logs?function=<name>&follow=1`, newline-

@@ -108,15 +108,15 @@ int main(int argc, char *argv[])
     // The console as app/main.cpp composes it; every node is local, so no SSH is ever made.
     test::FakeNetwork machines;
     views::GuiPrompter prompter;
-    views::ConsoleEdges edges;
+    ConsoleEdges edges;
     edges.connectTo = machines.factory();
     edges.prompter = &prompter;
-    auto console = views::Console::open(&settings, edges);
+    auto console = Console::open(&settings, edges);
     if (!console) {
         std::fprintf(stderr, "%s\n", qPrintable(console.error().message));
         return 1;
     }
-    const views::ConsoleServices &services = (*console)->services();
+    const ConsoleServices &services = (*console)->services();
     NodeList &nodes = *services.fleet.nodes;
     for (int index = 0; index < count; ++index) {
         Node node;

@@ -3,7 +3,7 @@
 
 // The console's function services on real agents: a store and a bucket store in a temporary
 // folder, a NodeList of demo-style nodes backed by TestAgents, and the catalog, workspace,
-// releases and invoker wired as views::Console (shell/console.cpp) wires them.
+// releases and invoker wired as Console (shell/console.cpp) wires them.
 
 #include "agent/functionagents.h"
 #include "benchmarks/benchmarkresults.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The console composed in full, as app/main.cpp composes it (views::Console), against a
+// The console composed in full, as app/main.cpp composes it (Console), against a
 // temporary data directory. Remote machines are scripted ones (FakeSshTransport) unless a test
 // passes the real transport to its sshd; the local demo cluster and test agents are real.
 #pragma once
@@ -17,7 +17,7 @@ namespace rune::test
 
 struct ConsoleFixture {
     /** With @p edges; an empty connectTo reaches the scripted machines of @p machines. */
-    explicit ConsoleFixture(views::ConsoleEdges edges = {})
+    explicit ConsoleFixture(ConsoleEdges edges = {})
         : settings(dir.filePath(QStringLiteral("rune.conf")))
     {
         settings.setValue(Settings::Key::DataDir, dir.filePath(QStringLiteral("data")));
@@ -27,21 +27,21 @@ struct ConsoleFixture {
             edges.prompter = &prompter;
         if (edges.provisioning.agentBinary.isEmpty())
             edges.provisioning.agentBinary = QStringLiteral(RUNE_AGENT_BINARY);
-        auto opened = views::Console::open(&settings, std::move(edges));
+        auto opened = Console::open(&settings, std::move(edges));
         if (!opened)
             qFatal("the console cannot open its data directory: %s", qPrintable(opened.error().message));
         console = std::move(*opened);
     }
 
-    const views::ConsoleServices &services() const
+    const ConsoleServices &services() const
     {
         return console->services();
     }
-    const views::FleetServices &fleet() const
+    const FleetServices &fleet() const
     {
         return console->services().fleet;
     }
-    const views::FunctionServices &functions() const
+    const FunctionServices &functions() const
     {
         return console->services().functions;
     }
@@ -50,7 +50,7 @@ struct ConsoleFixture {
     Settings settings;
     FakeNetwork machines;
     views::GuiPrompter prompter;
-    std::unique_ptr<views::Console> console;
+    std::unique_ptr<Console> console;
 };
 
 } // namespace rune::test

@@ -10,8 +10,8 @@
 #include "editor/codetextedit.h"
 #include "editor/nativecodeeditor.h"
 #include "editortesthelpers.h"
-#include "functions/functionservices.h"
 #include "functions/functionspane.h"
+#include "shell/functionservices.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,9 +24,9 @@
 namespace rune::test
 {
 
-inline views::FunctionServices servicesOf(FunctionFixture &fx)
+inline FunctionServices servicesOf(FunctionFixture &fx)
 {
-    return views::FunctionServices {fx.workspace->catalog(),
+    return FunctionServices {fx.workspace->catalog(),
         fx.workspace.get(),
         fx.releases.get(),
         fx.invoker.get(),

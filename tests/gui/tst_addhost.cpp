@@ -105,7 +105,7 @@ void TestAddHost::initTestCase()
     if (!m_cluster->isUp())
         QSKIP(qPrintable(m_cluster->error()));
     // The console as app/main.cpp composes it, with the real SSH transport to the test cluster.
-    views::ConsoleEdges edges;
+    ConsoleEdges edges;
     // Each node of the test cluster installs under its own root, as its own agent user.
     edges.provisioning.agentBinary = QStringLiteral(RUNE_AGENT_BINARY);
     edges.provisioning.installRoot = m_cluster->dir() + u"/nodes/%n"_s;

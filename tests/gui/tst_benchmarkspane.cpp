@@ -99,7 +99,7 @@ private:
 void TestBenchmarksPane::initTestCase()
 {
     m_fx = std::make_unique<test::ConsoleFixture>();
-    const views::ConsoleServices &services = m_fx->services();
+    const ConsoleServices &services = m_fx->services();
     services.fleet.monitor->setInterval(std::chrono::milliseconds(200));
     services.benchmarks.session->setPollInterval(std::chrono::milliseconds(150));
     m_window = std::make_unique<views::MainWindow>(services);

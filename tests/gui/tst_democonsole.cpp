@@ -2,7 +2,7 @@
 // The console as `installers/setup.sh run` starts it: the local demo cluster comes up, the two
 // sample functions are deployed from the templates, the synthetic load calls them, and the
 // Functions pane shows them with their log moving. Composed as app/main.cpp composes it
-// (views::Console).
+// (Console).
 #include "cluster/nodemonitor.h"
 #include "consolefixture.h"
 #include "demo/demoworkload.h"
@@ -38,7 +38,7 @@ private Q_SLOTS:
 void TestDemoConsole::samplesAreDeployedAndCalled()
 {
     test::ConsoleFixture fx;
-    const views::FunctionServices &services = fx.functions();
+    const FunctionServices &services = fx.functions();
     // The templates as the console has them: compiled into its resources.
     QVERIFY2(fx.console->warnings().isEmpty(), qPrintable(fx.console->warnings().join(u'\n')));
     QVERIFY(services.templates.size() >= 2);
@@ -108,7 +108,7 @@ void TestDemoConsole::invokeStatusNeverContradictsTheHeader()
     // said "not deployed yet" from the moment a deploy step refreshed it, and kept saying so after
     // the header showed v1 on compute-1 and compute-2.
     test::ConsoleFixture fx;
-    const views::FunctionServices &services = fx.functions();
+    const FunctionServices &services = fx.functions();
     fx.fleet().monitor->setInterval(std::chrono::milliseconds(200));
     views::MainWindow window(fx.services());
     views::FunctionsPane *pane = window.functionsPane();

@@ -68,19 +68,19 @@ QStringList included(const views::PackageTableModel *model)
 }
 
 /** The window of a fully composed console whose function services are @p fx's, on its TestAgents. */
-views::ConsoleServices withFunctionsOf(const rune::test::ConsoleFixture &console, FunctionFixture &fx)
+ConsoleServices withFunctionsOf(const rune::test::ConsoleFixture &console, FunctionFixture &fx)
 {
-    views::ConsoleServices services = console.services();
+    ConsoleServices services = console.services();
     services.functions = rune::test::servicesOf(fx);
     return services;
 }
 
-struct Console {
+struct ConsoleWindow {
     rune::test::ConsoleFixture console;
     views::MainWindow window;
     views::FunctionsPane *pane;
 
-    explicit Console(FunctionFixture &fx)
+    explicit ConsoleWindow(FunctionFixture &fx)
         : window(withFunctionsOf(console, fx))
         , pane(window.functionsPane())
     {
@@ -125,7 +125,7 @@ void TestDeployDialog::droppedFolderBecomesADeployedFunction()
     fx.create(u"hello"_s);
     QTemporaryDir projects;
     const QString root = makeProject(projects);
-    Console console(fx);
+    ConsoleWindow console(fx);
     QVERIFY(QTest::qWaitForWindowExposed(&console.window));
 
     QVERIFY(console.drop({QUrl::fromLocalFile(root)}));
@@ -205,7 +205,7 @@ void TestDeployDialog::droppedFilesReplaceAnExistingFunctionsFiles()
     write(dir.filePath(u"hello.py"_s), "x");
     write(dir.filePath(u"handler.py"_s), "def handle(event, context):\n    return 'dropped'\n");
     write(dir.filePath(u"notes.txt"_s), "not for the function\n");
-    Console console(fx);
+    ConsoleWindow console(fx);
     console.pane->openFile(hello, u"handler.py"_s);
     QVERIFY(waitUntil(
         [&] {
@@ -244,7 +244,7 @@ void TestDeployDialog::onlyLocalFilesAreTaken()
 {
     FunctionFixture fx(0);
     QVERIFY(fx.load());
-    Console console(fx);
+    ConsoleWindow console(fx);
     QVERIFY(!console.drop({QUrl(u"https://example.org/handler.py"_s)}));
     QVERIFY(!console.drop({QUrl::fromLocalFile(u"/no/such/folder"_s)}));
     QCOMPARE(console.pane->findChild<views::DeployDialog *>(), nullptr);

@@ -54,7 +54,7 @@ private:
 
 bool TestEventsDemo::startDemo(test::ConsoleFixture &fx, views::MainWindow &window, const QString &mqttUrl)
 {
-    const views::FunctionServices &services = fx.functions();
+    const FunctionServices &services = fx.functions();
     fx.fleet().monitor->setInterval(std::chrono::milliseconds(200));
     services.workspace->load(&window);
     m_cluster = std::make_unique<LocalCluster>(

@@ -61,7 +61,7 @@ private:
 void TestGatewayPanes::initTestCase()
 {
     m_console = std::make_unique<test::ConsoleFixture>();
-    const views::ConsoleServices &services = m_console->services();
+    const ConsoleServices &services = m_console->services();
     bool loaded = false;
     services.functions.workspace->load(this, [&](Result<void> result) {
         loaded = result.has_value();

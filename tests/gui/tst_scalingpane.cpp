@@ -72,7 +72,7 @@ void TestScalingPane::initTestCase()
     m_window->resize(1400, 900);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    const views::FunctionServices &functions = m_fx->functions();
+    const FunctionServices &functions = m_fx->functions();
     bool loaded = false;
     functions.workspace->load(&m_context, [&loaded](Result<void> done) {
         loaded = done.has_value();
@@ -113,7 +113,7 @@ void TestScalingPane::cleanupTestCase()
 
 QString TestScalingPane::deployPulse()
 {
-    const views::FunctionServices &functions = m_fx->functions();
+    const FunctionServices &functions = m_fx->functions();
     QString id;
     bool created = false;
     const FunctionTemplate *python = nullptr;

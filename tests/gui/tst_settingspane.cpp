@@ -170,7 +170,7 @@ void TestSettingsPane::changesApplyToTheRunningConsoleAtOnce()
     views::MainWindow window(m_fx->services());
     window.showPane(views::MainWindow::Pane::Settings);
     SettingsPane &pane = *window.settingsPane();
-    const views::FleetServices &fleet = m_fx->fleet();
+    const FleetServices &fleet = m_fx->fleet();
 
     type(pane, Settings::Key::PollIntervalMs, u"250"_s);
     QCOMPARE(fleet.monitor->interval(), std::chrono::milliseconds(250));

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "benchmarks/benchmarkcharts.h"
-#include "benchmarks/benchmarkservices.h"
 #include "benchmarks/benchmarksession.h"
+#include "shell/benchmarkservices.h"
 
 #include <QHash>
 #include <QJsonObject>

@@ -3,8 +3,8 @@
 
 #include "cost/costmodel.h"
 #include "cost/pricebook.h"
-#include "functions/functionservices.h"
 #include "functions/loadrun.h"
+#include "shell/functionservices.h"
 
 #include <QWidget>
 #include <optional>

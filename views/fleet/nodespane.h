@@ -2,7 +2,7 @@
 #pragma once
 
 #include "cluster/node.h"
-#include "fleet/fleetservices.h"
+#include "shell/fleetservices.h"
 
 #include <QTimer>
 #include <QWidget>

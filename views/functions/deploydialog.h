@@ -3,8 +3,8 @@
 
 #include "benchmarks/benchmarkrun.h"
 #include "functions/functionconfig.h"
-#include "functions/functionservices.h"
 #include "packaging/functionpackage.h"
+#include "shell/functionservices.h"
 
 #include <QDialog>
 #include <QHash>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "functions/functionservices.h"
 #include "functions/mqtttest.h"
+#include "shell/functionservices.h"
 
 #include <QWidget>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "functions/functionservices.h"
+#include "shell/functionservices.h"
 
 #include <QLabel>
 

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "agent/functionagentclient.h"
-#include "functions/functionservices.h"
 #include "functions/sampleevent.h"
+#include "shell/functionservices.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

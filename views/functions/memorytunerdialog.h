@@ -2,9 +2,9 @@
 #pragma once
 
 #include "cost/pricebook.h"
-#include "functions/functionservices.h"
 #include "functions/memorytuner.h"
 #include "functions/sampleevent.h"
+#include "shell/functionservices.h"
 
 #include <QDialog>
 #include <QPointer>

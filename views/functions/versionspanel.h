@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "functions/functionservices.h"
 #include "packaging/tararchive.h"
+#include "shell/functionservices.h"
 
 #include <QHash>
 #include <QWidget>

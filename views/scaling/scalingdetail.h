@@ -2,7 +2,7 @@
 #pragma once
 
 #include "metrics/metricpoint.h"
-#include "scaling/scalingservices.h"
+#include "shell/scalingservices.h"
 
 #include <QHash>
 #include <QTimer>

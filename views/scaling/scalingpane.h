@@ -2,7 +2,7 @@
 #pragma once
 
 #include "functions/loadrun.h"
-#include "scaling/scalingservices.h"
+#include "shell/scalingservices.h"
 
 #include <QPointer>
 #include <QWidget>

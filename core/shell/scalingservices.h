@@ -9,12 +9,8 @@ class MetricHistory;
 class NodeList;
 class ScalingEvents;
 class ScalingFleet;
-} // namespace rune
 
-namespace rune::views
-{
-
-/** The core services the Scaling pane works with; views::Console builds them. */
+/** The core services the Scaling pane works with; Console builds them. */
 struct ScalingServices {
     ScalingFleet *fleet = nullptr;
     ScalingEvents *events = nullptr;
@@ -24,4 +20,4 @@ struct ScalingServices {
     NodeList *nodes = nullptr;
 };
 
-} // namespace rune::views
+} // namespace rune

@@ -6,14 +6,10 @@ namespace rune
 class BenchmarkResults;
 class BenchmarkSession;
 class NodeList;
-} // namespace rune
-
-namespace rune::views
-{
 
 /**
  * The core services the Benchmarks pane and Node detail's figures work with: every one is
- * there, as views::Console builds them (shell/console.h).
+ * there, as Console builds them (shell/console.h).
  */
 struct BenchmarkServices {
     NodeList *nodes = nullptr;
@@ -21,4 +17,4 @@ struct BenchmarkServices {
     BenchmarkSession *session = nullptr;
 };
 
-} // namespace rune::views
+} // namespace rune

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "benchmarks/benchmarkservices.h"
-#include "fleet/fleetservices.h"
-#include "functions/functionservices.h"
 #include "provision/nodesessions.h"
 #include "provision/provisionoptions.h"
-#include "scaling/scalingservices.h"
+#include "shell/benchmarkservices.h"
+#include "shell/fleetservices.h"
+#include "shell/functionservices.h"
+#include "shell/scalingservices.h"
 #include "util/result.h"
 
 #include <QStringList>
@@ -36,10 +36,6 @@ class Settings;
 class SshAgentAccess;
 class SshPrompter;
 class Store;
-} // namespace rune
-
-namespace rune::views
-{
 
 /** Every service the window's panes work with; all of them are always there. */
 struct ConsoleServices {
@@ -60,8 +56,15 @@ struct ConsoleEdges {
 };
 
 /**
+ * The rune-agent program to install and to run the demo cluster with: @p given (--agent-binary),
+ * else the AgentBinary setting, else next to this program or in its build tree. Empty: none found.
+ */
+QString findAgentBinary(const QString &given, const Settings &settings);
+
+/**
  * The console's composition root: opens the data directory and builds every core service, wired
- * together, in the one way app/main.cpp and the tests both use. Nothing is started until start().
+ * together, in the one way the window (app/main.cpp), the command line (cli/) and the tests use. Nothing is started
+ * until start().
  */
 class Console final
 {
@@ -79,6 +82,8 @@ public:
     NodePersister *persister() const;
     NodeSessions *sessions() const;
     QNetworkAccessManager *network() const;
+    /** Whether a demo cluster run by another process (`rune demo up`) was found, its nodes added. */
+    bool hasDetachedDemo() const;
 
     /** Polls the nodes and resumes the lifecycle actions a previous run left under way. */
     void start();
@@ -117,6 +122,7 @@ private:
     std::unique_ptr<ScalingEvents> m_scalingEvents;
     ConsoleServices m_services;
     QStringList m_warnings;
+    bool m_detachedDemo = false;
 };
 
-} // namespace rune::views
+} // namespace rune

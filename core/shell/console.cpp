@@ -9,6 +9,7 @@
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
 #include "cluster/nodepersister.h"
+#include "demo/demorecord.h"
 #include "functions/functioncatalog.h"
 #include "functions/functioninvoker.h"
 #include "functions/functionreleases.h"
@@ -23,11 +24,12 @@
 #include "store/store.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QNetworkAccessManager>
 
 using namespace Qt::StringLiterals;
 
-namespace rune::views
+namespace rune
 {
 
 namespace
@@ -35,7 +37,7 @@ namespace
 
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("rune::views::Console", text);
+    return QCoreApplication::translate("rune::Console", text);
 }
 
 std::unique_ptr<MetricHistory> openHistory(const QString &path, QStringList *warnings)
@@ -50,6 +52,22 @@ std::unique_ptr<MetricHistory> openHistory(const QString &path, QStringList *war
 }
 
 } // namespace
+
+QString findAgentBinary(const QString &given, const Settings &settings)
+{
+    const QString appDir = QCoreApplication::applicationDirPath();
+    const QStringList candidates = {given,
+        settings.value(Settings::Key::AgentBinary).toString(),
+        appDir + u"/rune-agent"_s,
+        // In a build tree: the portable agent (glibc 2.31) when the build makes it, else this machine's.
+        appDir + u"/../portable-agent/remote-agent/rune-agent"_s,
+        appDir + u"/../remote-agent/rune-agent"_s};
+    for (const QString &candidate : candidates) {
+        if (!candidate.isEmpty() && QFileInfo(candidate).isExecutable())
+            return QFileInfo(candidate).absoluteFilePath();
+    }
+    return {};
+}
 
 Result<std::unique_ptr<Console>> Console::open(Settings *settings, ConsoleEdges edges)
 {
@@ -66,6 +84,13 @@ Console::Console(Settings *settings, std::unique_ptr<Store> store, ConsoleEdges 
 {
     if (auto saved = m_store->loadNodes()) {
         for (const Node &node : *saved)
+            m_nodes->add(node);
+    }
+    // A demo cluster that a process of its own keeps running (`rune demo up`): its nodes, polled
+    // like any other, and no second cluster on the same state directories.
+    if (const auto demo = readLiveDemoRecord(settings->dataDir())) {
+        m_detachedDemo = true;
+        for (const Node &node : demo->nodes)
             m_nodes->add(node);
     }
     m_persister = std::make_unique<NodePersister>(m_nodes.get(), m_store.get());
@@ -224,6 +249,11 @@ NodeSessions *Console::sessions() const
     return m_sessions.get();
 }
 
+bool Console::hasDetachedDemo() const
+{
+    return m_detachedDemo;
+}
+
 QNetworkAccessManager *Console::network() const
 {
     return m_network.get();
@@ -236,4 +266,4 @@ void Console::start()
     m_gateways->start();
 }
 
-} // namespace rune::views
+} // namespace rune

@@ -16,12 +16,8 @@ class FunctionInvoker;
 class FunctionReleases;
 class FunctionWorkspace;
 class NodeList;
-} // namespace rune
 
-namespace rune::views
-{
-
-/** The core services the Functions pane and its dialogs work with; views::Console builds them. */
+/** The core services the Functions pane and its dialogs work with; Console builds them. */
 struct FunctionServices {
     FunctionCatalog *catalog = nullptr;
     FunctionWorkspace *workspace = nullptr;
@@ -36,4 +32,4 @@ struct FunctionServices {
     QString pricingEditsDir; ///< the user's edited price tables
 };
 
-} // namespace rune::views
+} // namespace rune

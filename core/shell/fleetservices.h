@@ -14,14 +14,10 @@ class MetricHistory;
 class NodeList;
 class NodeMonitor;
 class NodeOperations;
-} // namespace rune
-
-namespace rune::views
-{
 
 /**
  * The core services the fleet's panes (Overview, Nodes, Node detail) work with: every one is
- * there, as views::Console builds them (shell/console.h).
+ * there, as Console builds them (shell/console.h).
  */
 struct FleetServices {
     NodeList *nodes = nullptr;
@@ -35,4 +31,4 @@ struct FleetServices {
     std::function<std::unique_ptr<SshTransport>(const SshTarget &)> connectTo;
 };
 
-} // namespace rune::views
+} // namespace rune

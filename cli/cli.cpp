@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli.h"
+
+#include "commands.h"
+#include "invocation.h"
+#include "session.h"
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QTimer>
+#include <cstdio>
+#include <cstring>
+
+using namespace Qt::StringLiterals;
+
+namespace rune::cli
+{
+
+namespace
+{
+
+using Handler = void (*)(Session &);
+
+Handler handlerOf(const CommandSpec &command)
+{
+    static const QHash<QString, Handler> handlers {
+        {u"demo up"_s, &runDemoUp},
+        {u"demo down"_s, &runDemoDown},
+        {u"node list"_s, &runNodeList},
+        {u"fn list"_s, &runFunctionList},
+        {u"fn new"_s, &runFunctionNew},
+        {u"fn deploy"_s, &runFunctionDeploy},
+        {u"fn invoke"_s, &runFunctionInvoke},
+        {u"fn versions"_s, &runFunctionVersions},
+        {u"fn logs"_s, &runFunctionLogs},
+        {u"fn rollback"_s, &runFunctionRollback},
+        {u"fn block"_s, &runFunctionBlock},
+        {u"fn unblock"_s, &runFunctionBlock},
+        {u"fn retire"_s, &runFunctionRetire},
+    };
+    return handlers.value(command.group + u' ' + command.name);
+}
+
+/** The words after the program's name; nullopt (with the word's position) when one is not UTF-8. */
+std::expected<QStringList, int> readWords(int argc, char *argv[])
+{
+    QStringList words;
+    for (int index = 1; index < argc; ++index) {
+        const QByteArrayView bytes(argv[index], qsizetype(std::strlen(argv[index])));
+        if (!QUtf8StringView(bytes).isValidUtf8())
+            return std::unexpected(index);
+        words.append(QString::fromUtf8(bytes));
+    }
+    return words;
+}
+
+void print(FILE *stream, const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
+}
+
+/** `rune __complete <words>`: the words the bash completion may offer next, one a line. */
+int complete(const QStringList &words)
+{
+    for (const QString &word : completions(words))
+        print(stdout, word + u'\n');
+    return 0;
+}
+
+} // namespace
+
+bool isCommandLine(int argc, char *argv[])
+{
+    if (argc < 2)
+        return false;
+    const QString first = QString::fromUtf8(argv[1]);
+    return first == u"__complete"_s || commandGroups().contains(first);
+}
+
+QString overviewText()
+{
+    QString text =
+        QCoreApplication::translate("rune::cli", "Commands (run without a window; rune <command> --help):") + u'\n';
+    for (const CommandSpec &command : commandTable())
+        text += u"  rune %1 %2\n"_s.arg(command.group + u' ' + command.name, -16).arg(command.summary);
+    return text + exitCodeHelp();
+}
+
+int run(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"rune"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(RUNE_VERSION));
+    const auto words = readWords(argc, argv);
+    if (!words) {
+        print(stderr,
+            QCoreApplication::translate("rune::cli", "rune: argument %1 is not valid UTF-8\n").arg(words.error()));
+        return exitCode(Outcome::Usage);
+    }
+    if (words->value(0) == u"__complete"_s)
+        return complete(words->mid(1));
+    auto invocation = parseInvocation(*words);
+    if (!invocation)
+        return Output(invocation.error().mode).error(Outcome::Usage, invocation.error().message);
+    if (invocation->help) {
+        print(stdout, helpText(*invocation));
+        return 0;
+    }
+    Session session(*invocation);
+    QTimer::singleShot(0, &session, [&session] {
+        if (session.prepare())
+            handlerOf (*session.invocation().command)(session);
+    });
+    return QCoreApplication::exec();
+}
+
+} // namespace rune::cli

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace rune
+{
+class FunctionCatalog;
+struct Function;
+struct Node;
+} // namespace rune
+
+namespace rune::cli
+{
+
+class Session;
+
+/**
+ * The function named `project/name`, or `name` when only one project has it, in the loaded
+ * catalog; null after reporting (not found, or in more than one project).
+ */
+const Function *findFunction(Session &session, const FunctionCatalog &catalog, const QString &text);
+/** A node as every command prints it in JSON (README, "Command line"). */
+QJsonObject nodeJson(const Node &node);
+/** Columns padded to their widest cell, the first row being the heading. */
+QString textTable(const QList<QStringList> &rows);
+
+// Each command starts its work and ends the session (Session::finish) when it is done; the
+// event loop runs in between.
+void runDemoUp(Session &session);
+void runDemoDown(Session &session);
+void runNodeList(Session &session);
+void runFunctionList(Session &session);
+void runFunctionNew(Session &session);
+void runFunctionDeploy(Session &session);
+void runFunctionInvoke(Session &session);
+void runFunctionVersions(Session &session);
+void runFunctionLogs(Session &session);
+void runFunctionRollback(Session &session);
+/** block or unblock, as the command's name says. */
+void runFunctionBlock(Session &session);
+void runFunctionRetire(Session &session);
+
+} // namespace rune::cli

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "commandtable.h"
+
+#include <QCoreApplication>
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace rune::cli
+{
+
+namespace
+{
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("rune::cli", text);
+}
+
+QList<CommandSpec> buildTable()
+{
+    const OptionSpec agentBinary {
+        u"agent-binary"_s, u"path"_s, tr("The rune-agent program to run (default: the window's choice).")};
+    const OptionSpec foreground {
+        u"foreground"_s, {}, tr("Run the cluster in this process until interrupted instead of in the background.")};
+    return {
+        {u"demo"_s,
+            u"up"_s,
+            {},
+            0,
+            0,
+            tr("Start the local demo cluster; it keeps running after the command returns."),
+            {agentBinary, foreground}},
+        {u"demo"_s, u"down"_s, {}, 0, 0, tr("Stop the demo cluster that `rune demo up` started."), {}},
+        {u"node"_s, u"list"_s, {}, 0, 0, tr("List the nodes of the fleet, demo nodes included."), {}},
+        {u"fn"_s, u"list"_s, {}, 0, 0, tr("List the functions with their versions."), {}},
+        {u"fn"_s,
+            u"new"_s,
+            u"<name>"_s,
+            1,
+            1,
+            tr("Create a function from a template and write its files to a folder to edit and deploy."),
+            {{u"template"_s, u"id"_s, tr("python3 (the default), node or exec.")},
+                {u"project"_s, u"name"_s, tr("Its project (default: the first one, else demo).")},
+                {u"dir"_s, u"path"_s, tr("Where to write its files (default: ./<name>); must be new or empty.")}}},
+        {u"fn"_s,
+            u"deploy"_s,
+            u"<dir>"_s,
+            1,
+            1,
+            tr("Deploy the files of <dir> (its .runeignore applies) as a new or changed function."),
+            {{u"name"_s, u"name"_s, tr("The function's name (default: made from the folder's name).")},
+                {u"project"_s, u"name"_s, tr("Its project (default: the first one, else demo).")},
+                {u"nodes"_s,
+                    u"id,id"_s,
+                    tr("The nodes to deploy to (default: where it runs, else every running compute node).")},
+                {u"note"_s, u"text"_s, tr("Words about this version, shown with it.")}}},
+        {u"fn"_s,
+            u"invoke"_s,
+            u"<function>"_s,
+            1,
+            1,
+            tr("Call a function (name, or project/name) and print its answer."),
+            {{u"data"_s, u"text"_s, tr("The request body.")},
+                {u"data-file"_s, u"path"_s, tr("Read the request body from a file.")},
+                {u"node"_s, u"id"_s, tr("The node to call (default: one that serves it).")}}},
+        {u"fn"_s,
+            u"versions"_s,
+            u"<function>"_s,
+            1,
+            1,
+            tr("List a function's versions with their states and nodes."),
+            {}},
+        {u"fn"_s,
+            u"logs"_s,
+            u"<function>"_s,
+            1,
+            1,
+            tr("Print a function's latest log lines from every node that ran it."),
+            {{u"follow"_s, {}, tr("Keep printing new lines until interrupted."), u'f'},
+                {u"lines"_s, u"n"_s, tr("How many earlier lines to print from each node (default 100).")}}},
+        {u"fn"_s,
+            u"rollback"_s,
+            u"<function> <version>"_s,
+            2,
+            2,
+            tr("Deploy an earlier version again, as a new version, where the current one runs."),
+            {}},
+        {u"fn"_s, u"block"_s, u"<function>"_s, 1, 1, tr("Block calls of a function (answered 423) on every node."), {}},
+        {u"fn"_s, u"unblock"_s, u"<function>"_s, 1, 1, tr("Let calls of a blocked function through again."), {}},
+        {u"fn"_s,
+            u"retire"_s,
+            u"<function> <version>"_s,
+            2,
+            2,
+            tr("Remove a version that serves no calls from every node; kept here for history."),
+            {}},
+    };
+}
+
+} // namespace
+
+const QList<CommandSpec> &commandTable()
+{
+    static const QList<CommandSpec> table = buildTable();
+    return table;
+}
+
+const QList<OptionSpec> &commonOptions()
+{
+    static const QList<OptionSpec> options = {
+        {u"output"_s, u"text|json"_s, tr("How to print the result: text (the default) or one JSON object.")},
+        {u"data-dir"_s, u"dir"_s, tr("The console's data directory, as the window's --data-dir.")},
+        {u"help"_s, {}, tr("Show this command's help.")},
+    };
+    return options;
+}
+
+QStringList commandGroups()
+{
+    QStringList groups;
+    for (const CommandSpec &command : commandTable()) {
+        if (!groups.contains(command.group))
+            groups.append(command.group);
+    }
+    return groups;
+}
+
+const CommandSpec *findCommand(const QString &group, const QString &name)
+{
+    for (const CommandSpec &command : commandTable()) {
+        if (command.group == group && command.name == name)
+            return &command;
+    }
+    return nullptr;
+}
+
+bool takesValue(const QString &word)
+{
+    const auto named = [&word](const OptionSpec &option) {
+        return word == u"--"_s + option.name && !option.valueName.isEmpty();
+    };
+    if (std::any_of(commonOptions().begin(), commonOptions().end(), named))
+        return true;
+    return std::any_of(commandTable().begin(), commandTable().end(), [&named](const CommandSpec &command) {
+        return std::any_of(command.options.begin(), command.options.end(), named);
+    });
+}
+
+QStringList completions(const QStringList &words)
+{
+    // Only the group and the command count; options and their values may come anywhere.
+    QStringList plain;
+    for (qsizetype index = 0; index < words.size(); ++index) {
+        if (!words.at(index).startsWith(u"--"_s))
+            plain.append(words.at(index));
+        else if (takesValue(words.at(index)))
+            ++index;
+    }
+    if (plain.isEmpty())
+        return commandGroups();
+    if (plain.size() == 1) {
+        QStringList names;
+        for (const CommandSpec &command : commandTable()) {
+            if (command.group == plain.at(0))
+                names.append(command.name);
+        }
+        return names;
+    }
+    QStringList options;
+    if (const CommandSpec *command = findCommand(plain.at(0), plain.at(1))) {
+        for (const OptionSpec &option : command->options)
+            options.append(u"--"_s + option.name);
+    }
+    for (const OptionSpec &option : commonOptions())
+        options.append(u"--"_s + option.name);
+    return options;
+}
+
+} // namespace rune::cli

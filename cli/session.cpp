@@ -73,7 +73,7 @@ bool Session::prepare()
         fail(Outcome::Usage, tr("--data-dir %1 is not a directory").arg(m_invocation.dataDir));
         return false;
     }
-    const auto set = m_settings.setValue(Settings::Key::DataDir, QDir(m_invocation.dataDir).absolutePath());
+    const auto set = m_settings.useForThisRun(Settings::Key::DataDir, QDir(m_invocation.dataDir).absolutePath());
     if (!set) {
         fail(Outcome::Usage, u"--data-dir "_s + set.error());
         return false;

@@ -26,17 +26,11 @@ foreach(what config unit)
 endforeach()
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${node_dir}/install.sh ${node_dir}/rune-agent.service)
 
-# The console: its binary is installed by app/ (the default component, console).
+# The console: its binary by app/, its manual page and bash completion by cli/ (the default
+# component, console).
 install(FILES ${PROJECT_SOURCE_DIR}/resources/rune.desktop DESTINATION share/applications COMPONENT console)
 install(FILES ${PROJECT_SOURCE_DIR}/resources/icons/rune.svg DESTINATION share/icons/hicolor/scalable/apps
   COMPONENT console)
-if(EXISTS ${PROJECT_SOURCE_DIR}/cli/rune.1)
-  install(FILES ${PROJECT_SOURCE_DIR}/cli/rune.1 DESTINATION share/man/man1 COMPONENT console)
-endif()
-if(EXISTS ${PROJECT_SOURCE_DIR}/cli/rune.bash)
-  install(FILES ${PROJECT_SOURCE_DIR}/cli/rune.bash DESTINATION share/bash-completion/completions
-    RENAME rune COMPONENT console)
-endif()
 
 # The agent.
 install(PROGRAMS ${RUNE_PORTABLE_AGENT} DESTINATION bin COMPONENT agent)

@@ -532,6 +532,16 @@ std::expected<void, QString> Settings::setValue(Key key, const QVariant &value)
     return {};
 }
 
+std::expected<void, QString> Settings::useForThisRun(Key key, const QVariant &value)
+{
+    const auto valid = validate(key, value);
+    if (!valid)
+        return std::unexpected(valid.error());
+    m_values.insert(key, *valid);
+    Q_EMIT changed(key);
+    return {};
+}
+
 void Settings::store(Key key, const QVariant &value)
 {
     m_values.insert(key, value);

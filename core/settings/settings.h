@@ -123,6 +123,11 @@ public:
     QVariant value(Key key) const;
     /** Stores a valid @p value (announcing it) or returns why it is refused, storing nothing. */
     std::expected<void, QString> setValue(Key key, const QVariant &value);
+    /**
+     * As setValue(), for this process only: the settings file keeps its value (the command line's
+     * --data-dir, so a script never moves the window's data).
+     */
+    std::expected<void, QString> useForThisRun(Key key, const QVariant &value);
     void reset(Key key);
     /** Resets every key of @p section. */
     void resetSection(Section section);

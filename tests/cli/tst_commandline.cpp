@@ -255,6 +255,10 @@ void TestCommandLine::emptyStoreLists()
     QCOMPARE(functions.json(), (QJsonObject {{u"functions"_s, QJsonArray()}}));
     const Run text = rune({u"node"_s, u"list"_s});
     QVERIFY2(text.out.contains("No nodes."), text.out.constData());
+    // Each ran with --data-dir: the window's settings file does not remember it.
+    QFile settings(m_home->filePath(u"config/rune/rune.ini"_s));
+    if (settings.open(QIODevice::ReadOnly))
+        QVERIFY2(!settings.readAll().contains(m_home->filePath(u"data"_s).toUtf8()), "--data-dir was saved");
 }
 
 void TestCommandLine::demoOutlivesTheCommand()

@@ -20,6 +20,7 @@ private Q_SLOTS:
     void everyKeyHasOneValidDefault();
     void changesAreStoredAndAnnounced();
     void survivesAReopen();
+    void aValueForThisRunIsNotSaved();
     void invalidValueIsRefusedWithTheReason_data();
     void invalidValueIsRefusedWithTheReason();
     void resetReturnsToTheDefault();
@@ -100,6 +101,29 @@ void TestSettings::changesAreStoredAndAnnounced()
     }
     Settings reopened(file);
     QCOMPARE(reopened.value(Settings::Key::PollIntervalMs).toInt(), 2500);
+}
+
+void TestSettings::aValueForThisRunIsNotSaved()
+{
+    const QString file = m_dir.filePath(u"thisrun.conf"_s);
+    const QString saved = m_dir.filePath(u"saved-data"_s);
+    const QString forNow = m_dir.filePath(u"script-data"_s);
+    {
+        Settings settings(file);
+        QVERIFY(settings.setValue(Settings::Key::DataDir, saved));
+        QSignalSpy changed(&settings, &Settings::changed);
+        QVERIFY(settings.useForThisRun(Settings::Key::DataDir, forNow));
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(settings.dataDir(), forNow);
+        // Another key saved afterwards does not carry it into the file either.
+        QVERIFY(settings.setValue(Settings::Key::Theme, u"dark"_s));
+        const auto refused = settings.useForThisRun(Settings::Key::SshConnectTimeoutS, -1);
+        QVERIFY(!refused);
+        QVERIFY(!refused.error().isEmpty());
+    }
+    Settings reopened(file);
+    QCOMPARE(reopened.value(Settings::Key::DataDir).toString(), saved);
+    QCOMPARE(reopened.value(Settings::Key::Theme).toString(), u"dark"_s);
 }
 
 void TestSettings::survivesAReopen()

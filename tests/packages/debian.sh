@@ -59,7 +59,8 @@ dpkg --compare-versions "$libc" le 2.31 || fail "the agent needs libc6 $libc, ne
 dpkg-deb --ctrl-tarfile "$agent_deb" | tar -xO ./conffiles | grep -qx /etc/rune-agent/agent.conf ||
   fail "agent.conf is not a conffile of rune-agent"
 contents=$(dpkg-deb --contents "$console_deb")
-for file in ./usr/bin/rune ./usr/share/applications/rune.desktop ./usr/share/icons/hicolor/scalable/apps/rune.svg; do
+for file in ./usr/bin/rune ./usr/share/applications/rune.desktop ./usr/share/icons/hicolor/scalable/apps/rune.svg \
+  ./usr/share/man/man1/rune.1 ./usr/share/bash-completion/completions/rune; do
   grep -q " $file\$" <<<"$contents" || fail "the console package has no $file"
 done
 
@@ -153,6 +154,10 @@ root=$work/bookworm
 install_debs "$root" ./tmp/debs/rune_${version}_amd64.deb ./tmp/debs/rune-agent_${version}_amd64.deb
 printed=$(in_root "$root" QT_QPA_PLATFORM=offscreen rune --version 2>&1) || fail "rune --version failed: $printed"
 grep -qx "rune $version" <<<"$printed" || fail "rune --version printed '$printed'"
+# The command line works from the package too, headless, on a home of its own.
+listed=$(in_root "$root" HOME=/root rune node list --output json 2>"$work/cli.err") ||
+  fail "rune node list failed: $(cat "$work/cli.err")"
+grep -qx '{"nodes":\[\]}' <<<"$listed" || fail "rune node list printed '$listed' $(cat "$work/cli.err")"
 check_postinst "$root"
 
 step "Debian 12: the agent starts"

@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "functions/deployjob.h"
 #include "functions/functioncatalog.h"
+#include "functions/functionconfig.h"
 #include "functions/functioninvoker.h"
 #include "functions/functionreleases.h"
 #include "functions/functionworkspace.h"
@@ -228,6 +229,9 @@ void runFunctionNew(Session &session)
 {
     const Invocation &invocation = session.invocation();
     const QString name = invocation.arguments.value(0);
+    // Before the name becomes a folder: an empty or odd one must not pick the current folder or another.
+    if (const QString problem = functionNameProblem(name); !problem.isEmpty())
+        return session.fail(Outcome::Usage, problem);
     const QString dir = QFileInfo(invocation.options.value(u"dir"_s, name)).absoluteFilePath();
     withCatalog(session, [&session, name, dir](const FunctionServices &functions) {
         const QString id = session.invocation().options.value(u"template"_s, u"python3"_s);
@@ -288,6 +292,15 @@ void runFunctionDeploy(Session &session)
                 if (!read)
                     return session.fail(Outcome::Failed, read.error().message);
                 session.output().progress(tr("%1 files to deploy").arg(read->second.size()));
+                // What is left out and why (a .runeignore pattern, a link, a pipe, a name the agent refuses).
+                constexpr int shown = 10;
+                int leftOut = 0;
+                for (const PackageEntry &entry : read->first.entries) {
+                    if (!entry.isIncluded() && ++leftOut <= shown)
+                        session.output().progress(tr("left out: %1 (%2)").arg(entry.path, entry.excludedBy));
+                }
+                if (leftOut > shown)
+                    session.output().progress(tr("left out: %1 more").arg(leftOut - shown));
                 placeFiles(session, functions, read->first, read->second);
             });
     });

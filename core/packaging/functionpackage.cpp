@@ -10,6 +10,11 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -57,6 +62,8 @@ PackageEntry entryFor(const QFileInfo &info, const QString &path, const IgnoreRu
     entry.excludedBy = rules.excludedBy(path, false);
     if (entry.excludedBy.isEmpty() && info.isSymLink())
         entry.excludedBy = tr("a symbolic link");
+    else if (entry.excludedBy.isEmpty() && !info.isFile())
+        entry.excludedBy = tr("not a regular file"); // a pipe, a socket or a device: nothing to deploy
     else if (entry.excludedBy.isEmpty() && !info.isReadable())
         entry.excludedBy = tr("not readable");
     else if (entry.excludedBy.isEmpty() && !codePathProblem(path).isEmpty())
@@ -174,9 +181,24 @@ Result<QList<CodeFile>> FunctionPackage::readFiles() const
     for (const PackageEntry &entry : entries) {
         if (!entry.isIncluded())
             continue;
-        QFile file(entry.sourcePath);
-        if (!file.open(QIODevice::ReadOnly))
+        // Opened as scanned: a regular file, not a link. One made a pipe or a link since would
+        // block the read or lead out of the folder; without waiting, it is refused.
+        const int fd =
+            ::open(QFile::encodeName(entry.sourcePath).constData(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            return fail(u"package.unreadable"_s,
+                tr("Cannot read %1: %2.").arg(entry.sourcePath, QString::fromLocal8Bit(std::strerror(errno))));
+        struct stat status {
+        };
+        if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+            ::close(fd);
+            return fail(u"package.unreadable"_s, tr("%1 is no longer a regular file.").arg(entry.sourcePath));
+        }
+        QFile file;
+        if (!file.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+            ::close(fd);
             return fail(u"package.unreadable"_s, tr("Cannot read %1: %2.").arg(entry.sourcePath, file.errorString()));
+        }
         files.append(CodeFile {entry.path, file.readAll(), entry.executable});
     }
     return files;

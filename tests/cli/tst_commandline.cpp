@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -149,6 +150,10 @@ void TestCommandLine::usageErrors_data()
                                     << u"takes no argument 'everything'"_s;
     QTest::newRow("twice") << QStringList {u"node"_s, u"list"_s, u"--output"_s, u"text"_s, u"--output=text"_s}
                            << u"--output is given twice"_s;
+    // Checked before the name becomes a folder: an empty one would name the current folder.
+    QTest::newRow("empty function name") << QStringList {u"fn"_s, u"new"_s, QString()} << u"Function name ''"_s;
+    QTest::newRow("function name with a path")
+        << QStringList {u"fn"_s, u"new"_s, u"../up"_s} << u"Function name '../up'"_s;
 }
 
 void TestCommandLine::usageErrors()
@@ -345,9 +350,14 @@ void TestCommandLine::deployInvokeVersions()
     QDir dir(m_home->filePath(u"echo"_s));
     QVERIFY(dir.mkpath(u"private"_s));
     QVERIFY(writeEchoFunction(dir, "first"));
+    // A named pipe (reading it would wait for ever) and a link out of the folder: left out, and said so.
+    QVERIFY(::mkfifo(QFile::encodeName(dir.filePath(u"pipe"_s)).constData(), 0644) == 0);
+    QVERIFY(QFile::link(u"/etc/hostname"_s, dir.filePath(u"outside"_s)));
 
     const Run deployed = rune({u"fn"_s, u"deploy"_s, dir.path(), u"--note"_s, u"first"_s, u"--output"_s, u"json"_s});
     QVERIFY2(deployed.exitCode == 0, deployed.out.constData());
+    QVERIFY2(deployed.err.contains("left out: pipe (not a regular file)"), deployed.err.constData());
+    QVERIFY2(deployed.err.contains("left out: outside (a symbolic link)"), deployed.err.constData());
     const QJsonObject deploy = deployed.json().value(u"deploy"_s).toObject();
     QCOMPARE(deploy.value(u"function"_s).toString(), u"echo"_s);
     QCOMPARE(deploy.value(u"version"_s).toInt(), 1);

@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <sys/stat.h>
 
 using namespace Qt::StringLiterals;
 using namespace rune;
@@ -52,6 +53,7 @@ private Q_SLOTS:
     void aFolderPackagesItsContentsWithItsRuneignore();
     void looseFilesPackageUnderTheirNames();
     void everythingExcludedIsRefused();
+    void pipesAndLinksAreNeverRead();
     void guessesTheRuntime_data();
     void guessesTheRuntime();
     void namesFromFolders_data();
@@ -123,6 +125,44 @@ void TestFunctionPackage::everythingExcludedIsRefused()
     QVERIFY(!package);
     QCOMPARE(package.error().code, u"package.empty"_s);
     QVERIFY(!FunctionPackage::scan({dir.filePath(u"missing"_s)}));
+}
+
+// A named pipe would block the read for ever, a link could lead out of the folder: neither is
+// deployed, and one that appears between the scan and the read is refused at once.
+void TestFunctionPackage::pipesAndLinksAreNeverRead()
+{
+    QTemporaryDir dir;
+    write(dir.filePath(u"f/handler.py"_s), "def handle(e, c):\n    return 1\n");
+    QVERIFY(::mkfifo(QFile::encodeName(dir.filePath(u"f/pipe"_s)).constData(), 0644) == 0);
+    QVERIFY(QFile::link(u"/etc/hostname"_s, dir.filePath(u"f/outside"_s)));
+    const auto package = FunctionPackage::scan({dir.filePath(u"f"_s)});
+    QVERIFY(package);
+    QCOMPARE(package->includedCount(), 1);
+    for (const PackageEntry &entry : package->entries) {
+        if (entry.path == u"pipe"_s)
+            QCOMPARE(entry.excludedBy, u"not a regular file"_s);
+        if (entry.path == u"outside"_s)
+            QCOMPARE(entry.excludedBy, u"a symbolic link"_s);
+    }
+    const auto files = package->readFiles();
+    QVERIFY(files);
+    QCOMPARE(files->size(), 1);
+
+    // The scanned handler becomes a pipe before the read: refused without waiting for a writer
+    // (a wait would hang the test).
+    QVERIFY(QFile::remove(dir.filePath(u"f/handler.py"_s)));
+    QVERIFY(::mkfifo(QFile::encodeName(dir.filePath(u"f/handler.py"_s)).constData(), 0644) == 0);
+    const auto swapped = package->readFiles();
+    QVERIFY(!swapped);
+    QCOMPARE(swapped.error().code, u"package.unreadable"_s);
+    QVERIFY2(swapped.error().message.contains(u"no longer a regular file"_s), qPrintable(swapped.error().message));
+
+    // Or a link: not followed.
+    QVERIFY(QFile::remove(dir.filePath(u"f/handler.py"_s)));
+    QVERIFY(QFile::link(u"/etc/hostname"_s, dir.filePath(u"f/handler.py"_s)));
+    const auto linked = package->readFiles();
+    QVERIFY(!linked);
+    QCOMPARE(linked.error().code, u"package.unreadable"_s);
 }
 
 void TestFunctionPackage::guessesTheRuntime_data()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cost/pricebook.h"
 
+#include "util/regularfile.h"
+
 #include <QDir>
 #include <QFile>
 #include <QSaveFile>
@@ -17,13 +19,13 @@ constexpr qint64 maxTableBytes = 4 << 20;
 
 Result<QByteArray> readTableFile(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return fail(u"cost.unreadable"_s, u"%1: %2"_s.arg(QFileInfo(path).fileName(), file.errorString()));
-    if (file.size() > maxTableBytes)
+    auto bytes = readRegularFile(path, maxTableBytes);
+    if (!bytes && bytes.error().code == u"file.too_large"_s)
         return fail(
             u"cost.bad_table"_s, u"%1: larger than %2 MiB"_s.arg(QFileInfo(path).fileName()).arg(maxTableBytes >> 20));
-    return file.readAll();
+    if (!bytes)
+        return fail(u"cost.unreadable"_s, bytes.error().message);
+    return bytes;
 }
 
 Result<PriceTable> readTable(const QString &dir, const QString &name)

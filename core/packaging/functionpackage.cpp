@@ -2,6 +2,7 @@
 #include "packaging/functionpackage.h"
 
 #include "packaging/ignorerules.h"
+#include "util/regularfile.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -10,11 +11,6 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -46,10 +42,11 @@ QString commonFolder(const QStringList &paths)
 
 IgnoreRules rulesIn(const QString &folder)
 {
-    QFile file(QDir(folder).filePath(QLatin1StringView(IgnoreRules::fileName)));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return IgnoreRules::parse(QString::fromUtf8(file.readAll()));
+    // A pipe or a link in its place is no list of rules; nor is anything the size of a file set.
+    constexpr qint64 largest = 1024 * 1024;
+    const auto text =
+        readRegularFile(QDir(folder).filePath(QLatin1StringView(IgnoreRules::fileName)), largest, FileLinks::Refuse);
+    return text ? IgnoreRules::parse(QString::fromUtf8(*text)) : IgnoreRules();
 }
 
 PackageEntry entryFor(const QFileInfo &info, const QString &path, const IgnoreRules &rules)
@@ -181,25 +178,12 @@ Result<QList<CodeFile>> FunctionPackage::readFiles() const
     for (const PackageEntry &entry : entries) {
         if (!entry.isIncluded())
             continue;
-        // Opened as scanned: a regular file, not a link. One made a pipe or a link since would
-        // block the read or lead out of the folder; without waiting, it is refused.
-        const int fd =
-            ::open(QFile::encodeName(entry.sourcePath).constData(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-            return fail(u"package.unreadable"_s,
-                tr("Cannot read %1: %2.").arg(entry.sourcePath, QString::fromLocal8Bit(std::strerror(errno))));
-        struct stat status {
-        };
-        if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
-            ::close(fd);
-            return fail(u"package.unreadable"_s, tr("%1 is no longer a regular file.").arg(entry.sourcePath));
-        }
-        QFile file;
-        if (!file.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
-            ::close(fd);
-            return fail(u"package.unreadable"_s, tr("Cannot read %1: %2.").arg(entry.sourcePath, file.errorString()));
-        }
-        files.append(CodeFile {entry.path, file.readAll(), entry.executable});
+        // Read as scanned: a regular file, not a link. One made a pipe or a link since would block
+        // the read or lead out of the folder; it is refused at once.
+        auto bytes = readRegularFile(entry.sourcePath, maxBytes, FileLinks::Refuse);
+        if (!bytes)
+            return fail(u"package.unreadable"_s, bytes.error().message);
+        files.append(CodeFile {entry.path, std::move(*bytes), entry.executable});
     }
     return files;
 }

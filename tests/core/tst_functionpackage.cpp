@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "packaging/functionpackage.h"
+#include "util/regularfile.h"
 
 #include <QDir>
 #include <QFile>
@@ -54,6 +55,7 @@ private Q_SLOTS:
     void looseFilesPackageUnderTheirNames();
     void everythingExcludedIsRefused();
     void pipesAndLinksAreNeverRead();
+    void userNamedFilesAreReadOnlyWhenRegular();
     void guessesTheRuntime_data();
     void guessesTheRuntime();
     void namesFromFolders_data();
@@ -163,6 +165,34 @@ void TestFunctionPackage::pipesAndLinksAreNeverRead()
     const auto linked = package->readFiles();
     QVERIFY(!linked);
     QCOMPARE(linked.error().code, u"package.unreadable"_s);
+}
+
+// The one reader of files the user names (function folders, host lists, price tables).
+void TestFunctionPackage::userNamedFilesAreReadOnlyWhenRegular()
+{
+    QTemporaryDir dir;
+    write(dir.filePath(u"plain"_s), "twelve bytes");
+    const auto plain = readRegularFile(dir.filePath(u"plain"_s), 12);
+    QVERIFY(plain);
+    QCOMPARE(*plain, QByteArray("twelve bytes"));
+    const auto large = readRegularFile(dir.filePath(u"plain"_s), 11);
+    QVERIFY(!large);
+    QCOMPARE(large.error().code, u"file.too_large"_s);
+    QVERIFY(QFile::link(dir.filePath(u"plain"_s), dir.filePath(u"link"_s)));
+    QVERIFY(readRegularFile(dir.filePath(u"link"_s), 12, FileLinks::Follow));
+    const auto link = readRegularFile(dir.filePath(u"link"_s), 12, FileLinks::Refuse);
+    QVERIFY(!link);
+    QCOMPARE(link.error().code, u"file.not_regular"_s);
+    QVERIFY(::mkfifo(QFile::encodeName(dir.filePath(u"pipe"_s)).constData(), 0644) == 0);
+    const auto pipe = readRegularFile(dir.filePath(u"pipe"_s), 12);
+    QVERIFY(!pipe);
+    QCOMPARE(pipe.error().code, u"file.not_regular"_s);
+    QVERIFY2(pipe.error().message.contains(dir.filePath(u"pipe"_s)), qPrintable(pipe.error().message));
+    const auto device = readRegularFile(u"/dev/zero"_s, 12);
+    QVERIFY(!device);
+    QCOMPARE(device.error().code, u"file.not_regular"_s);
+    QVERIFY(!readRegularFile(dir.filePath(u"folder-that-is-not"_s), 12));
+    QCOMPARE(readRegularFile(dir.path(), 12).error().code, u"file.not_regular"_s);
 }
 
 void TestFunctionPackage::guessesTheRuntime_data()

@@ -23,6 +23,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolBar>
+#include <sys/stat.h>
 
 using namespace Qt::StringLiterals;
 using namespace rune;
@@ -122,9 +123,18 @@ void TestHostDialogs::bulkAddImportsSshConfigHosts()
     dialog.editor()->setPlainText(u"10.0.0.40 compute"_s);
     dialog.importFile(config.fileName(), true);
     // Shown as lines to edit before adding, after what was typed.
-    QCOMPARE(dialog.editor()->toPlainText(), u"10.0.0.40 compute\ndeploy@web1:2022\ndeploy@web2:2022"_s);
+    QTRY_COMPARE(dialog.editor()->toPlainText(), u"10.0.0.40 compute\ndeploy@web1:2022\ndeploy@web2:2022"_s);
     QTRY_COMPARE(dialog.nodes().size(), 3);
     QCOMPARE(dialog.nodes().at(1).ssh.host, u"web1"_s);
+
+    // A named pipe chosen by mistake: refused at once, not waited on; the lines stay.
+    const QString pipe = dir.filePath(u"pipe"_s);
+    QVERIFY(::mkfifo(QFile::encodeName(pipe).constData(), 0644) == 0);
+    auto *problems = dialog.findChild<QLabel *>(u"hostProblemsLabel"_s);
+    QVERIFY(problems);
+    dialog.importFile(pipe, false);
+    QTRY_VERIFY2(problems->text().contains(u"not a regular file"_s), qPrintable(problems->text()));
+    QCOMPARE(dialog.nodes().size(), 3);
 }
 
 void TestHostDialogs::addedHostsAppearInTheList()

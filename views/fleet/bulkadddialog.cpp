@@ -2,6 +2,8 @@
 #include "fleet/bulkadddialog.h"
 
 #include "cluster/nodelist.h"
+#include "util/background.h"
+#include "util/regularfile.h"
 #include "widgets/format.h"
 
 #include <QCheckBox>
@@ -144,12 +146,22 @@ void BulkAddDialog::chooseFile(bool sshConfig)
 
 void BulkAddDialog::importFile(const QString &file, bool sshConfig)
 {
-    QFile input(file);
-    if (!input.open(QIODevice::ReadOnly)) {
-        m_problems->setText(tr("Cannot read %1: %2").arg(file, input.errorString()));
-        return;
-    }
-    const QString text = QString::fromUtf8(input.readAll());
+    // Off the UI thread: the file chosen may be on a slow disk, a pipe or a huge log by mistake.
+    constexpr qint64 largest = 16 * 1024 * 1024;
+    runInBackground(
+        this,
+        [file] {
+            return readRegularFile(file, largest);
+        },
+        [this, file, sshConfig](const Result<QByteArray> &read) {
+            if (!read)
+                return m_problems->setText(read.error().message);
+            addImported(file, QString::fromUtf8(*read), sshConfig);
+        });
+}
+
+void BulkAddDialog::addImported(const QString &file, const QString &text, bool sshConfig)
+{
     const HostList list = sshConfig ? parseSshConfigHosts(text) : parseHostCsv(text);
     QStringList lines;
     for (const HostEntry &entry : list.hosts)

@@ -39,10 +39,14 @@ public:
     QList<Node> nodes() const;
     bool provisionNow() const;
     QPlainTextEdit *editor() const;
-    /** Reads @p file (CSV, or an ssh configuration when @p sshConfig) into the editor. */
+    /**
+     * Reads @p file (CSV, or an ssh configuration when @p sshConfig) into the editor, in the
+     * background; why it cannot goes to the problems line.
+     */
     void importFile(const QString &file, bool sshConfig);
 
 private:
+    void addImported(const QString &file, const QString &text, bool sshConfig);
     void chooseFile(bool sshConfig);
     void reparse();
     QString duplicateOf(const HostEntry &entry, const QList<Node> &earlier) const;

@@ -37,8 +37,12 @@ Handler handlerOf(const CommandSpec &command)
         {u"fn block"_s, &runFunctionBlock},
         {u"fn unblock"_s, &runFunctionBlock},
         {u"fn retire"_s, &runFunctionRetire},
+        {u"bench run"_s, &runBenchRun},
+        {u"bench show"_s, &runBenchShow},
+        {u"cost"_s, &runCost},
+        {u"fn tune"_s, &runFunctionTune},
     };
-    return handlers.value(command.group + u' ' + command.name);
+    return handlers.value(commandWords(command));
 }
 
 /** The words after the program's name; nullopt (with the word's position) when one is not UTF-8. */
@@ -83,7 +87,7 @@ QString overviewText()
     QString text =
         QCoreApplication::translate("rune::cli", "Commands (run without a window; rune <command> --help):") + u'\n';
     for (const CommandSpec &command : commandTable())
-        text += u"  rune %1 %2\n"_s.arg(command.group + u' ' + command.name, -16).arg(command.summary);
+        text += u"  rune %1 %2\n"_s.arg(commandWords(command), -16).arg(command.summary);
     return text + exitCodeHelp();
 }
 

@@ -4,11 +4,14 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <functional>
 
 namespace rune
 {
 class FunctionCatalog;
 struct Function;
+struct FunctionServices;
+class NodeList;
 struct Node;
 } // namespace rune
 
@@ -22,6 +25,10 @@ class Session;
  * catalog; null after reporting (not found, or in more than one project).
  */
 const Function *findFunction(Session &session, const FunctionCatalog &catalog, const QString &text);
+/** Runs @p then with the function the command's first argument names; reports when there is none. */
+void withFunction(Session &session, std::function<void(const FunctionServices &, const Function &)> then);
+/** The node of id or name @p text; null when there is none. */
+const Node *findNode(const NodeList &nodes, const QString &text);
 /** A node as every command prints it in JSON (README, "Command line"). */
 QJsonObject nodeJson(const Node &node);
 /** Columns padded to their widest cell, the first row being the heading. */
@@ -42,5 +49,9 @@ void runFunctionRollback(Session &session);
 /** block or unblock, as the command's name says. */
 void runFunctionBlock(Session &session);
 void runFunctionRetire(Session &session);
+void runBenchRun(Session &session);
+void runBenchShow(Session &session);
+void runCost(Session &session);
+void runFunctionTune(Session &session);
 
 } // namespace rune::cli

@@ -95,6 +95,49 @@ QList<CommandSpec> buildTable()
             2,
             tr("Remove a version that serves no calls from every node; kept here for history."),
             {}},
+        {u"fn"_s,
+            u"tune"_s,
+            u"<function>"_s,
+            1,
+            1,
+            tr("Measure a function at decreasing memory sizes on one node and recommend a size."),
+            {{u"node"_s, u"id"_s, tr("The node to measure on (default: the first that serves it).")},
+                {u"min-memory"_s, u"MiB"_s, tr("The smallest size to try, a multiple of 64 (default 128).")},
+                {u"max-memory"_s, u"MiB"_s, tr("The largest size to try, a multiple of 64 (default 1024).")},
+                {u"calls"_s, u"n"_s, tr("Calls per size, the first one cold (default 5).")},
+                {u"data"_s, u"text"_s, tr("The request body of every call.")},
+                {u"strategy"_s,
+                    u"rule"_s,
+                    tr("tolerance (smallest within 5 % of the fastest; the default), cost, speed or balanced.")}}},
+        {u"bench"_s,
+            u"run"_s,
+            {},
+            0,
+            0,
+            tr("Run the agents' benchmarks on nodes, as the Benchmarks pane does, and keep the figures."),
+            {{u"nodes"_s, u"id,id"_s, tr("The nodes to measure, by id or name (default: every running node).")},
+                {u"tests"_s, u"test,test"_s, tr("cpu, memory, fileio, db, rtt (default: all of them).")},
+                {u"seconds"_s, u"n"_s, tr("How long each phase of a test runs, 1 to 60 (default 3).")},
+                {u"normal-priority"_s, {}, tr("Measure at normal priority instead of low.")}}},
+        {u"bench"_s,
+            u"show"_s,
+            {},
+            0,
+            0,
+            tr("Print the stored benchmark figures: each node's latest run of each test."),
+            {{u"node"_s, u"id"_s, tr("Only this node's figures (id or name).")},
+                {u"history"_s, {}, tr("Every stored figure, oldest first, not only the latest.")}}},
+        {u"cost"_s,
+            {},
+            {},
+            0,
+            0,
+            tr("Price a month of a workload on every option of the price tables, as the Cost pane does."),
+            {{u"requests"_s, u"count"_s, tr("Calls a month: 1000000000, 1e9, 1 B, 41 M or 950 k (default 1 B).")},
+                {u"duration-ms"_s, u"ms"_s, tr("The average call's duration (default 200).")},
+                {u"memory"_s, u"MiB"_s, tr("Memory per call (default 512).")},
+                {u"peak"_s, u"ratio"_s, tr("The busiest second's rate over the month's average (default 1).")},
+                {u"all"_s, {}, tr("Every price of each table, not only the first.")}}},
     };
 }
 
@@ -147,6 +190,11 @@ bool takesValue(const QString &word)
     });
 }
 
+QString commandWords(const CommandSpec &command)
+{
+    return command.name.isEmpty() ? command.group : command.group + u' ' + command.name;
+}
+
 QStringList completions(const QStringList &words)
 {
     // Only the group and the command count; options and their values may come anywhere.
@@ -159,7 +207,8 @@ QStringList completions(const QStringList &words)
     }
     if (plain.isEmpty())
         return commandGroups();
-    if (plain.size() == 1) {
+    const CommandSpec *groupCommand = findCommand(plain.at(0), {});
+    if (plain.size() == 1 && !groupCommand) {
         QStringList names;
         for (const CommandSpec &command : commandTable()) {
             if (command.group == plain.at(0))
@@ -168,7 +217,7 @@ QStringList completions(const QStringList &words)
         return names;
     }
     QStringList options;
-    if (const CommandSpec *command = findCommand(plain.at(0), plain.at(1))) {
+    if (const CommandSpec *command = groupCommand ? groupCommand : findCommand(plain.at(0), plain.at(1))) {
         for (const OptionSpec &option : command->options)
             options.append(u"--"_s + option.name);
     }

@@ -33,9 +33,12 @@ struct CommandSpec {
 const QList<CommandSpec> &commandTable();
 /** The options every command takes (--output, --data-dir, --help). */
 const QList<OptionSpec> &commonOptions();
-/** The groups in the order of the table: demo, node, fn. */
+/** The groups in the order of the table: demo, node, fn, bench, cost. */
 QStringList commandGroups();
+/** @p name empty: the command that is a group of its own (`rune cost`). */
 const CommandSpec *findCommand(const QString &group, const QString &name);
+/** "fn deploy", or "cost" for a command that is its group. */
+QString commandWords(const CommandSpec &command);
 /** Whether `--name` (@p word) takes a value, in any command. */
 bool takesValue(const QString &word);
 /** Group, then command, then its options: the words a shell may offer after the typed @p words. */

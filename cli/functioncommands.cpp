@@ -45,16 +45,6 @@ void withCatalog(Session &session, std::function<void(const FunctionServices &)>
     });
 }
 
-/** Runs @p then with the function the command's first argument names; reports when there is none. */
-void withFunction(Session &session, std::function<void(const FunctionServices &, const Function &)> then)
-{
-    withCatalog(session, [&session, then = std::move(then)](const FunctionServices &functions) {
-        if (const Function *function =
-                findFunction(session, *functions.catalog, session.invocation().arguments.value(0)))
-            then(functions, *function);
-    });
-}
-
 QJsonObject deployJson(const DeployJob &job)
 {
     QJsonArray nodes;
@@ -183,6 +173,15 @@ int versionArgument(Session &session, const FunctionCatalog &catalog, const Func
 }
 
 } // namespace
+
+void withFunction(Session &session, std::function<void(const FunctionServices &, const Function &)> then)
+{
+    withCatalog(session, [&session, then = std::move(then)](const FunctionServices &functions) {
+        if (const Function *function =
+                findFunction(session, *functions.catalog, session.invocation().arguments.value(0)))
+            then(functions, *function);
+    });
+}
 
 const Function *findFunction(Session &session, const FunctionCatalog &catalog, const QString &text)
 {

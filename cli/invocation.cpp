@@ -127,6 +127,8 @@ std::expected<void, QString> takeWords(const QStringList &words, Invocation &inv
                 return std::unexpected(
                     tr("unknown command '%1' (commands: %2)").arg(word, commandGroups().join(u", "_s)));
             invocation.group = word;
+            // A group that is itself the command (`rune cost`) has a row without a name.
+            invocation.command = findCommand(word, {});
         } else if (!invocation.command) {
             invocation.command = findCommand(invocation.group, word);
             if (!invocation.command)
@@ -164,10 +166,10 @@ std::expected<Invocation, UsageError> parseInvocation(const QStringList &words)
     const CommandSpec &command = *invocation.command;
     const qsizetype count = invocation.arguments.size();
     if (count < command.minArguments)
-        return refuse(tr("rune %1 %2 needs %3").arg(command.group, command.name, command.arguments));
+        return refuse(tr("rune %1 needs %2").arg(commandWords(command), command.arguments));
     if (count > command.maxArguments)
-        return refuse(tr("rune %1 %2 takes no argument '%3'")
-                          .arg(command.group, command.name, invocation.arguments.at(command.maxArguments)));
+        return refuse(tr("rune %1 takes no argument '%2'")
+                          .arg(commandWords(command), invocation.arguments.at(command.maxArguments)));
     return invocation;
 }
 
@@ -187,8 +189,7 @@ QString helpText(const Invocation &invocation)
     QString text;
     if (invocation.command) {
         const CommandSpec &command = *invocation.command;
-        text = u"Usage: rune %1 %2 [options]%3\n\n%4\n"_s.arg(command.group,
-            command.name,
+        text = u"Usage: rune %1 [options]%2\n\n%3\n"_s.arg(commandWords(command),
             command.arguments.isEmpty() ? QString() : u" "_s + command.arguments,
             command.summary);
         if (!command.options.isEmpty())

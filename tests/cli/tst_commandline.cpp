@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The `rune` command line as a user runs it: the real program, a data directory of its own, real
 // agents of the demo cluster that `rune demo up` leaves running.
+#include "runeprogram.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
-#include <csignal>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,16 +19,7 @@ using namespace Qt::StringLiterals;
 namespace
 {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-
-    QJsonObject json() const
-    {
-        return QJsonDocument::fromJson(out).object();
-    }
-};
+using Run = rune::tests::RuneRun;
 
 bool listens(quint16 port)
 {
@@ -86,48 +77,18 @@ void TestCommandLine::init()
 
 void TestCommandLine::cleanup()
 {
-    // A cluster left by a failed test stops here, so no agent outlives the test.
-    if (const qint64 pid = demoPid(); pid > 0) {
-        rune({u"demo"_s, u"down"_s});
-        if (QFile::exists(u"/proc/%1"_s.arg(pid)))
-            ::kill(pid_t(pid), SIGKILL);
-    }
+    rune::tests::stopDemoIn(*m_home);
     m_home.reset();
 }
 
 Run TestCommandLine::rune(QStringList arguments, int timeoutMs)
 {
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    // The window's settings file of this test only, never the user's.
-    environment.insert(u"XDG_CONFIG_HOME"_s, m_home->filePath(u"config"_s));
-    environment.insert(u"XDG_DATA_HOME"_s, m_home->filePath(u"share"_s));
-    environment.remove(u"DISPLAY"_s);
-    environment.remove(u"WAYLAND_DISPLAY"_s);
-    environment.remove(u"QT_QPA_PLATFORM"_s);
-    process.setProcessEnvironment(environment);
-    if (!arguments.contains(u"--data-dir"_s))
-        arguments << u"--data-dir"_s << m_home->filePath(u"data"_s);
-    process.start(QStringLiteral(RUNE_CLI_BINARY), arguments);
-    Run run;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        run.err = "timed out";
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    return rune::tests::runRune(*m_home, std::move(arguments), timeoutMs);
 }
 
 qint64 TestCommandLine::demoPid() const
 {
-    QFile record(m_home->filePath(u"data/demo/cluster.json"_s));
-    if (!record.open(QIODevice::ReadOnly))
-        return 0;
-    return qint64(QJsonDocument::fromJson(record.readAll()).object().value(u"pid"_s).toDouble());
+    return rune::tests::demoPidIn(*m_home);
 }
 
 void TestCommandLine::usageErrors_data()
@@ -223,7 +184,7 @@ void TestCommandLine::completionFollowsTheCommandTable()
         process.waitForFinished(30'000);
         return QString::fromUtf8(process.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts);
     };
-    QCOMPARE(words({}), (QStringList {u"demo"_s, u"node"_s, u"fn"_s}));
+    QCOMPARE(words({}), (QStringList {u"demo"_s, u"node"_s, u"fn"_s, u"bench"_s, u"cost"_s}));
     QCOMPARE(words({u"demo"_s}), (QStringList {u"up"_s, u"down"_s}));
     const QStringList options = words({u"--data-dir"_s, u"/tmp"_s, u"demo"_s, u"up"_s});
     QVERIFY(options.contains(u"--foreground"_s));
@@ -315,10 +276,7 @@ void TestCommandLine::demoDownWithoutCluster()
 
 bool TestCommandLine::demoUp()
 {
-    const Run up = rune({u"demo"_s, u"up"_s, u"--agent-binary"_s, QStringLiteral(RUNE_AGENT_BINARY)}, 90'000);
-    if (up.exitCode != 0)
-        qWarning("rune demo up: %s", up.err.constData());
-    return up.exitCode == 0;
+    return rune::tests::demoUpIn(*m_home);
 }
 
 void TestCommandLine::secondClusterOnTheSameStateIsRefused()

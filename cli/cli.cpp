@@ -37,6 +37,13 @@ Handler handlerOf(const CommandSpec &command)
         {u"fn block"_s, &runFunctionBlock},
         {u"fn unblock"_s, &runFunctionBlock},
         {u"fn retire"_s, &runFunctionRetire},
+        {u"node add"_s, &runNodeAdd},
+        {u"node remove"_s, &runNodeRemove},
+        {u"node suspend"_s, &runNodeAction},
+        {u"node resume"_s, &runNodeAction},
+        {u"node reboot"_s, &runNodeAction},
+        {u"node terminate"_s, &runNodeAction},
+        {u"node provision"_s, &runNodeAction},
     };
     return handlers.value(command.group + u' ' + command.name);
 }

@@ -42,5 +42,9 @@ void runFunctionRollback(Session &session);
 /** block or unblock, as the command's name says. */
 void runFunctionBlock(Session &session);
 void runFunctionRetire(Session &session);
+void runNodeAdd(Session &session);
+void runNodeRemove(Session &session);
+/** suspend, resume, reboot, terminate or provision, as the command's name says. */
+void runNodeAction(Session &session);
 
 } // namespace rune::cli

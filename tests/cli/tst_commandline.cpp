@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The `rune` command line as a user runs it: the real program, a data directory of its own, real
 // agents of the demo cluster that `rune demo up` leaves running.
+#include "clirun.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -18,16 +20,7 @@ using namespace Qt::StringLiterals;
 namespace
 {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-
-    QJsonObject json() const
-    {
-        return QJsonDocument::fromJson(out).object();
-    }
-};
+using Run = rune::test::CliRun;
 
 bool listens(quint16 port)
 {
@@ -96,29 +89,7 @@ void TestCommandLine::cleanup()
 
 Run TestCommandLine::rune(QStringList arguments, int timeoutMs)
 {
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    // The window's settings file of this test only, never the user's.
-    environment.insert(u"XDG_CONFIG_HOME"_s, m_home->filePath(u"config"_s));
-    environment.insert(u"XDG_DATA_HOME"_s, m_home->filePath(u"share"_s));
-    environment.remove(u"DISPLAY"_s);
-    environment.remove(u"WAYLAND_DISPLAY"_s);
-    environment.remove(u"QT_QPA_PLATFORM"_s);
-    process.setProcessEnvironment(environment);
-    if (!arguments.contains(u"--data-dir"_s))
-        arguments << u"--data-dir"_s << m_home->filePath(u"data"_s);
-    process.start(QStringLiteral(RUNE_CLI_BINARY), arguments);
-    Run run;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        run.err = "timed out";
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    return rune::test::runCli(std::move(arguments), QDir(m_home->path()), timeoutMs);
 }
 
 qint64 TestCommandLine::demoPid() const

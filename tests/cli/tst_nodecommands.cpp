@@ -29,6 +29,7 @@ class TestNodeCommands : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void cleanupTestCase();
     void init();
     void cleanup();
     void badInput_data();
@@ -62,6 +63,11 @@ private:
 void TestNodeCommands::initTestCase()
 {
     m_cluster = std::make_unique<rune::test::TestCluster>(QStringList {u"compute1"_s});
+}
+
+void TestNodeCommands::cleanupTestCase()
+{
+    m_cluster.reset();
 }
 
 void TestNodeCommands::init()

@@ -41,6 +41,13 @@ Handler handlerOf(const CommandSpec &command)
         {u"bench show"_s, &runBenchShow},
         {u"cost"_s, &runCost},
         {u"fn tune"_s, &runFunctionTune},
+        {u"node add"_s, &runNodeAdd},
+        {u"node remove"_s, &runNodeRemove},
+        {u"node suspend"_s, &runNodeAction},
+        {u"node resume"_s, &runNodeAction},
+        {u"node reboot"_s, &runNodeAction},
+        {u"node terminate"_s, &runNodeAction},
+        {u"node provision"_s, &runNodeAction},
     };
     return handlers.value(commandWords(command));
 }

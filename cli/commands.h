@@ -53,5 +53,9 @@ void runBenchRun(Session &session);
 void runBenchShow(Session &session);
 void runCost(Session &session);
 void runFunctionTune(Session &session);
+void runNodeAdd(Session &session);
+void runNodeRemove(Session &session);
+/** suspend, resume, reboot, terminate or provision, as the command's name says. */
+void runNodeAction(Session &session);
 
 } // namespace rune::cli

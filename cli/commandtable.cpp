@@ -17,6 +17,19 @@ QString tr(const char *text)
     return QCoreApplication::translate("rune::cli", text);
 }
 
+/** One host key, and only that one, may be trusted without a terminal to ask on. */
+OptionSpec acceptHostKey()
+{
+    return {u"accept-host-key"_s,
+        u"SHA256:fp"_s,
+        tr("Trust the host key only if its fingerprint is exactly this one (for scripts without a terminal).")};
+}
+
+CommandSpec nodeAction(const QString &name, const QString &summary)
+{
+    return {u"node"_s, name, u"<node>..."_s, 1, 1000, summary, {acceptHostKey()}};
+}
+
 QList<CommandSpec> buildTable()
 {
     const OptionSpec agentBinary {
@@ -95,6 +108,31 @@ QList<CommandSpec> buildTable()
             2,
             tr("Remove a version that serves no calls from every node; kept here for history."),
             {}},
+        {u"node"_s,
+            u"add"_s,
+            u"<host>"_s,
+            1,
+            1,
+            tr("Add a machine to the fleet, as the window's Add host does, after logging in to it once."),
+            {{u"user"_s, u"name"_s, tr("The login user (default: the SSH configuration's, else yours).")},
+                {u"port"_s, u"n"_s, tr("The SSH port (default 22).")},
+                {u"key"_s, u"file"_s, tr("A private key file to log in with (default: ssh-agent and the usual keys).")},
+                {u"role"_s, u"role"_s, tr("compute (the default), edge or controller.")},
+                {u"name"_s, u"name"_s, tr("Its name in the fleet (default: the host).")},
+                {u"labels"_s, u"a,b"_s, tr("Labels, separated by commas or spaces.")},
+                acceptHostKey()}},
+        {u"node"_s,
+            u"remove"_s,
+            u"<node>"_s,
+            1,
+            1,
+            tr("Forget a node (name or id) that is not running; nothing is done on the machine."),
+            {}},
+        nodeAction(u"provision"_s, tr("Install the agent on nodes (names or ids) and start it.")),
+        nodeAction(u"suspend"_s, tr("Suspend nodes: their functions stop serving; the agent stays.")),
+        nodeAction(u"resume"_s, tr("Resume suspended nodes.")),
+        nodeAction(u"reboot"_s, tr("Reboot the machines of nodes.")),
+        nodeAction(u"terminate"_s, tr("Stop and remove the agent from nodes; they can then be removed.")),
         {u"fn"_s,
             u"tune"_s,
             u"<function>"_s,

@@ -10,12 +10,16 @@ _rune()
             COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
-        --agent-binary)
+        --agent-binary|--key)
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
         --output)
             COMPREPLY=($(compgen -W "text json" -- "$cur"))
+            return
+            ;;
+        --role)
+            COMPREPLY=($(compgen -W "compute edge controller" -- "$cur"))
             return
             ;;
     esac

@@ -44,6 +44,7 @@ Session::Session(Invocation invocation, QObject *parent)
     : QObject(parent)
     , m_invocation(std::move(invocation))
     , m_output(m_invocation.mode)
+    , m_prompter(std::make_unique<DecliningPrompter>())
 {
 }
 
@@ -87,9 +88,9 @@ Console *Session::console()
         return m_console.get();
     ConsoleEdges edges;
     edges.connectTo = [this](const SshTarget &target) -> std::unique_ptr<SshTransport> {
-        return std::make_unique<LibsshTransport>(target, sshOptionsFrom(m_settings), &m_prompter);
+        return std::make_unique<LibsshTransport>(target, sshOptionsFrom(m_settings), m_prompter.get());
     };
-    edges.prompter = &m_prompter;
+    edges.prompter = m_prompter.get();
     edges.provisioning.agentBinary = findAgentBinary({}, m_settings);
     auto console = Console::open(&m_settings, std::move(edges));
     if (!console) {
@@ -98,6 +99,12 @@ Console *Session::console()
     }
     m_console = std::move(*console);
     return m_console.get();
+}
+
+void Session::setPrompter(std::unique_ptr<SshPrompter> prompter)
+{
+    Q_ASSERT(!m_console);
+    m_prompter = std::move(prompter);
 }
 
 void Session::finish(int code)

@@ -47,6 +47,8 @@ public:
     bool prepare();
     /** The window's services, opened on first use; null (the error reported) when the store cannot be opened. */
     Console *console();
+    /** Who answers SSH's questions from now on (a DecliningPrompter until set); before console(). */
+    void setPrompter(std::unique_ptr<SshPrompter> prompter);
 
     /** Ends the run with @p code once control returns to the event loop. */
     void finish(int code);
@@ -59,7 +61,7 @@ private:
     Invocation m_invocation;
     Output m_output;
     Settings m_settings;
-    DecliningPrompter m_prompter;
+    std::unique_ptr<SshPrompter> m_prompter;
     std::unique_ptr<Console> m_console;
     QTimer m_signalCheck;
 };

@@ -246,4 +246,21 @@ HostList parseSshConfigHosts(const QString &text)
     return list;
 }
 
+Result<void> checkNewHost(const QList<Node> &fleet, const Node &node)
+{
+    static const QRegularExpression notInAHost(u"[\\s@/]"_s);
+    if (node.ssh.host.isEmpty())
+        return fail(u"host.address"_s, tr("Enter the host's name or address."));
+    if (node.ssh.host.contains(notInAHost))
+        return fail(u"host.address"_s, tr("Enter the user in its own field; the host is a name or an address only."));
+    for (const Node &existing : fleet) {
+        if (!existing.agent.local && existing.ssh.host == node.ssh.host && existing.ssh.port == node.ssh.port)
+            return fail(u"host.taken"_s, tr("%1 is in the fleet already, as %2.").arg(node.ssh.host, existing.name));
+        if (existing.name == node.name)
+            return fail(
+                u"host.taken"_s, tr("A node named %1 exists already; give this one another name.").arg(node.name));
+    }
+    return {};
+}
+
 } // namespace rune

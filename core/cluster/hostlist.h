@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cluster/node.h"
+#include "util/result.h"
 
 #include <QList>
 #include <QString>
@@ -48,5 +49,11 @@ HostList parseHostCsv(const QString &text);
  * (HostName, ProxyJump, ...); its Port, User and IdentityFile are shown as the configuration says.
  */
 HostList parseSshConfigHosts(const QString &text);
+
+/**
+ * Whether @p node may join @p fleet as a new host: its host must be a name or an address only
+ * (else `host.address`), not in the fleet yet on that port and its name not taken (else `host.taken`).
+ */
+Result<void> checkNewHost(const QList<Node> &fleet, const Node &node);
 
 } // namespace rune

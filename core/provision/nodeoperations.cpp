@@ -107,6 +107,19 @@ Result<void> NodeOperations::perform(const QStringList &nodeIds, NodeAction acti
     return fail(u"node.action_refused"_s, refusals.join(u'\n'));
 }
 
+QString NodeOperations::removalRefusal(const Node &node) const
+{
+    if (node.agent.local)
+        return tr("%1 belongs to the local demo cluster; start the console with --demo=off to leave it out.")
+            .arg(node.name);
+    if (isBusy(node.id))
+        return tr("%1: an action is under way; wait until it ends or cancel it.").arg(node.name);
+    if (node.state == NodeState::Running || node.state == NodeState::Suspended || isTransitional(node.state))
+        return tr("%1 is %2: terminate it first, so its agent does not stay behind.")
+            .arg(node.name, nodeStateName(node.state));
+    return {};
+}
+
 void NodeOperations::resumePending()
 {
     if (!bundle())

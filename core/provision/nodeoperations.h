@@ -54,6 +54,11 @@ public:
     /** A job runs or waits for @p nodeId. */
     bool isBusy(const QString &nodeId) const;
     bool isIdle() const;
+    /**
+     * Why @p node may not leave the list now, in words (a demo node; an action under way; an agent
+     * still installed, which would stay behind unwatched); empty when it may.
+     */
+    QString removalRefusal(const Node &node) const;
 
 Q_SIGNALS:
     void stepStarted(const QString &nodeId, rune::ProvisionStep step);

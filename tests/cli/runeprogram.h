@@ -3,6 +3,8 @@
 
 // The `rune` program as the command-line tests run it: a home of the test's own (settings, data
 // directory) and the demo cluster that `rune demo up` leaves running there.
+#include "clirun.h"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,45 +15,12 @@
 namespace rune::tests
 {
 
-/** How one run of `rune` ended. */
-struct RuneRun {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-
-    QJsonObject json() const
-    {
-        return QJsonDocument::fromJson(out).object();
-    }
-};
+using RuneRun = rune::test::CliRun;
 
 /** Runs `rune @p arguments` in @p home (its data directory unless the arguments name one). */
 inline RuneRun runRune(const QTemporaryDir &home, QStringList arguments, int timeoutMs = 30'000)
 {
-    using namespace Qt::StringLiterals;
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    // The window's settings file of this test only, never the user's.
-    environment.insert(u"XDG_CONFIG_HOME"_s, home.filePath(u"config"_s));
-    environment.insert(u"XDG_DATA_HOME"_s, home.filePath(u"share"_s));
-    environment.remove(u"DISPLAY"_s);
-    environment.remove(u"WAYLAND_DISPLAY"_s);
-    environment.remove(u"QT_QPA_PLATFORM"_s);
-    process.setProcessEnvironment(environment);
-    if (!arguments.contains(u"--data-dir"_s))
-        arguments << u"--data-dir"_s << home.filePath(u"data"_s);
-    process.start(QStringLiteral(RUNE_CLI_BINARY), arguments);
-    RuneRun run;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        run.err = "timed out";
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    return rune::test::runCli(std::move(arguments), QDir(home.path()), timeoutMs);
 }
 
 /** Starts the demo cluster of @p home's data directory with the tested agent. */

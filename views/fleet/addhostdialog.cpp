@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fleet/addhostdialog.h"
 
+#include "cluster/hostlist.h"
 #include "cluster/nodelist.h"
 
 #include <QButtonGroup>
@@ -152,20 +153,10 @@ bool AddHostDialog::provisionNow() const
 
 QString AddHostDialog::problem() const
 {
-    const SshEndpoint wanted = endpoint();
-    if (wanted.host.isEmpty())
-        return tr("Enter the host's name or address.");
-    if (wanted.host.contains(QRegularExpression(u"[\\s@/]"_s)))
-        return tr("Enter the user in its own field; the host is a name or an address only.");
-    if (m_keyRadio->isChecked() && wanted.keyFile.isEmpty())
+    if (const auto allowed = checkNewHost(m_nodes->nodes(), node()); !allowed)
+        return allowed.error().message;
+    if (m_keyRadio->isChecked() && endpoint().keyFile.isEmpty())
         return tr("Choose the key file, or log in with ssh-agent and the usual keys.");
-    const QString name = node().name;
-    for (const Node &existing : m_nodes->nodes()) {
-        if (!existing.agent.local && existing.ssh.host == wanted.host && existing.ssh.port == wanted.port)
-            return tr("%1 is in the fleet already, as %2.").arg(wanted.host, existing.name);
-        if (existing.name == name)
-            return tr("A node named %1 exists already; give this one another name.").arg(name);
-    }
     return {};
 }
 

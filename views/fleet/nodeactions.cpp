@@ -144,15 +144,7 @@ QString NodeActions::refusal(const Node &node, NodeAction action) const
 
 QString NodeActions::removalRefusal(const Node &node) const
 {
-    if (node.agent.local)
-        return tr("%1 belongs to the local demo cluster; start the console with --demo=off to leave it out.")
-            .arg(node.name);
-    if (m_operations->isBusy(node.id))
-        return tr("%1: an action is under way; wait until it ends or cancel it.").arg(node.name);
-    if (node.state == NodeState::Running || node.state == NodeState::Suspended || isTransitional(node.state))
-        return tr("%1 is %2: terminate it first, so its agent does not stay behind.")
-            .arg(node.name, nodeStateName(node.state));
-    return {};
+    return m_operations->removalRefusal(node);
 }
 
 QStringList NodeActions::allowed(const std::function<QString(const Node &)> &refuse, QString *firstReason) const

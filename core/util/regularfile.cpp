@@ -19,6 +19,15 @@ Result<QByteArray> readRegularFile(const QString &path, qint64 maxBytes, FileLin
     const auto tr = [](const char *text) {
         return QCoreApplication::translate("rune::RegularFile", text);
     };
+    // A file compiled into the program (":/pricing/…") is in memory: nothing to wait on.
+    if (path.startsWith(u':')) {
+        QFile resource(path);
+        if (!resource.open(QIODevice::ReadOnly))
+            return fail(u"file.unreadable"_s, tr("Cannot read %1: %2.").arg(path, resource.errorString()));
+        if (resource.size() > maxBytes)
+            return fail(u"file.too_large"_s, tr("%1 is larger than %2 bytes.").arg(path).arg(maxBytes));
+        return resource.readAll();
+    }
     // O_NONBLOCK: opening a pipe for reading would otherwise wait for a writer.
     const int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (links == FileLinks::Refuse ? O_NOFOLLOW : 0);
     const int fd = ::open(QFile::encodeName(path).constData(), flags);

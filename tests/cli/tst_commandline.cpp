@@ -112,9 +112,9 @@ void TestCommandLine::usageErrors_data()
     QTest::newRow("twice") << QStringList {u"node"_s, u"list"_s, u"--output"_s, u"text"_s, u"--output=text"_s}
                            << u"--output is given twice"_s;
     // Checked before the name becomes a folder: an empty one would name the current folder.
-    QTest::newRow("empty function name") << QStringList {u"fn"_s, u"new"_s, QString()} << u"Function name ''"_s;
+    QTest::newRow("empty function name") << QStringList {u"fn"_s, u"new"_s, QString()} << u"function name ''"_s;
     QTest::newRow("function name with a path")
-        << QStringList {u"fn"_s, u"new"_s, u"../up"_s} << u"Function name '../up'"_s;
+        << QStringList {u"fn"_s, u"new"_s, u"../up"_s} << u"function name '../up'"_s;
 }
 
 void TestCommandLine::usageErrors()

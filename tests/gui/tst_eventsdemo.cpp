@@ -26,6 +26,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
@@ -153,6 +154,12 @@ void TestEventsDemo::accidentAnswersATestMessageFromTheEventsTab()
             tabs->setCurrentIndex(index);
     }
     QCOMPARE(tabs->tabText(tabs->currentIndex()), u"Host"_s);
+    auto *facts = qobject_cast<QScrollArea *>(tabs->currentWidget());
+    QVERIFY(facts);
+    for (QLabel *label : facts->findChildren<QLabel *>()) {
+        if (label->text() == detail->fact(u"mqtt"_s))
+            facts->ensureWidgetVisible(label);
+    }
     QVERIFY(rune::test::grabWhen(
         &window,
         [](const QImage &image) {

@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 #include <QHash>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -83,10 +84,26 @@ int complete(const QStringList &words)
 
 bool isCommandLine(int argc, char *argv[])
 {
-    if (argc < 2)
-        return false;
-    const QString first = QString::fromUtf8(argv[1]);
-    return first == u"__complete"_s || commandGroups().contains(first);
+    // The first word that is not a common option with its value (`rune --output json fn list`)
+    // names the command; the window takes --data-dir too, and no command.
+    for (int index = 1; index < argc; ++index) {
+        const QString word = QString::fromUtf8(argv[index]);
+        if (word == u"__complete"_s || commandGroups().contains(word))
+            return true;
+        const bool takesValue =
+            std::any_of(commonOptions().begin(), commonOptions().end(), [&word](const OptionSpec &o) {
+                return !o.valueName.isEmpty() && word == u"--"_s + o.name;
+            });
+        const bool withValue =
+            std::any_of(commonOptions().begin(), commonOptions().end(), [&word](const OptionSpec &o) {
+                return !o.valueName.isEmpty() && word.startsWith(u"--"_s + o.name + u'=');
+            });
+        if (takesValue)
+            ++index;
+        else if (!withValue)
+            return false;
+    }
+    return false;
 }
 
 QString overviewText()

@@ -221,6 +221,15 @@ void TestCommandLine::emptyStoreLists()
     QCOMPARE(functions.json(), (QJsonObject {{u"functions"_s, QJsonArray()}}));
     const Run text = rune({u"node"_s, u"list"_s});
     QVERIFY2(text.out.contains("No nodes."), text.out.constData());
+    // The common options may come before the command too.
+    const Run before = rune({u"--output"_s, u"json"_s, u"node"_s, u"list"_s});
+    QCOMPARE(before.exitCode, 0);
+    QCOMPARE(before.json(), nodes.json());
+    const Run beforeInline =
+        rune({u"--output=json"_s, u"--data-dir"_s, m_home->filePath(u"other"_s), u"fn"_s, u"list"_s});
+    QCOMPARE(beforeInline.exitCode, 0);
+    QCOMPARE(beforeInline.json(), functions.json());
+    QVERIFY(QFileInfo::exists(m_home->filePath(u"other/rune.db"_s)));
     // Each ran with --data-dir: the window's settings file does not remember it.
     QFile settings(m_home->filePath(u"config/rune/rune.ini"_s));
     if (settings.open(QIODevice::ReadOnly))

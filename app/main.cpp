@@ -111,9 +111,7 @@ int main(int argc, char *argv[])
         return std::make_unique<rune::LibsshTransport>(target, rune::sshOptionsFrom(settings), &prompter);
     };
     edges.prompter = &prompter;
-    edges.provisioning.agentBinary = rune::findAgentBinary(options->agentBinary, settings);
-    edges.provisioning.controllerHaproxyPort =
-        quint16(settings.value(rune::Settings::Key::ControllerHaproxyPort).toInt());
+    edges.provisioning = rune::provisionOptionsFrom(settings, options->agentBinary);
     // Opened before any window exists, so the UI never waits on it.
     auto console = rune::Console::open(&settings, edges);
     if (!console) {

@@ -120,6 +120,7 @@ QList<CommandSpec> buildTable()
                 {u"role"_s, u"role"_s, tr("compute (the default), edge or controller.")},
                 {u"name"_s, u"name"_s, tr("Its name in the fleet (default: the host).")},
                 {u"labels"_s, u"a,b"_s, tr("Labels, separated by commas or spaces.")},
+                {u"provision"_s, {}, tr("Provision it right away; the output is then that of rune node provision.")},
                 acceptHostKey()}},
         {u"node"_s,
             u"remove"_s,

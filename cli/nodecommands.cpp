@@ -111,16 +111,6 @@ public:
     std::unique_ptr<SshTransport> transport;
 };
 
-/** Adds @p node to the list and waits until the store has it. */
-void addChecked(Session &session, Console &console, const Node &node, const QString &user)
-{
-    if (!console.services().fleet.nodes->add(node))
-        return session.fail(Outcome::Failed, tr("%1 could not be added to the list").arg(node.name));
-    console.persister()->flush();
-    session.succeed(QJsonObject {{u"node"_s, nodeJson(node)}, {u"login_user"_s, user}},
-        tr("Added %1 (%2), logged in as %3. Next: rune node provision %1").arg(node.name, node.address(), user));
-}
-
 /**
  * One lifecycle action on the named nodes, through the window's NodeOperations: progress on
  * stderr, then each node's outcome. Ends Failed when a node failed, Refused when the lifecycle
@@ -228,6 +218,25 @@ void ActionRun::end()
         QJsonObject {{u"action"_s, nodeActionName(m_action).toLower()}, {u"nodes"_s, array}}, textTable(rows));
 }
 
+/**
+ * Adds @p node to the list and waits until the store has it; with --provision, provisions it
+ * then, as `rune node provision` does.
+ */
+void addChecked(
+    Session &session, Console &console, const TerminalPrompter &prompter, const Node &node, const QString &user)
+{
+    if (!console.services().fleet.nodes->add(node))
+        return session.fail(Outcome::Failed, tr("%1 could not be added to the list").arg(node.name));
+    console.persister()->flush();
+    if (session.invocation().isSet(u"provision"_s)) {
+        session.output().progress(tr("Added %1 (%2), logged in as %3.").arg(node.name, node.address(), user));
+        new ActionRun(session, console, prompter, NodeAction::Provision, {node.id});
+        return;
+    }
+    session.succeed(QJsonObject {{u"node"_s, nodeJson(node)}, {u"login_user"_s, user}},
+        tr("Added %1 (%2), logged in as %3. Next: rune node provision %1").arg(node.name, node.address(), user));
+}
+
 } // namespace
 
 void runNodeAction(Session &session)
@@ -278,7 +287,7 @@ void runNodeAdd(Session &session)
                     if (!result)
                         return session.fail(Outcome::Failed,
                             prompter->refusal().isEmpty() ? result.error().message : prompter->refusal());
-                    addChecked(session, *console, node, QString::fromUtf8(result->standardOutput).trimmed());
+                    addChecked(session, *console, *prompter, node, QString::fromUtf8(result->standardOutput).trimmed());
                 },
                 Qt::QueuedConnection);
         });

@@ -91,7 +91,7 @@ Console *Session::console()
         return std::make_unique<LibsshTransport>(target, sshOptionsFrom(m_settings), m_prompter.get());
     };
     edges.prompter = m_prompter.get();
-    edges.provisioning.agentBinary = findAgentBinary({}, m_settings);
+    edges.provisioning = provisionOptionsFrom(m_settings);
     auto console = Console::open(&m_settings, std::move(edges));
     if (!console) {
         fail(Outcome::Failed, console.error().message);

@@ -93,6 +93,8 @@ bookworm_root=${RUNE_BOOKWORM_ROOT:-/var/cache/rune/bookworm}
 bookworm_packages=libqt6core6,libqt6gui6,libqt6widgets6,libqt6network6,libqt6sql6,libqt6sql6-sqlite,libqt6concurrent6
 bookworm_packages+=,libqt6charts6,libqt6webenginewidgets6,libqt6webenginecore6,libqt6webchannel6,libqt6svg6
 bookworm_packages+=,qt6-qpa-plugins,libssh-4
+# An SSH server: the test also provisions the root as a Debian node, the way the console does.
+bookworm_packages+=,openssh-server
 bookworm_layout=$bookworm_packages
 
 # make_root NAME SUITE ROOT PACKAGES LAYOUT: debootstrap SUITE into ROOT once; the marker file holds

@@ -16,7 +16,7 @@ ActionJob::ActionJob(NodeAction action, Node node, JobContext context, QObject *
 
 void ActionJob::start()
 {
-    const QString ctl = shellQuote(agentCtl());
+    const QString ctl = agentCtl();
     switch (m_action) {
     case NodeAction::Suspend:
         beginStep(ProvisionStep::Suspend);
@@ -57,7 +57,7 @@ void ActionJob::start()
 void ActionJob::verifyStatus(const QString &wanted)
 {
     beginStep(ProvisionStep::Verify);
-    const QString ctl = shellQuote(agentCtl());
+    const QString ctl = agentCtl();
     runAsUser(
         u"if [ -x %1 ]; then %1 status; else echo absent; fi"_s.arg(ctl), [this, wanted](const ExecResult &result) {
             const QString status = QString::fromUtf8(result.standardOutput.trimmed());

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "provision/nodebundle.h"
 
+#include "util/regularfile.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QDirIterator>
@@ -29,7 +31,32 @@ QString firstExisting(const QStringList &candidates)
 
 } // namespace
 
-Result<NodeBundle> NodeBundle::locate(const QString &agentBinary)
+ProvisionChoice provisionMethodFor(
+    const NodeSystem &system, bool havePackage, const QString &installRoot, const QString &agentUser)
+{
+    const auto tr = [](const char *text) {
+        return QCoreApplication::translate("rune::NodeBundle", text);
+    };
+    const auto binary = [](const QString &reason) {
+        return ProvisionChoice {ProvisionMethod::Binary, reason};
+    };
+    if (!havePackage)
+        return binary(tr("the agent binary: no rune-agent package is set (Settings › Provisioning › Agent package)"));
+    if (!installRoot.isEmpty())
+        return binary(tr("the agent binary: it installs under %1, and a package installs in /").arg(installRoot));
+    if (agentUser != u"rune"_s)
+        return binary(tr("the agent binary: its agent runs as %1, and the package's as rune").arg(agentUser));
+    const QStringList family = QStringList {system.osId} + system.osLike;
+    if (!family.contains(u"debian"_s) && !family.contains(u"ubuntu"_s)) {
+        return binary(tr("the agent binary: %1 is neither Debian nor Ubuntu")
+                          .arg(system.osId.isEmpty() ? tr("this system") : system.osId));
+    }
+    if (!system.hasApt)
+        return binary(tr("the agent binary: this %1 has no apt-get and dpkg").arg(system.osId));
+    return ProvisionChoice {ProvisionMethod::Package, tr("the rune-agent package, with apt-get")};
+}
+
+Result<NodeBundle> NodeBundle::locate(const QString &agentBinary, const QString &agentPackage)
 {
     const QFileInfo agent(agentBinary);
     if (!agent.isFile()) {
@@ -51,7 +78,26 @@ Result<NodeBundle> NodeBundle::locate(const QString &agentBinary)
                     .arg(name, agentBinary));
         }
     }
+    if (!agentPackage.isEmpty()) {
+        // A Debian package is an ar archive whose first member is debian-binary.
+        const auto start = readRegularFileStart(agentPackage, 21);
+        if (!start)
+            return std::unexpected(start.error());
+        if (!start->startsWith("!<arch>\ndebian-binary")) {
+            return fail(u"provision.bad_package"_s,
+                QCoreApplication::translate("rune::NodeBundle",
+                    "The agent package %1 is not a Debian package (.deb): set Settings › Provisioning › "
+                    "Agent package to a rune-agent .deb, or clear it.")
+                    .arg(agentPackage));
+        }
+        bundle.m_agentPackage = QFileInfo(agentPackage).absoluteFilePath();
+    }
     return bundle;
+}
+
+QString NodeBundle::agentPackage() const
+{
+    return m_agentPackage;
 }
 
 QString NodeBundle::agentBinary() const
@@ -69,9 +115,11 @@ QString NodeBundle::runtimesDir() const
     return m_runtimesDir;
 }
 
-QList<BundleFile> NodeBundle::files() const
+QList<BundleFile> NodeBundle::files(ProvisionMethod method) const
 {
     QList<BundleFile> files;
+    if (method == ProvisionMethod::Package)
+        return {BundleFile {m_agentPackage, u"rune-agent.deb"_s, 0644, QFileInfo(m_agentPackage).size()}};
     files << BundleFile {m_agentBinary, u"rune-agent"_s, 0755, QFileInfo(m_agentBinary).size()};
     for (const QString &name : scriptNames) {
         const QString path = m_scriptsDir + u'/' + name;
@@ -91,10 +139,10 @@ QList<BundleFile> NodeBundle::files() const
     return files;
 }
 
-QStringList NodeBundle::directories() const
+QStringList NodeBundle::directoriesOf(const QList<BundleFile> &files)
 {
     QStringList directories;
-    for (const BundleFile &file : files()) {
+    for (const BundleFile &file : files) {
         QString dir = QFileInfo(file.remoteName).path();
         QStringList chain;
         while (dir != u"."_s && !dir.isEmpty() && !directories.contains(dir) && !chain.contains(dir)) {

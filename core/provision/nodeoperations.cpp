@@ -52,7 +52,7 @@ NodeOperations::~NodeOperations()
 Result<NodeBundle> NodeOperations::bundle()
 {
     if (!m_bundle) {
-        auto located = NodeBundle::locate(m_options.agentBinary);
+        auto located = NodeBundle::locate(m_options.agentBinary, m_options.agentPackage);
         if (!located)
             return located;
         m_bundle = *located;

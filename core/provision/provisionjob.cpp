@@ -20,16 +20,23 @@ void ProvisionJob::detect()
 {
     beginStep(ProvisionStep::Detect);
     Q_EMIT progress(0);
-    const QString probe = u"uname -s; uname -m; if [ -d /run/systemd/system ]; then echo systemd; else echo none; fi; "
-                          "(. /etc/os-release 2>/dev/null; echo \"${PRETTY_NAME:-unknown}\"); echo \"$HOME\"; ("_s
+    // One line each; what os-release says is kept to one line, whatever it holds.
+    const QString probe =
+        u"uname -s; uname -m; if [ -d /run/systemd/system ]; then echo systemd; else echo none; fi; "
+        "(. /etc/os-release 2>/dev/null; printf '%s' \"${PRETTY_NAME:-unknown}\" | tr '\\n' ' '; echo; "
+        "printf '%s %s' \"${ID:-}\" \"${ID_LIKE:-}\" | tr '\\n' ' '; echo); echo \"$HOME\"; "
+        "if command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then echo apt; "
+        "else echo none; fi; ("_s
         + glibcProbeCommand() + u")"_s;
     runAsUser(probe, [this](const ExecResult &result) {
         const QStringList lines = QString::fromUtf8(result.standardOutput).split(u'\n');
-        if (result.exitStatus != 0 || lines.size() < 5)
+        if (result.exitStatus != 0 || lines.size() < 7)
             return failStep(Error {u"provision.detect"_s, tr("the system could not be identified")},
                 result.standardOutput + result.standardError);
-        const QString kernel = lines[0], arch = lines[1], init = lines[2], os = lines[3], home = lines[4];
-        const bool supervised = init != u"systemd"_s || !m_context.options.installRootFor(m_node).isEmpty();
+        const QString kernel = lines[0], arch = lines[1], init = lines[2], os = lines[3], home = lines[5];
+        const QStringList ids = lines[4].split(u' ', Qt::SkipEmptyParts);
+        const QString installRoot = m_context.options.installRootFor(m_node);
+        const bool supervised = init != u"systemd"_s || !installRoot.isEmpty();
         Q_EMIT logLine(tr("%1 (%2, %3), the agent will run under %4")
                            .arg(os, kernel, arch, supervised ? tr("its own supervisor") : u"systemd"_s));
         if (kernel != u"Linux"_s)
@@ -43,8 +50,13 @@ void ProvisionJob::detect()
         const auto needed = glibcNeededBy(m_context.bundle.agentBinary());
         if (!needed)
             return failStep(needed.error());
-        if (const auto refusal = refuseOlderGlibc(lines.value(5), *needed))
-            return failStep(*refusal, lines.value(5).toUtf8());
+        if (const auto refusal = refuseOlderGlibc(lines.value(7), *needed))
+            return failStep(*refusal, lines.value(7).toUtf8());
+        const NodeSystem system {ids.value(0), ids.mid(1), lines[6] == u"apt"_s};
+        const ProvisionChoice choice = provisionMethodFor(
+            system, !m_context.bundle.agentPackage().isEmpty(), installRoot, m_context.options.agentUserFor(m_node));
+        m_method = choice.method;
+        Q_EMIT logLine(tr("Installing %1.").arg(choice.reason));
         m_staging = home + u"/.cache/rune-stage/"_s + m_node.id;
         prepareStaging();
     });
@@ -53,13 +65,13 @@ void ProvisionJob::detect()
 void ProvisionJob::prepareStaging()
 {
     beginStep(ProvisionStep::Upload);
-    m_files = m_context.bundle.files();
+    m_files = m_context.bundle.files(m_method);
     m_totalBytes = 0;
     for (const BundleFile &file : std::as_const(m_files))
         m_totalBytes += file.size;
     // A fresh, private staging directory each time: what an interrupted upload left is gone.
     QString command = u"rm -rf %1 && mkdir -p -m 700 %1"_s.arg(shellQuote(m_staging));
-    for (const QString &dir : m_context.bundle.directories())
+    for (const QString &dir : NodeBundle::directoriesOf(m_files))
         command += u" && mkdir -p %1"_s.arg(shellQuote(m_staging + u'/' + dir));
     runAsUser(command, [this](const ExecResult &result) {
         if (result.exitStatus != 0)
@@ -114,12 +126,26 @@ void ProvisionJob::install()
     const auto haproxy = haproxyArgs();
     if (!haproxy)
         return failStep(haproxy.error());
-    const QString command =
-        u"sh %1/install.sh --role %2 --listen 127.0.0.1:%3 --invoke-listen %4"_s.arg(shellQuote(m_staging),
-            nodeRoleName(m_node.role),
+    const QString settings =
+        u" --role %1 --listen 127.0.0.1:%2 --invoke-listen %3"_s.arg(nodeRoleName(m_node.role),
             QString::number(m_node.agent.controlPort),
             shellQuote(m_context.options.invokeListenHost + u':' + QString::number(m_node.agent.invokePort)))
-        + installRootArgs() + *haproxy + brokerArgs();
+        + *haproxy + brokerArgs();
+    QString command;
+    if (m_method == ProvisionMethod::Package) {
+        // A binary install's agent stops first (the package's own takes its ports); apt-get keeps
+        // the agent.conf the console wrote before (confold), and the package's install.sh
+        // writes this node's settings and token into it and removes the binary install.
+        command = u"{ [ ! -x /usr/local/sbin/rune-agentctl ] || /usr/local/sbin/rune-agentctl stop; } && "
+                  "DEBIAN_FRONTEND=noninteractive apt-get install -y --reinstall --allow-downgrades "
+                  "--no-install-recommends -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef "
+                  "-o Dpkg::Options::=--force-confold %1/rune-agent.deb && "
+                  "sh /usr/share/rune-agent/node/install.sh --package --configure --token %1/token"_s.arg(
+                      shellQuote(m_staging))
+            + settings;
+    } else {
+        command = u"sh %1/install.sh"_s.arg(shellQuote(m_staging)) + settings + installRootArgs();
+    }
     runAsRoot(command, {}, [this](const ExecResult &) {
         startAgent();
     });
@@ -158,7 +184,7 @@ void ProvisionJob::startAgent()
 {
     beginStep(ProvisionStep::Start);
     Q_EMIT progress(80);
-    runAsRoot(shellQuote(agentCtl()) + u" restart"_s, {}, [this](const ExecResult &) {
+    runAsRoot(agentCtl() + u" restart"_s, {}, [this](const ExecResult &) {
         // The staging copy is no longer needed; failing to remove it harms nothing.
         const QString parent = QFileInfo(m_staging).path();
         runAsUser(u"rm -rf %1; rmdir %2 2>/dev/null; true"_s.arg(shellQuote(m_staging), shellQuote(parent)),

@@ -8,7 +8,8 @@ namespace rune
 
 /**
  * Provisions one node: detect OS/arch/init system/glibc (a node too old for the agent is refused
- * here, before anything is uploaded) → upload the bundle and the token → install
+ * here, before anything is uploaded) and whether it takes the package (provisionMethodFor())
+ * → upload the bundle, or the package, and the token → install
  * (as root) → start → wait for /v1/health through the tunnel → read /v1/info. Every step is
  * idempotent on the node, so running the job again after any failure repairs the node.
  */
@@ -35,6 +36,7 @@ private:
     void awaitAgent();
 
     QString m_staging;
+    ProvisionMethod m_method = ProvisionMethod::Binary;
     QList<BundleFile> m_files;
     qint64 m_totalBytes = 0;
     qint64 m_sentBefore = 0;

@@ -21,6 +21,11 @@ struct ProvisionOptions {
     /** Local rune-agent binary to install (x86-64, only glibc linked dynamically). */
     QString agentBinary;
     /**
+     * The rune-agent .deb of the same agent, installed with apt-get on Debian and Ubuntu nodes
+     * (see provisionMethodFor()); empty: every node gets agentBinary.
+     */
+    QString agentPackage;
+    /**
      * Install everything under this directory on the node instead of /; "%n" stands for the
      * node's name. Empty on real machines; tests give each node of one host its own.
      */

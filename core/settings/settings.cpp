@@ -166,6 +166,17 @@ QList<Settings::Descriptor> buildTable()
                 "The rune-agent installed on nodes and run by the demo cluster; "
                 "empty: the one next to the console."),
             Takes::AfterRestart),
+        other(K::AgentPackage,
+            "paths/agentPackage",
+            S::Provisioning,
+            Kind::Path,
+            QString(),
+            QT_TRANSLATE_NOOP("rune::Settings", "Agent package (.deb)"),
+            QT_TRANSLATE_NOOP("rune::Settings",
+                "The rune-agent package installed with apt-get on Debian and Ubuntu nodes, so that their "
+                "package manager knows the agent; other nodes get the agent binary. Empty: the package "
+                "built beside the console (installers/setup.sh package), else the binary everywhere."),
+            Takes::AfterRestart),
         other(K::DemoCluster,
             "demo/enabled",
             S::DemoCluster,

@@ -54,6 +54,7 @@ public:
         MqttBrokerUrl, ///< the MQTT broker the nodes' triggers use, tcp://host:port; empty: none
         MqttUsername, ///< its user; the password is never stored, only sent to the nodes
         ControllerHaproxyPort, ///< controllers provisioned from now on run HAProxy on this port; 0: built-in gateway
+        AgentPackage, ///< the rune-agent .deb Debian and Ubuntu nodes get; empty: the one beside the console's build
     };
     Q_ENUM(Key)
 

@@ -69,6 +69,25 @@ QString findAgentBinary(const QString &given, const Settings &settings)
     return {};
 }
 
+QString findAgentPackage(const Settings &settings)
+{
+    const QString chosen = settings.value(Settings::Key::AgentPackage).toString();
+    if (!chosen.isEmpty())
+        return QFileInfo(chosen).absoluteFilePath();
+    const QString built = QCoreApplication::applicationDirPath() + u"/../packages/rune-agent_"_s
+        + QStringLiteral(RUNE_VERSION) + u"_amd64.deb"_s;
+    return QFileInfo(built).isFile() ? QFileInfo(built).absoluteFilePath() : QString();
+}
+
+ProvisionOptions provisionOptionsFrom(const Settings &settings, const QString &givenAgentBinary)
+{
+    ProvisionOptions options;
+    options.agentBinary = findAgentBinary(givenAgentBinary, settings);
+    options.agentPackage = findAgentPackage(settings);
+    options.controllerHaproxyPort = quint16(settings.value(Settings::Key::ControllerHaproxyPort).toInt());
+    return options;
+}
+
 Result<std::unique_ptr<Console>> Console::open(Settings *settings, ConsoleEdges edges)
 {
     auto store = Store::open(settings->dataDir() + u"/rune.db"_s);

@@ -62,6 +62,20 @@ struct ConsoleEdges {
 QString findAgentBinary(const QString &given, const Settings &settings);
 
 /**
+ * The rune-agent .deb that Debian and Ubuntu nodes get: the AgentPackage setting, else the one
+ * `installers/setup.sh package` built beside this program (<build>/packages), of this version.
+ * Empty: none, and every node gets the agent binary.
+ */
+QString findAgentPackage(const Settings &settings);
+
+/**
+ * How nodes are provisioned as @p settings say, for the window and the command line alike:
+ * the agent binary (@p givenAgentBinary, see findAgentBinary()), the package, the controllers'
+ * HAProxy port.
+ */
+ProvisionOptions provisionOptionsFrom(const Settings &settings, const QString &givenAgentBinary = {});
+
+/**
  * The console's composition root: opens the data directory and builds every core service, wired
  * together, in the one way the window (app/main.cpp), the command line (cli/) and the tests use. Nothing is started
  * until start().

@@ -21,4 +21,10 @@ enum class FileLinks { Follow, Refuse };
  */
 Result<QByteArray> readRegularFile(const QString &path, qint64 maxBytes, FileLinks links = FileLinks::Follow);
 
+/**
+ * Up to the first @p bytes of the regular file @p path (its magic number), refused at once as
+ * readRegularFile() refuses: a pipe, a socket or a device. Not for resources.
+ */
+Result<QByteArray> readRegularFileStart(const QString &path, qint64 bytes);
+
 } // namespace rune

@@ -6,7 +6,8 @@
 #
 # usage: install.sh [--role controller|compute|edge] [--listen HOST:PORT] [--invoke-listen HOST:PORT] [--root DIR]
 #                   [--user NAME] [--init auto|systemd|supervisor] [--haproxy-listen HOST:PORT]
-#                   [--mqtt-url URL] [--mqtt-user NAME] [--start] [--package] [--print-config|--print-unit]
+#                   [--mqtt-url URL] [--mqtt-user NAME] [--start] [--package [--configure --token FILE]]
+#                   [--print-config|--print-unit]
 #   --mqtt-url  the MQTT broker the agent's triggers use (mqtt_url); its password is sent by the
 #               console afterwards, never written here
 #   --root DIR  installs everything under DIR instead of / (tests run several nodes on one machine)
@@ -16,6 +17,9 @@
 #   --package   the layout of the rune-agent .deb (/usr/bin, /usr/sbin, /usr/share/rune-agent), whose
 #               files dpkg has put in place: sets up only the user, directories, a token when there
 #               is none and install.env (the package's postinst runs this)
+#   --configure --token FILE  (with --package) also writes agent.conf from the arguments and the
+#               token from FILE, and removes what a binary install left (the console provisions
+#               Debian and Ubuntu nodes so, after apt-get installed the package)
 #   --print-config, --print-unit  print the agent.conf or the systemd unit this install would write,
 #               and nothing else (the package build takes its conffile and unit from them)
 set -eu
@@ -29,6 +33,8 @@ user=rune
 init=auto
 start=no
 package=no
+configure=no
+token_file=
 print=
 haproxy_listen=
 mqtt_url=
@@ -52,6 +58,8 @@ while [ $# -gt 0 ]; do
   --mqtt-user) mqtt_user=$2; shift 2 ;;
   --start) start=yes; shift ;;
   --package) package=yes; shift ;;
+  --configure) configure=yes; shift ;;
+  --token) token_file=$2; shift 2 ;;
   --print-config) print=config; shift ;;
   --print-unit) print=unit; shift ;;
   *) die "unknown argument '$1'" ;;
@@ -66,9 +74,16 @@ for value in "$mqtt_url" "$mqtt_user"; do
 done
 [ -z "$haproxy_listen" ] || [ "$role" = controller ] || die "--haproxy-listen is for a controller, not a $role node"
 [ "$package" = no ] || [ -z "$root" ] || die "--package installs in / only, not under --root"
+[ "$configure" = no ] || [ "$package" = yes ] || die "--configure is for the package's install (--package)"
+[ "$configure" = no ] || [ -n "$token_file" ] || die "--configure needs --token FILE"
+[ -z "$token_file" ] || [ "$configure" = yes ] || die "--token is for --package --configure"
 
 if [ -z "$print" ]; then
   [ "$(id -u)" = 0 ] || die "must run as root"
+  if [ "$package" = no ] && [ -z "$root" ] &&
+    dpkg-query -W -f '${Status}' rune-agent 2>/dev/null | grep -q ' installed$'; then
+    die "the rune-agent package is installed here: remove it (apt-get purge rune-agent), or provision with the package (Settings > Provisioning > Agent package)"
+  fi
   [ "$package" = yes ] || [ -f "$here/rune-agent" ] || die "the bundle has no rune-agent binary next to this script"
 fi
 
@@ -103,7 +118,9 @@ unit=/etc/systemd/system/rune-agent.service
 cgroup_name=rune-agent
 [ -z "$root" ] || cgroup_name=rune-agent-$(printf '%s' "$root" | cksum | cut -d ' ' -f 1)
 
-if [ "$package" = yes ]; then
+if [ "$configure" = yes ]; then
+  config_origin="# Written by the console's provisioning (a conffile of rune-agent: upgrades keep it)."
+elif [ "$package" = yes ]; then
   config_origin="# The rune-agent package's settings (a conffile: your changes stay across upgrades)."
 else
   config_origin="# Written by install.sh; the console rewrites it on every provisioning."
@@ -211,10 +228,10 @@ if [ -n "$haproxy_listen" ]; then
     command -v apt-get >/dev/null 2>&1 ||
       die "HAProxy is not installed and this machine has no apt-get to install it: install haproxy (2.4 or later), then provision again"
     # A machine that never fetched its package lists has none to install from.
-    DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy >"$here/haproxy-install.log" 2>&1 ||
-      { apt-get update >>"$here/haproxy-install.log" 2>&1 &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy >>"$here/haproxy-install.log" 2>&1; } ||
-      die "apt-get install -y haproxy failed: $(tail -n 3 "$here/haproxy-install.log" | tr '\n' ' ')"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy >"$scratch/haproxy-install.log" 2>&1 ||
+      { apt-get update >>"$scratch/haproxy-install.log" 2>&1 &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy >>"$scratch/haproxy-install.log" 2>&1; } ||
+      die "apt-get install -y haproxy failed: $(tail -n 3 "$scratch/haproxy-install.log" | tr '\n' ' ')"
   fi
   haproxy_binary=$(command -v haproxy) || die "haproxy is still not on the PATH after installing it"
   # The agent runs HAProxy itself: the distribution's service must not hold the port (the
@@ -225,12 +242,16 @@ if [ -n "$haproxy_listen" ]; then
 fi
 
 echo "step: configuration"
-if [ "$package" = no ]; then
-  agent_config >"$here/agent.conf"
-  put "$here/agent.conf" "$conf_dir/agent.conf" 0644
+if [ "$package" = no ] || [ "$configure" = yes ]; then
+  agent_config >"$scratch/agent.conf"
+  put "$scratch/agent.conf" "$conf_dir/agent.conf" 0644
 fi
 if [ -f "$here/token" ] && [ "$package" = no ]; then
   put "$here/token" "$conf_dir/token" 0600 "$user:$group"
+fi
+if [ "$configure" = yes ]; then
+  [ -s "$token_file" ] || die "the token file $token_file is missing or empty"
+  put "$token_file" "$conf_dir/token" 0600 "$user:$group"
 fi
 if [ "$package" = yes ] && [ ! -f "$conf_dir/token" ]; then
   # A package has no console to send one: a random token, read from this file to add the node.
@@ -251,6 +272,16 @@ RUNE_SUPERVISE='$sbin_dir/rune-agent-supervise'
 ENV
 put "$scratch/install.env" "$conf_dir/install.env" 0644
 
+if [ "$configure" = yes ]; then
+  # What a binary install of the console left: its unit would hide the package's.
+  echo "step: no binary install beside the package"
+  rm -rf /usr/local/bin/rune-agent /usr/local/bin/rune-agent.new /usr/local/sbin/rune-agentctl \
+    /usr/local/sbin/rune-agent-supervise /usr/local/sbin/rune-agent-uninstall /usr/local/share/rune-agent
+  if [ -f "$unit" ] && [ ! -L "$unit" ]; then
+    rm -f "$unit"
+    ! command -v systemctl >/dev/null 2>&1 || systemctl daemon-reload || true
+  fi
+fi
 if [ "$package" = yes ]; then
   echo "step: the package's systemd unit is enabled by its postinst"
 elif [ "$init" = systemd ]; then

@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Removes rune-agent from this machine, as root: stops it (nothing of it stays running), then
 # deletes the unit, binary, scripts, runtimes, configuration, token, state, logs and the system user.
-# Works on a half-installed node too.
-# usage: uninstall.sh [--root DIR] [--user NAME]
+# Works on a half-installed node too. Where the rune-agent package is installed, purges it.
+# usage: uninstall.sh [--root DIR] [--user NAME] [--cgroups-only]
+#   --cgroups-only  removes only the stopped agent's cgroups (the package's prerm, on removal)
 set -eu
 root=
 user=
+cgroups_only=no
 while [ $# -gt 0 ]; do
   case "$1" in
   --root) root=${2%/}; shift 2 ;;
   --user) user=$2; shift 2 ;;
+  --cgroups-only) cgroups_only=yes; shift ;;
   *) echo "uninstall.sh: unknown argument '$1'" >&2; exit 1 ;;
   esac
 done
@@ -23,6 +26,33 @@ if [ -f "$env_file" ]; then
   . "$env_file"
 fi
 [ -n "$user" ] || user=$RUNE_USER
+
+# The agent's cgroups (named in its configuration, read before anything is removed, and handed to
+# its user), with whatever its functions left in them.
+cgroup_name=$(sed -n 's/^cgroup_name[[:space:]]*=[[:space:]]*//p' "$root/etc/rune-agent/agent.conf" 2>/dev/null | tail -n 1)
+remove_cgroups() {
+  if [ -n "$cgroup_name" ] && [ -d /sys/fs/cgroup ]; then
+    find /sys/fs/cgroup -mindepth 1 -type d -name "$cgroup_name" -user "$user" 2>/dev/null | while read -r dir; do
+      [ ! -f "$dir/cgroup.kill" ] || echo 1 >"$dir/cgroup.kill" 2>/dev/null || true
+      i=0
+      while [ -d "$dir" ] && [ $i -lt 40 ]; do
+        find "$dir" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+        i=$((i + 1))
+        [ ! -d "$dir" ] || sleep 0.05
+      done
+    done
+  fi
+}
+if [ "$cgroups_only" = yes ]; then
+  remove_cgroups
+  exit 0
+fi
+
+if [ -z "$root" ] && dpkg-query -W -f '${Status}' rune-agent 2>/dev/null | grep -q ' installed$'; then
+  # Its prerm stops the agent and removes the cgroups; its postrm removes the user, state and configuration.
+  DEBIAN_FRONTEND=noninteractive dpkg --purge rune-agent
+fi
+
 bin=$root/usr/local/bin/rune-agent
 run_dir=$root/run/rune-agent
 
@@ -59,19 +89,7 @@ if [ -f "$run_dir/supervisor.pid" ]; then
   [ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null || true
 fi
 
-# The agent's cgroups (named in its configuration), with whatever its functions left in them.
-name=$(sed -n 's/^cgroup_name[[:space:]]*=[[:space:]]*//p' "$root/etc/rune-agent/agent.conf" 2>/dev/null | tail -n 1)
-if [ -n "$name" ] && [ -d /sys/fs/cgroup ]; then
-  find /sys/fs/cgroup -mindepth 1 -type d -name "$name" 2>/dev/null | while read -r dir; do
-    [ ! -f "$dir/cgroup.kill" ] || echo 1 >"$dir/cgroup.kill" 2>/dev/null || true
-    i=0
-    while [ -d "$dir" ] && [ $i -lt 40 ]; do
-      find "$dir" -depth -type d -exec rmdir {} \; 2>/dev/null || true
-      i=$((i + 1))
-      [ ! -d "$dir" ] || sleep 0.05
-    done
-  done
-fi
+remove_cgroups
 
 rm -rf "$root/usr/local/bin/rune-agent" "$root/usr/local/bin/rune-agent.new" \
   "$root/usr/local/sbin/rune-agentctl" "$root/usr/local/sbin/rune-agent-supervise" \

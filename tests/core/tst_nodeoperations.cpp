@@ -12,6 +12,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <tuple>
 
 using namespace Qt::StringLiterals;
 using namespace rune;
@@ -25,6 +26,7 @@ private Q_SLOTS:
     void cleanup();
     void uploadFailingAtOneFileStopsTheRunThere();
     void provisioningGivesTheNodeTheBroker();
+    void debianWithAptGetsThePackage();
     void refusedActionTouchesNothing();
     void suspendRunsTheNodesOwnControlAndChecksTheResult();
     void suspendThatDoesNotTakeLeavesTheNodeFailed();
@@ -101,11 +103,20 @@ Result<void> TestNodeOperations::performAndWait(const QString &nodeId, NodeActio
     return *ended;
 }
 
-/** A root login on a Linux x86-64 machine with systemd, as the detect step asks. */
+/**
+ * What the detect step reads on a Linux x86-64 machine with systemd and glibc 2.36: its
+ * os-release (@p pretty, and @p ids, its ID and ID_LIKE) and whether it has apt-get.
+ */
+static QByteArray detectAnswer(const QByteArray &pretty, const QByteArray &ids, bool apt)
+{
+    return "Linux\nx86_64\nsystemd\n" + pretty + "\n" + ids + "\n/root\n" + (apt ? "apt" : "none") + "\nglibc 2.36\n";
+}
+
+/** A root login on a Debian 12 machine with systemd, as the detect step asks. */
 static Result<ExecResult> linuxMachine(const QString &command, const QByteArray &)
 {
     if (command.startsWith(u"uname -s"_s))
-        return ExecResult {0, "Linux\nx86_64\nsystemd\nDebian GNU/Linux 12\n/root\nglibc 2.36\n", {}};
+        return ExecResult {0, detectAnswer("Debian GNU/Linux 12", "debian ", true), {}};
     if (command == u"id -u"_s)
         return ExecResult {0, "0\n", {}};
     return ExecResult {0, {}, {}};
@@ -145,14 +156,6 @@ void TestNodeOperations::uploadFailingAtOneFileStopsTheRunThere()
     QVERIFY(m_operations->isIdle());
 }
 
-/** linuxMachine() with a glibc recent enough for the real agent binary. */
-static Result<ExecResult> recentLinux(const QString &command, const QByteArray &input)
-{
-    if (command.startsWith(u"uname -s"_s))
-        return ExecResult {0, "Linux\nx86_64\nsystemd\nDebian GNU/Linux 12\n/root\nglibc 2.36\n", {}};
-    return linuxMachine(command, input);
-}
-
 void TestNodeOperations::provisioningGivesTheNodeTheBroker()
 {
     // The broker as Settings › Events holds it at the moment the node is installed.
@@ -167,7 +170,7 @@ void TestNodeOperations::provisioningGivesTheNodeTheBroker()
     url = u"tcp://broker.example:1883"_s;
     m_nodes.add(remoteNode(u"edge-9"_s, NodeState::Undefined));
     auto host = m_fakes.host(u"edge-9.example"_s);
-    host->exec = recentLinux;
+    host->exec = linuxMachine;
     QStringList log;
     connect(m_operations.get(), &NodeOperations::logLine, this, [&log](const QString &, const QString &line) {
         log << line;
@@ -190,7 +193,7 @@ void TestNodeOperations::provisioningGivesTheNodeTheBroker()
     url.clear();
     m_nodes.add(remoteNode(u"edge-10"_s, NodeState::Undefined));
     auto plain = m_fakes.host(u"edge-10.example"_s);
-    plain->exec = recentLinux;
+    plain->exec = linuxMachine;
     performAndWait(u"edge-10"_s, NodeAction::Provision);
     const auto plainInstall =
         std::find_if(plain->commands.cbegin(), plain->commands.cend(), [](const QString &command) {
@@ -198,6 +201,77 @@ void TestNodeOperations::provisioningGivesTheNodeTheBroker()
         });
     QVERIFY(plainInstall != plain->commands.cend());
     QVERIFY2(!plainInstall->contains(u"--mqtt"_s), qPrintable(*plainInstall));
+}
+
+void TestNodeOperations::debianWithAptGetsThePackage()
+{
+    QFile deb(m_dir->filePath(u"rune-agent_1.0_amd64.deb"_s));
+    QVERIFY(deb.open(QIODevice::WriteOnly));
+    deb.write("!<arch>\ndebian-binary   0           0     0     100644  4         `\n2.0\n");
+    deb.close();
+    ProvisionOptions options;
+    options.agentBinary = QStringLiteral(RUNE_AGENT_BINARY);
+    options.agentPackage = deb.fileName();
+    options.healthTimeout = std::chrono::seconds(1);
+    m_operations = std::make_unique<NodeOperations>(&m_nodes, m_sessions.get(), &m_network, &m_prompter, options);
+    QStringList log;
+    connect(m_operations.get(), &NodeOperations::logLine, this, [&log](const QString &, const QString &line) {
+        log << line;
+    });
+    const auto machine = [](QByteArray pretty, QByteArray ids, bool apt) {
+        return [pretty, ids, apt](const QString &command, const QByteArray &input) -> Result<ExecResult> {
+            if (command.startsWith(u"uname -s"_s))
+                return ExecResult {0, detectAnswer(pretty, ids, apt), {}};
+            return linuxMachine(command, input);
+        };
+    };
+    const auto uploadedNames = [](const test::FakeHost &host) {
+        QStringList names;
+        for (const auto &upload : host.uploads)
+            names << upload.remotePath.section(u'/', -1);
+        return names;
+    };
+    const auto installCommand = [](const test::FakeHost &host) {
+        for (const QString &command : host.commands) {
+            if (command.contains(u"install.sh"_s))
+                return command;
+        }
+        return QString();
+    };
+
+    // Ubuntu (ID_LIKE debian) with apt-get: the package and the token, nothing else; apt-get
+    // installs it, then the package's install.sh configures it. The fake has no agent to answer,
+    // so the run ends at the health check.
+    m_nodes.add(remoteNode(u"ubuntu-1"_s, NodeState::Undefined));
+    auto ubuntu = m_fakes.host(u"ubuntu-1.example"_s);
+    ubuntu->exec = machine("Ubuntu 22.04.4 LTS", "ubuntu debian", true);
+    performAndWait(u"ubuntu-1"_s, NodeAction::Provision);
+    QCOMPARE(uploadedNames(*ubuntu), QStringList({u"rune-agent.deb"_s, u"token"_s}));
+    QCOMPARE(ubuntu->uploads.first().mode, 0644);
+    const QString packaged = installCommand(*ubuntu);
+    QVERIFY2(packaged.contains(u"apt-get install -y --reinstall"_s), qPrintable(packaged));
+    QVERIFY2(packaged.contains(u"/rune-agent.deb && sh /usr/share/rune-agent/node/install.sh --package --configure "
+                               "--token '/root/.cache/rune-stage/ubuntu-1'/token --role compute"_s),
+        qPrintable(packaged));
+    QVERIFY2(log.contains(u"Installing the rune-agent package, with apt-get."_s), qPrintable(log.join(u'\n')));
+
+    // Rocky Linux, and a Debian without apt-get: the binary and the scripts, and why.
+    for (const auto &[name, pretty, ids, apt, why] :
+        {std::tuple {u"rocky-1"_s, "Rocky Linux 9.3", "rocky rhel centos fedora", true, u"rocky is neither"_s},
+            std::tuple {u"bare-1"_s, "Debian GNU/Linux 12", "debian", false, u"has no apt-get"_s}}) {
+        log.clear();
+        m_nodes.add(remoteNode(name, NodeState::Undefined));
+        auto host = m_fakes.host(name + u".example"_s);
+        host->exec = machine(pretty, ids, apt);
+        performAndWait(name, NodeAction::Provision);
+        QCOMPARE(uploadedNames(*host).first(), u"rune-agent"_s);
+        QVERIFY(uploadedNames(*host).contains(u"install.sh"_s));
+        QVERIFY(!uploadedNames(*host).contains(u"rune-agent.deb"_s));
+        const QString command = installCommand(*host);
+        QVERIFY2(command.contains(u"/install.sh --role compute"_s), qPrintable(command));
+        QVERIFY2(!command.contains(u"apt-get"_s), qPrintable(command));
+        QVERIFY2(log.join(u'\n').contains(why), qPrintable(log.join(u'\n')));
+    }
 }
 
 void TestNodeOperations::refusedActionTouchesNothing()
@@ -230,7 +304,10 @@ void TestNodeOperations::suspendRunsTheNodesOwnControlAndChecksTheResult()
     QVERIFY2(result, result ? "" : qPrintable(result.error().message));
     QCOMPARE(m_nodes.find(u"api-1"_s)->state, NodeState::Suspended);
     QVERIFY(!m_nodes.find(u"api-1"_s)->targetAction);
-    QVERIFY(host->commands.contains(u"'/usr/local/sbin/rune-agentctl' suspend"_s));
+    // The binary install's control script when there is one, else the package's.
+    QVERIFY2(host->commands.contains(
+                 u"\"$(command -v /usr/local/sbin/rune-agentctl || echo /usr/sbin/rune-agentctl)\" suspend"_s),
+        qPrintable(host->commands.join(u'\n')));
     QCOMPARE(steps.size(), 2);
     QCOMPARE(steps.at(0).at(1).value<ProvisionStep>(), ProvisionStep::Suspend);
     QCOMPARE(steps.at(1).at(1).value<ProvisionStep>(), ProvisionStep::Verify);

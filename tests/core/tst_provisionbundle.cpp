@@ -3,10 +3,12 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -20,6 +22,9 @@ private Q_SLOTS:
     void findsTheScriptsOfTheSourceTreeForABuiltAgent();
     void installedLayoutBringsItsRuntimes();
     void missingPiecesAreNamed();
+    void packageGoesToDebianAndUbuntuWithApt();
+    void agentPackageMustBeADebianPackage();
+    void installRefusesHalfAPackageConfiguration();
     void installWritesTheBrokerIntoTheAgentConfig();
 
 private:
@@ -73,7 +78,8 @@ void TestProvisionBundle::installedLayoutBringsItsRuntimes()
     QCOMPARE(QDir(bundle->scriptsDir()), QDir(prefix.filePath(u"share/rune-agent/node"_s)));
     QCOMPARE(QDir(bundle->runtimesDir()), QDir(prefix.filePath(u"share/rune-agent/runtimes"_s)));
     QVERIFY(remoteNames(*bundle).contains(u"runtimes/python3/lib/bootstrap.py"_s));
-    QCOMPARE(bundle->directories(), QStringList({u"runtimes"_s, u"runtimes/python3"_s, u"runtimes/python3/lib"_s}));
+    QCOMPARE(NodeBundle::directoriesOf(bundle->files()),
+        QStringList({u"runtimes"_s, u"runtimes/python3"_s, u"runtimes/python3/lib"_s}));
     QCOMPARE(bundle->architecture(), QString()); // not an ELF file: the check is left out
 }
 
@@ -83,6 +89,88 @@ void TestProvisionBundle::missingPiecesAreNamed()
     QVERIFY(!noAgent);
     QCOMPARE(noAgent.error().code, u"provision.no_agent"_s);
     QVERIFY(noAgent.error().message.contains(u"/nonexistent/rune-agent"_s));
+}
+
+void TestProvisionBundle::packageGoesToDebianAndUbuntuWithApt()
+{
+    const NodeSystem debian {u"debian"_s, {}, true};
+    const NodeSystem ubuntu {u"ubuntu"_s, {u"debian"_s}, true};
+    const NodeSystem mint {u"linuxmint"_s, {u"ubuntu"_s, u"debian"_s}, true};
+    for (const NodeSystem &system : {debian, ubuntu, mint}) {
+        const ProvisionChoice choice = provisionMethodFor(system, true, {}, u"rune"_s);
+        QCOMPARE(choice.method, ProvisionMethod::Package);
+        QVERIFY2(choice.reason.contains(u"package"_s), qPrintable(choice.reason));
+    }
+    // Everything else gets the binary, and the log says why.
+    const auto binaryBecause =
+        [](const NodeSystem &system, bool havePackage, const QString &root, const QString &user, const QString &why) {
+            const ProvisionChoice choice = provisionMethodFor(system, havePackage, root, user);
+            QCOMPARE(choice.method, ProvisionMethod::Binary);
+            QVERIFY2(choice.reason.contains(why), qPrintable(choice.reason + u" lacks "_s + why));
+        };
+    binaryBecause(NodeSystem {u"rhel"_s, {u"fedora"_s}, false}, true, {}, u"rune"_s, u"rhel is neither"_s);
+    binaryBecause(NodeSystem {u"alpine"_s, {}, true}, true, {}, u"rune"_s, u"alpine is neither"_s);
+    binaryBecause(NodeSystem {}, true, {}, u"rune"_s, u"this system is neither"_s);
+    binaryBecause(NodeSystem {u"debian"_s, {}, false}, true, {}, u"rune"_s, u"no apt-get"_s);
+    binaryBecause(debian, false, {}, u"rune"_s, u"Agent package"_s);
+    binaryBecause(debian, true, u"/srv/node-a"_s, u"rune"_s, u"/srv/node-a"_s);
+    binaryBecause(ubuntu, true, {}, u"rune-a"_s, u"rune-a"_s);
+}
+
+void TestProvisionBundle::agentPackageMustBeADebianPackage()
+{
+    QTemporaryDir dir;
+    // The start of every .deb: an ar archive whose first member is debian-binary.
+    const QString deb = dir.filePath(u"rune-agent_1.0_amd64.deb"_s);
+    QFile debFile(deb);
+    QVERIFY(debFile.open(QIODevice::WriteOnly));
+    debFile.write("!<arch>\ndebian-binary   0           0     0     100644  4         `\n2.0\n");
+    debFile.close();
+    const auto bundle = NodeBundle::locate(QStringLiteral(RUNE_AGENT_BINARY), deb);
+    QVERIFY2(bundle, bundle ? "" : qPrintable(bundle.error().message));
+    QCOMPARE(bundle->agentPackage(), deb);
+    const QList<BundleFile> files = bundle->files(ProvisionMethod::Package);
+    QCOMPARE(files.size(), 1);
+    QCOMPARE(files.first().remoteName, u"rune-agent.deb"_s);
+    QCOMPARE(files.first().size, QFileInfo(deb).size());
+    QVERIFY(NodeBundle::directoriesOf(files).isEmpty());
+    // The binary's files are still there for the nodes that are not Debian.
+    QCOMPARE(bundle->files().first().remoteName, u"rune-agent"_s);
+
+    const auto refused = [](const QString &package, const QString &code) {
+        const auto located = NodeBundle::locate(QStringLiteral(RUNE_AGENT_BINARY), package);
+        QVERIFY2(!located, qPrintable(package));
+        QCOMPARE(located.error().code, code);
+        QVERIFY2(located.error().message.contains(package), qPrintable(located.error().message));
+    };
+    const QString text = dir.filePath(u"notes.deb"_s);
+    QFile textFile(text);
+    QVERIFY(textFile.open(QIODevice::WriteOnly));
+    textFile.write("!<arch>\nsomething-else\n");
+    textFile.close();
+    refused(text, u"provision.bad_package"_s);
+    refused(dir.filePath(u"missing.deb"_s), u"file.unreadable"_s);
+    refused(dir.path(), u"file.not_regular"_s);
+    // A named pipe is refused at once, never waited on for a writer.
+    const QString pipe = dir.filePath(u"pipe.deb"_s);
+    QCOMPARE(::mkfifo(QFile::encodeName(pipe).constData(), 0600), 0);
+    refused(pipe, u"file.not_regular"_s);
+}
+
+void TestProvisionBundle::installRefusesHalfAPackageConfiguration()
+{
+    const QString script = QStringLiteral(RUNE_SOURCE_DIR "/installers/node/install.sh");
+    const auto refusal = [&script](const QStringList &args) {
+        QProcess install;
+        install.start(u"sh"_s, QStringList {script} + args);
+        if (!install.waitForFinished(30000))
+            return u"(did not finish)"_s;
+        return install.exitCode() == 0 ? QString() : QString::fromUtf8(install.readAllStandardError());
+    };
+    QVERIFY(refusal({u"--configure"_s, u"--token"_s, u"/tmp/t"_s}).contains(u"--configure is for the package"_s));
+    QVERIFY(refusal({u"--package"_s, u"--configure"_s}).contains(u"--configure needs --token FILE"_s));
+    QVERIFY(refusal({u"--token"_s, u"/tmp/t"_s}).contains(u"--token is for --package --configure"_s));
+    QVERIFY(refusal({u"--package"_s, u"--root"_s, u"/tmp/x"_s}).contains(u"in / only"_s));
 }
 
 QString TestProvisionBundle::installAndReadConfig(const QTemporaryDir &root, const QStringList &args, QString *errors)

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# debian.sh PACKAGE_DIR VERSION BOOKWORM_ROOT BULLSEYE_ROOT
+# debian.sh PACKAGE_DIR VERSION BOOKWORM_ROOT BULLSEYE_ROOT RUNE
 # The .deb packages in PACKAGE_DIR (cmake/packages.cmake; the packages_tst_debian target makes them):
 #   - their control fields: name, version, amd64, Depends, the agent's conffile;
 #   - both installed with `apt-get install ./*.deb` in a Debian 12 root: `rune --version` runs, the
 #     agent's postinst made its user, token and install.env, rune-agentctl starts the agent (no
 #     systemd in a chroot) and /v1/health answers on the default port; purge stops it and removes
-#     the user, the state and the configuration;
-#   - the agent package installed and started the same way in a Debian 11 root.
+#     the user, the state, the configuration and the agent's cgroups;
+#   - the agent package installed and started the same way in a Debian 11 root;
+#   - a Debian 12 root running its own sshd, provisioned by the console's command line RUNE (`rune
+#     node add --provision`, which finds the package beside it in the build tree): apt-get installs
+#     the package there, the console's settings and token go into it, the agent answers the
+#     console; provisioning again reinstalls it; `rune node terminate` purges the package.
 # Each root is an overlay over the cached one (installers/setup.sh makes them), which is never
 # changed. The test runs in mount, PID and network namespaces of its own: when it ends, however it
 # ends, the kernel kills every process it started and takes its mounts down.
@@ -22,7 +26,7 @@ if [ "${RUNE_PACKAGE_TEST_INSIDE:-}" != 1 ]; then
   exec unshare --mount --propagation private --pid --mount-proc --net --fork --kill-child -- "$0" "$@"
 fi
 unset RUNE_PACKAGE_TEST_INSIDE
-package_dir=$1 version=$2 bookworm=$3 bullseye=$4
+package_dir=$1 version=$2 bookworm=$3 bullseye=$4 rune=$5
 
 fail() {
   echo "FAIL: $*" >&2
@@ -131,6 +135,13 @@ start_and_check() {
   [ "$(in_root "$root" rune-agentctl status)" = running ] || fail "rune-agentctl status is not running"
 }
 
+# no_cgroups_of UID: the cgroups an agent running as UID made (rune-agent, in each hierarchy) are gone.
+no_cgroups_of() {
+  local left
+  left=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 6 -type d -name rune-agent -uid "$1" 2>/dev/null)
+  [ -z "$left" ] || fail "the agent's cgroups are still there: $left"
+}
+
 # check_postinst ROOT: what the agent package's postinst set up.
 check_postinst() {
   local root=$1
@@ -171,6 +182,7 @@ for i in $(seq 100); do
   sleep 0.05
 done
 [ ! -d "/proc/$agent_pid" ] || fail "the agent still runs after purge"
+no_cgroups_of "${agent_uids[0]}"
 ! in_root "$root" id -u rune >/dev/null 2>&1 || fail "the user rune is still there after purge"
 for gone in /etc/rune-agent /var/lib/rune-agent /var/log/rune-agent /usr/bin/rune-agent /lib/systemd/system/rune-agent.service; do
   [ ! -e "$root$gone" ] || fail "$gone is still there after purge"
@@ -184,6 +196,64 @@ install_debs "$root" ./tmp/debs/rune-agent_${version}_amd64.deb
 check_postinst "$root"
 start_and_check "$root"
 grep -q "/libc-2.31.so" "/proc/$(cat "$root/run/rune-agent/agent.pid")/maps" || fail "the agent does not run on Debian 11's glibc"
-in_root "$root" rune-agentctl stop
+in_root "$root" apt-get purge -y rune-agent >"$work/apt.log" 2>&1 || fail "apt-get purge failed: $(tail -n 15 "$work/apt.log")"
+no_cgroups_of "${agent_uids[1]}"
+
+step "Debian 12 node: sshd in its own root"
+overlay node "$bookworm"
+node=$work/node
+ssh-keygen -q -t ed25519 -N '' -C rune-package-test -f "$work/id"
+mkdir -p -m 700 "$node/root/.ssh" "$node/run/sshd"
+cp "$work/id.pub" "$node/root/.ssh/authorized_keys"
+chmod 600 "$node/root/.ssh/authorized_keys"
+host_key=/etc/ssh/ssh_host_ed25519_key
+[ -f "$node$host_key" ] || in_root "$node" ssh-keygen -q -t ed25519 -N '' -f "$host_key"
+chroot "$node" /usr/sbin/sshd -D -e -p 2222 -o ListenAddress=127.0.0.1 -o HostKey="$host_key" \
+  -o PermitRootLogin=prohibit-password -o UsePAM=no 2>"$work/sshd.log" &
+for i in $(seq 100); do
+  (: </dev/tcp/127.0.0.1/2222) 2>/dev/null && break
+  sleep 0.1
+done
+(: </dev/tcp/127.0.0.1/2222) 2>/dev/null || fail "sshd in the Debian 12 root did not start: $(cat "$work/sshd.log")"
+fingerprint=$(ssh-keygen -l -E sha256 -f "$node$host_key.pub" | cut -d ' ' -f 2)
+
+# The console's command line, on a home and data directory of its own.
+console() {
+  HOME=$work/home QT_QPA_PLATFORM=offscreen "$rune" --data-dir "$work/console" "$@"
+}
+step "Debian 12 node: rune node add --provision"
+mkdir -p "$work/home"
+console node add 127.0.0.1 --port 2222 --user root --key "$work/id" --name deb12 --accept-host-key "$fingerprint" \
+  --provision >"$work/provision.out" 2>&1 ||
+  fail "rune node add --provision failed: $(tail -n 30 "$work/provision.out") $(tail -n 20 "$node/var/log/rune-agent/agent.log" 2>/dev/null)"
+grep -q "Installing the rune-agent package, with apt-get" "$work/provision.out" ||
+  fail "the console did not choose the package: $(cat "$work/provision.out")"
+status=$(in_root "$node" dpkg-query -W -f '${Status} ${Version}' rune-agent) || fail "rune-agent is not installed"
+[ "$status" = "install ok installed $version" ] || fail "rune-agent on the node: $status"
+[ ! -e "$node/usr/local/bin/rune-agent" ] || fail "the binary was installed beside the package"
+grep -q "^# Written by the console's provisioning" "$node/etc/rune-agent/agent.conf" ||
+  fail "the console's settings are not in agent.conf: $(cat "$node/etc/rune-agent/agent.conf")"
+grep -qx "role = compute" "$node/etc/rune-agent/agent.conf" || fail "agent.conf: $(cat "$node/etc/rune-agent/agent.conf")"
+node_uid=$(in_root "$node" id -u rune) || fail "the package made no user rune"
+agent_uids+=("$node_uid")
+# The console reached the agent with its own token (the package's random one was replaced).
+grep -q "The agent $version answers" "$work/provision.out" || fail "the console did not reach the agent: $(cat "$work/provision.out")"
+listed=$(console node list --output json 2>&1) || fail "rune node list failed: $listed"
+grep -q '"state":"Running"' <<<"$listed" || fail "the node is not running for the console: $listed"
+
+step "Debian 12 node: rune node provision again"
+console node provision deb12 >"$work/provision.out" 2>&1 || fail "provisioning again failed: $(tail -n 30 "$work/provision.out")"
+grep -q "The agent $version answers" "$work/provision.out" || fail "the console did not reach the agent: $(cat "$work/provision.out")"
+[ ! -e "$node/usr/local/bin/rune-agent" ] || fail "the binary was installed beside the package"
+node_pid=$(cat "$node/run/rune-agent/agent.pid")
+
+step "Debian 12 node: rune node terminate purges the package"
+console node terminate deb12 >"$work/terminate.out" 2>&1 || fail "rune node terminate failed: $(tail -n 30 "$work/terminate.out")"
+! in_root "$node" dpkg-query -W -f '${Status}' rune-agent 2>/dev/null | grep -q ' installed$' ||
+  fail "rune-agent is still installed after terminate"
+[ ! -d "/proc/$node_pid" ] || fail "the agent still runs after terminate"
+! in_root "$node" id -u rune >/dev/null 2>&1 || fail "the user rune is still there after terminate"
+[ ! -e "$node/etc/rune-agent" ] || fail "/etc/rune-agent is still there after terminate"
+no_cgroups_of "$node_uid"
 
 step "passed"

@@ -11,7 +11,8 @@
 #   - a Debian 12 root running its own sshd, provisioned by the console's command line RUNE (`rune
 #     node add --provision`, which finds the package beside it in the build tree): apt-get installs
 #     the package there, the console's settings and token go into it, the agent answers the
-#     console; provisioning again reinstalls it; `rune node terminate` purges the package.
+#     console, and what a binary install left there is stopped and removed; `rune node terminate`
+#     purges the package.
 # Each root is an overlay over the cached one (installers/setup.sh makes them), which is never
 # changed. The test runs in mount, PID and network namespaces of its own: when it ends, however it
 # ends, the kernel kills every process it started and takes its mounts down.
@@ -223,6 +224,12 @@ console() {
 }
 step "Debian 12 node: rune node add --provision"
 mkdir -p "$work/home"
+# What a binary install would have left on the machine: the package's install stops its agent
+# first and removes it, so that its unit cannot hide the package's.
+mkdir -p "$node/usr/local/sbin" "$node/usr/local/share/rune-agent" "$node/etc/systemd/system"
+printf '#!/bin/sh\n[ "$1" != stop ] || touch /tmp/old-agent-stopped\n' >"$node/usr/local/sbin/rune-agentctl"
+chmod 755 "$node/usr/local/sbin/rune-agentctl"
+printf '[Service]\nExecStart=/usr/local/bin/rune-agent\n' >"$node/etc/systemd/system/rune-agent.service"
 console node add 127.0.0.1 --port 2222 --user root --key "$work/id" --name deb12 --accept-host-key "$fingerprint" \
   --provision >"$work/provision.out" 2>&1 ||
   fail "rune node add --provision failed: $(tail -n 30 "$work/provision.out") $(tail -n 20 "$node/var/log/rune-agent/agent.log" 2>/dev/null)"
@@ -240,11 +247,10 @@ agent_uids+=("$node_uid")
 grep -q "The agent $version answers" "$work/provision.out" || fail "the console did not reach the agent: $(cat "$work/provision.out")"
 listed=$(console node list --output json 2>&1) || fail "rune node list failed: $listed"
 grep -q '"state":"Running"' <<<"$listed" || fail "the node is not running for the console: $listed"
-
-step "Debian 12 node: rune node provision again"
-console node provision deb12 >"$work/provision.out" 2>&1 || fail "provisioning again failed: $(tail -n 30 "$work/provision.out")"
-grep -q "The agent $version answers" "$work/provision.out" || fail "the console did not reach the agent: $(cat "$work/provision.out")"
-[ ! -e "$node/usr/local/bin/rune-agent" ] || fail "the binary was installed beside the package"
+[ -f "$node/tmp/old-agent-stopped" ] || fail "the binary install's agent was not stopped first"
+for gone in /usr/local/sbin/rune-agentctl /usr/local/share/rune-agent /etc/systemd/system/rune-agent.service; do
+  [ ! -e "$node$gone" ] || fail "the binary install's $gone is still there beside the package"
+done
 node_pid=$(cat "$node/run/rune-agent/agent.pid")
 
 step "Debian 12 node: rune node terminate purges the package"

@@ -224,9 +224,12 @@ case "$cmd" in
 run)
   timed "installing packages" install_packages
   timed "checking the Debian 11 root" ensure_bullseye_root
-  timed "configuring $build_dir" configure "$build_dir" "${portable_options[@]}"
+  # The test command's console build: unoptimised, it compiles in about 60 % of the processor time of
+  # -O2 with debug information (the window's work is Qt's, optimised in Debian's libraries; the
+  # agent that runs functions is the optimised portable one), and `test` then reuses it.
+  timed "configuring $gui_build_dir" configure "$gui_build_dir" "${gui_test_options[@]}" "${portable_options[@]}"
   # Only what it starts: the console and the agent it installs on nodes and runs on the demo cluster.
-  timed "building the console and the agent" cmake --build "$build_dir" -j "$jobs" --target rune rune-agent-portable
+  timed "building the console and the agent" cmake --build "$gui_build_dir" -j "$jobs" --target rune rune-agent-portable
   if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
     echo "rune: no display (DISPLAY/WAYLAND_DISPLAY unset). Run it from a desktop session," >&2
     echo "      or try it headless: QT_QPA_PLATFORM=offscreen installers/setup.sh run" >&2
@@ -238,7 +241,7 @@ run)
   # The portable agent, for the nodes and the demo alike (it runs on this machine's glibc too).
   phases_summary
   trap - EXIT
-  exec "$build_dir/app/rune" --agent-binary "$build_dir/portable-agent/remote-agent/rune-agent" "$@"
+  exec "$gui_build_dir/app/rune" --agent-binary "$gui_build_dir/portable-agent/remote-agent/rune-agent" "$@"
   ;;
 test)
   timed "installing packages" install_packages
@@ -274,6 +277,8 @@ package)
   for deb in rune rune-agent; do
     echo "  $build_dir/packages/${deb}_${version}_amd64.deb"
   done
+  echo "rune: for the console to install the agent package on Debian and Ubuntu nodes, set Settings >"
+  echo "  Provisioning > Agent package (.deb) to $build_dir/packages/rune-agent_${version}_amd64.deb"
   ;;
 bench)
   install_packages

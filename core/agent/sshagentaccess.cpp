@@ -23,7 +23,7 @@ void SshAgentAccess::openTunnel(const Node &node, QObject *context, std::functio
 
 void SshAgentAccess::probe(const Node &node, QObject *context, std::function<void(AgentObservation)> done)
 {
-    const QString ctl = shellQuote(m_options.installRootFor(node) + u"/usr/local/sbin/rune-agentctl"_s);
+    const QString ctl = m_options.agentCtlFor(node);
     m_sessions->shellFor(node)->run(u"if [ -x %1 ]; then %1 status; else echo absent; fi"_s.arg(ctl),
         std::chrono::seconds(10),
         context,

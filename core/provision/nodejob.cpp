@@ -140,11 +140,7 @@ void NodeJob::runAsRoot(const QString &command, const QByteArray &input, std::fu
 
 QString NodeJob::agentCtl() const
 {
-    const QString root = m_context.options.installRootFor(m_node);
-    if (!root.isEmpty())
-        return shellQuote(root + u"/usr/local/sbin/rune-agentctl"_s);
-    // Provisioning with the package removes a binary install's, so at most one of them is there.
-    return u"\"$(command -v /usr/local/sbin/rune-agentctl || echo /usr/sbin/rune-agentctl)\""_s;
+    return m_context.options.agentCtlFor(m_node);
 }
 
 QString NodeJob::installRootArgs() const

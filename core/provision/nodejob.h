@@ -82,10 +82,7 @@ protected:
     /** Polls /v1/health through the tunnel until the agent answers or healthTimeout passes. */
     void waitForHealth(std::function<void()> next);
     void readInfo(std::function<void(const NodeFacts &)> next);
-    /**
-     * The node's rune-agentctl as shell words, ready to run: under the install root; else the
-     * binary install's (/usr/local/sbin) when there is one, the package's (/usr/sbin) otherwise.
-     */
+    /** The node's rune-agentctl as shell words (ProvisionOptions::agentCtlFor()). */
     QString agentCtl() const;
     QString installRootArgs() const;
     void emitOutput(const QByteArray &output);

@@ -63,6 +63,11 @@ struct ProvisionOptions {
     {
         return broker ? broker() : ProvisionBroker {};
     }
+    /**
+     * The node's rune-agentctl as shell words, ready to run: under the install root; else the
+     * binary install's (/usr/local/sbin) when there is one, the package's (/usr/sbin) otherwise.
+     */
+    QString agentCtlFor(const Node &node) const;
     /** agentUser for @p node. */
     QString agentUserFor(const Node &node) const
     {

@@ -11,8 +11,8 @@
 #   - a Debian 12 root running its own sshd, provisioned by the console's command line RUNE (`rune
 #     node add --provision`, which finds the package beside it in the build tree): apt-get installs
 #     the package there, the console's settings and token go into it, the agent answers the
-#     console, and what a binary install left there is stopped and removed; `rune node terminate`
-#     purges the package.
+#     console, and what a binary install left there is stopped and removed; suspend and resume
+#     use the package's rune-agentctl; `rune node terminate` purges the package.
 # Each root is an overlay over the cached one (installers/setup.sh makes them), which is never
 # changed. The test runs in mount, PID and network namespaces of its own: when it ends, however it
 # ends, the kernel kills every process it started and takes its mounts down.
@@ -251,6 +251,12 @@ grep -q '"state":"Running"' <<<"$listed" || fail "the node is not running for th
 for gone in /usr/local/sbin/rune-agentctl /usr/local/share/rune-agent /etc/systemd/system/rune-agent.service; do
   [ ! -e "$node$gone" ] || fail "the binary install's $gone is still there beside the package"
 done
+
+step "Debian 12 node: rune node suspend, resume (the package's rune-agentctl)"
+console node suspend deb12 >"$work/suspend.out" 2>&1 || fail "rune node suspend failed: $(tail -n 20 "$work/suspend.out")"
+[ "$(in_root "$node" rune-agentctl status)" = suspended ] || fail "the agent is not suspended"
+console node resume deb12 >"$work/resume.out" 2>&1 || fail "rune node resume failed: $(tail -n 20 "$work/resume.out")"
+[ "$(in_root "$node" rune-agentctl status)" = running ] || fail "the agent is not running again"
 node_pid=$(cat "$node/run/rune-agent/agent.pid")
 
 step "Debian 12 node: rune node terminate purges the package"

@@ -36,6 +36,7 @@ class Settings;
 class SshAgentAccess;
 class SshPrompter;
 class Store;
+class StoreWatcher;
 
 /** Every service the window's panes work with; all of them are always there. */
 struct ConsoleServices {
@@ -80,12 +81,20 @@ public:
 
     Store *store() const;
     NodePersister *persister() const;
+    /**
+     * Notices changes made to the store elsewhere (the `rune` command line); started by start(),
+     * after which the nodes and the loaded functions follow them within about a second.
+     */
+    StoreWatcher *storeWatcher() const;
     NodeSessions *sessions() const;
     QNetworkAccessManager *network() const;
     /** Whether a demo cluster run by another process (`rune demo up`) was found, its nodes added. */
     bool hasDetachedDemo() const;
 
-    /** Polls the nodes and resumes the lifecycle actions a previous run left under way. */
+    /**
+     * Polls the nodes, resumes the lifecycle actions a previous run left under way and follows
+     * the store's changes made elsewhere.
+     */
     void start();
 
 private:
@@ -94,6 +103,8 @@ private:
     void buildFunctions();
     void buildBenchmarks();
     void buildScaling();
+    /** Reloads the nodes, then the functions, whenever the watcher sees the store change. */
+    void followStore();
     /** Applies @p key's value to the service it tunes; keys that apply after a restart are left. */
     void applySetting(int key);
 
@@ -120,6 +131,7 @@ private:
     std::unique_ptr<MetricHistory> m_functionHistory;
     std::unique_ptr<ScalingFleet> m_scalingFleet;
     std::unique_ptr<ScalingEvents> m_scalingEvents;
+    std::unique_ptr<StoreWatcher> m_storeWatcher;
     ConsoleServices m_services;
     QStringList m_warnings;
     bool m_detachedDemo = false;

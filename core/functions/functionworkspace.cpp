@@ -133,22 +133,15 @@ Result<Function> FunctionWorkspace::known(const QString &id) const
 
 void FunctionWorkspace::load(QObject *context, Callback<void> done)
 {
-    m_writer.run(
-        context,
-        [store = m_store, buckets = m_buckets] {
-            return loadAll(store, buckets);
-        },
-        [this, done](Result<QList<Loaded>> loaded) {
-            if (!loaded)
-                return report<void>(done, std::unexpected(loaded.error()));
-            for (const Loaded &item : std::as_const(*loaded))
-                m_catalog->insert(item.function, item.versions, item.deployments, item.files);
-            m_catalog->markLoaded();
-            report<void>(done, {});
-        });
+    readStore(context, std::move(done), true);
 }
 
 void FunctionWorkspace::reload(QObject *context, Callback<void> done)
+{
+    readStore(context, std::move(done), false);
+}
+
+void FunctionWorkspace::readStore(QObject *context, Callback<void> done, bool first)
 {
     // On the writer, so it reads after the writes asked for before it; the catalog changes only
     // once a write is done, so what it reads is never older than the catalog.
@@ -157,11 +150,13 @@ void FunctionWorkspace::reload(QObject *context, Callback<void> done)
         [store = m_store, buckets = m_buckets] {
             return loadAll(store, buckets);
         },
-        [this, done](Result<QList<Loaded>> loaded) {
+        [this, done, first](Result<QList<Loaded>> loaded) {
             if (!loaded)
                 return report<void>(done, std::unexpected(loaded.error()));
-            if (m_catalog->isLoaded())
+            if (first || m_catalog->isLoaded())
                 follow(m_catalog, *loaded);
+            if (first)
+                m_catalog->markLoaded();
             report<void>(done, {});
         });
 }

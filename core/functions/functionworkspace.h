@@ -102,6 +102,8 @@ private:
     template <typename T, typename Work>
     void onWriter(const QString &id, QObject *context, Callback<T> done, Work work);
     void refreshFiles(const QString &id);
+    /** load() when @p first, else reload(). */
+    void readStore(QObject *context, Callback<void> done, bool first);
 
     Store *m_store;
     BucketStore m_buckets;

@@ -113,15 +113,34 @@ void Console::followStore()
 {
     m_storeWatcher = std::make_unique<StoreWatcher>(m_store.get());
     QObject::connect(m_storeWatcher.get(), &StoreWatcher::changed, m_storeWatcher.get(), [this] {
-        // One after the other, so a damaged store is reported once per change, not once per reload.
-        m_persister->reload([this](const Result<void> &nodes) {
-            if (!nodes)
-                return m_storeWatcher->reportReload(nodes);
-            m_workspace->reload(m_storeWatcher.get(), [this](const Result<void> &functions) {
-                m_storeWatcher->reportReload(functions);
-            });
+        reloadFromStore();
+    });
+}
+
+void Console::reloadFromStore()
+{
+    // A slow disk gets one reload at a time, and one more for whatever changed meanwhile.
+    if (m_reloading) {
+        m_reloadAgain = true;
+        return;
+    }
+    m_reloading = true;
+    // One after the other, so a damaged store is reported once per change, not once per reload.
+    m_persister->reload([this](const Result<void> &nodes) {
+        if (!nodes)
+            return reloaded(nodes);
+        m_workspace->reload(m_storeWatcher.get(), [this](const Result<void> &functions) {
+            reloaded(functions);
         });
     });
+}
+
+void Console::reloaded(const Result<void> &result)
+{
+    m_reloading = false;
+    m_storeWatcher->reportReload(result);
+    if (std::exchange(m_reloadAgain, false))
+        reloadFromStore();
 }
 
 void Console::buildFleet(ConsoleEdges edges)

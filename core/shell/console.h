@@ -105,6 +105,8 @@ private:
     void buildScaling();
     /** Reloads the nodes, then the functions, whenever the watcher sees the store change. */
     void followStore();
+    void reloadFromStore();
+    void reloaded(const Result<void> &result);
     /** Applies @p key's value to the service it tunes; keys that apply after a restart are left. */
     void applySetting(int key);
 
@@ -135,6 +137,8 @@ private:
     ConsoleServices m_services;
     QStringList m_warnings;
     bool m_detachedDemo = false;
+    bool m_reloading = false; ///< a reload after a change of the store is under way
+    bool m_reloadAgain = false; ///< and the store changed again since it started
 };
 
 } // namespace rune

@@ -5,11 +5,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
-#include <QFileInfo>
-
-#ifdef Q_OS_UNIX
 #include <sys/stat.h>
-#endif
 
 using namespace Qt::StringLiterals;
 
@@ -53,34 +49,35 @@ void StoreWatcher::reportReload(const Result<void> &reloaded)
         announce(reloaded.error().message, &m_reloadProblem);
 }
 
-StoreWatcher::FileIdentity StoreWatcher::identify(const QString &path)
+namespace
 {
-    FileIdentity identity;
-#ifdef Q_OS_UNIX
+
+/** What stat() says of @p path; nothing when there is no such file. */
+std::optional<struct stat> statusOf(const QString &path)
+{
     struct stat status {
     };
-    if (::stat(QFile::encodeName(path).constData(), &status) == 0)
-        identity = {true, quint64(status.st_dev), quint64(status.st_ino)};
-#else
-    identity.exists = QFile::exists(path);
-#endif
-    return identity;
+    if (::stat(QFile::encodeName(path).constData(), &status) != 0)
+        return std::nullopt;
+    return status;
+}
+
+} // namespace
+
+StoreWatcher::FileIdentity StoreWatcher::identify(const QString &path)
+{
+    const auto status = statusOf(path);
+    if (!status)
+        return {};
+    return {true, quint64(status->st_dev), quint64(status->st_ino)};
 }
 
 StoreWatcher::Stamp StoreWatcher::stamp(const QString &path)
 {
-    Stamp stamp;
-#ifdef Q_OS_UNIX
-    struct stat status {
-    };
-    if (::stat(QFile::encodeName(path).constData(), &status) == 0)
-        stamp = {qint64(status.st_size), qint64(status.st_mtim.tv_sec) * 1'000'000'000 + status.st_mtim.tv_nsec};
-#else
-    const QFileInfo file(path);
-    if (file.exists())
-        stamp = {file.size(), file.lastModified().toMSecsSinceEpoch() * 1'000'000};
-#endif
-    return stamp;
+    const auto status = statusOf(path);
+    if (!status)
+        return {};
+    return {qint64(status->st_size), qint64(status->st_mtim.tv_sec) * 1'000'000'000 + status->st_mtim.tv_nsec};
 }
 
 void StoreWatcher::look()
@@ -122,8 +119,8 @@ void StoreWatcher::settle(const Look &seen)
         return announce(seen.version.error().message, &m_lookProblem);
     }
     m_lookProblem.clear();
-    // SQLite's number alone misses some commits of another process (one that checkpoints its log
-    // as it closes): the files' sizes and times say so too.
+    // A write that is not SQLite's (a file copied over the store's bytes) leaves SQLite's number
+    // as it was; the files' sizes and times show it.
     if (m_version == *seen.version && m_stamps == seen.stamps)
         return;
     m_version = *seen.version;

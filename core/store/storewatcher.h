@@ -16,8 +16,9 @@ class Store;
 
 /**
  * Notices when the store changes under the console: another process (the `rune` command line)
- * or another connection of this one committed. It reads SQLite's data version on a thread and
- * connection of its own, so the UI thread never waits on the disk; what to reload on changed()
+ * or another connection of this one committed. It reads SQLite's data version, and the sizes and
+ * times of the file and its write-ahead log, on a thread and connection of its own, so the UI
+ * thread never waits on the disk; what to reload on changed()
  * is its users' business, and their reloads must be harmless when nothing changed, since this
  * process's own writes count as changes too.
  */

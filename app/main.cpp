@@ -17,6 +17,7 @@
 #include "shell/mainwindow.h"
 #include "shell/theme.h"
 #include "ssh/libsshtransport.h"
+#include "store/storewatcher.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -183,6 +184,11 @@ int main(int argc, char *argv[])
     QObject::connect(
         services.fleet.history, &rune::MetricHistory::storeFailed, &window, [&window](const QString &message) {
             window.statusBar()->showMessage(QApplication::translate("main", "Metric history: %1").arg(message));
+        });
+    QObject::connect(
+        (*console)->storeWatcher(), &rune::StoreWatcher::problem, &window, [&window](const QString &message) {
+            qWarning("%s", qPrintable(message));
+            window.statusBar()->showMessage(message);
         });
     (*console)->start();
     window.show();

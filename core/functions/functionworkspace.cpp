@@ -4,6 +4,7 @@
 #include "store/store.h"
 
 #include <QCoreApplication>
+#include <QSet>
 #include <QUuid>
 
 using namespace Qt::StringLiterals;
@@ -42,6 +43,33 @@ Result<QList<Loaded>> loadAll(Store *store, const BucketStore &buckets)
         loaded.append({function, *versions, *deployments, *files});
     }
     return loaded;
+}
+
+/** Makes @p catalog match what the store holds; only real differences are announced. */
+void follow(FunctionCatalog *catalog, const QList<Loaded> &loaded)
+{
+    QSet<QString> stored;
+    for (const Loaded &item : loaded) {
+        const QString &id = item.function.id;
+        stored.insert(id);
+        const Function *known = catalog->find(id);
+        // A new function, or one renamed elsewhere: the catalog keeps its order by name.
+        if (!known || known->project != item.function.project || known->name != item.function.name) {
+            catalog->insert(item.function, item.versions, item.deployments, item.files);
+            continue;
+        }
+        catalog->update(item.function);
+        catalog->setVersions(id, item.versions);
+        catalog->setDeployments(id, item.deployments);
+        catalog->setFiles(id, item.files);
+    }
+    QStringList gone;
+    for (const Function &function : catalog->functions()) {
+        if (!stored.contains(function.id))
+            gone << function.id;
+    }
+    for (const QString &id : std::as_const(gone))
+        catalog->remove(id);
 }
 
 template <typename T> void report(const FunctionWorkspace::Callback<T> &done, Result<T> result)
@@ -105,17 +133,30 @@ Result<Function> FunctionWorkspace::known(const QString &id) const
 
 void FunctionWorkspace::load(QObject *context, Callback<void> done)
 {
+    readStore(context, std::move(done), true);
+}
+
+void FunctionWorkspace::reload(QObject *context, Callback<void> done)
+{
+    readStore(context, std::move(done), false);
+}
+
+void FunctionWorkspace::readStore(QObject *context, Callback<void> done, bool first)
+{
+    // On the writer, so it reads after the writes asked for before it; the catalog changes only
+    // once a write is done, so what it reads is never older than the catalog.
     m_writer.run(
         context,
         [store = m_store, buckets = m_buckets] {
             return loadAll(store, buckets);
         },
-        [this, done](Result<QList<Loaded>> loaded) {
+        [this, done, first](Result<QList<Loaded>> loaded) {
             if (!loaded)
                 return report<void>(done, std::unexpected(loaded.error()));
-            for (const Loaded &item : std::as_const(*loaded))
-                m_catalog->insert(item.function, item.versions, item.deployments, item.files);
-            m_catalog->markLoaded();
+            if (first || m_catalog->isLoaded())
+                follow(m_catalog, *loaded);
+            if (first)
+                m_catalog->markLoaded();
             report<void>(done, {});
         });
 }

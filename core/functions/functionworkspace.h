@@ -40,6 +40,12 @@ public:
 
     /** Reads every function from the store and the bucket store into the catalog. */
     void load(QObject *context, Callback<void> done = {});
+    /**
+     * Reads the store again after the writes queued so far and makes the loaded catalog match
+     * it: functions, versions and deployments another process added, changed or removed follow;
+     * nothing is announced for what is the same. Before load() is done it leaves the catalog alone.
+     */
+    void reload(QObject *context, Callback<void> done = {});
 
     /**
      * Creates @p name in @p project from @p fromTemplate: its configuration, files and sample
@@ -96,6 +102,8 @@ private:
     template <typename T, typename Work>
     void onWriter(const QString &id, QObject *context, Callback<T> done, Work work);
     void refreshFiles(const QString &id);
+    /** load() when @p first, else reload(). */
+    void readStore(QObject *context, Callback<void> done, bool first);
 
     Store *m_store;
     BucketStore m_buckets;

@@ -22,6 +22,7 @@
 #include "scaling/scalingfleet.h"
 #include "settings/settings.h"
 #include "store/store.h"
+#include "store/storewatcher.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -117,9 +118,49 @@ Console::Console(Settings *settings, std::unique_ptr<Store> store, ConsoleEdges 
     buildFunctions();
     buildBenchmarks();
     buildScaling();
+    followStore();
 }
 
-Console::~Console() = default;
+Console::~Console()
+{
+    // The operations go before the persister that asks them which nodes are busy.
+    m_storeWatcher.reset();
+    m_persister->setBusy({});
+}
+
+void Console::followStore()
+{
+    m_storeWatcher = std::make_unique<StoreWatcher>(m_store.get());
+    QObject::connect(m_storeWatcher.get(), &StoreWatcher::changed, m_storeWatcher.get(), [this] {
+        reloadFromStore();
+    });
+}
+
+void Console::reloadFromStore()
+{
+    // A slow disk gets one reload at a time, and one more for whatever changed meanwhile.
+    if (m_reloading) {
+        m_reloadAgain = true;
+        return;
+    }
+    m_reloading = true;
+    // One after the other, so a damaged store is reported once per change, not once per reload.
+    m_persister->reload([this](const Result<void> &nodes) {
+        if (!nodes)
+            return reloaded(nodes);
+        m_workspace->reload(m_storeWatcher.get(), [this](const Result<void> &functions) {
+            reloaded(functions);
+        });
+    });
+}
+
+void Console::reloaded(const Result<void> &result)
+{
+    m_reloading = false;
+    m_storeWatcher->reportReload(result);
+    if (std::exchange(m_reloadAgain, false))
+        reloadFromStore();
+}
 
 void Console::buildFleet(ConsoleEdges edges)
 {
@@ -138,6 +179,10 @@ void Console::buildFleet(ConsoleEdges edges)
     }
     m_operations = std::make_unique<NodeOperations>(
         m_nodes.get(), m_sessions.get(), m_network.get(), edges.prompter, edges.provisioning);
+    // A node a job works on keeps what the job wrote, whatever another process stored meanwhile.
+    m_persister->setBusy([operations = m_operations.get()](const QString &nodeId) {
+        return operations->isBusy(nodeId);
+    });
     m_remoteAccess = std::make_unique<SshAgentAccess>(m_sessions.get(), m_operations.get(), edges.provisioning);
     m_monitor = std::make_unique<NodeMonitor>(m_nodes.get(), m_metrics.get(), m_remoteAccess.get());
     // The settings that apply at once, now and on every change.
@@ -263,6 +308,11 @@ NodePersister *Console::persister() const
     return m_persister.get();
 }
 
+StoreWatcher *Console::storeWatcher() const
+{
+    return m_storeWatcher.get();
+}
+
 NodeSessions *Console::sessions() const
 {
     return m_sessions.get();
@@ -283,6 +333,7 @@ void Console::start()
     m_monitor->start();
     m_operations->resumePending();
     m_gateways->start();
+    m_storeWatcher->start();
 }
 
 } // namespace rune

@@ -36,6 +36,7 @@ class Settings;
 class SshAgentAccess;
 class SshPrompter;
 class Store;
+class StoreWatcher;
 
 /** Every service the window's panes work with; all of them are always there. */
 struct ConsoleServices {
@@ -94,12 +95,20 @@ public:
 
     Store *store() const;
     NodePersister *persister() const;
+    /**
+     * Notices changes made to the store elsewhere (the `rune` command line); started by start(),
+     * after which the nodes and the loaded functions follow them within about a second.
+     */
+    StoreWatcher *storeWatcher() const;
     NodeSessions *sessions() const;
     QNetworkAccessManager *network() const;
     /** Whether a demo cluster run by another process (`rune demo up`) was found, its nodes added. */
     bool hasDetachedDemo() const;
 
-    /** Polls the nodes and resumes the lifecycle actions a previous run left under way. */
+    /**
+     * Polls the nodes, resumes the lifecycle actions a previous run left under way and follows
+     * the store's changes made elsewhere.
+     */
     void start();
 
 private:
@@ -108,6 +117,10 @@ private:
     void buildFunctions();
     void buildBenchmarks();
     void buildScaling();
+    /** Reloads the nodes, then the functions, whenever the watcher sees the store change. */
+    void followStore();
+    void reloadFromStore();
+    void reloaded(const Result<void> &result);
     /** Applies @p key's value to the service it tunes; keys that apply after a restart are left. */
     void applySetting(int key);
 
@@ -134,9 +147,12 @@ private:
     std::unique_ptr<MetricHistory> m_functionHistory;
     std::unique_ptr<ScalingFleet> m_scalingFleet;
     std::unique_ptr<ScalingEvents> m_scalingEvents;
+    std::unique_ptr<StoreWatcher> m_storeWatcher;
     ConsoleServices m_services;
     QStringList m_warnings;
     bool m_detachedDemo = false;
+    bool m_reloading = false; ///< a reload after a change of the store is under way
+    bool m_reloadAgain = false; ///< and the store changed again since it started
 };
 
 } // namespace rune

@@ -100,6 +100,21 @@ QString SqliteStore::path() const
     return m_pool.path();
 }
 
+Result<qint64> SqliteStore::dataVersion() const
+{
+    const QString context = tr("Could not read whether %1 changed").arg(path());
+    const auto db = m_pool.connection();
+    if (!db)
+        return std::unexpected(sql::explained(db.error(), context));
+    auto query = sql::run(*db, u"PRAGMA data_version"_s);
+    if (!query)
+        return std::unexpected(sql::explained(query.error(), context));
+    if (!query->next())
+        return std::unexpected(
+            sql::explained(Error {u"store.query_failed"_s, tr("SQLite gave no data version")}, context));
+    return query->value(0).toLongLong();
+}
+
 Result<void> SqliteStore::write(const QString &statement, const QVariantList &values, const QString &context)
 {
     const auto db = m_pool.connection();

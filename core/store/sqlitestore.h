@@ -22,6 +22,7 @@ public:
     Q_DISABLE_COPY_MOVE(SqliteStore)
 
     QString path() const override;
+    Result<qint64> dataVersion() const override;
 
     Result<void> saveNode(const Node &node) override;
     Result<void> removeNode(const QString &id) override;

@@ -40,6 +40,13 @@ public:
     /** The file this store lives in. */
     virtual QString path() const = 0;
 
+    /**
+     * A number that changes whenever another connection (another thread, another process)
+     * commits a change to the store. Only values read on one thread compare: each thread has
+     * its own connection, and a connection's own commits leave its number as it was.
+     */
+    virtual Result<qint64> dataVersion() const = 0;
+
     /** Inserts @p node, or replaces the stored node with the same id. */
     virtual Result<void> saveNode(const Node &node) = 0;
     /** Forgets the node @p id; forgetting an unknown node succeeds. */

@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The `rune` command line as a user runs it: the real program, a data directory of its own, real
 // agents of the demo cluster that `rune demo up` leaves running.
+#include "cluster/nodelist.h"
+#include "cluster/nodepersister.h"
+#include "functions/functioncatalog.h"
+#include "functions/functionworkspace.h"
 #include "runeprogram.h"
+#include "settings/settings.h"
+#include "shell/console.h"
+#include "store/store.h"
+#include "store/storewatcher.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -54,6 +62,7 @@ private Q_SLOTS:
     void versionLifecycle();
     void logsAndFollow();
     void newFromTemplate();
+    void openWindowFollowsTheCommands();
     void functionErrors_data();
     void functionErrors();
 
@@ -471,6 +480,49 @@ void TestCommandLine::newFromTemplate()
     const Run badTemplate = rune({u"fn"_s, u"new"_s, u"x"_s, u"--template"_s, u"cobol"_s});
     QCOMPARE(badTemplate.exitCode, 3);
     QVERIFY2(badTemplate.err.contains("No template cobol"), badTemplate.err.constData());
+}
+
+void TestCommandLine::openWindowFollowsTheCommands()
+{
+    // This process stands for an open window: the same Console on the data directory the
+    // commands use, watching the store as the window does (every second).
+    rune::Settings settings(m_home->filePath(u"window.ini"_s));
+    QVERIFY(settings.setValue(rune::Settings::Key::DataDir, m_home->filePath(u"data"_s)));
+    auto console = rune::Console::open(&settings, rune::ConsoleEdges {});
+    QVERIFY2(console, qPrintable(console ? QString() : console.error().message));
+    const rune::ConsoleServices &services = (*console)->services();
+    bool loaded = false;
+    services.functions.workspace->load(this, [&loaded](rune::Result<void> done) {
+        loaded = bool(done);
+    });
+    QTRY_VERIFY(loaded);
+    rune::Node node;
+    node.id = u"edge-node-id"_s;
+    node.name = u"edge-7"_s;
+    node.ssh = {u"192.0.2.7"_s, 22, u"ops"_s, {}};
+    QVERIFY(services.fleet.nodes->add(node));
+    (*console)->persister()->flush();
+    (*console)->storeWatcher()->start();
+
+    const auto findTick = [catalog = services.functions.catalog]() -> const rune::Function * {
+        for (const rune::Function &function : catalog->functions()) {
+            if (function.name == u"tick"_s)
+                return &function;
+        }
+        return nullptr;
+    };
+    QVERIFY(!findTick());
+    const Run made =
+        rune({u"fn"_s, u"new"_s, u"tick"_s, u"--template"_s, u"exec"_s, u"--dir"_s, m_home->filePath(u"tick"_s)});
+    QVERIFY2(made.exitCode == 0, made.err.constData());
+    QTRY_VERIFY_WITH_TIMEOUT(findTick(), 5'000);
+    QCOMPARE(findTick()->config.runtime, rune::FunctionRuntime::Exec);
+
+    // The node this window added, removed by the command line: gone from the window too.
+    const Run removed = rune({u"node"_s, u"remove"_s, u"edge-7"_s});
+    QVERIFY2(removed.exitCode == 0, removed.err.constData());
+    QTRY_VERIFY_WITH_TIMEOUT(!services.fleet.nodes->find(u"edge-node-id"_s), 5'000);
+    QCOMPARE(rune({u"node"_s, u"list"_s, u"--output"_s, u"json"_s}).json().value(u"nodes"_s).toArray().size(), 0);
 }
 
 void TestCommandLine::functionErrors_data()

@@ -4,6 +4,10 @@
 // stdin not a terminal, so host keys are trusted only through --accept-host-key.
 #include "../cluster/testcluster.h"
 #include "clirun.h"
+#include "cluster/nodelist.h"
+#include "settings/settings.h"
+#include "shell/console.h"
+#include "store/storewatcher.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -199,8 +203,26 @@ void TestNodeCommands::addListRemove()
 {
     if (!clusterUp())
         return;
+    // An open window on the same data directory (this process, the same Console) follows.
+    rune::Settings settings(m_home->filePath(u"window.ini"_s));
+    QVERIFY(settings.setValue(rune::Settings::Key::DataDir, m_home->filePath(u"data"_s)));
+    auto window = rune::Console::open(&settings, rune::ConsoleEdges {});
+    QVERIFY(window);
+    (*window)->storeWatcher()->start();
+    const auto shown = [nodes = (*window)->services().fleet.nodes]() -> const rune::Node * {
+        for (const rune::Node &node : nodes->nodes()) {
+            if (node.name == u"c1"_s)
+                return &node;
+        }
+        return nullptr;
+    };
+    QVERIFY(!shown());
+
     const Run added = addCompute(m_cluster->user(), u"c1"_s);
     QVERIFY2(added.exitCode == 0, added.err.constData());
+    QTRY_VERIFY_WITH_TIMEOUT(shown(), 5'000);
+    QCOMPARE(shown()->labels, (QStringList {u"gpu"_s, u"fast"_s}));
+    QCOMPARE(shown()->ssh.host, m_cluster->address(u"compute1"_s));
     const QJsonObject node = added.json().value(u"node"_s).toObject();
     QCOMPARE(node.value(u"name"_s).toString(), u"c1"_s);
     QCOMPARE(node.value(u"role"_s).toString(), u"compute"_s);
@@ -225,6 +247,7 @@ void TestNodeCommands::addListRemove()
     QVERIFY2(removed.exitCode == 0, removed.err.constData());
     QVERIFY(removed.out.contains("Removed c1"));
     QVERIFY(nodeNames().isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(!shown(), 5'000);
 }
 
 void TestNodeCommands::wrongFingerprintIsRefused()

@@ -5,6 +5,7 @@
 #include "../common/functions.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
+#include "cluster/nodepersister.h"
 #include "consolefixture.h"
 #include "demo/localcluster.h"
 #include "fleet/addhostdialog.h"
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void hourlyPriceIsSetOrRefused();
     void paneLayoutsAreRemembered();
     void screenshotsOfEveryPane();
+    void nodesAddedElsewhereShowWithoutARestart();
 
 private:
     void callFunction(int times);
@@ -361,6 +363,32 @@ void TestFleetPanes::screenshotsOfEveryPane()
     QVERIFY(!save(box, u"dialog-host-key"_s).isEmpty());
     box->reject();
     QTRY_VERIFY(answered);
+}
+
+void TestFleetPanes::nodesAddedElsewhereShowWithoutARestart()
+{
+    m_window->showPane(MainWindow::Pane::Nodes);
+    QTableView *table = m_window->nodesPane()->table();
+    const int before = table->model()->rowCount();
+    QVERIFY(!save(m_window.get(), u"fleet-before-command-line-add"_s).isEmpty());
+    {
+        // What `rune node add` does once its SSH check passed: the same Console on the same
+        // settings and data directory, in a process (here: a composition) of its own.
+        auto cli = Console::open(&m_console->settings, ConsoleEdges {});
+        QVERIFY(cli);
+        Node node;
+        node.id = u"db-7-id"_s;
+        node.name = u"db-7"_s;
+        node.ssh = {u"192.0.2.77"_s, 22, u"ops"_s, {}};
+        node.labels = {u"added-elsewhere"_s};
+        QVERIFY((*cli)->services().fleet.nodes->add(node));
+        (*cli)->persister()->flush();
+    }
+    // The window's watcher looks every second.
+    QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), before + 1, 5000);
+    QVERIFY(nodes().find(u"db-7-id"_s));
+    QVERIFY(!save(m_window.get(), u"fleet-after-command-line-add"_s).isEmpty());
+    QVERIFY(nodes().remove(u"db-7-id"_s));
 }
 
 QTEST_MAIN(TestFleetPanes)

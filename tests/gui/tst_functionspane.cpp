@@ -21,6 +21,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -82,6 +83,7 @@ private Q_SLOTS:
     void configFormEditsMqttQosAndResultTopic();
     void invokeAsynchronouslyAndSeeAFullQueue();
     void newFunctionFromATemplate();
+    void removedElsewhereKeepsUnsavedText();
 };
 
 void TestFunctionsPane::editSaveDeployInvokeAndSeeTheLog()
@@ -444,6 +446,47 @@ void TestFunctionsPane::newFunctionFromATemplate()
         },
         20000));
     QCOMPARE(pane->currentFunctionId(), id);
+}
+
+void TestFunctionsPane::removedElsewhereKeepsUnsavedText()
+{
+    FunctionFixture fx(0);
+    QVERIFY(fx.load());
+    const QString id = fx.create(u"cart"_s);
+    QVERIFY(!id.isEmpty());
+    PaneWindow window(fx);
+    views::FunctionsPane *pane = window.pane;
+    const QString path = fx.catalog.files(id).value(0);
+    pane->openFile(id, path);
+    views::CodeEditor *editor = pane->codeView()->editor();
+    QVERIFY(waitUntil(
+        [&] {
+            return pane->codeView()->path() == path && rune::test::editorReady(editor) && !editor->text().isEmpty();
+        },
+        20000));
+    rune::test::replaceCode(editor, u"print('typed, never saved')\n"_s);
+    QVERIFY(waitUntil([&] {
+        return pane->codeView()->isModified();
+    }));
+
+    // The command line removes the function (its own connection to the store); the window reloads.
+    auto other = Store::open(fx.store->path());
+    QVERIFY(other);
+    QVERIFY((*other)->removeFunction(id));
+    bool reloaded = false;
+    fx.workspace->reload(&window.widget, [&reloaded](Result<void> done) {
+        reloaded = bool(done);
+    });
+    QVERIFY(waitUntil([&] {
+        return reloaded;
+    }));
+    QVERIFY(!fx.catalog.find(id));
+    auto *box = pane->findChild<QMessageBox *>(u"unsavedTextBox"_s);
+    QVERIFY(box);
+    QVERIFY2(box->text().contains(u"shop/cart"_s) || box->text().contains(u"/cart"_s), qPrintable(box->text()));
+    QVERIFY(box->text().contains(path));
+    QVERIFY(box->detailedText().contains(u"typed, never saved"_s));
+    QVERIFY(pane->currentFunctionId().isEmpty());
 }
 
 QTEST_MAIN(TestFunctionsPane)

@@ -2,6 +2,7 @@
 #include "functions/functionspane.h"
 
 #include "cluster/nodelist.h"
+#include "editor/codeeditor.h"
 #include "functions/deploydialog.h"
 #include "functions/deployjob.h"
 #include "functions/eventspanel.h"
@@ -116,6 +117,7 @@ FunctionsPane::FunctionsPane(const FunctionServices &services, QWidget *parent)
         if (id == m_functionId)
             updateHeader();
     });
+    connect(services.catalog, &FunctionCatalog::functionAboutToBeRemoved, this, &FunctionsPane::keepUnsavedText);
     connect(services.catalog, &FunctionCatalog::functionRemoved, this, [this](const QString &id) {
         if (id == m_functionId)
             showFunction({});
@@ -516,10 +518,32 @@ void FunctionsPane::deleteFunction(const QString &functionId)
         this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     connect(box, &QMessageBox::accepted, this, [this, functionId, name = function->name] {
-        m_services.releases->removeEverywhere(functionId, this, [this, name](Result<void> removed) {
+        m_deleting.insert(functionId);
+        m_services.releases->removeEverywhere(functionId, this, [this, functionId, name](Result<void> removed) {
+            m_deleting.remove(functionId);
             showMessage(removed ? tr("%1 is deleted.").arg(name) : removed.error().message, !removed);
         });
     });
+    box->open();
+}
+
+void FunctionsPane::keepUnsavedText(const QString &functionId)
+{
+    const Function *function = m_services.catalog->find(functionId);
+    if (!function || m_deleting.contains(functionId) || m_codeView->functionId() != functionId
+        || !m_codeView->isModified())
+        return;
+    // Removed by another program (the command line): the file is gone, the typing need not be.
+    auto *box = new QMessageBox(QMessageBox::Warning,
+        tr("Function removed elsewhere"),
+        tr("%1/%2 was removed by another program while %3 had changes that were not saved. They are under "
+           "Show Details: copy what you want to keep.")
+            .arg(function->project, function->name, m_codeView->path()),
+        QMessageBox::Ok,
+        this);
+    box->setObjectName(u"unsavedTextBox"_s);
+    box->setDetailedText(m_codeView->editor()->text());
+    box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
 }
 

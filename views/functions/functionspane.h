@@ -4,6 +4,7 @@
 #include "shell/functionservices.h"
 
 #include <QPointer>
+#include <QSet>
 #include <QUrl>
 #include <QWidget>
 
@@ -94,6 +95,8 @@ private:
     void newFile(const QString &functionId);
     void deleteFile(const QString &functionId, const QString &path);
     void deleteFunction(const QString &functionId);
+    /** Function @p functionId goes away: edits not saved yet are handed to the user, not dropped. */
+    void keepUnsavedText(const QString &functionId);
     void showFunction(const QString &functionId);
     void updateHeader();
     void showMessage(const QString &text, bool isError);
@@ -120,6 +123,7 @@ private:
     EventsPanel *m_eventsPanel;
     LogPanel *m_logPanel;
     QPointer<DeployJob> m_watchedJob;
+    QSet<QString> m_deleting; ///< functions this window deletes: their edits go with them, as confirmed
     QSplitter *m_vertical = nullptr;
     bool m_sized = false;
 };

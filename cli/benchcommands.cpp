@@ -19,11 +19,6 @@ namespace rune::cli
 namespace
 {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rune::cli", text);
-}
-
 QStringList allBenchmarkTests()
 {
     namespace t = protocol::benchtests;

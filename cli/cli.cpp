@@ -108,8 +108,7 @@ bool isCommandLine(int argc, char *argv[])
 
 QString overviewText()
 {
-    QString text =
-        QCoreApplication::translate("rune::cli", "Commands (run without a window; rune <command> --help):") + u'\n';
+    QString text = tr("Commands (run without a window; rune <command> --help):") + u'\n';
     for (const CommandSpec &command : commandTable())
         text += u"  rune %1 %2\n"_s.arg(commandWords(command), -16).arg(command.summary);
     return text + exitCodeHelp();
@@ -122,8 +121,7 @@ int run(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(RUNE_VERSION));
     const auto words = readWords(argc, argv);
     if (!words) {
-        print(stderr,
-            QCoreApplication::translate("rune::cli", "rune: argument %1 is not valid UTF-8\n").arg(words.error()));
+        print(stderr, tr("rune: argument %1 is not valid UTF-8\n").arg(words.error()));
         return exitCode(Outcome::Usage);
     }
     if (words->value(0) == u"__complete"_s)

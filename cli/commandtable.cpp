@@ -12,11 +12,6 @@ namespace rune::cli
 namespace
 {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rune::cli", text);
-}
-
 /** One host key, and only that one, may be trusted without a terminal to ask on. */
 OptionSpec acceptHostKey()
 {
@@ -181,6 +176,11 @@ QList<CommandSpec> buildTable()
 }
 
 } // namespace
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("rune::cli", text);
+}
 
 const QList<CommandSpec> &commandTable()
 {

@@ -7,6 +7,9 @@
 namespace rune::cli
 {
 
+/** @p text translated in the command line's context ("rune::cli"), for code outside a QObject. */
+QString tr(const char *text);
+
 /** One option of a command: `--name` alone (a flag) or `--name <value>`. */
 struct OptionSpec {
     QString name;

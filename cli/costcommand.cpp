@@ -18,11 +18,6 @@ namespace rune::cli
 namespace
 {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rune::cli", text);
-}
-
 // The Cost pane's first preset: the product's founding comparison, one billion calls a month.
 constexpr char defaultRequests[] = "1 B";
 constexpr char defaultDurationMs[] = "200";

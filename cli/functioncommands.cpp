@@ -26,11 +26,6 @@ namespace rune::cli
 namespace
 {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rune::cli", text);
-}
-
 /** Runs @p then with the catalog loaded from the store and the buckets. */
 void withCatalog(Session &session, std::function<void(const FunctionServices &)> then)
 {

@@ -11,11 +11,6 @@ namespace rune::cli
 namespace
 {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rune::cli", text);
-}
-
 const OptionSpec *findOption(const QList<OptionSpec> &options, const QString &name)
 {
     for (const OptionSpec &option : options) {

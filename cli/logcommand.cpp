@@ -19,11 +19,6 @@ namespace rune::cli
 namespace
 {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rune::cli", text);
-}
-
 QJsonObject logLineJson(const FunctionLogLine &line)
 {
     return QJsonObject {{u"node"_s, line.nodeId},

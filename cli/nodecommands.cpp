@@ -23,11 +23,6 @@ namespace rune::cli
 namespace
 {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rune::cli", text);
-}
-
 /**
  * Puts a TerminalPrompter in charge of SSH's questions and opens the console; null (the error
  * reported) when --accept-host-key is no fingerprint or the store cannot be opened.

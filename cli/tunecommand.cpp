@@ -23,11 +23,6 @@ namespace rune::cli
 namespace
 {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rune::cli", text);
-}
-
 /** The whole number of option @p name (default @p fallback); nullopt after reporting. */
 std::optional<int> wholeNumber(Session &session, const QString &name, int fallback)
 {

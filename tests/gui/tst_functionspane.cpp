@@ -487,6 +487,11 @@ void TestFunctionsPane::removedElsewhereKeepsUnsavedText()
     QVERIFY(box->text().contains(path));
     QVERIFY(box->detailedText().contains(u"typed, never saved"_s));
     QVERIFY(pane->currentFunctionId().isEmpty());
+    box->show();
+    const QImage shot = rune::test::grabWhen(box, [](const QImage &image) {
+        return !image.isNull();
+    });
+    QVERIFY(shot.save(rune::test::screenshotPath(u"functions-removed-elsewhere.png"_s)));
 }
 
 QTEST_MAIN(TestFunctionsPane)

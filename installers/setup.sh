@@ -224,9 +224,10 @@ case "$cmd" in
 run)
   timed "installing packages" install_packages
   timed "checking the Debian 11 root" ensure_bullseye_root
-  # The test command's console build: unoptimised, it compiles in about 60 % of the processor time of
-  # -O2 with debug information (the window's work is Qt's, optimised in Debian's libraries; the
-  # agent that runs functions is the optimised portable one), and `test` then reuses it.
+  # The test command's console build: unoptimised, it compiles in 62 % of the processor time of
+  # -O2 with debug information (tests/bench/buildtime.sh). The window's work is Qt's, optimised in
+  # Debian's libraries; the agent that runs functions is the optimised portable one; and `test`
+  # then reuses this build.
   timed "configuring $gui_build_dir" configure "$gui_build_dir" "${gui_test_options[@]}" "${portable_options[@]}"
   # Only what it starts: the console and the agent it installs on nodes and runs on the demo cluster.
   timed "building the console and the agent" cmake --build "$gui_build_dir" -j "$jobs" --target rune rune-agent-portable

@@ -40,20 +40,6 @@ function(rune_precompile_libraries)
   endif()
 endfunction()
 
-# Test programs built alike share one header: the first (@owner_var empty) builds it from the
-# headers given, the others reuse it.
-function(rune_precompile_test target owner_var)
-  if(NOT RUNE_PCH)
-    return()
-  endif()
-  if(${owner_var})
-    target_precompile_headers(${target} REUSE_FROM ${${owner_var}})
-  else()
-    target_precompile_headers(${target} PRIVATE ${ARGN})
-    set(${owner_var} ${target} PARENT_SCOPE)
-  endif()
-endfunction()
-
 # Unity builds: each library compiles its files in batches, one compiler run per batch, so the
 # heavy headers are parsed and their templates instantiated
 # once per batch instead of once per file. RUNE_UNITY=OFF compiles each file alone (to check that

@@ -4,6 +4,7 @@
 
 #include "../common/fakegpus.h"
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QFile>
 #include <QTest>
@@ -138,5 +139,5 @@ void TestAgentProtocol::invokeErrorsMatchTheFixture()
     QCOMPARE(controlPost(*m_agent, "/v1/functions/echo:unblock").status, 200);
 }
 
-QTEST_GUILESS_MAIN(TestAgentProtocol)
+RUNE_TEST_GUILESS_MAIN(TestAgentProtocol)
 #include "tst_agentprotocol.moc"

@@ -4,6 +4,7 @@
 // (answers that come later, streamed responses, graceful shutdown).
 
 #include "../common/testagent.h"
+#include "../common/testmain.h"
 #include "httpserver.h"
 #include "router.h"
 
@@ -617,5 +618,5 @@ void TestAgentServer::shutdownFinishesTheRequestInFlight()
     QVERIFY(!HttpConnection(port).isConnected());
 }
 
-QTEST_GUILESS_MAIN(TestAgentServer)
+RUNE_TEST_GUILESS_MAIN(TestAgentServer)
 #include "tst_agentserver.moc"

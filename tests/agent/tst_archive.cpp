@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "../common/archives.h"
+#include "../common/testmain.h"
 #include "functions/archive.h"
 
 #include <QDir>
@@ -127,5 +128,5 @@ void TestArchive::pathChecks()
     QCOMPARE(agent::staysInside(path.toStdString()), inside);
 }
 
-QTEST_GUILESS_MAIN(TestArchive)
+RUNE_TEST_GUILESS_MAIN(TestArchive)
 #include "tst_archive.moc"

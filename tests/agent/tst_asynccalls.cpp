@@ -6,6 +6,7 @@
 // async_queue_limit) answers 429; calls survive kill -9; a
 // damaged queue file is set aside at the next start; the controller's gateway forwards them.
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QDirIterator>
 #include <QSet>
@@ -496,5 +497,5 @@ void TestAsyncCalls::queuedCallsSurviveKillAndDamagedFiles()
     QCOMPARE(controlGet(*m_agent, "/v1/health").status, 200);
 }
 
-QTEST_GUILESS_MAIN(TestAsyncCalls)
+RUNE_TEST_GUILESS_MAIN(TestAsyncCalls)
 #include "tst_asynccalls.moc"

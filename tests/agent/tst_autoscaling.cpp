@@ -4,6 +4,7 @@
 // interpreters make cold starts cheap, and memory pressure evicts the least recently used.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QTest>
 #include <future>
@@ -220,5 +221,5 @@ void TestAutoscaling::leastRecentlyUsedIsEvictedWhenMemoryIsShort()
     QVERIFY(eventKinds(agent, "older").contains(QStringLiteral("evicted")));
 }
 
-QTEST_GUILESS_MAIN(TestAutoscaling)
+RUNE_TEST_GUILESS_MAIN(TestAutoscaling)
 #include "tst_autoscaling.moc"

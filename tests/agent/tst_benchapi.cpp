@@ -4,6 +4,7 @@
 // health and events while a run goes on, and functions still answering during a cpu run.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 #include "benchprotocol.h"
 
 #include <QDir>
@@ -450,5 +451,5 @@ void TestBenchApi::agentStopsCleanlyDuringRun()
     QVERIFY2(scratchEntries(agent).isEmpty(), qPrintable(scratchEntries(agent).join(u',')));
 }
 
-QTEST_GUILESS_MAIN(TestBenchApi)
+RUNE_TEST_GUILESS_MAIN(TestBenchApi)
 #include "tst_benchapi.moc"

@@ -2,6 +2,7 @@
 // The benchmark parameters' reader on its own: defaults, the bounds that depend on the node
 // (half its available memory, half the free disk), and the peers' "host:port".
 
+#include "../common/testmain.h"
 #include "bench/benchparameters.h"
 #include "benchprotocol.h"
 
@@ -117,5 +118,5 @@ void TestBenchParameters::parametersJsonListsEveryParameter()
     QCOMPARE(json["seconds"].get<int>(), limits::defaultSeconds);
 }
 
-QTEST_GUILESS_MAIN(TestBenchParameters)
+RUNE_TEST_GUILESS_MAIN(TestBenchParameters)
 #include "tst_benchparameters.moc"

@@ -3,6 +3,7 @@
 // minute by nature; it runs beside the other tests.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QTest>
 
@@ -48,5 +49,5 @@ void TestCronTrigger::everyMinuteFiresAtTheNextMinute()
     QVERIFY2(second < 5, qPrintable(line)); // at the start of the minute, not some time in it
 }
 
-QTEST_GUILESS_MAIN(TestCronTrigger)
+RUNE_TEST_GUILESS_MAIN(TestCronTrigger)
 #include "tst_crontrigger.moc"

@@ -3,6 +3,7 @@
 // across restarts, and never cutting off a call that is already running.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QDir>
 #include <QTest>
@@ -204,5 +205,5 @@ void TestDeployLifecycle::olderVersionsCanBeRemoved()
     QCOMPARE(callFunction(agent.invokePort(), "GET", "/function/pruned").body, QByteArray("two/two"));
 }
 
-QTEST_GUILESS_MAIN(TestDeployLifecycle)
+RUNE_TEST_GUILESS_MAIN(TestDeployLifecycle)
 #include "tst_deploylifecycle.moc"

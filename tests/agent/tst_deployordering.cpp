@@ -4,6 +4,7 @@
 // state the agent is left in, and a restart shows the same state.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -221,5 +222,5 @@ void TestDeployOrdering::stormOfDeploysAndDeletes()
     verifyState();
 }
 
-QTEST_GUILESS_MAIN(TestDeployOrdering)
+RUNE_TEST_GUILESS_MAIN(TestDeployOrdering)
 #include "tst_deployordering.moc"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // How a deploy's body is read: multipart form or bare archive with the config in a header.
 
+#include "../common/testmain.h"
 #include "api/deployrequest.h"
 
 #include <QTest>
@@ -98,5 +99,5 @@ void TestDeployRequest::headerParameters()
     QCOMPARE(headerParameter("form-data; filename=\"a.tgz\"", "name"), std::string());
 }
 
-QTEST_GUILESS_MAIN(TestDeployRequest)
+RUNE_TEST_GUILESS_MAIN(TestDeployRequest)
 #include "tst_deployrequest.moc"

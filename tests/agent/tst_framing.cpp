@@ -2,6 +2,7 @@
 // The agent <-> worker wire format: frames survive any split of the byte stream, and a peer
 // that announces too much or sends a header that is not JSON is refused, not believed.
 
+#include "../common/testmain.h"
 #include "runtime/framing.h"
 
 #include <QTest>
@@ -130,5 +131,5 @@ void TestFraming::jsonStringsAreAlwaysValid()
     QCOMPARE(QByteArray::fromStdString(parsed.get<std::string>()), decoded);
 }
 
-QTEST_GUILESS_MAIN(TestFraming)
+RUNE_TEST_GUILESS_MAIN(TestFraming)
 #include "tst_framing.moc"

@@ -4,6 +4,7 @@
 // a deploy that does not fit with the reason. Runs on a small tmpfs it mounts (root only).
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QDir>
 #include <QFile>
@@ -109,5 +110,5 @@ void TestFullDisk::agentStartsAndServesOnAFullDisk()
     QVERIFY(agent.stop());
 }
 
-QTEST_GUILESS_MAIN(TestFullDisk)
+RUNE_TEST_GUILESS_MAIN(TestFullDisk)
 #include "tst_fulldisk.moc"

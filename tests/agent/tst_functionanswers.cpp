@@ -4,6 +4,7 @@
 // timeout), a header cannot split the response, and memory exhaustion is 502 out_of_memory.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QTest>
 
@@ -271,5 +272,5 @@ void TestFunctionAnswers::execCgiHeadersAreChecked()
     }
 }
 
-QTEST_GUILESS_MAIN(TestFunctionAnswers)
+RUNE_TEST_GUILESS_MAIN(TestFunctionAnswers)
 #include "tst_functionanswers.moc"

@@ -3,6 +3,7 @@
 // specific status and error code, and none of it able to take the agent down.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QDirIterator>
 #include <QElapsedTimer>
@@ -354,5 +355,5 @@ void TestFunctionFaults::agentStillHealthy()
     QTRY_COMPARE(processesWith(m_agent->stateDir().toUtf8()), 0); // no worker outlives the agent
 }
 
-QTEST_GUILESS_MAIN(TestFunctionFaults)
+RUNE_TEST_GUILESS_MAIN(TestFunctionFaults)
 #include "tst_functionfaults.moc"

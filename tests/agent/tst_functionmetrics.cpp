@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The agent's call metrics: histograms subtracted to give the calls of a recent window.
 
+#include "../common/testmain.h"
 #include "metrics/functionmetrics.h"
 
 #include <QTest>
@@ -86,5 +87,5 @@ void TestFunctionMetrics::aMinuteIsRememberedAndNoMore()
     QVERIFY(!registry.recentLatencies(61s, start + 200s).from);
 }
 
-QTEST_GUILESS_MAIN(TestFunctionMetrics)
+RUNE_TEST_GUILESS_MAIN(TestFunctionMetrics)
 #include "tst_functionmetrics.moc"

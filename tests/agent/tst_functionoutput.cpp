@@ -4,6 +4,7 @@
 // the log store, log and event followers and the event list never choke on them.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 #include "utf8text.h"
 
 #include <QTest>
@@ -215,5 +216,5 @@ void TestFunctionOutput::startFailureQuotingBadBytesIsAnEvent()
     QCOMPARE(controlGet(*m_agent, "/v1/health").status, 200);
 }
 
-QTEST_GUILESS_MAIN(TestFunctionOutput)
+RUNE_TEST_GUILESS_MAIN(TestFunctionOutput)
 #include "tst_functionoutput.moc"

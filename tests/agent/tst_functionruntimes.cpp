@@ -3,6 +3,7 @@
 // receives, what its return values become, and what happens when it fails to load or raises.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -384,5 +385,5 @@ void TestFunctionRuntimes::controlPortInvoke()
     QCOMPARE(callFunction(m_agent->invokePort(), "GET", "/function/no-such-function").status, 404);
 }
 
-QTEST_GUILESS_MAIN(TestFunctionRuntimes)
+RUNE_TEST_GUILESS_MAIN(TestFunctionRuntimes)
 #include "tst_functionruntimes.moc"

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "../common/archives.h"
+#include "../common/testmain.h"
 #include "functions/functionstore.h"
 
 #include <QDir>
@@ -181,5 +182,5 @@ void TestFunctionStore::killNineDuringDeploysLeavesOldOrNewNeverAMix()
     }
 }
 
-QTEST_GUILESS_MAIN(TestFunctionStore)
+RUNE_TEST_GUILESS_MAIN(TestFunctionStore)
 #include "tst_functionstore.moc"

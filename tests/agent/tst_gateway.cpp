@@ -4,6 +4,7 @@
 // did not reach it, and a function's own error comes back as it is, without a retry elsewhere.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QTest>
 #include <atomic>
@@ -193,5 +194,5 @@ void TestGateway::clusterEndpointChecksItsInput()
     QCOMPARE(callFunction(m_controller->invokePort(), "GET", "/healthz").status, 200);
 }
 
-QTEST_GUILESS_MAIN(TestGateway)
+RUNE_TEST_GUILESS_MAIN(TestGateway)
 #include "tst_gateway.moc"

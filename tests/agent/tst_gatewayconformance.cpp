@@ -7,6 +7,7 @@
 // answer handed to the wrong caller, shows up as a wrong body or a parse error.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -454,5 +455,5 @@ void TestGatewayConformance::cleanupTestCase()
     m_node.waitForFinished(5000);
 }
 
-QTEST_GUILESS_MAIN(TestGatewayConformance)
+RUNE_TEST_GUILESS_MAIN(TestGatewayConformance)
 #include "tst_gatewayconformance.moc"

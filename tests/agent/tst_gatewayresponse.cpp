@@ -3,6 +3,7 @@
 // byte at a time: which answer it takes, what it keeps of it, where it stops, and whether the
 // connection may carry another call afterwards.
 
+#include "../common/testmain.h"
 #include "gateway/upstreamresponse.h"
 
 #include <QTest>
@@ -233,5 +234,5 @@ void TestGatewayResponse::aCloseEndsOnlyAnAnswerWithoutLength()
     QVERIFY2(interimOnly.fault.find("no final answer") != std::string::npos, interimOnly.fault.c_str());
 }
 
-QTEST_GUILESS_MAIN(TestGatewayResponse)
+RUNE_TEST_GUILESS_MAIN(TestGatewayResponse)
 #include "tst_gatewayresponse.moc"

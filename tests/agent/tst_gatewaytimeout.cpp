@@ -5,6 +5,7 @@
 // node of tst_gatewayconformance; only the agent's HTTP server, which would hand the answer to
 // the caller, is replaced by a recorder.
 
+#include "../common/testmain.h"
 #include "gateway/gateway.h"
 #include "logs/eventlog.h"
 
@@ -147,5 +148,5 @@ void TestGatewayTimeout::cleanupTestCase()
     m_node.waitForFinished(5000);
 }
 
-QTEST_GUILESS_MAIN(TestGatewayTimeout)
+RUNE_TEST_GUILESS_MAIN(TestGatewayTimeout)
 #include "tst_gatewaytimeout.moc"

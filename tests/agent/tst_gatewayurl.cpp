@@ -4,6 +4,7 @@
 // to a real compute agent that listens on the IPv6 loopback only.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 #include "gateway/upstream.h"
 
 #include <QTcpServer>
@@ -136,5 +137,5 @@ void TestGatewayUrl::forwardsToANodeOnIpv6Loopback()
     QCOMPARE(status["nodes"][0]["healthy"].get<bool>(), true);
 }
 
-QTEST_GUILESS_MAIN(TestGatewayUrl)
+RUNE_TEST_GUILESS_MAIN(TestGatewayUrl)
 #include "tst_gatewayurl.moc"

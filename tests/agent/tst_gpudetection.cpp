@@ -3,6 +3,7 @@
 // function gets: the parsing a real agent relies on (tst_gpus), with the odd input it may meet.
 
 #include "../common/fakegpus.h"
+#include "../common/testmain.h"
 #include "gpus.h"
 
 #include <QTest>
@@ -103,5 +104,5 @@ void TestGpuDetection::shortfallNamesWhatIsMissing()
         gpuShortfall(config, one), std::vector<std::string> {"gpu_memory_mib 16384 but the largest GPU has 15360 MiB"});
 }
 
-QTEST_GUILESS_MAIN(TestGpuDetection)
+RUNE_TEST_GUILESS_MAIN(TestGpuDetection)
 #include "tst_gpudetection.moc"

@@ -6,6 +6,7 @@
 
 #include "../common/fakegpus.h"
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QProcess>
 #include <QTest>
@@ -185,5 +186,5 @@ void TestGpus::functionSeesItsGpus()
     QCOMPARE(stored.value("gpu_percent", -1), config.value(u"gpu_percent"_s).toInt(100));
 }
 
-QTEST_GUILESS_MAIN(TestGpus)
+RUNE_TEST_GUILESS_MAIN(TestGpus)
 #include "tst_gpus.moc"

@@ -6,6 +6,7 @@
 
 #include "../common/callingload.h"
 #include "../common/functions.h"
+#include "../common/testmain.h"
 #include "haproxyconfig.h"
 
 #include <QProcess>
@@ -222,5 +223,5 @@ void TestHaproxyGateway::cleanupTestCase()
     m_haproxy.stop();
 }
 
-QTEST_GUILESS_MAIN(TestHaproxyGateway)
+RUNE_TEST_GUILESS_MAIN(TestHaproxyGateway)
 #include "tst_haproxygateway.moc"

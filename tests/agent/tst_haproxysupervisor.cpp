@@ -12,6 +12,7 @@
 
 #include "../common/callingload.h"
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -347,5 +348,5 @@ void TestHaproxySupervisor::aKilledAgentLeavesNoHaproxy()
     QTRY_COMPARE_WITH_TIMEOUT(httpRequest(m_haproxyPort, "GET", "/healthz").status, 0, 10000);
 }
 
-QTEST_GUILESS_MAIN(TestHaproxySupervisor)
+RUNE_TEST_GUILESS_MAIN(TestHaproxySupervisor)
 #include "tst_haproxysupervisor.moc"

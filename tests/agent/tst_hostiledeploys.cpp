@@ -3,6 +3,7 @@
 // problem (never a 500, a crash or a stall), and the agent keeps serving afterwards.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QDir>
 #include <QProcess>
@@ -218,5 +219,5 @@ void TestHostileDeploys::sparseEntriesAreRefused()
     QCOMPARE(controlGet(*m_agent, "/v1/functions/sparse").status, 404);
 }
 
-QTEST_GUILESS_MAIN(TestHostileDeploys)
+RUNE_TEST_GUILESS_MAIN(TestHostileDeploys)
 #include "tst_hostiledeploys.moc"

@@ -4,6 +4,7 @@
 // clients, names that are not UTF-8; and a keep-alive connection read by Python's http.client.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QProcess>
 #include <QTest>
@@ -347,5 +348,5 @@ print("ok", len(seen))
     QCOMPARE(python.readAllStandardOutput().trimmed(), QByteArray("ok 8"));
 }
 
-QTEST_GUILESS_MAIN(TestHttpFraming)
+RUNE_TEST_GUILESS_MAIN(TestHttpFraming)
 #include "tst_httpframing.moc"

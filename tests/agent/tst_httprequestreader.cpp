@@ -3,6 +3,7 @@
 // framing it refuses and with which status, the limits on every part of a request, trailers that
 // never reach a handler, pipelining, and that any split of the bytes gives the same requests.
 
+#include "../common/testmain.h"
 #include "httprequestreader.h"
 #include "router.h"
 
@@ -340,5 +341,5 @@ void TestHttpRequestReader::invalidUtf8IsFound()
     QCOMPARE(!problem.has_value(), valid);
 }
 
-QTEST_GUILESS_MAIN(TestHttpRequestReader)
+RUNE_TEST_GUILESS_MAIN(TestHttpRequestReader)
 #include "tst_httprequestreader.moc"

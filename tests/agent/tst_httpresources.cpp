@@ -4,6 +4,7 @@
 // a minimum rate), and nothing of a body before the caller has shown a function's token.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QTest>
 #include <cerrno>
@@ -451,5 +452,5 @@ void TestHttpResources::functionTokenIsCheckedBeforeTheBody()
     QCOMPARE(reply.body, QByteArray("1000000"));
 }
 
-QTEST_GUILESS_MAIN(TestHttpResources)
+RUNE_TEST_GUILESS_MAIN(TestHttpResources)
 #include "tst_httpresources.moc"

@@ -3,6 +3,7 @@
 // every one right. A correctness test under load; speed is measured in tests/bench/invoke.sh.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QTest>
 #include <atomic>
@@ -62,5 +63,5 @@ void TestInvokeLoad::tenThousandCallsWithoutAnError()
     QCOMPARE(metrics["functions"][0]["by_status"]["2xx"].get<int>(), calls);
 }
 
-QTEST_GUILESS_MAIN(TestInvokeLoad)
+RUNE_TEST_GUILESS_MAIN(TestInvokeLoad)
 #include "tst_invokeload.moc"

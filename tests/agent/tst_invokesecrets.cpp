@@ -4,6 +4,7 @@
 // dropped on both call paths, whatever the function's auth. Cookies are the function's business.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QTest>
 
@@ -120,5 +121,5 @@ void TestInvokeSecrets::execSeesNoAuthorizationEither()
     QVERIFY2(!reply.body.contains("proxy-secret"), reply.body.constData());
 }
 
-QTEST_GUILESS_MAIN(TestInvokeSecrets)
+RUNE_TEST_GUILESS_MAIN(TestInvokeSecrets)
 #include "tst_invokesecrets.moc"

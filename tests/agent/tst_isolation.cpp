@@ -4,6 +4,7 @@
 // install.sh sets it up, and with the fallbacks forced by options.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QDirIterator>
 #include <QJsonArray>
@@ -688,5 +689,5 @@ void TestIsolation::cleanupTestCase()
         QVERIFY(m_agent->stop());
 }
 
-QTEST_GUILESS_MAIN(TestIsolation)
+RUNE_TEST_GUILESS_MAIN(TestIsolation)
 #include "tst_isolation.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "logs/logstore.h"
 
 #include <QDir>
@@ -106,5 +107,5 @@ void TestLogStore::followersSeeOnlyTheirLines()
     QCOMPARE(seen, (std::vector<std::string> {"one", "two"}));
 }
 
-QTEST_GUILESS_MAIN(TestLogStore)
+RUNE_TEST_GUILESS_MAIN(TestLogStore)
 #include "tst_logstore.moc"

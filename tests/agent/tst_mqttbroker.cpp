@@ -6,6 +6,7 @@
 
 #include "../common/functions.h"
 #include "../common/mosquitto.h"
+#include "../common/testmain.h"
 
 #include <QTest>
 #include <csignal>
@@ -334,5 +335,5 @@ void TestMqttBroker::computeNodesRefuseToPublish()
     QVERIFY(!jsonOf(set)["enabled"].get<bool>());
 }
 
-QTEST_GUILESS_MAIN(TestMqttBroker)
+RUNE_TEST_GUILESS_MAIN(TestMqttBroker)
 #include "tst_mqttbroker.moc"

@@ -5,6 +5,7 @@
 
 #include "../common/functions.h"
 #include "../common/mosquitto.h"
+#include "../common/testmain.h"
 
 #include <QTest>
 
@@ -149,5 +150,5 @@ void TestMqttTrigger::badTriggersAreRefusedAtDeploy()
     QVERIFY2(problems.contains(QStringLiteral("qos")), qPrintable(problems));
 }
 
-QTEST_GUILESS_MAIN(TestMqttTrigger)
+RUNE_TEST_GUILESS_MAIN(TestMqttTrigger)
 #include "tst_mqtttrigger.moc"

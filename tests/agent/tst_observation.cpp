@@ -3,6 +3,7 @@
 // stream, and metrics in JSON and in Prometheus' text format.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QRegularExpression>
 #include <QTest>
@@ -281,5 +282,5 @@ void TestObservation::stoppingEndsOpenStreams()
     QVERIFY(readStreamUntil(follower, "0\r\n\r\n", 2000).endsWith("0\r\n\r\n")); // the stream's proper end
 }
 
-QTEST_GUILESS_MAIN(TestObservation)
+RUNE_TEST_GUILESS_MAIN(TestObservation)
 #include "tst_observation.moc"

@@ -3,6 +3,7 @@
 // the numbers come back out of Prometheus' own query API.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QStandardPaths>
 #include <QTest>
@@ -125,5 +126,5 @@ void TestPrometheusScrape::prometheusScrapesTheAgent()
         prometheus.query("histogram_quantile(0.5, rune_function_duration_seconds_bucket{function=\"scraped\"})") > 0);
 }
 
-QTEST_GUILESS_MAIN(TestPrometheusScrape)
+RUNE_TEST_GUILESS_MAIN(TestPrometheusScrape)
 #include "tst_prometheusscrape.moc"

@@ -2,6 +2,7 @@
 // Route patterns of the agent's API: captures, captures with a suffix (":block"), a trailing
 // rest-of-path capture, any-method routes, and the 404/405 distinction.
 
+#include "../common/testmain.h"
 #include "router.h"
 
 #include <QTest>
@@ -71,5 +72,5 @@ void TestRouter::anyMethodAndAllowedMethods()
     QCOMPARE(int(router.match(http::verb::get, "/v2/functions").outcome), int(RouteMatch::Outcome::pathNotFound));
 }
 
-QTEST_GUILESS_MAIN(TestRouter)
+RUNE_TEST_GUILESS_MAIN(TestRouter)
 #include "tst_router.moc"

@@ -3,6 +3,8 @@
 // through jsonText() (a strict dump throws on invalid UTF-8), and no std::regex (it recurses per
 // character and overflowed the stack on a long input).
 
+#include "../common/testmain.h"
+
 #include <QDirIterator>
 #include <QFile>
 #include <QRegularExpression>
@@ -67,5 +69,5 @@ void TestSourceRules::noStdRegex()
     QVERIFY2(found.isEmpty(), qPrintable(found.join(QLatin1Char('\n'))));
 }
 
-QTEST_GUILESS_MAIN(TestSourceRules)
+RUNE_TEST_GUILESS_MAIN(TestSourceRules)
 #include "tst_sourcerules.moc"

@@ -4,6 +4,7 @@
 // and a start that succeeds (or a redeploy) clears it.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -170,5 +171,5 @@ void TestStartBackoff::redeployClearsTheFailure()
     QCOMPARE(reply.body, QByteArray("fixed"));
 }
 
-QTEST_GUILESS_MAIN(TestStartBackoff)
+RUNE_TEST_GUILESS_MAIN(TestStartBackoff)
 #include "tst_startbackoff.moc"

@@ -5,6 +5,7 @@
 // their function is deleted and when the agent restarts.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 #include <QTest>
 
@@ -282,5 +283,5 @@ void TestTrials::restartForgetsTrials()
     QCOMPARE(jsonOf(served)["memory"].get<int>(), 128);
 }
 
-QTEST_GUILESS_MAIN(TestTrials)
+RUNE_TEST_GUILESS_MAIN(TestTrials)
 #include "tst_trials.moc"

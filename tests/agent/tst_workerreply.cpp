@@ -3,6 +3,7 @@
 // program sends becomes a valid HTTP response or a 502 naming the field, never an exception and
 // never a response that splits or smuggles.
 
+#include "../common/testmain.h"
 #include "runtime/reply.h"
 #include "utf8text.h"
 
@@ -211,5 +212,5 @@ void TestWorkerReply::utf8HelpersNeverSplitACharacter()
     QCOMPARE(textExcerpt(std::string(30000, 'A'), 40), std::string(40, 'A') + "...");
 }
 
-QTEST_GUILESS_MAIN(TestWorkerReply)
+RUNE_TEST_GUILESS_MAIN(TestWorkerReply)
 #include "tst_workerreply.moc"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // rune bench run|show, rune cost, rune fn tune as a user runs them: the real program, a data
 // directory of its own, the real agents of the demo cluster that `rune demo up` leaves running.
+#include "../common/testmain.h"
 #include "runeprogram.h"
 
 #include <QJsonArray>
@@ -240,5 +241,5 @@ void TestBenchCost::checkTuning()
     QVERIFY(!tune.json()[u"reason"_s].toString().isEmpty());
 }
 
-QTEST_GUILESS_MAIN(TestBenchCost)
+RUNE_TEST_GUILESS_MAIN(TestBenchCost)
 #include "tst_benchcost.moc"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The `rune` command line as a user runs it: the real program, a data directory of its own, real
 // agents of the demo cluster that `rune demo up` leaves running.
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodepersister.h"
 #include "functions/functioncatalog.h"
@@ -554,5 +555,5 @@ void TestCommandLine::functionErrors()
     QVERIFY2(run.err.contains(reason.toUtf8()), run.err.constData());
 }
 
-QTEST_GUILESS_MAIN(TestCommandLine)
+RUNE_TEST_GUILESS_MAIN(TestCommandLine)
 #include "tst_commandline.moc"

@@ -3,6 +3,7 @@
 // sshd in a network namespace (tests/cluster/testcluster.sh; needs root, skipped otherwise), its
 // stdin not a terminal, so host keys are trusted only through --accept-host-key.
 #include "../cluster/testcluster.h"
+#include "../common/testmain.h"
 #include "clirun.h"
 #include "cluster/nodelist.h"
 #include "settings/settings.h"
@@ -363,5 +364,5 @@ void TestNodeCommands::changedKeyIsRefused()
     QVERIFY(nodeNames().isEmpty());
 }
 
-QTEST_GUILESS_MAIN(TestNodeCommands)
+RUNE_TEST_GUILESS_MAIN(TestNodeCommands)
 #include "tst_nodecommands.moc"

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // installers/node as files: shell syntax of every script, and the systemd unit as install.sh fills
 // it in, checked by systemd itself (the namespaced nodes have no systemd, so nothing else runs it).
+#include "../common/testmain.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -69,5 +71,5 @@ void TestNodeScripts::systemdUnitVerifies()
     QVERIFY2(verify.exitCode() == 0 && said.trimmed().isEmpty(), said.constData());
 }
 
-QTEST_GUILESS_MAIN(TestNodeScripts)
+RUNE_TEST_GUILESS_MAIN(TestNodeScripts)
 #include "tst_nodescripts.moc"

@@ -2,6 +2,7 @@
 // Provisioning and lifecycle actions through the real SSH code against three namespaced nodes:
 // controller (root login), compute1 (passwordless sudo), edge1 (sudo with a password).
 #include "../common/functions.h"
+#include "../common/testmain.h"
 #include "agent/agentclient.h"
 #include "agent/functionagents.h"
 #include "agent/sshagentaccess.h"
@@ -663,5 +664,5 @@ void TestProvisioning::terminateLeavesNoAgentProcessOrFile()
     }
 }
 
-QTEST_GUILESS_MAIN(TestProvisioning)
+RUNE_TEST_GUILESS_MAIN(TestProvisioning)
 #include "tst_provisioning.moc"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The libssh transport against a real sshd in a network namespace: host keys, authentication,
 // exec, SFTP, tunnels, session reuse, sudo and the SSH configuration file.
+#include "../common/testmain.h"
 #include "agent/agentclient.h"
 #include "ssh/knownhosts.h"
 #include "ssh/libsshtransport.h"
@@ -419,5 +420,5 @@ void TestSshSession::sshConfigHostAliasIsHonoured()
     QCOMPARE(m_prompter.hostKeyQuestions.value(0).host, m_cluster->address(u"compute1"_s));
 }
 
-QTEST_GUILESS_MAIN(TestSshSession)
+RUNE_TEST_GUILESS_MAIN(TestSshSession)
 #include "tst_sshsession.moc"

@@ -3,6 +3,7 @@
 // failure, the node's isolation) against the protocol fixtures and as older agents leave them
 // out, and the bounds every answer is read within (kinds, sizes, depth, numbers, text).
 #include "../common/protocolfixture.h"
+#include "../common/testmain.h"
 #include "agent/agentclient.h"
 #include "agent/agentjson.h"
 #include "agent/functionagentclient.h"
@@ -256,5 +257,5 @@ void TestAgentAnswers::longTextIsCutShort()
     QVERIFY(events->first().detail.size() <= agentjson::maxTextLength + 1);
 }
 
-QTEST_GUILESS_MAIN(TestAgentAnswers)
+RUNE_TEST_GUILESS_MAIN(TestAgentAnswers)
 #include "tst_agentanswers.moc"

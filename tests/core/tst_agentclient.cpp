@@ -2,6 +2,7 @@
 #include "../common/await.h"
 #include "../common/protocolfixture.h"
 #include "../common/testagent.h"
+#include "../common/testmain.h"
 #include "agent/agentclient.h"
 
 #include <QNetworkAccessManager>
@@ -101,5 +102,5 @@ void TestAgentClient::unreachableAgentIsReported()
     QVERIFY2(health.error().message.contains(QString::number(port)), qPrintable(health.error().message));
 }
 
-QTEST_GUILESS_MAIN(TestAgentClient)
+RUNE_TEST_GUILESS_MAIN(TestAgentClient)
 #include "tst_agentclient.moc"

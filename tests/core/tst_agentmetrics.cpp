@@ -5,6 +5,7 @@
 #include "../common/functions.h"
 #include "../common/protocolfixture.h"
 #include "../common/testagent.h"
+#include "../common/testmain.h"
 #include "agent/agentclient.h"
 #include "metrics/nodesample.h"
 
@@ -222,5 +223,5 @@ void TestAgentMetrics::realAgentCountsRealCalls()
     QVERIFY(newer->isEmpty());
 }
 
-QTEST_GUILESS_MAIN(TestAgentMetrics)
+RUNE_TEST_GUILESS_MAIN(TestAgentMetrics)
 #include "tst_agentmetrics.moc"

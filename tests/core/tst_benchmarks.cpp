@@ -2,6 +2,7 @@
 // The benchmark figures: the agent's runs as the protocol's fixtures show them, how the store
 // keeps them (latest per test, history), and the CSV export.
 #include "../common/protocolfixture.h"
+#include "../common/testmain.h"
 #include "benchmarks/benchmarkclient.h"
 #include "benchmarks/benchmarkresults.h"
 #include "benchmarks/benchmarkrun.h"
@@ -274,5 +275,5 @@ void TestBenchmarks::csvExportWritesTheFile()
     QCOMPARE(written->error().code, u"export.failed"_s);
 }
 
-QTEST_GUILESS_MAIN(TestBenchmarks)
+RUNE_TEST_GUILESS_MAIN(TestBenchmarks)
 #include "tst_benchmarks.moc"

@@ -4,6 +4,7 @@
 // busy, 400 past a limit) reach the console in the agent's words.
 #include "../common/await.h"
 #include "../common/testagent.h"
+#include "../common/testmain.h"
 #include "agent/agentdirectory.h"
 #include "agent/functionagents.h"
 #include "benchmarks/benchmarkclient.h"
@@ -308,5 +309,5 @@ void TestBenchmarkSession::parameterPastItsLimitIsRefusedInWords()
     QVERIFY(!m_session->step(u"id-gone"_s, latin(t::cpu)).error.isEmpty());
 }
 
-QTEST_GUILESS_MAIN(TestBenchmarkSession)
+RUNE_TEST_GUILESS_MAIN(TestBenchmarkSession)
 #include "tst_benchmarksession.moc"

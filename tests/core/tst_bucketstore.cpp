@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "functions/bucketstore.h"
 
 #include <QDir>
@@ -100,5 +101,5 @@ void TestBucketStore::sampleEventsRoundTrip()
     QCOMPARE(*buckets.events(u"p"_s, u"f"_s), QList<SampleEvent>({event}));
 }
 
-QTEST_GUILESS_MAIN(TestBucketStore)
+RUNE_TEST_GUILESS_MAIN(TestBucketStore)
 #include "tst_bucketstore.moc"

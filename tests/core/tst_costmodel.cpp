@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The cost model's arithmetic against published figures, and its break-even search.
+#include "../common/testmain.h"
 #include "cost/costmodel.h"
 
 #include <QFile>
@@ -315,5 +316,5 @@ void TestCostModel::requestCountsAsText()
         QVERIFY2(!parseRequestCount(bad), qPrintable(bad));
 }
 
-QTEST_GUILESS_MAIN(TestCostModel)
+RUNE_TEST_GUILESS_MAIN(TestCostModel)
 #include "tst_costmodel.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "util/csv.h"
 
 #include <QTest>
@@ -32,5 +33,5 @@ void TestCsv::formulasAreDefused()
         u"\"'=HYPERLINK(\"\"x\"\")\",-12.5,+1,'@sum\r\n"_s);
 }
 
-QTEST_GUILESS_MAIN(TestCsv)
+RUNE_TEST_GUILESS_MAIN(TestCsv)
 #include "tst_csv.moc"

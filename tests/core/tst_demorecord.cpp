@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The record of a demo cluster kept by `rune demo up`: what the window (Console) makes of it.
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 #include "demo/demorecord.h"
 #include "settings/settings.h"
@@ -112,5 +113,5 @@ void TestDemoRecord::aDamagedRecordIsIgnored()
     QVERIFY(read->nodes.isEmpty());
 }
 
-QTEST_GUILESS_MAIN(TestDemoRecord)
+RUNE_TEST_GUILESS_MAIN(TestDemoRecord)
 #include "tst_demorecord.moc"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "../common/functionfixture.h"
 #include "../common/functions.h"
+#include "../common/testmain.h"
 
 using namespace Qt::StringLiterals;
 using namespace rune;
@@ -82,5 +83,5 @@ void TestDemoWorkload::waitsForItsNodesAndLeavesExistingSamplesAlone()
     QCOMPARE(demo.callCount(), 0);
 }
 
-QTEST_GUILESS_MAIN(TestDemoWorkload)
+RUNE_TEST_GUILESS_MAIN(TestDemoWorkload)
 #include "tst_demoworkload.moc"

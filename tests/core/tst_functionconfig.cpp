@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "functions/function.h"
 #include "functions/functionconfig.h"
 
@@ -362,5 +363,5 @@ void TestFunctionConfig::codeDigest()
     QVERIFY(!rune::isCodeDigest(rune::codeDigestOf({}).toUpper()));
 }
 
-QTEST_GUILESS_MAIN(TestFunctionConfig)
+RUNE_TEST_GUILESS_MAIN(TestFunctionConfig)
 #include "tst_functionconfig.moc"

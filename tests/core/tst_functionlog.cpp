@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "../common/functionfixture.h"
+#include "../common/testmain.h"
 #include "functions/functionlog.h"
 
 using namespace Qt::StringLiterals;
@@ -104,5 +105,5 @@ void TestFunctionLog::reportsABrokenStream()
     QVERIFY2(changes.at(1).at(1).toString().contains(u"agent"_s), qPrintable(changes.at(1).at(1).toString()));
 }
 
-QTEST_GUILESS_MAIN(TestFunctionLog)
+RUNE_TEST_GUILESS_MAIN(TestFunctionLog)
 #include "tst_functionlog.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "packaging/functionpackage.h"
 #include "util/regularfile.h"
 
@@ -238,5 +239,5 @@ void TestFunctionPackage::namesFromFolders()
     QVERIFY(functionNameProblem(functionNameFrom(text)).isEmpty());
 }
 
-QTEST_GUILESS_MAIN(TestFunctionPackage)
+RUNE_TEST_GUILESS_MAIN(TestFunctionPackage)
 #include "tst_functionpackage.moc"

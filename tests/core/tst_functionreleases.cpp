@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Versions and their lifecycle against real agents: deploy, change, roll back, block, retire.
 #include "../common/functionfixture.h"
+#include "../common/testmain.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -314,5 +315,5 @@ void TestFunctionReleases::reloadingFindsEverythingAgain()
     QCOMPARE(reloaded.files(id), QStringList({u"handler.py"_s}));
 }
 
-QTEST_GUILESS_MAIN(TestFunctionReleases)
+RUNE_TEST_GUILESS_MAIN(TestFunctionReleases)
 #include "tst_functionreleases.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "functions/functionstate.h"
 
 #include <QTest>
@@ -116,5 +117,5 @@ void TestFunctionState::retiredIsFinal()
     }
 }
 
-QTEST_GUILESS_MAIN(TestFunctionState)
+RUNE_TEST_GUILESS_MAIN(TestFunctionState)
 #include "tst_functionstate.moc"

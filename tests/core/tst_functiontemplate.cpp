@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "functions/functiontemplate.h"
 
 #include <QDir>
@@ -54,5 +55,5 @@ void TestFunctionTemplate::aBrokenTemplateIsNamed()
     QVERIFY2(templates.error().message.contains(u"broken"_s), qPrintable(templates.error().message));
 }
 
-QTEST_GUILESS_MAIN(TestFunctionTemplate)
+RUNE_TEST_GUILESS_MAIN(TestFunctionTemplate)
 #include "tst_functiontemplate.moc"

@@ -2,6 +2,7 @@
 // The function workspace: working files, sample events and removal, written on its own thread
 // into a real bucket store and SQLite store, and reported back on the caller's.
 #include "../common/functionfixture.h"
+#include "../common/testmain.h"
 
 #include <QSignalSpy>
 
@@ -115,5 +116,5 @@ void TestFunctionWorkspace::removingAFunctionRemovesItsFiles()
     QCOMPARE(files.error().code, u"function.not_found"_s);
 }
 
-QTEST_MAIN(TestFunctionWorkspace)
+RUNE_TEST_MAIN(TestFunctionWorkspace)
 #include "tst_functionworkspace.moc"

@@ -3,6 +3,7 @@
 // console's own paths, the controller's GET /v1/cluster and calls through its invoke port.
 #include "../common/functionfixture.h"
 #include "../common/functions.h"
+#include "../common/testmain.h"
 #include "cluster/gatewaysync.h"
 #include "cluster/nodemonitor.h"
 #include "demo/demoworkload.h"
@@ -467,5 +468,5 @@ void TestGatewaySync::theDemoClusterAnswersThroughItsController()
     QCOMPARE(haproxyOf().lastError, QString());
 }
 
-QTEST_GUILESS_MAIN(TestGatewaySync)
+RUNE_TEST_GUILESS_MAIN(TestGatewaySync)
 #include "tst_gatewaysync.moc"

@@ -3,6 +3,7 @@
 // real agent) and what a node has (the real probe command, run here), and the refusal between them.
 // The portable agent against Debian 11's real glibc: tests/portable/tst_bullseyeagent.
 
+#include "../common/testmain.h"
 #include "provision/glibcrequirement.h"
 
 #include <QFile>
@@ -159,5 +160,5 @@ void TestGlibcRequirement::probeCommandReadsThisMachinesGlibc()
     QVERIFY(!refuseOlderGlibc(printed, *needed));
 }
 
-QTEST_GUILESS_MAIN(TestGlibcRequirement)
+RUNE_TEST_GUILESS_MAIN(TestGlibcRequirement)
 #include "tst_glibcrequirement.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "cluster/groupsummary.h"
 
 #include <QTest>
@@ -61,5 +62,5 @@ void TestGroupSummary::orderDoesNotMatter()
     } while (std::next_permutation(states.begin(), states.end()));
 }
 
-QTEST_GUILESS_MAIN(TestGroupSummary)
+RUNE_TEST_GUILESS_MAIN(TestGroupSummary)
 #include "tst_groupsummary.moc"

@@ -5,6 +5,7 @@
 // stays bounded, each hostile node shows what is wrong with it, and the real one stays Running.
 #include "../common/remoteaccess.h"
 #include "../common/testagent.h"
+#include "../common/testmain.h"
 #include "agent/agentclient.h"
 #include "agent/functionagentclient.h"
 #include "cluster/nodemonitor.h"
@@ -318,5 +319,5 @@ void TestHostileNodes::functionCallsToAHostileNodeFailInWords()
         qPrintable(error.message));
 }
 
-QTEST_GUILESS_MAIN(TestHostileNodes)
+RUNE_TEST_GUILESS_MAIN(TestHostileNodes)
 #include "tst_hostilenodes.moc"

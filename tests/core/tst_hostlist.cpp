@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Adding many hosts at once: pasted lines, a CSV file, the hosts of ~/.ssh/config.
+#include "../common/testmain.h"
 #include "cluster/hostlist.h"
 
 #include <QDir>
@@ -143,5 +144,5 @@ void TestHostList::importedHostsReadBackAsLines()
     }
 }
 
-QTEST_GUILESS_MAIN(TestHostList)
+RUNE_TEST_GUILESS_MAIN(TestHostList)
 #include "tst_hostlist.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "packaging/ignorerules.h"
 
 #include <QTest>
@@ -62,5 +63,5 @@ void TestIgnoreRules::namesThePatternThatExcluded()
     QCOMPARE(rules.excludedBy(u"handler.py"_s, false), QString());
 }
 
-QTEST_GUILESS_MAIN(TestIgnoreRules)
+RUNE_TEST_GUILESS_MAIN(TestIgnoreRules)
 #include "tst_ignorerules.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "util/linediff.h"
 
 #include <QElapsedTimer>
@@ -250,5 +251,5 @@ void TestLineDiff::largeTextsStayFast()
     QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed())));
 }
 
-QTEST_GUILESS_MAIN(TestLineDiff)
+RUNE_TEST_GUILESS_MAIN(TestLineDiff)
 #include "tst_linediff.moc"

@@ -2,6 +2,7 @@
 // A burst of calls from the console against a real agent: bounded by its plan, measured, and
 // cancellable even while calls hang.
 #include "../common/functionfixture.h"
+#include "../common/testmain.h"
 #include "functions/loadrun.h"
 
 #include <QSignalSpy>
@@ -140,5 +141,5 @@ void TestLoadRun::countsCallsThatFindNoNode()
     QVERIFY(!summary.failures.isEmpty());
 }
 
-QTEST_GUILESS_MAIN(TestLoadRun)
+RUNE_TEST_GUILESS_MAIN(TestLoadRun)
 #include "tst_loadrun.moc"

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "../common/remoteaccess.h"
+#include "../common/testmain.h"
 #include "agent/gatewaystatus.h"
 #include "cluster/nodemonitor.h"
 #include "demo/localcluster.h"
@@ -231,5 +232,5 @@ void TestLocalCluster::theDemoControllerRunsHaproxy()
     QTRY_VERIFY_WITH_TIMEOUT(::kill(pid_t(haproxyPid), 0) != 0, 5000);
 }
 
-QTEST_GUILESS_MAIN(TestLocalCluster)
+RUNE_TEST_GUILESS_MAIN(TestLocalCluster)
 #include "tst_localcluster.moc"

@@ -5,6 +5,7 @@
 #include "../common/functionfixture.h"
 #include "../common/functions.h"
 #include "../common/sorterfunction.h"
+#include "../common/testmain.h"
 #include "functions/memorytuner.h"
 
 #include <QSignalSpy>
@@ -353,5 +354,5 @@ void TestMemoryTuner::refusesAFunctionNotOnTheNode()
     QCOMPARE(trialsOn(fx, u"sorter"_s), 0);
 }
 
-QTEST_GUILESS_MAIN(TestMemoryTuner)
+RUNE_TEST_GUILESS_MAIN(TestMemoryTuner)
 #include "tst_memorytuner.moc"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The metric history: samples in memory for five minutes, averages for the hour and the day in a
 // real SQLite file that a console started again reads back.
+#include "../common/testmain.h"
 #include "metrics/metrichistory.h"
 
 #include <QDateTime>
@@ -234,5 +235,5 @@ void TestMetricHistory::aSchemaOneFileKeepsItsPointsAndGainsTheNewFigures()
     QCOMPARE(hour.last().value(Metric::Queued), 5.0f);
 }
 
-QTEST_GUILESS_MAIN(TestMetricHistory)
+RUNE_TEST_GUILESS_MAIN(TestMetricHistory)
 #include "tst_metrichistory.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 
 #include <QSignalSpy>
@@ -130,5 +131,5 @@ void TestNodeList::nodeNameOrIdFallsBackToTheId()
     QCOMPARE(nodeNameOrId(nullptr, u"n1"_s), u"n1"_s);
 }
 
-QTEST_GUILESS_MAIN(TestNodeList)
+RUNE_TEST_GUILESS_MAIN(TestNodeList)
 #include "tst_nodelist.moc"

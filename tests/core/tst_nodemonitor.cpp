@@ -5,6 +5,7 @@
 #include "../common/mosquitto.h"
 #include "../common/remoteaccess.h"
 #include "../common/testagent.h"
+#include "../common/testmain.h"
 #include "cluster/nodemonitor.h"
 #include "metrics/fleetmetrics.h"
 
@@ -251,5 +252,5 @@ void TestNodeMonitor::aRemovedNodeIsNoLongerPolled()
     QCOMPARE(polled.size(), 0);
 }
 
-QTEST_GUILESS_MAIN(TestNodeMonitor)
+RUNE_TEST_GUILESS_MAIN(TestNodeMonitor)
 #include "tst_nodemonitor.moc"

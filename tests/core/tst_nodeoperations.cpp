@@ -4,6 +4,7 @@
 // are tests/cluster/tst_provisioning.cpp (root only).
 #include "../common/fakesshtransport.h"
 #include "../common/scriptedprompter.h"
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 #include "provision/nodeoperations.h"
 #include "provision/nodesessions.h"
@@ -377,5 +378,5 @@ void TestNodeOperations::parallelismFollowsItsSetting()
         QCOMPARE(m_nodes.find(id)->state, NodeState::Suspended);
 }
 
-QTEST_MAIN(TestNodeOperations)
+RUNE_TEST_MAIN(TestNodeOperations)
 #include "tst_nodeoperations.moc"

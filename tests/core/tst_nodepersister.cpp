@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "cluster/nodepersister.h"
 #include "store/store.h"
 
@@ -100,5 +101,5 @@ void TestNodePersister::removedNodesAreForgotten()
     QCOMPARE(saved.first().id, u"b"_s);
 }
 
-QTEST_GUILESS_MAIN(TestNodePersister)
+RUNE_TEST_GUILESS_MAIN(TestNodePersister)
 #include "tst_nodepersister.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "cluster/nodestate.h"
 
 #include <QTest>
@@ -261,5 +262,5 @@ void TestNodeState::correction()
     QCOMPARE(correction.timedOut, timedOut);
 }
 
-QTEST_GUILESS_MAIN(TestNodeState)
+RUNE_TEST_GUILESS_MAIN(TestNodeState)
 #include "tst_nodestate.moc"

@@ -2,6 +2,7 @@
 // The placement ranking: filters with their reasons, scores from the figures that matter for the
 // runtime, price and latency, deterministic ties, and a clear word when nothing fits.
 
+#include "../common/testmain.h"
 #include "placement/placement.h"
 
 #include <QTest>
@@ -296,5 +297,5 @@ void TestPlacement::topN()
     QVERIFY(ranking->topN(0).empty());
 }
 
-QTEST_GUILESS_MAIN(TestPlacement)
+RUNE_TEST_GUILESS_MAIN(TestPlacement)
 #include "tst_placement.moc"

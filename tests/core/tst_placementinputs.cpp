@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What placement sees of a node: facts, free memory, GPUs, the latest figures, the round trip to
 // the reference node.
+#include "../common/testmain.h"
 #include "metrics/nodesample.h"
 #include "placement/placementinputs.h"
 
@@ -128,5 +129,5 @@ void TestPlacementInputs::roundTripToTheReferenceNode()
     QVERIFY(placementCandidate(computeNode(u"n1"_s), nullptr, records, u"ctl"_s).figures.empty());
 }
 
-QTEST_GUILESS_MAIN(TestPlacementInputs)
+RUNE_TEST_GUILESS_MAIN(TestPlacementInputs)
 #include "tst_placementinputs.moc"

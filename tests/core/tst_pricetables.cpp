@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Price tables: the shipped ones load, and a damaged one is refused naming the file, the entry
 // and the problem.
+#include "../common/testmain.h"
 #include "cost/pricebook.h"
 #include "cost/pricetables.h"
 
@@ -204,5 +205,5 @@ void TestPriceTables::damagedEditIsReportedAndLeftAlone()
     QVERIFY(none.error().message.contains(empty.path()));
 }
 
-QTEST_GUILESS_MAIN(TestPriceTables)
+RUNE_TEST_GUILESS_MAIN(TestPriceTables)
 #include "tst_pricetables.moc"

@@ -12,6 +12,7 @@
 
 #include "../common/fakegpus.h"
 #include "../common/functions.h"
+#include "../common/testmain.h"
 #include "agent/functionagentclient.h"
 #include "functions/functionconfig.h"
 
@@ -321,5 +322,5 @@ void TestProtocolAgreement::functionNames()
     QCOMPARE(console.isEmpty(), valid);
 }
 
-QTEST_GUILESS_MAIN(TestProtocolAgreement)
+RUNE_TEST_GUILESS_MAIN(TestProtocolAgreement)
 #include "tst_protocolagreement.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "provision/nodebundle.h"
 
 #include <QDir>
@@ -244,5 +245,5 @@ void TestProvisionBundle::installWritesTheBrokerIntoTheAgentConfig()
     QVERIFY(!QFile::exists(smuggled.filePath(u"etc/rune-agent/agent.conf"_s)));
 }
 
-QTEST_GUILESS_MAIN(TestProvisionBundle)
+RUNE_TEST_GUILESS_MAIN(TestProvisionBundle)
 #include "tst_provisionbundle.moc"

@@ -2,6 +2,7 @@
 // The scaling events: which of the agent's events are about scaling (with the agent's own
 // words, as tst_functionmetrics sees a real agent write them), and the bounded list the
 // Scaling pane reads, fed by FleetMetrics as NodeMonitor feeds it.
+#include "../common/testmain.h"
 #include "metrics/fleetmetrics.h"
 #include "scaling/scalingevents.h"
 
@@ -109,5 +110,5 @@ void TestScalingEvents::keepsTheNewestOnly()
     QCOMPARE(events.at(events.size() - 1).kind, ScalingKind::ToZero);
 }
 
-QTEST_GUILESS_MAIN(TestScalingEvents)
+RUNE_TEST_GUILESS_MAIN(TestScalingEvents)
 #include "tst_scalingevents.moc"

@@ -2,6 +2,7 @@
 // The fleet's functions as the Scaling pane reads them: sums over the nodes that answer, the
 // flags at zero and at max replicas, the sparklines' trends, the settings from the catalog and
 // each function's figures per node kept in the metric history (in a real SQLite file).
+#include "../common/testmain.h"
 #include "functions/functioncatalog.h"
 #include "metrics/fleetmetrics.h"
 #include "metrics/metrichistory.h"
@@ -270,5 +271,5 @@ void TestScalingFleet::aNodeListingThousandsOfFunctionsIsBounded()
     QVERIFY(!m_fleet->row(u"f00599"_s));
 }
 
-QTEST_GUILESS_MAIN(TestScalingFleet)
+RUNE_TEST_GUILESS_MAIN(TestScalingFleet)
 #include "tst_scalingfleet.moc"

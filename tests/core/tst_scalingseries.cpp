@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The sums the Scaling pane charts (nodes polled at their own moments, summed on a grid) and
 // the fleet table's orders and filters.
+#include "../common/testmain.h"
 #include "scaling/scalingseries.h"
 #include "scaling/scalingsort.h"
 
@@ -124,5 +125,5 @@ void TestScalingSeries::filters()
     QVERIFY(!ScalingFilter({QString(), false, true}).accepts(idle));
 }
 
-QTEST_GUILESS_MAIN(TestScalingSeries)
+RUNE_TEST_GUILESS_MAIN(TestScalingSeries)
 #include "tst_scalingseries.moc"

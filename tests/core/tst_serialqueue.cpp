@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "util/background.h"
 
 #include <QMutex>
@@ -103,5 +104,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSerialQueue)
+RUNE_TEST_GUILESS_MAIN(TestSerialQueue)
 #include "tst_serialqueue.moc"

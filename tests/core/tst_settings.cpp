@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "settings/settings.h"
 #include "ssh/sshtypes.h"
 
@@ -365,5 +366,5 @@ void TestSettings::badMqttBrokerSettingsAreRefused()
     QCOMPARE(settings.value(key).toString(), QString());
 }
 
-QTEST_GUILESS_MAIN(TestSettings)
+RUNE_TEST_GUILESS_MAIN(TestSettings)
 #include "tst_settings.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "util/slicedwork.h"
 
 #include <QElapsedTimer>
@@ -143,5 +144,5 @@ void TestSlicedWork::nothingQueuedDrainsNothing()
     QCOMPARE(work.waiting(), 0);
 }
 
-QTEST_GUILESS_MAIN(TestSlicedWork)
+RUNE_TEST_GUILESS_MAIN(TestSlicedWork)
 #include "tst_slicedwork.moc"

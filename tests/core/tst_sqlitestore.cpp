@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "store/store.h"
 
 #include <QCryptographicHash>
@@ -329,5 +330,5 @@ void TestSqliteStore::directoryIsRefused()
     QCOMPARE(store.error().code, u"store.open_failed"_s);
 }
 
-QTEST_GUILESS_MAIN(TestSqliteStore)
+RUNE_TEST_GUILESS_MAIN(TestSqliteStore)
 #include "tst_sqlitestore.moc"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Two consoles on one data directory, as the window and the `rune` command line are: what one
 // stores, the other (the window, watching) shows, without its own fresher changes being undone.
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodepersister.h"
 #include "functions/functioncatalog.h"
@@ -345,5 +346,5 @@ void TestStoreWatcher::failedReloadsAreReportedOnce()
     QCOMPARE(problems.count(), 2);
 }
 
-QTEST_GUILESS_MAIN(TestStoreWatcher)
+RUNE_TEST_GUILESS_MAIN(TestStoreWatcher)
 #include "tst_storewatcher.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "functions/function.h"
 #include "packaging/tararchive.h"
 
@@ -117,5 +118,5 @@ void TestTarArchive::gzipIsReadableByGzip()
     QCOMPARE(run(u"/usr/bin/gzip"_s, {u"-dc"_s}, gzip({})), QByteArray());
 }
 
-QTEST_GUILESS_MAIN(TestTarArchive)
+RUNE_TEST_GUILESS_MAIN(TestTarArchive)
 #include "tst_tararchive.moc"

@@ -4,6 +4,7 @@
 // prompt, provisioning progress to done, live figures in Node detail, and Terminate from the
 // toolbar. Needs root (namespaces, test users); skipped otherwise.
 #include "../cluster/testcluster.h"
+#include "../common/testmain.h"
 #include "agent/sshagentaccess.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
@@ -259,5 +260,5 @@ void TestAddHost::terminateFromTheToolbar()
     QTRY_VERIFY(m_window->nodesPane()->actions()->removeAction()->isEnabled());
 }
 
-QTEST_MAIN(TestAddHost)
+RUNE_TEST_MAIN(TestAddHost)
 #include "tst_addhost.moc"

@@ -4,6 +4,7 @@
 // bar charts, the heat map and Node detail's Host tab and are stored; Cancel stops the runs; a
 // busy node says which run is in its way; CSV and PNG exports write what they show. Screenshots
 // of the charts go to build/tests/screenshots/.
+#include "../common/testmain.h"
 #include "benchmarks/benchmarkcharts.h"
 #include "benchmarks/benchmarkclient.h"
 #include "benchmarks/benchmarkformat.h"
@@ -411,5 +412,5 @@ void TestBenchmarksPane::busyNodeSaysWhichRun()
     QVERIFY(*cancelled);
 }
 
-QTEST_MAIN(TestBenchmarksPane)
+RUNE_TEST_MAIN(TestBenchmarksPane)
 #include "tst_benchmarkspane.moc"

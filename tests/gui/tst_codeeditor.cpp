@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "editor/codeeditor.h"
 #include "editor/diffview.h"
 #include "editor/nativecodeeditor.h"
@@ -61,5 +62,5 @@ void TestCodeEditor::stateAnswersAtOnce()
     QCOMPARE(modified.size(), 2);
 }
 
-QTEST_MAIN(TestCodeEditor)
+RUNE_TEST_MAIN(TestCodeEditor)
 #include "tst_codeeditor.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "editor/codelanguage.h"
 
 #include <QTest>
@@ -60,5 +61,5 @@ void TestCodeLanguage::pickedFromTheFile()
     QCOMPARE(codeLanguageForFile(fileName, content), language);
 }
 
-QTEST_GUILESS_MAIN(TestCodeLanguage)
+RUNE_TEST_GUILESS_MAIN(TestCodeLanguage)
 #include "tst_codelanguage.moc"

@@ -2,6 +2,7 @@
 // The Cost pane: the shipped price tables priced for a workload, the charts, the table and its
 // exports, and editing the prices without touching the shipped files.
 #include "../common/functionfixture.h"
+#include "../common/testmain.h"
 #include "cost/costcharts.h"
 #include "cost/costpane.h"
 #include "editortesthelpers.h"
@@ -301,5 +302,5 @@ void TestCostPane::requestLineMakesTheMeasuredCall()
     QCOMPARE(CostPane::measurementPlan(QString()).request.method, u"GET"_s);
 }
 
-QTEST_MAIN(TestCostPane)
+RUNE_TEST_MAIN(TestCostPane)
 #include "tst_costpane.moc"

@@ -3,6 +3,7 @@
 // sample functions are deployed from the templates, the synthetic load calls them, and the
 // Functions pane shows them with their log moving. Composed as app/main.cpp composes it
 // (Console).
+#include "../common/testmain.h"
 #include "cluster/nodemonitor.h"
 #include "consolefixture.h"
 #include "demo/demoworkload.h"
@@ -150,5 +151,5 @@ void TestDemoConsole::invokeStatusNeverContradictsTheHeader()
     demo.stop();
 }
 
-QTEST_MAIN(TestDemoConsole)
+RUNE_TEST_MAIN(TestDemoConsole)
 #include "tst_democonsole.moc"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Dropping a real folder on the console's window: what is packaged (.runeignore), the target
 // function, per-node results, and the function that comes out of it on real agents.
+#include "../common/testmain.h"
 #include "benchmarks/benchmarkresults.h"
 #include "consolefixture.h"
 #include "editortesthelpers.h"
@@ -310,5 +311,5 @@ void TestDeployDialog::bestNodesAreCheckedByTheirFigures()
     dialog->close();
 }
 
-QTEST_MAIN(TestDeployDialog)
+RUNE_TEST_MAIN(TestDeployDialog)
 #include "tst_deploydialog.moc"

@@ -4,6 +4,7 @@
 // message through edge-1's agent and shows the alert the function published on alerts/crash.
 // Settings › Events sends a broker to the running nodes. Without mosquitto the tab says why the
 // sample is idle. Composed as app/main.cpp composes it.
+#include "../common/testmain.h"
 #include "agent/functionagents.h"
 #include "cluster/nodemonitor.h"
 #include "consolefixture.h"
@@ -280,5 +281,5 @@ void TestEventsDemo::withoutMosquittoTheSampleSaysWhyItIsIdle()
     m_demo->stop();
 }
 
-QTEST_MAIN(TestEventsDemo)
+RUNE_TEST_MAIN(TestEventsDemo)
 #include "tst_eventsdemo.moc"

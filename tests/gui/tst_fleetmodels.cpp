@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The item models of the fleet's panes, each under QAbstractItemModelTester while its sources
 // change: what a user reads in the Overview, the provisioning panel and Node detail's tables.
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 #include "fleet/nodeeventsmodel.h"
 #include "fleet/nodefilterproxy.h"
@@ -256,5 +257,5 @@ void TestFleetModels::eventsNewestFirstAndOnlyOnce()
     QCOMPARE(model.rowCount(), 4);
 }
 
-QTEST_MAIN(TestFleetModels)
+RUNE_TEST_MAIN(TestFleetModels)
 #include "tst_fleetmodels.moc"

@@ -3,6 +3,7 @@
 // and filters, Node detail's charts, functions and events, and a screenshot of every pane and
 // dialog (light and dark) in build/tests/screenshots/.
 #include "../common/functions.h"
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
 #include "cluster/nodepersister.h"
@@ -391,5 +392,5 @@ void TestFleetPanes::nodesAddedElsewhereShowWithoutARestart()
     QVERIFY(nodes().remove(u"db-7-id"_s));
 }
 
-QTEST_MAIN(TestFleetPanes)
+RUNE_TEST_MAIN(TestFleetPanes)
 #include "tst_fleetpanes.moc"

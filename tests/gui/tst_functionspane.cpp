@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The developer's screen on real agents: open a function, change its code in the editor, save,
 // deploy, invoke, see the answer and the log line; versions, diff, rollback, block; config form.
+#include "../common/testmain.h"
 #include "editor/diffview.h"
 #include "functionguihelpers.h"
 #include "functions/deploydialog.h"
@@ -494,5 +495,5 @@ void TestFunctionsPane::removedElsewhereKeepsUnsavedText()
     QVERIFY(shot.save(rune::test::screenshotPath(u"functions-removed-elsewhere.png"_s)));
 }
 
-QTEST_MAIN(TestFunctionsPane)
+RUNE_TEST_MAIN(TestFunctionsPane)
 #include "tst_functionspane.moc"

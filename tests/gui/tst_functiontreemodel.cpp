@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "functions/functioncatalog.h"
 #include "functions/functiontreemodel.h"
 
@@ -113,5 +114,5 @@ void TestFunctionTreeModel::showsTheStateOfTheServingVersion()
     QCOMPARE(index.data(Qt::ToolTipRole).toString(), u"python3 · v1 BLOCKED"_s);
 }
 
-QTEST_MAIN(TestFunctionTreeModel)
+RUNE_TEST_MAIN(TestFunctionTreeModel)
 #include "tst_functiontreemodel.moc"

@@ -4,6 +4,7 @@
 // the controller routes to, with the health and calls its gateway reports; screenshots in
 // build/tests/screenshots/.
 #include "../common/functions.h"
+#include "../common/testmain.h"
 #include "agent/functionagents.h"
 #include "cluster/gatewaysync.h"
 #include "cluster/nodelist.h"
@@ -219,5 +220,5 @@ void TestGatewayPanes::garbageFromTheControllerIsSaidInThePanel()
     QVERIFY(!save(&panel, u"gateway-garbage"_s).isEmpty());
 }
 
-QTEST_MAIN(TestGatewayPanes)
+RUNE_TEST_MAIN(TestGatewayPanes)
 #include "tst_gatewaypanes.moc"

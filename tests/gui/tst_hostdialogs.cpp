@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Adding hosts without a machine behind them: what the two dialogs accept, refuse and explain,
 // and the hosts they put in the Nodes list.
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 #include "consolefixture.h"
 #include "fleet/addhostdialog.h"
@@ -165,5 +166,5 @@ void TestHostDialogs::addedHostsAppearInTheList()
     QVERIFY(pane.actions()->removeAction()->isEnabled());
 }
 
-QTEST_MAIN(TestHostDialogs)
+RUNE_TEST_MAIN(TestHostDialogs)
 #include "tst_hostdialogs.moc"

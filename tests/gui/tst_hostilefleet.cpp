@@ -5,6 +5,7 @@
 // carry a marker that says what is wrong, and screenshots of each pane go to
 // build/tests/screenshots/.
 #include "../common/testagent.h"
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
 #include "consolefixture.h"
@@ -230,5 +231,5 @@ void TestHostileFleet::nodeDetailSaysItInWords()
     QCOMPARE(nodes().find(u"real"_s)->state, NodeState::Running);
 }
 
-QTEST_MAIN(TestHostileFleet)
+RUNE_TEST_MAIN(TestHostileFleet)
 #include "tst_hostilefleet.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 #include "functions/invocationtablemodel.h"
 
@@ -52,5 +53,5 @@ void TestInvocationTableModel::newestFirstWithStatusColours()
     QCOMPARE(model.rowCount(), 0);
 }
 
-QTEST_MAIN(TestInvocationTableModel)
+RUNE_TEST_MAIN(TestInvocationTableModel)
 #include "tst_invocationtablemodel.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 #include "functions/logfiltermodel.h"
 #include "functions/logtablemodel.h"
@@ -95,5 +96,5 @@ void TestLogTableModel::filtersByRequestLevelAndText()
     QCOMPARE(filter.rowCount(), 1);
 }
 
-QTEST_MAIN(TestLogTableModel)
+RUNE_TEST_MAIN(TestLogTableModel)
 #include "tst_logtablemodel.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
 #include "consolefixture.h"
@@ -243,5 +244,5 @@ void TestMainWindow::settingsPaneShowsEverySetting()
     QVERIFY(window.settingsPane()->findChild<QTableView *>(u"nodePricesTable"_s)->isVisible());
 }
 
-QTEST_MAIN(TestMainWindow)
+RUNE_TEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"

@@ -6,6 +6,7 @@
 #include "../common/functionfixture.h"
 #include "../common/functions.h"
 #include "../common/sorterfunction.h"
+#include "../common/testmain.h"
 #include "editortesthelpers.h"
 #include "functionguihelpers.h"
 #include "functions/functionspane.h"
@@ -186,5 +187,5 @@ void TestMemoryTunerDialog::cancelKeepsTheServingVersion()
         rune::test::jsonOf(rune::test::controlGet(fx.agent(0), "/v1/functions/sorter/trials"))["trials"].empty(), 5000);
 }
 
-QTEST_MAIN(TestMemoryTunerDialog)
+RUNE_TEST_MAIN(TestMemoryTunerDialog)
 #include "tst_memorytunerdialog.moc"

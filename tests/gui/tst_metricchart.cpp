@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The node detail charts: lines break where points stop coming, and the window slides.
+#include "../common/testmain.h"
 #include "widgets/metricchart.h"
 
 #include <QDir>
@@ -108,5 +109,5 @@ void TestMetricChart::withoutAThresholdEveryPointIsJoined()
     QCOMPARE(chart.pointCount(), 4);
 }
 
-QTEST_MAIN(TestMetricChart)
+RUNE_TEST_MAIN(TestMetricChart)
 #include "tst_metricchart.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "editor/codetextedit.h"
 #include "editor/codetheme.h"
 #include "editor/findreplacebar.h"
@@ -300,5 +301,5 @@ void TestNativeCodeEditor::screenshots()
     }
 }
 
-QTEST_MAIN(TestNativeCodeEditor)
+RUNE_TEST_MAIN(TestNativeCodeEditor)
 #include "tst_nativecodeeditor.moc"

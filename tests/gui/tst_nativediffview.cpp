@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "editor/codetextedit.h"
 #include "editor/nativediffview.h"
 #include "editortesthelpers.h"
@@ -121,5 +122,5 @@ void TestNativeDiffView::screenshot()
     }
 }
 
-QTEST_MAIN(TestNativeDiffView)
+RUNE_TEST_MAIN(TestNativeDiffView)
 #include "tst_nativediffview.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 #include "fleet/nodetablemodel.h"
 #include "metrics/fleetmetrics.h"
@@ -104,5 +105,5 @@ void TestNodeTableModel::sortsNumbersAsNumbers()
     QCOMPARE(model.index(1, NodeTableModel::Cores).data(NodeTableModel::SortRole).toInt(), 16);
 }
 
-QTEST_MAIN(TestNodeTableModel)
+RUNE_TEST_MAIN(TestNodeTableModel)
 #include "tst_nodetablemodel.moc"

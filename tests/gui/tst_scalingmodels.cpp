@@ -2,6 +2,7 @@
 // The Scaling pane's item models under QAbstractItemModelTester, fed as NodeMonitor feeds them:
 // the fleet table (sorted, filtered, rows coming and going) and the events list (one function's,
 // newest first, the oldest dropped past the bound).
+#include "../common/testmain.h"
 #include "functions/functioncatalog.h"
 #include "metrics/fleetmetrics.h"
 #include "metrics/metrichistory.h"
@@ -188,5 +189,5 @@ void TestScalingModels::eventsListShowsOneFunctionNewestFirst()
     QCOMPARE(model.index(0, ScalingEventsModel::Kind).data().toString(), u"replica crashed"_s);
 }
 
-QTEST_MAIN(TestScalingModels)
+RUNE_TEST_MAIN(TestScalingModels)
 #include "tst_scalingmodels.moc"

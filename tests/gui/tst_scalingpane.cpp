@@ -3,6 +3,7 @@
 // two seconds is loaded from the pane's Load button, its replicas rise in the chart and a scale
 // up shows in the events list and as a mark, then it scales back to zero and says so. The
 // screenshot is build-gui/tests/screenshots/scaling.png.
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
 #include "consolefixture.h"
@@ -302,5 +303,5 @@ void TestScalingPane::settingsLinkOpensTheConfiguration()
     QCOMPARE(m_window->functionsPane()->tabs()->currentIndex(), int(views::FunctionsPane::Tab::Configuration));
 }
 
-QTEST_MAIN(TestScalingPane)
+RUNE_TEST_MAIN(TestScalingPane)
 #include "tst_scalingpane.moc"

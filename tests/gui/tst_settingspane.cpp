@@ -2,6 +2,7 @@
 // The Settings pane on the console composed as app/main.cpp composes it: generated from the
 // settings' table, validating as the user types, resetting a section, applying changes to the
 // running services at once, and the nodes' prices.
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 #include "cluster/nodemonitor.h"
 #include "consolefixture.h"
@@ -341,5 +342,5 @@ void TestSettingsPane::screenshot()
     QVERIFY(window.grab().save(test::screenshotPath(u"settings.png"_s)));
 }
 
-QTEST_MAIN(TestSettingsPane)
+RUNE_TEST_MAIN(TestSettingsPane)
 #include "tst_settingspane.moc"

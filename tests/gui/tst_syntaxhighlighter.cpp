@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "editor/codetheme.h"
 #include "editor/syntaxhighlighter.h"
 
@@ -146,5 +147,5 @@ void TestSyntaxHighlighter::blockCommentsRunOverLines()
     QVERIFY(!colourAt(document, 1, 0).isValid());
 }
 
-QTEST_MAIN(TestSyntaxHighlighter)
+RUNE_TEST_MAIN(TestSyntaxHighlighter)
 #include "tst_syntaxhighlighter.moc"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
 #include "cluster/nodelist.h"
 #include "functions/functioncatalog.h"
 #include "functions/versiontablemodel.h"
@@ -86,5 +87,5 @@ void TestVersionTableModel::aDeployInsertsARowAndKeepsTheOthers()
     QCOMPARE(reset.size(), 0);
 }
 
-QTEST_MAIN(TestVersionTableModel)
+RUNE_TEST_MAIN(TestVersionTableModel)
 #include "tst_versiontablemodel.moc"

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
+
 #include <QTest>
 
 #ifdef RUNE_WEB_EDITOR
@@ -362,7 +364,7 @@ void TestWebCodeEditor::screenshots()
     }
 }
 
-QTEST_MAIN(TestWebCodeEditor)
+RUNE_TEST_MAIN(TestWebCodeEditor)
 
 #else
 
@@ -378,7 +380,7 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestWebCodeEditor)
+RUNE_TEST_GUILESS_MAIN(TestWebCodeEditor)
 
 #endif
 

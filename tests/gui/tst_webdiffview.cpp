@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/testmain.h"
+
 #include <QTest>
 
 #ifdef RUNE_WEB_EDITOR
@@ -112,7 +114,7 @@ void TestWebDiffView::screenshot()
     }
 }
 
-QTEST_MAIN(TestWebDiffView)
+RUNE_TEST_MAIN(TestWebDiffView)
 
 #else
 
@@ -128,7 +130,7 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestWebDiffView)
+RUNE_TEST_GUILESS_MAIN(TestWebDiffView)
 
 #endif
 

@@ -3,6 +3,7 @@
 // it installs (the portable one) must not need any shared library beyond glibc's own, nor any glibc
 // symbol newer than 2.31.
 
+#include "../common/testmain.h"
 #include "provision/glibcrequirement.h"
 
 #include <QFileInfo>
@@ -59,5 +60,5 @@ void TestAgentLinkage::needsNoGlibcNewerThan231()
         qPrintable(QStringLiteral("rune-agent needs glibc ") + needed->text()));
 }
 
-QTEST_GUILESS_MAIN(TestAgentLinkage)
+RUNE_TEST_GUILESS_MAIN(TestAgentLinkage)
 #include "tst_agentlinkage.moc"

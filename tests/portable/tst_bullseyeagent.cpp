@@ -5,6 +5,7 @@
 // HTTP. And the provisioner's glibc check, with the real probe command run inside that root.
 
 #include "../common/functions.h"
+#include "../common/testmain.h"
 #include "provision/glibcrequirement.h"
 
 #include <QFile>
@@ -180,5 +181,5 @@ void TestBullseyeAgent::runsAPython3FunctionInDebian11()
     QCOMPARE(callFunction(invokePort, "GET", "/function/which").status, 200);
 }
 
-QTEST_GUILESS_MAIN(TestBullseyeAgent)
+RUNE_TEST_GUILESS_MAIN(TestBullseyeAgent)
 #include "tst_bullseyeagent.moc"

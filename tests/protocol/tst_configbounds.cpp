@@ -3,6 +3,7 @@
 // checks read is bounded, and what passes no bound is refused with a sentence naming it, never
 // an exception, an overflow or a stack that runs out.
 
+#include "../common/testmain.h"
 #include "cronexpression.h"
 #include "deployconfig.h"
 
@@ -153,5 +154,5 @@ void TestConfigBounds::envWithinTheBoundsPasses()
     QCOMPARE(parsed->env.size(), std::size_t(2));
 }
 
-QTEST_GUILESS_MAIN(TestConfigBounds)
+RUNE_TEST_GUILESS_MAIN(TestConfigBounds)
 #include "tst_configbounds.moc"

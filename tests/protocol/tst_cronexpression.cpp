@@ -2,6 +2,7 @@
 // Cron schedules as admins write them: fields, lists, ranges, steps, names, the day-of-month /
 // day-of-week rule, and the next run in local time.
 
+#include "../common/testmain.h"
 #include "cronexpression.h"
 
 #include <QTest>
@@ -164,5 +165,5 @@ void TestCronExpression::neverFiringScheduleEnds()
     QVERIFY(timer.elapsed() < 2000);
 }
 
-QTEST_GUILESS_MAIN(TestCronExpression)
+RUNE_TEST_GUILESS_MAIN(TestCronExpression)
 #include "tst_cronexpression.moc"

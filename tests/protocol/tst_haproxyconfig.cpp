@@ -2,6 +2,7 @@
 // The haproxy.cfg generated from the cluster's node list: its routes, its refusal of any name,
 // address or path that could add a line or directive, and HAProxy's own `haproxy -c` on it.
 
+#include "../common/testmain.h"
 #include "haproxyconfig.h"
 
 #include <QProcess>
@@ -372,5 +373,5 @@ void TestHaproxyConfig::binarySettingIsChecked()
     }
 }
 
-QTEST_GUILESS_MAIN(TestHaproxyConfig)
+RUNE_TEST_GUILESS_MAIN(TestHaproxyConfig)
 #include "tst_haproxyconfig.moc"

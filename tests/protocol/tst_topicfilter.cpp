@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // MQTT topic filters as brokers apply them: + one level, # the rest, $-topics left alone.
 
+#include "../common/testmain.h"
 #include "topicfilter.h"
 
 #include <QTest>
@@ -90,5 +91,5 @@ void TestTopicFilter::validity()
     QVERIFY2(QString::fromStdString(*found).contains(problem), found->c_str());
 }
 
-QTEST_GUILESS_MAIN(TestTopicFilter)
+RUNE_TEST_GUILESS_MAIN(TestTopicFilter)
 #include "tst_topicfilter.moc"

@@ -16,11 +16,16 @@ gui_build_dir=${RUNE_GUI_BUILD_DIR:-$here/build-gui}
 jobs=${RUNE_JOBS:-2}
 test_jobs=${RUNE_TEST_JOBS:-$jobs}
 
-packages=(g++ clang-19 libclang-rt-19-dev llvm-19 lld cmake ninja-build pkg-config git clang-format
+# What building the console and the agent, and running them on the demo cluster, need (`run`):
+# the compiler, the libraries, debootstrap and objdump for the portable agent, and the programs
+# the demo starts (Mosquitto, HAProxy, python3 functions, sysbench benchmarks).
+run_packages=(g++ lld cmake ninja-build pkg-config
   qt6-base-dev qt6-charts-dev qt6-webengine-dev qt6-webchannel-dev libqt6sql6-sqlite libqt6svg6
-  libssh-dev nlohmann-json3-dev libboost-dev libarchive-dev libpaho-mqtt-dev
-  xvfb xauth openssh-server openssh-client sudo mosquitto mosquitto-clients prometheus iproute2 procps wrk haproxy python3 curl
-  libsqlite3-dev sysbench debootstrap binutils util-linux dpkg-dev file)
+  libssh-dev nlohmann-json3-dev libboost-dev libarchive-dev libpaho-mqtt-dev libsqlite3-dev
+  debootstrap binutils openssh-client mosquitto haproxy python3 sysbench iproute2 procps util-linux)
+# And what the tests, the sanitized build, the benchmarks and the packages need besides.
+packages=("${run_packages[@]}" clang-19 libclang-rt-19-dev llvm-19 git clang-format
+  xvfb xauth openssh-server sudo mosquitto-clients prometheus wrk curl dpkg-dev file)
 
 # The Debian 11 root the agent the console installs on nodes is built against (glibc 2.31, its kernel
 # headers and static libraries: the agent then runs on Debian 11, Ubuntu 20.04 and anything newer),
@@ -36,9 +41,10 @@ usage() {
   exit 2
 }
 
+# missing_packages NAMES...: those not installed, and node/npm when missing.
 missing_packages() {
   local missing=() p
-  for p in "${packages[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   # node and npm may come from Debian or from another Node.js distribution; either will do.
@@ -59,9 +65,13 @@ check_node() {
   fi
 }
 
+# install_packages [NAMES...]: installs those missing (all the packages when none given).
 install_packages() {
   local missing
-  missing=$(missing_packages)
+  if [ $# -eq 0 ]; then
+    set -- "${packages[@]}"
+  fi
+  missing=$(missing_packages "$@")
   [ -z "$missing" ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     echo "rune: these Debian packages are missing. Install them as root, then run this again:" >&2
@@ -102,7 +112,7 @@ bookworm_layout=$bookworm_packages
 make_root() {
   local name=$1 suite=$2 root=$3 include=$4 layout=$5
   local marker=$root/.rune-root partial=$root.partial
-  [ -f "$marker" ] && [ "$(cat "$marker")" = "$layout" ] && return 0
+  root_is_ready "$root" "$layout" && return 0
   if [ "$(id -u)" -ne 0 ]; then
     echo "rune: the $name root ($root) is missing or incomplete." >&2
     echo "  Make it once as root (debootstrap): sudo installers/setup.sh $cmd" >&2
@@ -127,6 +137,11 @@ make_root() {
   mv "$partial" "$root"
   rm -f "$partial.log"
   echo "$layout" >"$marker"
+}
+
+# root_is_ready ROOT LAYOUT: made, complete, of that layout.
+root_is_ready() {
+  [ -f "$1/.rune-root" ] && [ "$(cat "$1/.rune-root")" = "$2" ]
 }
 
 ensure_bullseye_root() {
@@ -163,13 +178,27 @@ configure_and_build() {
 phases=()
 current_phase=""
 timed() {
-  local start=$SECONDS
+  local start=$SECONDS status=0
   current_phase=$1
   shift
-  "$@"
+  "$@" || status=$?
+  if [ $status -ne 0 ]; then
+    phases+=("$(printf '%6d s  %s: failed' $((SECONDS - start)) "$current_phase")")
+    current_phase=""
+    return $status
+  fi
   phases+=("$(printf '%6d s  %s' $((SECONDS - start)) "$current_phase")")
   echo "rune: $current_phase took $((SECONDS - start)) s"
   current_phase=""
+}
+
+# Work started in the background (a Debian root): stopped if the command ends first.
+background_jobs=()
+stop_background_jobs() {
+  local job
+  for job in "${background_jobs[@]}"; do
+    kill "$job" 2>/dev/null || true
+  done
 }
 
 # At the end, also when a step failed (set -e leaves through here).
@@ -180,12 +209,7 @@ phases_summary() {
   [ -z "$current_phase" ] || echo "  $current_phase: failed"
   printf '  %6d s  in all\n' "$SECONDS"
 }
-trap phases_summary EXIT
-
-# The tests of @dir whose names match @pattern, one a line.
-test_names() {
-  (cd "$1" && ctest -N -R "$2" | sed -n -E 's/^ *Test +#[0-9]+: +//p')
-}
+trap 'stop_background_jobs; phases_summary' EXIT
 
 # In a g++ build of the console, the test command runs the GUI tests, the layout check and the
 # portable agent's tests (its linkage, and the agent in a Debian 11 root) and the packages' test (both
@@ -195,6 +219,7 @@ test_names() {
 # are on, unoptimised and with line tables only: it builds in about half the time of the release
 # build `run` uses, which is most of what the test command spends.
 gui_tests='^(gui_tst_.*|format_check|portable_tst_.*|packages_tst_.*)$'
+gui_test_targets=(gui_tests portable_tests packages_tst_debian) # the programs those tests run
 gui_test_options=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1")
 
 # The agent the console installs on nodes: built against the Debian 11 root (cmake/portableagent.cmake).
@@ -222,15 +247,28 @@ shift
 
 case "$cmd" in
 run)
-  timed "installing packages" install_packages
-  timed "checking the Debian 11 root" ensure_bullseye_root
+  timed "installing packages" install_packages "${run_packages[@]}"
   # The test command's console build: unoptimised, it compiles in 62 % of the processor time of
   # -O2 with debug information (tests/bench/buildtime.sh). The window's work is Qt's, optimised in
   # Debian's libraries; the agent that runs functions is the optimised portable one; and `test`
-  # then reuses this build.
-  timed "configuring $gui_build_dir" configure "$gui_build_dir" "${gui_test_options[@]}" "${portable_options[@]}"
-  # Only what it starts: the console and the agent it installs on nodes and runs on the demo cluster.
-  timed "building the console and the agent" cmake --build "$gui_build_dir" -j "$jobs" --target rune rune-agent-portable
+  # then reuses this build. Only what it starts: the console, and the agent it installs on nodes
+  # and runs on the demo cluster.
+  if root_is_ready "$bullseye_root" "$bullseye_layout"; then
+    timed "configuring $gui_build_dir" configure "$gui_build_dir" "${gui_test_options[@]}" "${portable_options[@]}"
+    timed "building the console and the agent" cmake --build "$gui_build_dir" -j "$jobs" --target rune rune-agent-portable
+  else
+    # Only the agent needs the Debian 11 root, and making it is mostly downloads: on a first run
+    # it is made while the console compiles, and the agent is configured and built after.
+    [ "$(id -u)" -eq 0 ] || ensure_bullseye_root # says how to make it, and stops
+    bullseye_log=$(mktemp)
+    ensure_bullseye_root >"$bullseye_log" 2>&1 &
+    bullseye_job=$!
+    timed "configuring $gui_build_dir" configure "$gui_build_dir" "${gui_test_options[@]}" -DRUNE_PORTABLE_SYSROOT=
+    timed "building the console" cmake --build "$gui_build_dir" -j "$jobs" --target rune
+    timed "waiting for the Debian 11 root" wait_for_background "$bullseye_job" "$bullseye_log"
+    timed "configuring $gui_build_dir for the agent" configure "$gui_build_dir" "${portable_options[@]}"
+    timed "building the agent" cmake --build "$gui_build_dir" -j "$jobs" --target rune-agent-portable
+  fi
   if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
     echo "rune: no display (DISPLAY/WAYLAND_DISPLAY unset). Run it from a desktop session," >&2
     echo "      or try it headless: QT_QPA_PLATFORM=offscreen installers/setup.sh run" >&2
@@ -246,22 +284,32 @@ run)
   ;;
 test)
   timed "installing packages" install_packages
-  timed "checking the Debian 11 root" ensure_bullseye_root
-  # The Debian 12 root is mostly downloads (once): made while the GUI build compiles.
-  bookworm_log=$(mktemp)
-  ensure_bookworm_root >"$bookworm_log" 2>&1 &
-  bookworm_job=$!
-  # Core's and the agent's tests run once, sanitized, below; here only what needs this build.
-  timed "configuring $gui_build_dir" configure "$gui_build_dir" "${gui_test_options[@]}" "${portable_options[@]}"
-  # shellcheck disable=SC2046
-  timed "building $gui_build_dir" cmake --build "$gui_build_dir" -j "$jobs" --target rune bench_fleet \
-    $(test_names "$gui_build_dir" "$gui_tests" | grep -vx format_check)
-  timed "waiting for the Debian 12 root" wait_for_background "$bookworm_job" "$bookworm_log"
-  timed "testing $gui_build_dir" ctest --test-dir "$gui_build_dir" --output-on-failure -j "$test_jobs" -R "$gui_tests"
+  # The Debian roots are mostly downloads (once): made while the sanitized build compiles. Only
+  # the console's build, after it, needs them.
+  if [ "$(id -u)" -ne 0 ]; then
+    ensure_bullseye_root # each says how to make it, and stops, when missing
+    ensure_bookworm_root
+  fi
+  roots_log=$(mktemp)
+  { ensure_bullseye_root && ensure_bookworm_root; } >"$roots_log" 2>&1 &
+  roots_job=$!
+  background_jobs+=("$roots_job")
   forget_other_compiler "$core_build_dir" "$sanitized_compiler"
   timed "configuring $core_build_dir" configure "$core_build_dir" "${sanitized_options[@]}"
   timed "building $core_build_dir" cmake --build "$core_build_dir" -j "$jobs"
-  timed "testing $core_build_dir" ctest --test-dir "$core_build_dir" --output-on-failure -j "$test_jobs" -E '^format_check$'
+  timed "waiting for the Debian 11 and 12 roots" wait_for_background "$roots_job" "$roots_log"
+  # A failed test does not stop the other build's: both run, and the command fails after.
+  failed=()
+  timed "testing $core_build_dir" ctest --test-dir "$core_build_dir" --output-on-failure -j "$test_jobs" \
+    -E '^format_check$' || failed+=("$core_build_dir")
+  timed "configuring $gui_build_dir" configure "$gui_build_dir" "${gui_test_options[@]}" "${portable_options[@]}"
+  timed "building $gui_build_dir" cmake --build "$gui_build_dir" -j "$jobs" --target rune bench_fleet "${gui_test_targets[@]}"
+  timed "testing $gui_build_dir" ctest --test-dir "$gui_build_dir" --output-on-failure -j "$test_jobs" \
+    -R "$gui_tests" || failed+=("$gui_build_dir")
+  if [ ${#failed[@]} -gt 0 ]; then
+    echo "rune: tests failed in ${failed[*]}" >&2
+    exit 1
+  fi
   ;;
 build)
   install_packages

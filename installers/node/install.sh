@@ -99,6 +99,9 @@ fi
 if [ -z "$print" ] && [ "$init" = supervisor ] && ! command -v setpriv >/dev/null 2>&1; then
   die "setpriv (util-linux) is missing: the supervisor needs it to start the agent with the capabilities that isolate functions"
 fi
+if [ -z "$print" ] && ! command -v flock >/dev/null 2>&1; then
+  die "flock (util-linux) is missing: rune-agentctl needs it so that two starts or restarts take turns"
+fi
 
 if [ "$package" = yes ]; then
   bin_dir=/usr/bin

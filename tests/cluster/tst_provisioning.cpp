@@ -37,6 +37,7 @@ private Q_SLOTS:
     void functionsAnswerThroughTheControllersGatewayAcrossNamespaces();
     void consoleDeploysAndInvokesOnARemoteNodeThroughItsTunnel();
     void suspendResumeAndRebootActThroughTheAgent();
+    void restartsSideBySideLeaveOneAgent();
     void supervisorRestartsACrashedAgent();
     void provisioningAgainRepairsABrokenInstall();
     void pollingCorrectsWhatItObserves();
@@ -53,6 +54,7 @@ private:
     /** The error @p node's last action ended with; empty when it succeeded or did not end. */
     Error errorOf(const QString &node) const;
     QList<qint64> agentProcesses(const QString &node) const;
+    int supervisors(const QString &node) const;
     Result<NodeFacts> infoThroughTunnel(const QString &node);
 
     std::unique_ptr<TestCluster> m_cluster;
@@ -183,6 +185,18 @@ QList<qint64> TestProvisioning::agentProcesses(const QString &node) const
             pids << entry.toLongLong();
     }
     return pids;
+}
+
+int TestProvisioning::supervisors(const QString &node) const
+{
+    const QByteArray script = (root(node) + u"/usr/local/sbin/rune-agent-supervise"_s).toUtf8();
+    int count = 0;
+    for (const QString &entry : QDir(u"/proc"_s).entryList(QDir::Dirs)) {
+        QFile cmdline(u"/proc/"_s + entry + u"/cmdline"_s);
+        if (cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().split('\0').contains(script))
+            ++count;
+    }
+    return count;
 }
 
 Result<NodeFacts> TestProvisioning::infoThroughTunnel(const QString &name)
@@ -450,6 +464,27 @@ void TestProvisioning::suspendResumeAndRebootActThroughTheAgent()
     const QList<qint64> after = agentProcesses(u"compute1"_s);
     QCOMPARE(after.size(), 1);
     QVERIFY(after.first() != before.first());
+}
+
+void TestProvisioning::restartsSideBySideLeaveOneAgent()
+{
+    // A console that quit half-way through a reboot and the console that resumed it both restart
+    // the agent: rune-agentctl takes turns, so there is still one supervisor and one agent.
+    const QString ctl = root(u"compute1"_s) + u"/usr/local/sbin/rune-agentctl"_s;
+    RemoteShell *shell = m_sessions->shellFor(*m_nodes.find(u"compute1"_s));
+    const auto restarted = await<ExecResult>([&](QObject *context, auto done) {
+        shell->runAsRoot(u"c=%1; $c restart & a=$!; $c restart & b=$!; $c restart & d=$!; "
+                         u"wait $a && wait $b && wait $d"_s.arg(ctl),
+            {},
+            std::chrono::seconds(60),
+            std::make_shared<SudoPasswords>(&m_prompter),
+            context,
+            done);
+    });
+    QVERIFY2(restarted, restarted ? "" : qPrintable(restarted.error().message));
+    QVERIFY2(restarted->exitStatus == 0, restarted->standardError.constData());
+    QCOMPARE(supervisors(u"compute1"_s), 1);
+    QCOMPARE(agentProcesses(u"compute1"_s).size(), 1);
 }
 
 void TestProvisioning::supervisorRestartsACrashedAgent()

@@ -17,8 +17,9 @@ jobs=${RUNE_JOBS:-2}
 test_jobs=${RUNE_TEST_JOBS:-$jobs}
 
 # What building the console and the agent, and running them on the demo cluster, need (`run`):
-# the compilers (clang for the console, g++ for the portable agent), the libraries, debootstrap and objdump for the portable agent, and the programs
-# the demo starts (Mosquitto, HAProxy, python3 functions, sysbench benchmarks).
+# the compilers (clang for the console, g++ for the portable agent), the libraries, debootstrap
+# and objdump for the portable agent, and the programs the demo starts (Mosquitto, HAProxy, python3
+# functions, sysbench benchmarks).
 run_packages=(g++ clang-19 lld cmake ninja-build pkg-config
   qt6-base-dev qt6-charts-dev qt6-webengine-dev qt6-webchannel-dev libqt6sql6-sqlite libqt6svg6
   libssh-dev nlohmann-json3-dev libboost-dev libarchive-dev libpaho-mqtt-dev libsqlite3-dev
@@ -161,6 +162,10 @@ ensure_bookworm_root() {
   make_root "Debian 12" bookworm "$bookworm_root" "$bookworm_packages" "$bookworm_layout"
 }
 
+ensure_roots() {
+  ensure_bullseye_root && ensure_bookworm_root
+}
+
 configure() {
   local dir=$1
   shift
@@ -194,6 +199,14 @@ timed() {
 
 # Work started in the background (a Debian root): stopped if the command ends first.
 background_jobs=()
+# in_background COMMAND...: starts it with its output kept aside; background_job and
+# background_log name it for wait_for_background.
+in_background() {
+  background_log=$(mktemp)
+  "$@" >"$background_log" 2>&1 &
+  background_job=$!
+  background_jobs+=("$background_job")
+}
 stop_background_jobs() {
   local job
   for job in "${background_jobs[@]}"; do
@@ -249,26 +262,23 @@ shift
 case "$cmd" in
 run)
   timed "installing packages" install_packages "${run_packages[@]}"
-  # The test command's console build: unoptimised, it compiles in 62 % of the processor time of
-  # -O2 with debug information (tests/bench/buildtime.sh). The window's work is Qt's, optimised in
-  # Debian's libraries; the agent that runs functions is the optimised portable one; and `test`
-  # then reuses this build. Only what it starts: the console, and the agent it installs on nodes
-  # and runs on the demo cluster.
+  # The test command's console build: clang, unoptimised, it compiles in 41 % of the processor
+  # time of g++ at -O2 with debug information (tests/bench/buildtime.sh). The window's work is
+  # Qt's, optimised in Debian's libraries; the agent that runs functions is the optimised portable
+  # one; and `test` then reuses this build. Only what it starts: the console, and the agent it
+  # installs on nodes and runs on the demo cluster.
+  forget_other_compiler "$gui_build_dir" "$gui_compiler"
   if root_is_ready "$bullseye_root" "$bullseye_layout"; then
-    forget_other_compiler "$gui_build_dir" "$gui_compiler"
     timed "configuring $gui_build_dir" configure "$gui_build_dir" "${gui_test_options[@]}" "${portable_options[@]}"
     timed "building the console and the agent" cmake --build "$gui_build_dir" -j "$jobs" --target rune rune-agent-portable
   else
     # Only the agent needs the Debian 11 root, and making it is mostly downloads: on a first run
     # it is made while the console compiles, and the agent is configured and built after.
     [ "$(id -u)" -eq 0 ] || ensure_bullseye_root # says how to make it, and stops
-    bullseye_log=$(mktemp)
-    ensure_bullseye_root >"$bullseye_log" 2>&1 &
-    bullseye_job=$!
-    forget_other_compiler "$gui_build_dir" "$gui_compiler"
+    in_background ensure_bullseye_root
     timed "configuring $gui_build_dir" configure "$gui_build_dir" "${gui_test_options[@]}" -DRUNE_PORTABLE_SYSROOT=
     timed "building the console" cmake --build "$gui_build_dir" -j "$jobs" --target rune
-    timed "waiting for the Debian 11 root" wait_for_background "$bullseye_job" "$bullseye_log"
+    timed "waiting for the Debian 11 root" wait_for_background "$background_job" "$background_log"
     timed "configuring $gui_build_dir for the agent" configure "$gui_build_dir" "${portable_options[@]}"
     timed "building the agent" cmake --build "$gui_build_dir" -j "$jobs" --target rune-agent-portable
   fi
@@ -289,18 +299,12 @@ test)
   timed "installing packages" install_packages
   # The Debian roots are mostly downloads (once): made while the sanitized build compiles. Only
   # the console's build, after it, needs them.
-  if [ "$(id -u)" -ne 0 ]; then
-    ensure_bullseye_root # each says how to make it, and stops, when missing
-    ensure_bookworm_root
-  fi
-  roots_log=$(mktemp)
-  { ensure_bullseye_root && ensure_bookworm_root; } >"$roots_log" 2>&1 &
-  roots_job=$!
-  background_jobs+=("$roots_job")
+  [ "$(id -u)" -eq 0 ] || ensure_roots # says how to make them, and stops, when missing
+  in_background ensure_roots
   forget_other_compiler "$core_build_dir" "$sanitized_compiler"
   timed "configuring $core_build_dir" configure "$core_build_dir" "${sanitized_options[@]}"
   timed "building $core_build_dir" cmake --build "$core_build_dir" -j "$jobs"
-  timed "waiting for the Debian 11 and 12 roots" wait_for_background "$roots_job" "$roots_log"
+  timed "waiting for the Debian 11 and 12 roots" wait_for_background "$background_job" "$background_log"
   # A failed test does not stop the other build's: both run, and the command fails after.
   failed=()
   timed "testing $core_build_dir" ctest --test-dir "$core_build_dir" --output-on-failure -j "$test_jobs" \

@@ -44,7 +44,7 @@ Console *consoleWithPrompter(Session &session, TerminalPrompter **prompter)
 }
 
 /** The node named @p text (its id or its name); null after reporting that there is none. */
-const Node *findNode(Session &session, const NodeList &nodes, const QString &text)
+const Node *findNodeOrFail(Session &session, const NodeList &nodes, const QString &text)
 {
     if (const Node *node = nodes.find(text))
         return node;
@@ -243,7 +243,7 @@ void runNodeAction(Session &session)
         return;
     QStringList ids;
     for (const QString &text : session.invocation().arguments) {
-        const Node *node = findNode(session, *console->services().fleet.nodes, text);
+        const Node *node = findNodeOrFail(session, *console->services().fleet.nodes, text);
         if (!node)
             return;
         if (!ids.contains(node->id))
@@ -294,7 +294,7 @@ void runNodeRemove(Session &session)
     if (!console)
         return;
     NodeList *nodes = console->services().fleet.nodes;
-    const Node *node = findNode(session, *nodes, session.invocation().arguments.value(0));
+    const Node *node = findNodeOrFail(session, *nodes, session.invocation().arguments.value(0));
     if (!node)
         return;
     if (const QString refusal = console->services().fleet.operations->removalRefusal(*node); !refusal.isEmpty())

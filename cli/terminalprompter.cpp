@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "terminalprompter.h"
 
-#include <QCoreApplication>
+#include "commandtable.h"
+
 #include <cstdio>
 #include <fcntl.h>
 #include <termios.h>
@@ -14,11 +15,6 @@ namespace rune::cli
 
 namespace
 {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rune::cli::TerminalPrompter", text);
-}
 
 /**
  * Writes @p question on /dev/tty and reads one line from it, without echo when @p secret;

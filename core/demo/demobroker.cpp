@@ -14,18 +14,13 @@ using namespace Qt::StringLiterals;
 namespace rune
 {
 
-namespace
-{
-
 quint16 freeLoopbackPort()
 {
     QTcpServer probe;
     if (!probe.listen(QHostAddress::LocalHost, 0))
         return 0;
-    return probe.serverPort(); // closed again when probe goes; mosquitto binds it next
+    return probe.serverPort(); // closed again when probe goes: the caller's program binds it next
 }
-
-} // namespace
 
 DemoBroker::DemoBroker(QString dir, QObject *parent)
     : QObject(parent)

@@ -51,4 +51,7 @@ private:
     QByteArray m_output; ///< its last words, for failed()
 };
 
+/** A loopback port nothing listens on now, or 0. */
+quint16 freeLoopbackPort();
+
 } // namespace rune

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "demo/localcluster.h"
 
+#include "demo/demobroker.h"
 #include "util/background.h"
 
 #include <QCoreApplication>
@@ -10,7 +11,6 @@
 #include <QFileInfo>
 #include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QTcpServer>
 #include <csignal>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -52,13 +52,6 @@ bool reachableByOthers(const QString &dir)
 QString tokenFilePath(const QString &stateDir)
 {
     return stateDir + u"/token"_s;
-}
-
-/** A loopback port nothing listens on now, or 0. */
-quint16 freeLoopbackPort()
-{
-    QTcpServer server;
-    return server.listen(QHostAddress::LocalHost, 0) ? server.serverPort() : quint16(0);
 }
 
 /** The settings that make a controller run @p haproxyBinary as its gateway; empty when it does not exist. */

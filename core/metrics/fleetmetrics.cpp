@@ -1,21 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "metrics/fleetmetrics.h"
 
-#include <limits>
-
 namespace rune
 {
-
-namespace
-{
-
-/** Figures a hostile node reports may be absurdly large: a fleet's sum stops at INT_MAX. */
-int saturatingAdd(int sum, int value)
-{
-    return int(std::min<qint64>(qint64(sum) + value, std::numeric_limits<int>::max()));
-}
-
-} // namespace
 
 double FleetTotals::errorRate() const
 {

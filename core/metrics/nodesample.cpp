@@ -26,12 +26,6 @@ double NodeSample::errorRate() const
 namespace
 {
 
-/** A sum of figures a node reported, which may be absurdly large: it stops at INT_MAX. */
-int saturatingAdd(int sum, int value)
-{
-    return int(std::min<qint64>(qint64(sum) + value, std::numeric_limits<int>::max()));
-}
-
 /** Seconds between two answers; 0 when they cannot be compared. */
 double intervalSeconds(const AgentMetrics *previous, const AgentMetrics &current)
 {
@@ -169,6 +163,11 @@ QList<FunctionSample> deriveFunctionSamples(const AgentMetrics *previous, const 
         samples.append(sample);
     }
     return samples;
+}
+
+int saturatingAdd(int sum, int value)
+{
+    return int(std::min<qint64>(qint64(sum) + value, std::numeric_limits<int>::max()));
 }
 
 } // namespace rune

@@ -70,6 +70,9 @@ NodeSample deriveSample(const AgentMetrics *previous, const AgentMetrics &curren
 /** The per-function view of the same two answers; deployed functions only, by name. */
 QList<FunctionSample> deriveFunctionSamples(const AgentMetrics *previous, const AgentMetrics &current);
 
+/** A sum of figures nodes reported, which may be absurdly large: it stops at INT_MAX. */
+int saturatingAdd(int sum, int value);
+
 } // namespace rune
 
 Q_DECLARE_METATYPE(rune::NodeSample)

@@ -13,12 +13,6 @@ namespace rune
 namespace
 {
 
-/** Sums of figures a hostile node may report absurdly large stop at INT_MAX. */
-int saturatingAdd(int sum, int value)
-{
-    return int(std::min<qint64>(qint64(sum) + value, std::numeric_limits<int>::max()));
-}
-
 void appendTrend(QList<float> &trend, float value)
 {
     trend.append(value);

@@ -20,8 +20,6 @@ using json = nlohmann::json;
 namespace
 {
 
-const QString haproxyBinary = QStringLiteral("/usr/sbin/haproxy");
-
 /** HAProxy's master process; stopped (workers with it) when the test ends, however it ends. */
 class HaproxyMaster
 {
@@ -66,9 +64,6 @@ public:
 private:
     QProcess m_process;
 };
-
-const QString echoHandler = QStringLiteral("def handle(event, context):\n"
-                                           "    return event['body'] or 'echo'\n");
 
 /** `haproxy -c -f` on @p path: empty when valid, else what HAProxy said. */
 QString checkProblems(const QString &path)

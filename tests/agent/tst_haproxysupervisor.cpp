@@ -26,11 +26,6 @@ using json = nlohmann::json;
 namespace
 {
 
-const QString haproxyBinary = QStringLiteral("/usr/sbin/haproxy");
-
-const QString echoHandler = QStringLiteral("def handle(event, context):\n"
-                                           "    return event['body'] or 'echo'\n");
-
 bool writeFile(const QString &path, const QByteArray &text, QFileDevice::Permissions permissions = {})
 {
     QFile file(path);

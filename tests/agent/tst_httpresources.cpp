@@ -20,8 +20,8 @@ using namespace rune::test;
 namespace
 {
 
-const QString token = QStringLiteral("resource-token");
-const QByteArray bearer = "Authorization: Bearer resource-token";
+const QString resourceToken = QStringLiteral("resource-token");
+const QByteArray resourceBearer = "Authorization: Bearer resource-token";
 
 QString writeConfig(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
 {
@@ -241,7 +241,7 @@ void TestHttpResources::healthAnswersPastAThousandIdleConnections()
     if (own.rlim_max < 3 * idleCount)
         QSKIP("the hard open-file limit leaves the agent no room past 1024");
     // Started with 1024 open files: the agent raises that limit, or it could not take them all.
-    const auto started = agentWithLowOpenFileLimit({}, token);
+    const auto started = agentWithLowOpenFileLimit({}, resourceToken);
     TestAgent &agent = *started;
     QVERIFY(agent.waitForPort());
     for (const quint16 port : {agent.port(), agent.invokePort()}) {
@@ -267,7 +267,7 @@ void TestHttpResources::capClosesTheLongestIdleConnection()
 {
     TestAgent agent(
         {QStringLiteral("--config"), writeConfig(m_scratch, QStringLiteral("cap.conf"), "max_connections = 20\n")},
-        token);
+        resourceToken);
     QVERIFY(agent.waitForPort());
     std::vector<std::unique_ptr<HttpConnection>> idle;
     for (int index = 0; index < 20; ++index) {
@@ -275,17 +275,17 @@ void TestHttpResources::capClosesTheLongestIdleConnection()
         QCOMPARE(idle.back()->request("GET", "/v1/health").status, 200);
     }
     HttpConnection newcomer(agent.port());
-    QCOMPARE(newcomer.request("GET", "/v1/info", {bearer}).status, 200);
+    QCOMPARE(newcomer.request("GET", "/v1/info", {resourceBearer}).status, 200);
     QVERIFY(idle.front()->waitForClose()); // idle the longest: closed to make room
     QCOMPARE(idle.back()->request("GET", "/v1/health").status, 200);
-    QCOMPARE(newcomer.request("GET", "/v1/info", {bearer}).status, 200); // a full member, kept alive
+    QCOMPARE(newcomer.request("GET", "/v1/info", {resourceBearer}).status, 200); // a full member, kept alive
 }
 
 void TestHttpResources::capAnswersOnlyHealthChecksWhenAllAreBusy()
 {
     TestAgent agent(
         {QStringLiteral("--config"), writeConfig(m_scratch, QStringLiteral("busy.conf"), "max_connections = 8\n")},
-        token);
+        resourceToken);
     QVERIFY(agent.waitForPort());
     for (const quint16 port : {agent.port(), agent.invokePort()}) {
         const bool control = port == agent.port();
@@ -297,8 +297,8 @@ void TestHttpResources::capAnswersOnlyHealthChecksWhenAllAreBusy()
         }
         QTest::qWait(200); // the agent has taken them in
         HttpConnection other(port);
-        const HttpReply refused =
-            control ? other.request("GET", "/v1/info", {bearer}) : other.request("POST", "/function/anything", {}, "x");
+        const HttpReply refused = control ? other.request("GET", "/v1/info", {resourceBearer})
+                                          : other.request("POST", "/function/anything", {}, "x");
         QCOMPARE(refused.status, 503);
         QCOMPARE(errorCodeOf(refused), QStringLiteral("too_many_connections"));
         QVERIFY(!refused.header("retry-after").isEmpty());
@@ -309,7 +309,7 @@ void TestHttpResources::capAnswersOnlyHealthChecksWhenAllAreBusy()
         QCOMPARE(reply.header("connection"), QByteArray("close")); // over the cap: one answer
         // The busy connections were kept and are served once their requests are whole.
         for (const auto &connection : busy) {
-            QVERIFY(connection->sendAll("Host: 127.0.0.1\r\n" + bearer + "\r\n\r\n"));
+            QVERIFY(connection->sendAll("Host: 127.0.0.1\r\n" + resourceBearer + "\r\n\r\n"));
             QCOMPARE(statusOf(connection->receive()), 200);
         }
     }
@@ -321,11 +321,11 @@ void TestHttpResources::slowBodyIsCutOff()
                         writeConfig(m_scratch,
                             QStringLiteral("rate.conf"),
                             "min_body_bytes_per_second = 1000\nbody_rate_window_seconds = 1\n")},
-        token);
+        resourceToken);
     QVERIFY(agent.waitForPort());
     HttpConnection connection(agent.port());
     // 100 bytes of 100000, then nothing: far below 1000 bytes a second.
-    const HttpReply reply = connection.sendRaw("PUT /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bearer
+    const HttpReply reply = connection.sendRaw("PUT /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\n" + resourceBearer
             + "\r\nContent-Length: 100000\r\n\r\n" + QByteArray(100, 'x'),
         15000);
     QCOMPARE(reply.status, 408);
@@ -339,11 +339,11 @@ void TestHttpResources::steadyBodyIsServed()
                         writeConfig(m_scratch,
                             QStringLiteral("steady.conf"),
                             "min_body_bytes_per_second = 1000\nbody_rate_window_seconds = 1\n")},
-        token);
+        resourceToken);
     QVERIFY(agent.waitForPort());
     RawConnection connection(agent.port());
     const QByteArray body = "{\"nodes\":[]}" + QByteArray(40 * 1024 - 12, ' ');
-    QVERIFY(connection.sendAll("PUT /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bearer
+    QVERIFY(connection.sendAll("PUT /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\n" + resourceBearer
         + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n"));
     // 512 bytes every 62 ms: eight times the minimum, for five seconds (several windows).
     for (qsizetype offset = 0; offset < body.size(); offset += 512) {
@@ -364,17 +364,17 @@ void TestHttpResources::stalledUploadsStayWithinTheBudget()
                         writeConfig(m_scratch,
                             QStringLiteral("budget.conf"),
                             "max_buffered_body_bytes = " + QByteArray::number(budget) + "\n")},
-        token);
+        resourceToken);
     QVERIFY(agent.waitForPort());
     const qint64 pid = agent.process().processId();
-    QCOMPARE(httpRequest(agent.port(), "GET", "/v1/info", token).status, 200);
+    QCOMPARE(httpRequest(agent.port(), "GET", "/v1/info", resourceToken).status, 200);
     const qint64 before = residentKiB(pid);
     QVERIFY(before > 0);
 
     std::vector<std::unique_ptr<RawConnection>> uploads;
     for (int index = 0; index < 20; ++index) {
         uploads.push_back(std::make_unique<RawConnection>(agent.port()));
-        QVERIFY(uploads.back()->sendAll("PUT /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bearer
+        QVERIFY(uploads.back()->sendAll("PUT /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\n" + resourceBearer
             + "\r\nContent-Length: " + QByteArray::number(declared) + "\r\n\r\n"));
     }
     pushBodies(uploads, sentEach);
@@ -396,7 +396,8 @@ void TestHttpResources::stalledUploadsStayWithinTheBudget()
     QVERIFY2(grown < (budget >> 10) + 8 * 1024, qPrintable(QStringLiteral("grew by %1 KiB").arg(grown)));
 
     uploads.clear(); // their shares go back to the budget
-    QTRY_COMPARE_WITH_TIMEOUT(httpRequest(agent.port(), "PUT", "/v1/cluster", token, QByteArray(declared, ' ')).status,
+    QTRY_COMPARE_WITH_TIMEOUT(
+        httpRequest(agent.port(), "PUT", "/v1/cluster", resourceToken, QByteArray(declared, ' ')).status,
         409, // read whole and handled: this agent is no controller
         10000);
 }
@@ -405,17 +406,17 @@ void TestHttpResources::chunkedUploadsCountAsTheyGrow()
 {
     TestAgent agent({QStringLiteral("--config"),
                         writeConfig(m_scratch, QStringLiteral("chunked.conf"), "max_buffered_body_bytes = 1048576\n")},
-        token);
+        resourceToken);
     QVERIFY(agent.waitForPort());
     // One upload holds 900 KiB of the 1 MiB budget...
     RawConnection holder(agent.port());
-    QVERIFY(holder.sendAll("PUT /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bearer
+    QVERIFY(holder.sendAll("PUT /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\n" + resourceBearer
         + "\r\nContent-Length: 1000000\r\n\r\n" + QByteArray(900 * 1024, ' ')));
     QTest::qWait(300); // its header is in: the agent took the share
     // ...so a chunked one is refused once its chunks pass what is left.
     HttpConnection chunked(agent.port());
     const QByteArray chunk = "20000\r\n" + QByteArray(0x20000, ' ') + "\r\n";
-    const HttpReply reply = chunked.sendRaw("PUT /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bearer
+    const HttpReply reply = chunked.sendRaw("PUT /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\n" + resourceBearer
         + "\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + chunk);
     QCOMPARE(reply.status, 503);
     QCOMPARE(errorCodeOf(reply), QStringLiteral("overloaded"));
@@ -424,7 +425,7 @@ void TestHttpResources::chunkedUploadsCountAsTheyGrow()
 
 void TestHttpResources::functionTokenIsCheckedBeforeTheBody()
 {
-    TestAgent agent({}, token);
+    TestAgent agent({}, resourceToken);
     QVERIFY(agent.waitForPort());
     QCOMPARE(deployPython(agent,
                  QStringLiteral("private"),
@@ -447,7 +448,7 @@ void TestHttpResources::functionTokenIsCheckedBeforeTheBody()
     }
     // With it, the body is read and the function runs.
     HttpConnection allowed(agent.invokePort());
-    const HttpReply reply = allowed.sendRaw(head + bearer + "\r\n\r\n" + QByteArray(1000000, 'x'), 30000);
+    const HttpReply reply = allowed.sendRaw(head + resourceBearer + "\r\n\r\n" + QByteArray(1000000, 'x'), 30000);
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.body, QByteArray("1000000"));
 }

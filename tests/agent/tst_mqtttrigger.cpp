@@ -41,7 +41,7 @@ int countEvents(TestAgent &agent, const std::string &kind, const std::string &fu
     return count;
 }
 
-const QString crashHandler =
+const QString crashReportHandler =
     QStringLiteral("import json\n"
                    "def handle(event, context):\n"
                    "    report = json.loads(event['body'])\n"
@@ -68,7 +68,7 @@ void TestMqttTrigger::messageScalesFromZeroAndPublishesTheResult()
 {
     QCOMPARE(deployPython(*m_edge,
                  QStringLiteral("crash"),
-                 crashHandler,
+                 crashReportHandler,
                  mqttTriggerConfig(QStringLiteral("cars/+/crash"), QStringLiteral("alerts/crash")))
                  .status,
         201);
@@ -93,7 +93,7 @@ void TestMqttTrigger::reconnectsAfterTheBrokerRestarts()
 {
     QCOMPARE(deployPython(*m_edge,
                  QStringLiteral("survivor"),
-                 crashHandler,
+                 crashReportHandler,
                  mqttTriggerConfig(QStringLiteral("trucks/+/crash"), QStringLiteral("alerts/trucks")))
                  .status,
         201);
@@ -119,7 +119,7 @@ void TestMqttTrigger::computeNodesLeaveTriggersToTheEdge()
     QVERIFY(compute.waitForPort());
     QCOMPARE(deployPython(compute,
                  QStringLiteral("crash"),
-                 crashHandler,
+                 crashReportHandler,
                  mqttTriggerConfig(QStringLiteral("cars/+/crash"), QStringLiteral("alerts/compute")))
                  .status,
         201);
@@ -134,7 +134,7 @@ void TestMqttTrigger::badTriggersAreRefusedAtDeploy()
 {
     const auto reply = deployPython(*m_edge,
         QStringLiteral("wrong"),
-        crashHandler,
+        crashReportHandler,
         {{QStringLiteral("triggers"),
             QJsonArray {QJsonObject {{QStringLiteral("type"), QStringLiteral("mqtt")},
                             {QStringLiteral("value"), QStringLiteral("a/#/b")}},

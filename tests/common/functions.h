@@ -12,6 +12,13 @@
 namespace rune::test
 {
 
+/** Where Debian's HAProxy package puts the program the gateway tests run. */
+inline const QString haproxyBinary = QStringLiteral("/usr/sbin/haproxy");
+
+/** A python3 handler that answers with the request's body, or "echo" when there is none. */
+inline const QString echoHandler = QStringLiteral("def handle(event, context):\n"
+                                                  "    return event['body'] or 'echo'\n");
+
 /** A code archive with one file. */
 inline QByteArray archiveWith(const QString &name, const QString &source, int mode = 0644)
 {

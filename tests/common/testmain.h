@@ -23,7 +23,7 @@ bool registerTest(const char *sourceFile, TestRun run);
 #define RUNE_TEST_MAIN_WRAPPER(TestObject, ...)                                                                        \
     namespace                                                                                                          \
     {                                                                                                                  \
-    int runeRunTest(int argc, char *argv[])                                                                            \
+    int runeRun##TestObject(int argc, char *argv[])                                                                    \
     {                                                                                                                  \
         QT_PREPEND_NAMESPACE(QTest::Internal::callInitMain)<TestObject>();                                             \
         __VA_ARGS__                                                                                                    \
@@ -31,7 +31,7 @@ bool registerTest(const char *sourceFile, TestRun run);
         QTEST_SET_MAIN_SOURCE_PATH                                                                                     \
         return QTest::qExec(&tc, argc, argv);                                                                          \
     }                                                                                                                  \
-    [[maybe_unused]] const bool runeTestRegistered = rune::test::registerTest(__FILE__, runeRunTest);                  \
+    [[maybe_unused]] const bool runeRegistered##TestObject = rune::test::registerTest(__FILE__, runeRun##TestObject);  \
     }
 
 #define RUNE_TEST_MAIN(TestObject) RUNE_TEST_MAIN_WRAPPER(TestObject, QTEST_MAIN_SETUP())

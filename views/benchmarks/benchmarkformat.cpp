@@ -24,11 +24,6 @@ QString tr(const char *text)
 namespace t = protocol::benchtests;
 namespace m = protocol::benchmetrics;
 
-QString latin(const char *text)
-{
-    return QString::fromLatin1(text);
-}
-
 /** The metrics a summary line shows for each test, in order (rtt is summarised apart). */
 QList<const char *> summaryMetrics(const QString &test)
 {
@@ -65,6 +60,11 @@ QString rttSummary(const QList<BenchmarkRecord> &records)
 }
 
 } // namespace
+
+QString latin(const char *text)
+{
+    return QString::fromLatin1(text);
+}
 
 QStringList benchmarkTests()
 {

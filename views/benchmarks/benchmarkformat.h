@@ -23,5 +23,7 @@ QString formatBenchmarkValue(double value, const QString &unit);
  * "CPU 1,234 events/s single, 4,567 all cores · measured 2026-12-04 10:40".
  */
 QStringList benchmarkSummaryLines(const QList<BenchmarkRecord> &records);
+/** @p text, a name of the benchmark protocol (ASCII), as a QString. */
+QString latin(const char *text);
 
 } // namespace rune::views

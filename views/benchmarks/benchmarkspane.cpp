@@ -43,11 +43,6 @@ namespace t = protocol::benchtests;
 namespace m = protocol::benchmetrics;
 namespace units = protocol::benchunits;
 
-QString latin(const char *text)
-{
-    return QString::fromLatin1(text);
-}
-
 /** One bar chart: a test's metrics that share a unit. */
 struct BarSpec {
     const char *test;

@@ -14,8 +14,8 @@ using namespace rune::test;
 namespace
 {
 
-const QString token = QStringLiteral("frame-token");
-const QByteArray bearer = "Authorization: Bearer frame-token";
+const QString frameToken = QStringLiteral("frame-token");
+const QByteArray frameBearer = "Authorization: Bearer frame-token";
 
 QString writeConfig(const QTemporaryDir &dir, const QByteArray &content)
 {
@@ -58,7 +58,7 @@ void TestHttpFraming::initTestCase()
 {
     // A small body limit, so limits are reached with small requests.
     const QString config = writeConfig(m_scratch, "max_body_bytes = 4096\n");
-    m_agent = std::make_unique<TestAgent>(QStringList {QStringLiteral("--config"), config}, token);
+    m_agent = std::make_unique<TestAgent>(QStringList {QStringLiteral("--config"), config}, frameToken);
     QVERIFY(m_agent->waitForPort());
     QCOMPARE(deployPython(*m_agent,
                  QStringLiteral("headers"),
@@ -83,7 +83,7 @@ void TestHttpFraming::ambiguousFramingIsRefused_data()
     QTest::addColumn<QByteArray>("head");
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("code");
-    const QByteArray put = "PUT /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bearer + "\r\n";
+    const QByteArray put = "PUT /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\n" + frameBearer + "\r\n";
     const auto badRequest = QStringLiteral("bad_request");
     QTest::newRow("gzip") << put + "Transfer-Encoding: gzip\r\n" << 400 << badRequest;
     QTest::newRow("identity") << put + "Transfer-Encoding: identity\r\n" << 400 << badRequest;
@@ -91,7 +91,7 @@ void TestHttpFraming::ambiguousFramingIsRefused_data()
     QTest::newRow("gzip, chunked") << put + "Transfer-Encoding: gzip, chunked\r\n"
                                    << 501 << QStringLiteral("not_implemented");
     QTest::newRow("chunked on HTTP/1.0") << QByteArray(
-        "PUT /v1/cluster HTTP/1.0\r\n" + bearer + "\r\nTransfer-Encoding: chunked\r\n")
+        "PUT /v1/cluster HTTP/1.0\r\n" + frameBearer + "\r\nTransfer-Encoding: chunked\r\n")
                                          << 400 << badRequest;
     QTest::newRow("chunked with Content-Length") << put + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n"
                                                  << 400 << badRequest;
@@ -121,7 +121,7 @@ void TestHttpFraming::everyPartOfARequestIsLimited_data()
     QTest::addColumn<QByteArray>("request");
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("code");
-    const QByteArray put = "PUT /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bearer + "\r\n";
+    const QByteArray put = "PUT /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\n" + frameBearer + "\r\n";
     const QByteArray chunked = put + "Transfer-Encoding: chunked\r\n\r\n";
     QByteArray fields;
     for (int index = 0; index < 100; ++index)
@@ -178,9 +178,9 @@ void TestHttpFraming::headAnswersCarryNoBody()
     const HttpReply head = connection.request("HEAD", "/v1/health");
     QCOMPARE(head.status, 200);
     QVERIFY(head.header("content-length").toInt() > 0); // the length a GET would have
-    const HttpReply unknown = connection.request("HEAD", "/v1/nothing-here", {bearer});
+    const HttpReply unknown = connection.request("HEAD", "/v1/nothing-here", {frameBearer});
     QCOMPARE(unknown.status, 404);
-    const HttpReply stream = connection.request("HEAD", "/v1/events?follow=1", {bearer});
+    const HttpReply stream = connection.request("HEAD", "/v1/events?follow=1", {frameBearer});
     QCOMPARE(stream.status, 200);
     const HttpReply get = connection.request("GET", "/v1/health");
     QCOMPARE(get.status, 200);
@@ -202,9 +202,9 @@ void TestHttpFraming::headNeedsTheTokenGetNeeds()
     const HttpReply anonymous = connection.request("HEAD", "/v1/info");
     QCOMPARE(anonymous.status, 401);
     QCOMPARE(connection.request("HEAD", "/v1/functions").status, 401);
-    QCOMPARE(connection.request("HEAD", "/v1/info", {bearer}).status, 200);
+    QCOMPARE(connection.request("HEAD", "/v1/info", {frameBearer}).status, 200);
     // Where GET is allowed, so is HEAD, and 405 says so.
-    const HttpReply wrong = connection.request("POST", "/v1/info", {bearer});
+    const HttpReply wrong = connection.request("POST", "/v1/info", {frameBearer});
     QCOMPARE(wrong.status, 405);
     QCOMPARE(wrong.header("allow"), QByteArray("GET, HEAD"));
     QCOMPARE(connection.request("GET", "/v1/health").status, 200);
@@ -233,7 +233,8 @@ void TestHttpFraming::bodilessStatusesCarryNoBody()
 void TestHttpFraming::http10GetsUnchunkedStreams()
 {
     HttpConnection connection(m_agent->port());
-    connection.socket().write("GET /v1/events?follow=1 HTTP/1.0\r\nConnection: keep-alive\r\n" + bearer + "\r\n\r\n");
+    connection.socket().write(
+        "GET /v1/events?follow=1 HTTP/1.0\r\nConnection: keep-alive\r\n" + frameBearer + "\r\n\r\n");
     QByteArray received;
     QTRY_VERIFY_WITH_TIMEOUT(
         (received += connection.socket().readAll(), received.contains("\r\n\r\n") && received.contains("}\n")), 10000);
@@ -292,7 +293,7 @@ void TestHttpFraming::invalidUtf8IsBadRequest()
     QFETCH(QByteArray, method);
     QFETCH(QByteArray, target);
     HttpConnection connection(invokePort ? m_agent->invokePort() : m_agent->port());
-    const HttpReply reply = connection.request(method, target, {bearer});
+    const HttpReply reply = connection.request(method, target, {frameBearer});
     QCOMPARE(reply.status, 400);
     QCOMPARE(errorCodeOf(reply), QStringLiteral("bad_request"));
     QVERIFY2(errorMessageOf(reply).contains(QStringLiteral("UTF-8")), qPrintable(errorMessageOf(reply)));
@@ -341,7 +342,7 @@ print("ok", len(seen))
             script,
             QString::number(m_agent->port()),
             QString::number(m_agent->invokePort()),
-            token});
+            frameToken});
     QVERIFY(python.waitForFinished(60000));
     const QByteArray errors = python.readAllStandardError();
     QVERIFY2(python.exitCode() == 0, errors.constData());

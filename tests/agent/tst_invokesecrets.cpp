@@ -29,7 +29,7 @@ private:
 namespace
 {
 
-const QString token = QStringLiteral("control-secret-4711");
+const QString controlToken = QStringLiteral("control-secret-4711");
 
 // Answers with every header it received, names in lower case.
 const QString echoSource = QStringLiteral("def handle(event, context):\n"
@@ -42,7 +42,7 @@ void verifyNoSecrets(const HttpReply &reply)
     QVERIFY2(headers.is_object(), reply.body.constData());
     QVERIFY2(!headers.contains("authorization"), reply.body.constData());
     QVERIFY2(!headers.contains("proxy-authorization"), reply.body.constData());
-    QVERIFY2(!reply.body.contains(token.toUtf8()), reply.body.constData());
+    QVERIFY2(!reply.body.contains(controlToken.toUtf8()), reply.body.constData());
     QVERIFY2(!reply.body.contains("proxy-secret"), reply.body.constData());
     QCOMPARE(textOf(headers["cookie"]), QStringLiteral("session=abc")); // the function's own business
     QCOMPARE(textOf(headers["x-other"]), QStringLiteral("kept"));
@@ -52,7 +52,7 @@ void verifyNoSecrets(const HttpReply &reply)
 
 void TestInvokeSecrets::initTestCase()
 {
-    m_agent = std::make_unique<TestAgent>(QStringList {}, token);
+    m_agent = std::make_unique<TestAgent>(QStringList {}, controlToken);
     QVERIFY(m_agent->waitForPort() != 0);
     QCOMPARE(deployPython(*m_agent, QStringLiteral("echo"), echoSource).status, 201);
     QCOMPARE(deployPython(
@@ -66,7 +66,7 @@ void TestInvokeSecrets::controlApiInvokeHidesTheControlToken()
     HttpConnection connection(m_agent->port());
     const auto reply = connection.request("POST",
         "/v1/functions/echo/invoke",
-        {"Authorization: Bearer " + token.toUtf8(),
+        {"Authorization: Bearer " + controlToken.toUtf8(),
             "Proxy-Authorization: Basic proxy-secret",
             "Cookie: session=abc",
             "X-Other: kept"},
@@ -79,8 +79,8 @@ void TestInvokeSecrets::invokePortHidesCredentials_data()
     QTest::addColumn<QByteArray>("function");
     QTest::addColumn<QByteArray>("authorization");
     QTest::newRow("public function, some token") << QByteArray("echo") << QByteArray("Bearer someone-elses-token");
-    QTest::newRow("public function, the control token") << QByteArray("echo") << "Bearer " + token.toUtf8();
-    QTest::newRow("token function, the right token") << QByteArray("guarded") << "Bearer " + token.toUtf8();
+    QTest::newRow("public function, the control token") << QByteArray("echo") << "Bearer " + controlToken.toUtf8();
+    QTest::newRow("token function, the right token") << QByteArray("guarded") << "Bearer " + controlToken.toUtf8();
 }
 
 void TestInvokeSecrets::invokePortHidesCredentials()
@@ -114,10 +114,10 @@ void TestInvokeSecrets::execSeesNoAuthorizationEither()
         "GET",
         "/function/envecho",
         {},
-        {"Authorization: Bearer " + token.toUtf8(), "Proxy-Authorization: Basic proxy-secret", "X-Other: kept"});
+        {"Authorization: Bearer " + controlToken.toUtf8(), "Proxy-Authorization: Basic proxy-secret", "X-Other: kept"});
     QCOMPARE(reply.status, 200);
     QVERIFY2(reply.body.contains("Http_X_Other=kept"), reply.body.constData());
-    QVERIFY2(!reply.body.contains(token.toUtf8()), reply.body.constData());
+    QVERIFY2(!reply.body.contains(controlToken.toUtf8()), reply.body.constData());
     QVERIFY2(!reply.body.contains("proxy-secret"), reply.body.constData());
 }
 

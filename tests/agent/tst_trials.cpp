@@ -41,7 +41,7 @@ private:
 namespace
 {
 
-const QString token = QStringLiteral("trial-token-1");
+const QString trialToken = QStringLiteral("trial-token-1");
 
 // Answers with the memory it was given and its version.
 const QString sizeSource = QStringLiteral("import os\n"
@@ -53,17 +53,18 @@ const QString sizeSource = QStringLiteral("import os\n"
 
 HttpReply TestTrials::createTrial(const QByteArray &function, const QByteArray &body)
 {
-    return httpRequest(m_agent->port(), "POST", "/v1/functions/" + function + "/trials", token, body);
+    return httpRequest(m_agent->port(), "POST", "/v1/functions/" + function + "/trials", trialToken, body);
 }
 
 HttpReply TestTrials::callTrial(const QByteArray &function, const QByteArray &id, const QByteArray &body)
 {
-    return httpRequest(m_agent->port(), "POST", "/v1/functions/" + function + "/trials/" + id + "/invoke", token, body);
+    return httpRequest(
+        m_agent->port(), "POST", "/v1/functions/" + function + "/trials/" + id + "/invoke", trialToken, body);
 }
 
 HttpReply TestTrials::deleteTrial(const QByteArray &function, const QByteArray &id)
 {
-    return httpRequest(m_agent->port(), "DELETE", "/v1/functions/" + function + "/trials/" + id, token);
+    return httpRequest(m_agent->port(), "DELETE", "/v1/functions/" + function + "/trials/" + id, trialToken);
 }
 
 QByteArray TestTrials::newTrial(const QByteArray &function, int memoryMiB)
@@ -76,7 +77,7 @@ QByteArray TestTrials::newTrial(const QByteArray &function, int memoryMiB)
 
 void TestTrials::initTestCase()
 {
-    m_agent = std::make_unique<TestAgent>(QStringList {}, token);
+    m_agent = std::make_unique<TestAgent>(QStringList {}, trialToken);
     QVERIFY(m_agent->waitForPort() != 0);
     QCOMPARE(
         deployPython(*m_agent, QStringLiteral("sized"), sizeSource, {{QStringLiteral("memory_mib"), 128}}).status, 201);
@@ -265,7 +266,7 @@ void TestTrials::deletingTheFunctionEndsItsTrials()
     QCOMPARE(deployPython(*m_agent, QStringLiteral("doomed"), sizeSource).status, 201);
     const QByteArray id = newTrial("doomed", 256);
     QCOMPARE(callTrial("doomed", id).status, 200);
-    QCOMPARE(httpRequest(m_agent->port(), "DELETE", "/v1/functions/doomed", token).status, 200);
+    QCOMPARE(httpRequest(m_agent->port(), "DELETE", "/v1/functions/doomed", trialToken).status, 200);
     QCOMPARE(callTrial("doomed", id).status, 404);
     QCOMPARE(deleteTrial("doomed", id).status, 404);
 }

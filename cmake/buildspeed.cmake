@@ -48,8 +48,7 @@ endfunction()
 # they include (a batch of eight test files compiles in about the time of three files alone). A
 # name a .cpp file keeps to itself (anonymous namespace, static) must therefore be unique within
 # its target, and must not be one a function of another file of it uses for a local. The core
-# library is left out: most of its files keep a tr() of their own, and compiled at -O1 under the
-# sanitizers it gained little (133 s instead of 168 s with a third of its files left out).
+# library's files that keep a tr() of their own compile alone (core/CMakeLists.txt).
 set(RUNE_UNITY_BATCH_SIZE 8 CACHE STRING "Files per unity batch (RUNE_UNITY=ON)")
 function(rune_unity_build)
   if(NOT RUNE_UNITY)

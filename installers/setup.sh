@@ -235,7 +235,7 @@ trap 'stop_background_jobs; phases_summary' EXIT
 # on, unoptimised and with line tables only, with clang 19, which compiles the console in less
 # processor time than g++ (tests/bench/buildtime.sh).
 gui_compiler=clang++-19
-gui_tests='^(gui_tst_.*|format_check|portable_tst_.*|packages_tst_.*)$'
+gui_tests='^(gui_tst_.*|format_check|moc_includes_check|portable_tst_.*|packages_tst_.*)$'
 gui_test_targets=(gui_tests portable_tests packages_tst_debian) # the programs those tests run
 gui_test_options=(-DCMAKE_CXX_COMPILER="$gui_compiler" -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1")
 

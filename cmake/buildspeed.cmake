@@ -46,10 +46,11 @@ endfunction()
 # batch declared). Used for the agent's libraries, where Beast, Asio and nlohmann/json make every
 # file slow, and for the core library, the CLI, the views and the test programs, whose files are
 # small next to what they include (a batch of eight test files compiles in about the time of three
-# files alone). A name a .cpp file keeps to itself (anonymous namespace, static) must therefore be
-# unique within its target, and must not be one a function of another file of it uses for a local.
+# files alone, and two such batches together in three quarters of their time apart). A name a
+# .cpp file keeps to itself (anonymous namespace, static) must therefore be unique within its
+# target, and must not be one a function of another file of it uses for a local.
 # The core library's files that keep a tr() of their own compile alone (core/CMakeLists.txt).
-set(RUNE_UNITY_BATCH_SIZE 8 CACHE STRING "Files per unity batch (RUNE_UNITY=ON)")
+set(RUNE_UNITY_BATCH_SIZE 16 CACHE STRING "Files per unity batch (RUNE_UNITY=ON)")
 function(rune_unity_build)
   if(NOT RUNE_UNITY)
     return()

@@ -49,6 +49,7 @@ ExternalProject_Add(rune-agent-portable
     -DRUNE_STRIP_AGENT=ON
     -DRUNE_PCH=${RUNE_PCH}
     -DRUNE_UNITY=${RUNE_UNITY}
+    -DRUNE_UNITY_BATCH_SIZE=${RUNE_UNITY_BATCH_SIZE}
   # Lists, kept whole this way (the launcher as given, before cmake/buildspeed.cmake wraps it).
   CMAKE_CACHE_ARGS
     -DRUNE_HOST_HEADERS:STRING=${rune_host_headers}

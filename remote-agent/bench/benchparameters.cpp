@@ -18,7 +18,7 @@ namespace params = protocol::benchparams;
 namespace limits = protocol::benchlimits;
 namespace tests = protocol::benchtests;
 
-constexpr std::size_t maxHostBytes = 255;
+constexpr std::size_t maxPeerHostBytes = 255;
 
 /** A whole-number parameter: its key, where it goes, its bounds and its default. */
 struct IntegerParameter {
@@ -240,7 +240,7 @@ std::expected<BenchPeer, std::string> parseBenchPeer(std::string_view text)
         host = host.substr(1, host.size() - 2);
     if (host.empty())
         return std::unexpected("has no host");
-    if (host.size() > maxHostBytes || !std::all_of(host.begin(), host.end(), isHostCharacter))
+    if (host.size() > maxPeerHostBytes || !std::all_of(host.begin(), host.end(), isHostCharacter))
         return std::unexpected("is not a host name or address followed by \":port\"");
     if (!bracketed && host.find(':') != std::string_view::npos)
         return std::unexpected("needs brackets around an IPv6 address: \"[::1]:7471\"");

@@ -17,15 +17,17 @@
 namespace rune::agent
 {
 
+// As the agent's other files name them, in the namespace (a unity batch may hold several).
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
 namespace
 {
 
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 // How often a wait for the network looks at the cancel flag and the probe's time.
-constexpr auto pollInterval = std::chrono::milliseconds(20);
+constexpr auto probePollInterval = std::chrono::milliseconds(20);
 constexpr std::size_t maxAnswerHeaderBytes = 16 * 1024;
 
 /** One peer's probes so far. */
@@ -52,7 +54,7 @@ std::optional<std::string> runUntil(asio::io_context &io,
     const auto deadline = Clock::now() + timeout;
     while (!finished) {
         io.restart();
-        io.run_for(pollInterval);
+        io.run_for(probePollInterval);
         if (finished)
             break;
         if (control.cancelled() || Clock::now() >= deadline) {

@@ -26,7 +26,7 @@ namespace
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-constexpr auto pollInterval = 100ms;
+constexpr auto supervisorPollInterval = 100ms;
 constexpr auto maxBackoff = 30s;
 /** A master that ran this long without dying starts the next pause from one second again. */
 constexpr auto stableAfter = 30s;
@@ -266,7 +266,7 @@ void HaproxySupervisor::supervise()
         std::optional<std::vector<protocol::HaproxyNode>> nodes;
         {
             std::unique_lock lock(m_mutex);
-            m_wake.wait_for(lock, pollInterval, [this] {
+            m_wake.wait_for(lock, supervisorPollInterval, [this] {
                 return m_stopping || m_pending;
             });
             if (m_stopping)

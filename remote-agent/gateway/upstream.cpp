@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gateway/upstream.h"
 
+#include "hostname.h"
 #include "utf8text.h"
 
 #include <algorithm>
@@ -29,19 +30,6 @@ bool openAndQuiet(boost::asio::ip::tcp::socket &socket)
     char byte = 0;
     const auto peeked = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-}
-
-constexpr std::size_t maxHostBytes = 253;
-
-// A DNS name or an IPv4 address: nothing a resolver would read as something else (no '%', no
-// spaces, no brackets).
-bool isPlainHost(std::string_view host)
-{
-    return !host.empty() && host.size() <= maxHostBytes && host.front() != '-' && host.front() != '.'
-        && std::ranges::all_of(host, [](char c) {
-               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-                   || c == '.';
-           });
 }
 
 } // namespace
@@ -76,7 +64,7 @@ std::expected<NodeAddress, std::string> parseNodeUrl(std::string_view url)
         const auto colon = url.rfind(':');
         if (colon == std::string_view::npos || colon == 0)
             return std::unexpected("the url " + quoted + " needs a port");
-        if (!isPlainHost(url.substr(0, colon)))
+        if (!protocol::isPlainHostName(url.substr(0, colon)))
             return std::unexpected("the url " + quoted
                 + " needs a host name, an IPv4 address or an [IPv6] address in brackets before its port");
         address.host = std::string(url.substr(0, colon));

@@ -2,6 +2,7 @@
 #include "haproxyconfig.h"
 
 #include "deployconfig.h"
+#include "hostname.h"
 #include "utf8text.h"
 
 #include <algorithm>
@@ -18,24 +19,15 @@ namespace
 // Longest socket path: sun_path holds 108 bytes with its terminating zero.
 constexpr std::size_t maxSocketPathBytes = 100;
 constexpr std::size_t maxNodeNameBytes = 63;
-constexpr std::size_t maxHostBytes = 253;
 
 bool isAsciiLetterOrDigit(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-// Every check below admits only characters that mean nothing to HAProxy's configuration parser
-// (no space, quote, backslash, '#', '$' or line break), which is what keeps inputs from
-// becoming directives.
-bool isHostName(std::string_view host)
-{
-    return !host.empty() && host.size() <= maxHostBytes && host.front() != '-' && host.front() != '.'
-        && std::ranges::all_of(host, [](char c) {
-               return isAsciiLetterOrDigit(c) || c == '-' || c == '.';
-           });
-}
-
+// Every check below (and isPlainHostName) admits only characters that mean nothing to HAProxy's
+// configuration parser (no space, quote, backslash, '#', '$' or line break), which is what keeps
+// inputs from becoming directives.
 bool isBracketedIpv6(std::string_view host)
 {
     if (host.size() < 4 || host.front() != '[' || host.back() != ']')
@@ -66,7 +58,7 @@ bool isIpv4(std::string_view host)
 
 bool isHost(std::string_view host)
 {
-    return isHostName(host) || isBracketedIpv6(host);
+    return isPlainHostName(host) || isBracketedIpv6(host);
 }
 
 /** HAProxy's address syntax: `host:port`, and `ipv6@addr:port` for an IPv6 address. */

@@ -31,7 +31,7 @@ private Q_SLOTS:
 namespace
 {
 
-constexpr std::uint64_t bodyLimit = 1 << 20;
+constexpr std::uint64_t responseBodyLimit = 1 << 20;
 
 struct Read {
     UpstreamResponseReader::Progress progress;
@@ -45,7 +45,7 @@ struct Read {
 // the next piece; @p closeAtEnd: then the connection closes.
 Read readAnswer(const std::string &bytes, bool head, std::size_t piece, bool closeAtEnd = false)
 {
-    UpstreamResponseReader reader(head, bodyLimit);
+    UpstreamResponseReader reader(head, responseBodyLimit);
     std::string pending;
     std::size_t offered = 0;
     std::size_t consumed = 0;
@@ -210,12 +210,12 @@ void TestGatewayResponse::stopsAtTheEndOfTheAnswer()
 {
     const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst";
     const std::string stray = "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled";
-    UpstreamResponseReader reader(false, bodyLimit);
+    UpstreamResponseReader reader(false, responseBodyLimit);
     QCOMPARE(reader.feed(answer + stray), answer.size());
     QVERIFY(reader.progress() == UpstreamResponseReader::Progress::complete);
     QCOMPARE(reader.takeResponse().body(), std::string("first"));
     // A HEAD answer ends with its header, whatever its Content-Length says.
-    UpstreamResponseReader head(true, bodyLimit);
+    UpstreamResponseReader head(true, responseBodyLimit);
     const std::string headAnswer = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
     QCOMPARE(head.feed(headAnswer + "hello"), headAnswer.size());
 }

@@ -38,6 +38,26 @@ inline QPalette darkPalette()
     return palette;
 }
 
+/** The Python handler the editor tests load: a comment, strings, a number and keywords. */
+inline QString greeterSource()
+{
+    return QStringLiteral("import json\n\n\ndef handle(event, context):\n    # greet whoever asks\n"
+                          "    name = event.get(\"name\", \"world\")\n    return {\"hello\": name, \"n\": 42}\n");
+}
+
+/** Two versions of a handler for the diff view tests: the new one changes a line and adds one. */
+inline QString diffOldSource()
+{
+    return QStringLiteral("import json\n\n\ndef handle(event, context):\n    name = event.get(\"name\")\n"
+                          "    return {\"hello\": name}\n");
+}
+
+inline QString diffNewSource()
+{
+    return QStringLiteral("import json\n\n\ndef handle(event, context):\n    name = event.get(\"name\", \"world\")\n"
+                          "    print(name)\n    return {\"hello\": name}\n");
+}
+
 /** <build>/tests/screenshots/<name>, the folder made if needed. */
 inline QString screenshotPath(const QString &name)
 {

@@ -4,6 +4,7 @@
 #include "editor/codetheme.h"
 #include "editor/findreplacebar.h"
 #include "editor/nativecodeeditor.h"
+#include "editortesthelpers.h"
 
 #include <QApplication>
 #include <QDir>
@@ -21,9 +22,6 @@ using namespace rune::views;
 namespace
 {
 
-const QString pythonSource = u"import json\n\n\ndef handle(event, context):\n    # greet whoever asks\n"
-                             u"    name = event.get(\"name\", \"world\")\n    return {\"hello\": name, \"n\": 42}\n"_s;
-
 /** The colour the highlighter gave the first occurrence of @p word in @p line. */
 QColor colourOf(const CodeTextEdit *edit, int line, const QString &word)
 {
@@ -35,34 +33,14 @@ QColor colourOf(const CodeTextEdit *edit, int line, const QString &word)
     return {};
 }
 
-QPalette darkPalette()
-{
-    QPalette palette;
-    palette.setColor(QPalette::Window, QColor(0x2b2d30));
-    palette.setColor(QPalette::WindowText, QColor(0xdfe1e5));
-    palette.setColor(QPalette::Base, QColor(0x1e1f22));
-    palette.setColor(QPalette::Text, QColor(0xdfe1e5));
-    palette.setColor(QPalette::Highlight, QColor(0x2f65ca));
-    palette.setColor(QPalette::Button, QColor(0x2b2d30));
-    palette.setColor(QPalette::ButtonText, QColor(0xdfe1e5));
-    return palette;
-}
-
-QString screenshotPath(const QString &name)
-{
-    const QString dir = QCoreApplication::applicationDirPath() + u"/screenshots"_s;
-    QDir().mkpath(dir);
-    return dir + u'/' + name;
-}
-
 /** A window holding the editor, with a Ctrl+S and a Ctrl+F of its own as the console's has. */
-struct Window {
+struct NativeEditorWindow {
     QWidget widget;
     NativeCodeEditor *editor = new NativeCodeEditor(&widget);
     QShortcut *windowSave = new QShortcut(QKeySequence::Save, &widget);
     QShortcut *windowFind = new QShortcut(QKeySequence::Find, &widget);
 
-    Window()
+    NativeEditorWindow()
     {
         auto *layout = new QVBoxLayout(&widget);
         layout->setContentsMargins(0, 0, 0, 0);
@@ -101,7 +79,7 @@ private Q_SLOTS:
 
 void TestNativeCodeEditor::typingChangesTextAndModified()
 {
-    Window window;
+    NativeEditorWindow window;
     QVERIFY(window.show());
     NativeCodeEditor *editor = window.editor;
     editor->setText(u"x = 1\n"_s);
@@ -125,7 +103,7 @@ void TestNativeCodeEditor::typingChangesTextAndModified()
 
 void TestNativeCodeEditor::undoBackToSavedTextIsNotModified()
 {
-    Window window;
+    NativeEditorWindow window;
     QVERIFY(window.show());
     window.editor->setText(u"a"_s);
     window.editor->goToLine(1);
@@ -138,7 +116,7 @@ void TestNativeCodeEditor::undoBackToSavedTextIsNotModified()
 
 void TestNativeCodeEditor::ctrlSRequestsSaveBeforeWindowShortcuts()
 {
-    Window window;
+    NativeEditorWindow window;
     QVERIFY(window.show());
     QSignalSpy save(window.editor, &CodeEditor::saveRequested);
     QSignalSpy windowSave(window.windowSave, &QShortcut::activated);
@@ -156,7 +134,7 @@ void TestNativeCodeEditor::ctrlSRequestsSaveBeforeWindowShortcuts()
 
 void TestNativeCodeEditor::readOnlyRefusesTypingAndSaving()
 {
-    Window window;
+    NativeEditorWindow window;
     QVERIFY(window.show());
     window.editor->setText(u"fixed"_s);
     window.editor->setReadOnly(true);
@@ -191,7 +169,7 @@ void TestNativeCodeEditor::languageFollowsFileName()
 void TestNativeCodeEditor::switchingLanguageRehighlights()
 {
     NativeCodeEditor editor;
-    editor.setText(pythonSource);
+    editor.setText(rune::test::greeterSource());
     const CodeTheme theme = editor.textEdit()->theme();
     QVERIFY(!colourOf(editor.textEdit(), 3, u"def"_s).isValid());
     editor.setLanguage(CodeLanguage::Python);
@@ -204,7 +182,7 @@ void TestNativeCodeEditor::switchingLanguageRehighlights()
 
 void TestNativeCodeEditor::findAndReplace()
 {
-    Window window;
+    NativeEditorWindow window;
     QVERIFY(window.show());
     NativeCodeEditor *editor = window.editor;
     editor->setText(u"name = 1\nprint(name)\nrename = name\n"_s);
@@ -258,7 +236,7 @@ void TestNativeCodeEditor::matchingBracketIsHighlighted()
 void TestNativeCodeEditor::goToLineMovesTheCursor()
 {
     NativeCodeEditor editor;
-    editor.setText(pythonSource);
+    editor.setText(rune::test::greeterSource());
     editor.goToLine(4);
     QCOMPARE(editor.textEdit()->textCursor().blockNumber(), 3);
     QCOMPARE(editor.textEdit()->textCursor().positionInBlock(), 0);
@@ -270,23 +248,23 @@ void TestNativeCodeEditor::themeFollowsThePalette()
 {
     NativeCodeEditor editor;
     editor.setLanguage(CodeLanguage::Python);
-    editor.setText(pythonSource);
+    editor.setText(rune::test::greeterSource());
     QVERIFY(!editor.textEdit()->theme().dark);
-    editor.setPalette(darkPalette());
+    editor.setPalette(rune::test::darkPalette());
     QVERIFY(editor.textEdit()->theme().dark);
     QCOMPARE(editor.textEdit()->palette().color(QPalette::Base), QColor(0x1e1f22));
-    const CodeTheme dark = CodeTheme::fromPalette(darkPalette());
+    const CodeTheme dark = CodeTheme::fromPalette(rune::test::darkPalette());
     QCOMPARE(colourOf(editor.textEdit(), 3, u"def"_s), dark.tokenColor(CodeToken::Keyword));
 }
 
 void TestNativeCodeEditor::screenshots()
 {
     for (const bool dark : {false, true}) {
-        Window window;
+        NativeEditorWindow window;
         if (dark)
-            window.widget.setPalette(darkPalette());
+            window.widget.setPalette(rune::test::darkPalette());
         window.editor->setLanguage(CodeLanguage::Python);
-        window.editor->setText(pythonSource);
+        window.editor->setText(rune::test::greeterSource());
         QVERIFY(window.show());
         window.editor->goToLine(6);
         QTextCursor cursor = window.editor->textEdit()->textCursor();
@@ -297,7 +275,8 @@ void TestNativeCodeEditor::screenshots()
         QTest::keyClicks(window.editor->findChild<QLineEdit *>(u"findEdit"_s), u"name"_s);
         const QImage image = window.widget.grab().toImage();
         // Highlighting shows: the keyword and the plain text differ in colour on screen.
-        QVERIFY(image.save(screenshotPath(dark ? u"editor-native-dark.png"_s : u"editor-native-python.png"_s)));
+        QVERIFY(
+            image.save(rune::test::screenshotPath(dark ? u"editor-native-dark.png"_s : u"editor-native-python.png"_s)));
     }
 }
 

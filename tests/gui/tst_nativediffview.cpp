@@ -16,11 +16,6 @@ using namespace rune::views;
 namespace
 {
 
-const QString oldSource = u"import json\n\n\ndef handle(event, context):\n    name = event.get(\"name\")\n"
-                          u"    return {\"hello\": name}\n"_s;
-const QString newSource = u"import json\n\n\ndef handle(event, context):\n    name = event.get(\"name\", \"world\")\n"
-                          u"    print(name)\n    return {\"hello\": name}\n"_s;
-
 /** The text of each line the pane highlights as changed, or "" for a filler line. */
 QStringList highlightedLines(const CodeTextEdit *pane)
 {
@@ -48,7 +43,7 @@ void TestNativeDiffView::showsChangedLinesSideBySide()
 {
     NativeDiffView view;
     QSignalSpy shown(&view, &DiffView::shown);
-    view.setTexts(oldSource, newSource);
+    view.setTexts(rune::test::diffOldSource(), rune::test::diffNewSource());
     QCOMPARE(shown.size(), 1);
     QCOMPARE(shown.first().first().toInt(), 1);
     QCOMPARE(highlightedLines(view.oldPane()), QStringList({u"    name = event.get(\"name\")"_s, QString()}));
@@ -67,7 +62,7 @@ void TestNativeDiffView::showsChangedLinesSideBySide()
 void TestNativeDiffView::unchangedLinesStayAligned()
 {
     NativeDiffView view;
-    view.setTexts(oldSource, newSource);
+    view.setTexts(rune::test::diffOldSource(), rune::test::diffNewSource());
     const QTextDocument *left = view.oldPane()->document();
     const QTextDocument *right = view.newPane()->document();
     QCOMPARE(left->blockCount(), right->blockCount());
@@ -81,7 +76,7 @@ void TestNativeDiffView::identicalTextsShowNoChange()
 {
     NativeDiffView view;
     QSignalSpy shown(&view, &DiffView::shown);
-    view.setTexts(oldSource, oldSource);
+    view.setTexts(rune::test::diffOldSource(), rune::test::diffOldSource());
     QCOMPARE(shown.first().first().toInt(), 0);
     QVERIFY(view.oldPane()->highlights(CodeTextEdit::Layer::Diff).isEmpty());
     QVERIFY(view.newPane()->highlights(CodeTextEdit::Layer::Diff).isEmpty());
@@ -112,7 +107,7 @@ void TestNativeDiffView::screenshot()
         view.resize(900, 260);
         view.setLanguage(CodeLanguage::Python);
         view.setLabels(u"v1 handler.py"_s, u"v2 handler.py"_s);
-        view.setTexts(oldSource, newSource);
+        view.setTexts(rune::test::diffOldSource(), rune::test::diffNewSource());
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         const QImage shot = view.grab().toImage();

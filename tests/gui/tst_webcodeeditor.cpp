@@ -21,17 +21,14 @@ using rune::test::evaluate;
 namespace
 {
 
-const QString pythonSource = u"import json\n\n\ndef handle(event, context):\n    # greet whoever asks\n"
-                             u"    name = event.get(\"name\", \"world\")\n    return {\"hello\": name, \"n\": 42}\n"_s;
-
 /** A window holding the editor, with a Ctrl+S and a Ctrl+F of its own as the console's has. */
-struct Window {
+struct WebEditorWindow {
     QWidget widget;
     WebCodeEditor *editor = new WebCodeEditor(&widget);
     QShortcut *windowSave = new QShortcut(QKeySequence::Save, &widget);
     QShortcut *windowFind = new QShortcut(QKeySequence::Find, &widget);
 
-    Window()
+    WebEditorWindow()
     {
         auto *layout = new QVBoxLayout(&widget);
         layout->setContentsMargins(0, 0, 0, 0);
@@ -100,7 +97,7 @@ QString cssRgb(const QColor &colour)
  * Text and colour of every highlighted token of the visible lines, "def=rgb(...)". Syntax
  * highlighting marks tokens with generated classes; "cm-..." spans are bracket and search marks.
  */
-QStringList renderedTokens(Window &window)
+QStringList renderedTokens(WebEditorWindow &window)
 {
     return window
         .js(u"Array.from(document.querySelectorAll('.cm-line span'))"
@@ -132,22 +129,22 @@ private Q_SLOTS:
 
 void TestWebCodeEditor::textSetBeforeLoadShowsOnceReady()
 {
-    Window window;
+    WebEditorWindow window;
     QSignalSpy ready(window.editor, &WebCodeEditor::ready);
     window.editor->setLanguage(CodeLanguage::Python);
-    window.editor->setText(pythonSource);
-    QCOMPARE(window.editor->text(), pythonSource); // answered at once, the page is not up yet
+    window.editor->setText(rune::test::greeterSource());
+    QCOMPARE(window.editor->text(), rune::test::greeterSource()); // answered at once, the page is not up yet
     QVERIFY(!window.editor->isReady());
     QVERIFY(window.showAndWait());
     QCOMPARE(ready.size(), 1);
-    QCOMPARE(window.pageText(), pythonSource);
+    QCOMPARE(window.pageText(), rune::test::greeterSource());
     QVERIFY(!window.editor->isModified());
     QCOMPARE(window.js(u"document.querySelectorAll('.cm-gutterElement').length > 5"_s).toBool(), true);
 }
 
 void TestWebCodeEditor::changesInThePageReachTextAndModified()
 {
-    Window window;
+    WebEditorWindow window;
     window.editor->setText(u"x = 1\n"_s);
     QVERIFY(window.showAndWait());
     QSignalSpy changed(window.editor, &CodeEditor::textChanged);
@@ -167,7 +164,7 @@ void TestWebCodeEditor::changesInThePageReachTextAndModified()
 
 void TestWebCodeEditor::typingReachesTextAndUndoClearsModified()
 {
-    Window window;
+    WebEditorWindow window;
     window.editor->setText(u"x = 1\n"_s);
     QVERIFY(window.showAndWait());
     QVERIFY(window.goToLine(2));
@@ -184,7 +181,7 @@ void TestWebCodeEditor::typingReachesTextAndUndoClearsModified()
 
 void TestWebCodeEditor::staleReportsAfterSetTextAreDropped()
 {
-    Window window;
+    WebEditorWindow window;
     window.editor->setText(u"first"_s);
     QVERIFY(window.showAndWait());
     // The page edited the old document (generation 1, from the first setText) and the console
@@ -211,7 +208,7 @@ void TestWebCodeEditor::staleReportsAfterSetTextAreDropped()
 
 void TestWebCodeEditor::ctrlSRequestsSaveBeforeWindowShortcuts()
 {
-    Window window;
+    WebEditorWindow window;
     window.editor->setText(u"x = 1\n"_s);
     QVERIFY(window.showAndWait());
     window.focusEditor();
@@ -224,7 +221,7 @@ void TestWebCodeEditor::ctrlSRequestsSaveBeforeWindowShortcuts()
 
 void TestWebCodeEditor::searchPanelOpensWithCtrlFAndCtrlH()
 {
-    Window window;
+    WebEditorWindow window;
     window.editor->setText(u"name = 1\nprint(name)\n"_s);
     QVERIFY(window.showAndWait());
     window.focusEditor();
@@ -243,7 +240,7 @@ void TestWebCodeEditor::searchPanelOpensWithCtrlFAndCtrlH()
 
 void TestWebCodeEditor::readOnlyRefusesTyping()
 {
-    Window window;
+    WebEditorWindow window;
     window.editor->setText(u"fixed"_s);
     window.editor->setReadOnly(true);
     QVERIFY(window.showAndWait());
@@ -267,9 +264,9 @@ void TestWebCodeEditor::readOnlyRefusesTyping()
 
 void TestWebCodeEditor::highlightsPythonTokens()
 {
-    Window window;
+    WebEditorWindow window;
     window.editor->setLanguage(CodeLanguage::Python);
-    window.editor->setText(pythonSource);
+    window.editor->setText(rune::test::greeterSource());
     QVERIFY(window.showAndWait());
     const CodeTheme theme = CodeTheme::fromPalette(window.editor->palette());
     QStringList tokens;
@@ -296,7 +293,7 @@ void TestWebCodeEditor::highlightsPythonTokens()
 
 void TestWebCodeEditor::switchingLanguageRehighlights()
 {
-    Window window;
+    WebEditorWindow window;
     window.editor->setText(u"{\"name\": \"rune\", \"replicas\": 3, \"public\": true}\n"_s);
     QVERIFY(window.showAndWait());
     const CodeTheme theme = CodeTheme::fromPalette(window.editor->palette());
@@ -318,8 +315,8 @@ void TestWebCodeEditor::switchingLanguageRehighlights()
 
 void TestWebCodeEditor::goToLineMovesTheCursor()
 {
-    Window window;
-    window.editor->setText(pythonSource);
+    WebEditorWindow window;
+    window.editor->setText(rune::test::greeterSource());
     QVERIFY(window.showAndWait());
     window.editor->goToLine(4);
     RUNE_TRY_COMPARE(window.cursorLine(), 4);
@@ -329,9 +326,9 @@ void TestWebCodeEditor::goToLineMovesTheCursor()
 
 void TestWebCodeEditor::themeFollowsThePalette()
 {
-    Window window;
+    WebEditorWindow window;
     window.editor->setLanguage(CodeLanguage::Python);
-    window.editor->setText(pythonSource);
+    window.editor->setText(rune::test::greeterSource());
     QVERIFY(window.showAndWait());
     const QString background = u"getComputedStyle(document.querySelector('.cm-editor')).backgroundColor"_s;
     QCOMPARE(window.js(background).toString(), cssRgb(window.editor->palette().color(QPalette::Base)));
@@ -344,11 +341,11 @@ void TestWebCodeEditor::themeFollowsThePalette()
 void TestWebCodeEditor::screenshots()
 {
     for (const bool dark : {false, true}) {
-        Window window;
+        WebEditorWindow window;
         if (dark)
             window.widget.setPalette(rune::test::darkPalette());
         window.editor->setLanguage(CodeLanguage::Python);
-        window.editor->setText(pythonSource);
+        window.editor->setText(rune::test::greeterSource());
         QVERIFY(window.showAndWait());
         QVERIFY(window.goToLine(6));
         window.focusEditor();

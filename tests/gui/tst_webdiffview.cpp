@@ -18,11 +18,6 @@ using namespace rune::views;
 namespace
 {
 
-const QString oldSource = u"import json\n\n\ndef handle(event, context):\n    name = event.get(\"name\")\n"
-                          u"    return {\"hello\": name}\n"_s;
-const QString newSource = u"import json\n\n\ndef handle(event, context):\n    name = event.get(\"name\", \"world\")\n"
-                          u"    print(name)\n    return {\"hello\": name}\n"_s;
-
 /** The text of the lines one side marks as changed ("a": left, old; "b": right, new). */
 QStringList changedLines(WebDiffView &view, const QString &side)
 {
@@ -48,7 +43,7 @@ void TestWebDiffView::showsChangedLinesSideBySide()
     WebDiffView view;
     QSignalSpy shown(&view, &DiffView::shown);
     view.setLanguage(CodeLanguage::Python);
-    view.setTexts(oldSource, newSource);
+    view.setTexts(rune::test::diffOldSource(), rune::test::diffNewSource());
     view.resize(900, 260);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
@@ -97,7 +92,7 @@ void TestWebDiffView::screenshot()
         view.resize(900, 260);
         view.setLanguage(CodeLanguage::Python);
         view.setLabels(u"v1 handler.py"_s, u"v2 handler.py"_s);
-        view.setTexts(oldSource, newSource);
+        view.setTexts(rune::test::diffOldSource(), rune::test::diffNewSource());
         view.show();
         QVERIFY(rune::test::waitUntil(
             [&] {

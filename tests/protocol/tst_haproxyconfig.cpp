@@ -4,6 +4,7 @@
 
 #include "../common/testmain.h"
 #include "haproxyconfig.h"
+#include "hostname.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void listenSettingIsChecked_data();
     void listenSettingIsChecked();
     void binarySettingIsChecked();
+    void plainHostNamesAreTheSameForGatewayAndHaproxy();
 };
 
 namespace
@@ -370,6 +372,31 @@ void TestHaproxyConfig::binarySettingIsChecked()
         const std::string problem = haproxyBinaryProblem(bad);
         QVERIFY2(problem.starts_with("haproxy_binary must be the absolute path"), bad.c_str());
         QVERIFY(problem.size() < 300); // quoted as an excerpt
+    }
+}
+
+// The one check both the agent's gateway (parseNodeUrl) and the HAProxy configuration use for a
+// host that is not a bracketed IPv6 address.
+void TestHaproxyConfig::plainHostNamesAreTheSameForGatewayAndHaproxy()
+{
+    for (const std::string &good :
+        std::vector<std::string> {"node-1", "10.0.0.7", "edge.example.org", "a", std::string(maxHostNameBytes, 'a')}) {
+        QVERIFY2(isPlainHostName(good), good.c_str());
+        QVERIFY2(haproxyNodeUrlProblem("http://" + good + ":7471").empty(), good.c_str());
+    }
+    for (const std::string &bad : std::vector<std::string> {"",
+             "-node",
+             ".node",
+             "node 1",
+             "node%eth0",
+             "node\n",
+             "nöde",
+             "[::1]",
+             "node#1",
+             std::string("no\0de", 5),
+             std::string(maxHostNameBytes + 1, 'a')}) {
+        QVERIFY2(!isPlainHostName(bad), bad.c_str());
+        QVERIFY2(!haproxyNodeUrlProblem("http://" + bad + ":7471").empty() || bad == "[::1]", bad.c_str());
     }
 }
 

@@ -32,7 +32,7 @@ namespace rune::views
 namespace
 {
 
-enum Total { Nodes, Calls, Errors, Cpu, Memory, Replicas, Mqtt, TotalCount };
+enum Total { TotalNodes, TotalCalls, TotalErrors, TotalCpu, TotalMemory, TotalReplicas, TotalMqtt, TotalCount };
 
 QList<NodeState> statesOf(const QList<Node> &nodes, std::optional<NodeRole> role = std::nullopt)
 {
@@ -254,36 +254,36 @@ void OverviewPane::updateSummary()
     const int running = int(std::count_if(nodes.begin(), nodes.end(), [](const Node &node) {
         return node.state == NodeState::Running;
     }));
-    m_totals[Nodes]->setText(tr("%1 / %2").arg(running).arg(nodes.size()));
-    m_totals[Nodes]->setToolTip(tr("Running nodes of all nodes"));
+    m_totals[TotalNodes]->setText(tr("%1 / %2").arg(running).arg(nodes.size()));
+    m_totals[TotalNodes]->setToolTip(tr("Running nodes of all nodes"));
 }
 
 void OverviewPane::updateTotals()
 {
     const FleetTotals totals = m_metrics->totals();
-    m_totals[Calls]->setText(formatRate(totals.invocationsPerSecond));
-    m_totals[Errors]->setText(formatPercent(100.0 * totals.errorRate()));
-    m_totals[Errors]->setToolTip(tr("%1 failed call(s) per second").arg(formatRate(totals.errorsPerSecond)));
-    m_totals[Cpu]->setText(totals.reporting > 0 ? formatPercent(totals.cpuPercent) : u"—"_s);
-    m_totals[Cpu]->setToolTip(tr("Mean over the %n node(s) that answer", nullptr, totals.reporting));
-    m_totals[Memory]->setText(totals.memoryTotalBytes > 0
+    m_totals[TotalCalls]->setText(formatRate(totals.invocationsPerSecond));
+    m_totals[TotalErrors]->setText(formatPercent(100.0 * totals.errorRate()));
+    m_totals[TotalErrors]->setToolTip(tr("%1 failed call(s) per second").arg(formatRate(totals.errorsPerSecond)));
+    m_totals[TotalCpu]->setText(totals.reporting > 0 ? formatPercent(totals.cpuPercent) : u"—"_s);
+    m_totals[TotalCpu]->setToolTip(tr("Mean over the %n node(s) that answer", nullptr, totals.reporting));
+    m_totals[TotalMemory]->setText(totals.memoryTotalBytes > 0
             ? tr("%1 / %2").arg(formatBytes(totals.memoryUsedBytes), formatBytes(totals.memoryTotalBytes))
             : u"—"_s);
-    m_totals[Replicas]->setText(QString::number(totals.replicas));
-    m_totals[Replicas]->setToolTip(
+    m_totals[TotalReplicas]->setText(QString::number(totals.replicas));
+    m_totals[TotalReplicas]->setToolTip(
         tr("%1 deployment(s), %2 call(s) in flight").arg(totals.functions).arg(totals.inFlight));
     // Each node's broker as its agent reports it at the background poll rate.
     const FleetMetrics::BrokerCounts brokers = m_metrics->brokerCounts();
     const bool anyBroker = brokers.connected + brokers.connecting + brokers.failed > 0;
-    m_totals[Mqtt]->setText(anyBroker ? tr("%1 connected, %2 failed").arg(brokers.connected).arg(brokers.failed)
-            : brokers.none > 0        ? tr("none set")
-                                      : u"—"_s);
-    m_totals[Mqtt]->setToolTip(tr("Nodes connected to their MQTT broker: %1, connecting: %2, failed: %3, without "
-                                  "a broker: %4 (Node detail tells each node's)")
-                                   .arg(brokers.connected)
-                                   .arg(brokers.connecting)
-                                   .arg(brokers.failed)
-                                   .arg(brokers.none));
+    m_totals[TotalMqtt]->setText(anyBroker ? tr("%1 connected, %2 failed").arg(brokers.connected).arg(brokers.failed)
+            : brokers.none > 0             ? tr("none set")
+                                           : u"—"_s);
+    m_totals[TotalMqtt]->setToolTip(tr("Nodes connected to their MQTT broker: %1, connecting: %2, failed: %3, without "
+                                       "a broker: %4 (Node detail tells each node's)")
+                                        .arg(brokers.connected)
+                                        .arg(brokers.connecting)
+                                        .arg(brokers.failed)
+                                        .arg(brokers.none));
 }
 
 void OverviewPane::setGateways(GatewaySync *sync)

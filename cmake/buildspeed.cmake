@@ -121,11 +121,11 @@ exec '${moc}' \"$@\"
   if(old)
     file(REMOVE ${old})
   endif()
-  file(WRITE ${wrapper}.in "${text}")
-  file(COPY_FILE ${wrapper}.in ${wrapper} ONLY_IF_DIFFERENT)
-  file(REMOVE ${wrapper}.in)
-  file(CHMOD ${wrapper} FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
-    GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+  if(NOT EXISTS ${wrapper}) # its name says what it holds
+    file(WRITE ${wrapper} "${text}")
+    file(CHMOD ${wrapper} FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
+      GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+  endif()
   set(infos "")
   foreach(target IN LISTS targets)
     set_target_properties(${target} PROPERTIES AUTOMOC_EXECUTABLE ${wrapper})

@@ -241,6 +241,16 @@ void TestMemoryTuner::tunesARealFunction()
     const TuningSummary summary = runToEnd(tuner, 180000);
     QVERIFY2(summary.error.isEmpty(), qPrintable(summary.error));
     QVERIFY(!summary.cancelled);
+    for (const SizeOutcome &size : summary.outcomes) {
+        QStringList warm;
+        for (const double ms : size.warmMs)
+            warm << QString::number(ms, 'f', 0);
+        qInfo("%d MiB: cold %s ms, warm %s ms%s",
+            size.memoryMiB,
+            qPrintable(size.coldMs.isEmpty() ? u"-"_s : QString::number(size.coldMs.first(), 'f', 0)),
+            qPrintable(warm.join(u", "_s)),
+            qPrintable(size.failed() ? u" (" + size.failure + u')' : QString()));
+    }
 
     // Every size from 512 down was tried, largest first, 3 calls each; 64 MiB is below the
     // working set and failed, and it is marked with the reason.
